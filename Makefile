@@ -1,0 +1,28 @@
+# The two commands of the README's quick start. Each sets up .venv itself, so a fresh
+# machine with Python 3.11+ needs nothing installed by hand.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: play test bench check clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+play: $(STAMP)
+	$(BIN)/wargame
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+check: $(STAMP)
+	$(BIN)/wargame check
+
+bench: $(STAMP)
+	$(BIN)/wargame bench
+
+clean:
+	rm -rf $(VENV)

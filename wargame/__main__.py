@@ -1,0 +1,5 @@
+import sys
+
+from wargame.cli import main
+
+sys.exit(main())

@@ -1,0 +1,65 @@
+"""An adjudication record: one thing that happened (or was rolled for and did not), and why.
+
+Every outcome of the engine is one of these: what rule, order or card it came from, the
+article's paragraphs behind it, the chance and the roll if dice were involved, which tracks
+changed, and a sentence a player understands. The sentence is filled in from a template the
+first time it is read, from values captured when the record was made.
+"""
+
+from __future__ import annotations
+
+import string
+from functools import lru_cache
+from typing import Any
+
+from attrs import frozen
+
+KINDS = ("rule", "order", "card", "deck", "budget", "turn")
+
+
+@lru_cache(maxsize=None)
+def template_fields(template: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(f for _, f, _, _ in string.Formatter().parse(template) if f))
+
+
+@frozen
+class Adjudication:
+    turn: int
+    phase: str
+    kind: str  # one of KINDS
+    ref: str  # the rule, order kind or card id
+    title: str
+    cites: tuple[int, ...]
+    cell: str | None = None  # the cell whose order it was
+    theatre: str | None = None
+    chance: float | None = None  # None: no dice were rolled
+    roll: float | None = None
+    happened: bool = True
+    changes: tuple[tuple[str, int, int], ...] = ()  # (track, before, after)
+    template: str = ""
+    values: tuple[tuple[str, Any], ...] = ()
+
+    @property
+    def text(self) -> str:
+        """The sentence that explains it."""
+        try:
+            return self.template.format_map(dict(self.values))
+        except (KeyError, ValueError, IndexError):
+            return self.template
+
+    @property
+    def odds(self) -> str:
+        """'35% (rolled 0.21)' or 'certain'."""
+        if self.chance is None:
+            return "certain"
+        return f"{self.chance:.0%} (rolled {self.roll:.2f})"
+
+    def line(self) -> str:
+        """One line for the turn's account."""
+        where = f" [{self.theatre}]" if self.theatre else ""
+        cites = ",".join(f"¶{c}" for c in self.cites)
+        mark = "" if self.happened else "not: "
+        odds = f" {self.odds};" if self.chance is not None else ""
+        changes = "; ".join(f"{n} {a}→{b}" for n, a, b in self.changes)
+        tail = f" ({changes})" if changes else ""
+        return f"{mark}{self.title}{where}:{odds} {self.text}{tail} [{self.ref} {cites}]"

@@ -1,0 +1,464 @@
+"""The rulebook's expression language: small, checked once, compiled once.
+
+Conditions, chances and effects in ``rules/`` and ``decks/`` are written in a tiny subset of
+Python's expression syntax: numbers, known names, arithmetic, comparisons, ``and``/``or``/``not``,
+``x if c else y`` and a short list of functions. Everything else (attributes, subscripts, calls
+to anything but the listed functions, lambdas, comprehensions, strings outside comparisons,
+large powers) is refused when the rulebook loads, with the reason. Because only the nodes
+listed here can reach the compiler, a data file can never run code, import, touch a file or
+hang the engine: every name is a bounded number, division by zero gives 0, and ``**`` takes
+only a small constant exponent.
+
+>>> scope = Scope(globals={"is_funds": Name("track", 0, 20)})
+>>> e = compile_expression("min(is_funds, 5) / 2", scope)
+>>> e({"is_funds": 9}, {}, {})
+2.5
+>>> e.bounds
+(0.0, 2.5)
+>>> compile_expression("__import__('os')", scope)
+Traceback (most recent call last):
+...
+wargame.expressions.ExpressionError: unknown function '__import__' (allowed: abs, ceil, clamp, floor, max, min)
+
+An *effect* is one statement: ``track = expr``, ``track += expr``, ``track -= expr`` or an
+action such as ``spawn_offshoot("defectors", 2, is_brutality)``.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+from typing import Any, Callable
+
+from attrs import frozen
+
+MAX_LENGTH = 400  # characters in one expression or effect
+MAX_DEPTH = 24  # nesting of the syntax tree
+MAX_CONSTANT = 1_000_000
+MAX_EXPONENT = 4
+
+
+class ExpressionError(ValueError):
+    """An expression or effect the rulebook refuses, with the reason."""
+
+
+@frozen
+class Name:
+    """What a name in an expression stands for: a writable ``track``, a read-only ``value``
+    (parameters, formulas, totals) or a ``text`` (a theatre's or an offshoot's id)."""
+
+    kind: str
+    lo: float
+    hi: float
+
+
+@frozen
+class Scope:
+    """The names an expression may use. ``globals`` are the whole board's; ``theatre`` and
+    ``offshoot`` the names of the theatre or offshoot a rule is applied to, if any."""
+
+    globals: dict[str, Name]
+    theatre: dict[str, Name] = {}
+    offshoot: dict[str, Name] = {}
+    kind: str = "global"  # "global", "theatre" or "offshoot"
+
+    def lookup(self, name: str) -> tuple[str, Name] | None:
+        """Where a name lives (``O``, ``T`` or ``G``) and what it is; the innermost wins."""
+        if name in self.offshoot:
+            return "O", self.offshoot[name]
+        if name in self.theatre:
+            return "T", self.theatre[name]
+        if name in self.globals:
+            return "G", self.globals[name]
+        return None
+
+
+def _div(a: float, b: float) -> float:
+    return a / b if b else 0.0
+
+
+def _floordiv(a: float, b: float) -> float:
+    return a // b if b else 0
+
+
+def _mod(a: float, b: float) -> float:
+    return a % b if b else 0
+
+
+def _clamp(x: float, lo: float, hi: float) -> float:
+    return lo if x < lo else hi if x > hi else x
+
+
+FUNCTIONS: dict[str, tuple[Callable[..., Any], int, int]] = {
+    # name: (function, fewest arguments, most arguments)
+    "abs": (abs, 1, 1),
+    "ceil": (math.ceil, 1, 1),
+    "clamp": (_clamp, 3, 3),
+    "floor": (math.floor, 1, 1),
+    "max": (max, 2, 8),
+    "min": (min, 2, 8),
+}
+
+_RUNTIME = {
+    "__builtins__": {},
+    "_div": _div,
+    "_floordiv": _floordiv,
+    "_mod": _mod,
+    **{name: fn for name, (fn, _, _) in FUNCTIONS.items()},
+}
+
+_BINOPS: dict[type, str | None] = {
+    ast.Add: None,
+    ast.Sub: None,
+    ast.Mult: None,
+    ast.Div: "_div",
+    ast.FloorDiv: "_floordiv",
+    ast.Mod: "_mod",
+    ast.Pow: None,
+}
+_COMPARE = (ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE)
+
+Interval = tuple[float, float]
+_UNBOUNDED: Interval = (-math.inf, math.inf)
+
+
+class Expression:
+    """A checked and compiled expression: call it with the board's (G, T, O) mappings."""
+
+    __slots__ = ("source", "fn", "bounds", "names")
+
+    def __init__(self, source: str, fn: Callable, bounds: Interval, names: frozenset[str]):
+        self.source = source
+        self.fn = fn
+        self.bounds = bounds  # the least and greatest value it can take, from the tracks' bounds
+        self.names = names
+
+    def __call__(self, G: Any, T: Any, O: Any) -> Any:
+        return self.fn(G, T, O)
+
+    def __repr__(self) -> str:
+        return f"Expression({self.source!r})"
+
+
+class _Checker:
+    """Walks a parsed tree: refuses what is not allowed, computes each node's bounds, and
+    rewrites names into lookups of the board's mappings."""
+
+    def __init__(self, scope: Scope):
+        self.scope = scope
+        self.names: set[str] = set()
+
+    def check(self, node: ast.AST, depth: int = 0) -> tuple[ast.expr, Interval]:
+        if depth > MAX_DEPTH:
+            raise ExpressionError(f"nested too deeply (more than {MAX_DEPTH} levels)")
+        d = depth + 1
+        if isinstance(node, ast.Constant):
+            v = node.value
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                if isinstance(v, str):
+                    raise ExpressionError(f"text {v!r} may only be compared with theatre or origin")
+                if isinstance(v, bool):
+                    return node, (float(v), float(v))
+                raise ExpressionError(f"constant {v!r} is not a number")
+            if not math.isfinite(v) or abs(v) > MAX_CONSTANT:
+                raise ExpressionError(f"constant {v!r} is out of range (at most {MAX_CONSTANT})")
+            return node, (float(v), float(v))
+        if isinstance(node, ast.Name):
+            where = self.scope.lookup(node.id)
+            if where is None:
+                raise ExpressionError(f"unknown name {node.id!r}")
+            mapping, name = where
+            if name.kind == "text":
+                raise ExpressionError(f"{node.id!r} is a name, not a number: compare it with == or !=")
+            self.names.add(node.id)
+            return self._lookup(mapping, node.id), (name.lo, name.hi)
+        if isinstance(node, ast.UnaryOp):
+            operand, (lo, hi) = self.check(node.operand, d)
+            if isinstance(node.op, ast.USub):
+                return ast.UnaryOp(ast.USub(), operand), (-hi, -lo)
+            if isinstance(node.op, ast.UAdd):
+                return operand, (lo, hi)
+            if isinstance(node.op, ast.Not):
+                return ast.UnaryOp(ast.Not(), operand), (0.0, 1.0)
+            raise ExpressionError("bitwise operators are not allowed")
+        if isinstance(node, ast.BinOp):
+            return self._binop(node, d)
+        if isinstance(node, ast.BoolOp):
+            parts = [self.check(v, d) for v in node.values]
+            lo = min(b[0] for _, b in parts)
+            hi = max(b[1] for _, b in parts)
+            return ast.BoolOp(node.op, [p for p, _ in parts]), (min(lo, 0.0), max(hi, 1.0))
+        if isinstance(node, ast.Compare):
+            return self._compare(node, d)
+        if isinstance(node, ast.IfExp):
+            test, _ = self.check(node.test, d)
+            body, b1 = self.check(node.body, d)
+            orelse, b2 = self.check(node.orelse, d)
+            return ast.IfExp(test, body, orelse), (min(b1[0], b2[0]), max(b1[1], b2[1]))
+        if isinstance(node, ast.Call):
+            return self._call(node, d)
+        raise ExpressionError(f"{_describe(node)} is not allowed in the rulebook's expressions")
+
+    def _lookup(self, mapping: str, name: str) -> ast.expr:
+        return ast.Subscript(ast.Name(mapping, ast.Load()), ast.Constant(name), ast.Load())
+
+    def _binop(self, node: ast.BinOp, d: int) -> tuple[ast.expr, Interval]:
+        op = type(node.op)
+        if op not in _BINOPS:
+            raise ExpressionError("bitwise operators and @ are not allowed")
+        left, a = self.check(node.left, d)
+        if op is ast.Pow:
+            e = node.right
+            if not (isinstance(e, ast.Constant) and type(e.value) is int and 0 <= e.value <= MAX_EXPONENT):
+                raise ExpressionError(f"** takes only a whole constant exponent from 0 to {MAX_EXPONENT}")
+            n = e.value
+            ends = [a[0] ** n, a[1] ** n] + ([0.0] if a[0] < 0 < a[1] else [])
+            return ast.BinOp(left, ast.Pow(), e), (min(ends), max(ends))
+        right, b = self.check(node.right, d)
+        if op is ast.Add:
+            return ast.BinOp(left, ast.Add(), right), (a[0] + b[0], a[1] + b[1])
+        if op is ast.Sub:
+            return ast.BinOp(left, ast.Sub(), right), (a[0] - b[1], a[1] - b[0])
+        if op is ast.Mult:
+            return ast.BinOp(left, ast.Mult(), right), _span(a[0] * b[0], a[0] * b[1], a[1] * b[0], a[1] * b[1])
+        call = ast.Call(ast.Name(_BINOPS[op], ast.Load()), [left, right], [])
+        if op is ast.Div:
+            return call, _divide(a, b)
+        if op is ast.FloorDiv:
+            lo, hi = _divide(a, b)
+            return call, (math.floor(lo) if math.isfinite(lo) else lo, math.floor(hi) if math.isfinite(hi) else hi)
+        # a % b lies between 0 and b (Python's sign rule), or is 0 when b is 0
+        return call, (min(0.0, b[0]), max(0.0, b[1]))
+
+    def _compare(self, node: ast.Compare, d: int) -> tuple[ast.expr, Interval]:
+        operands = [node.left, *node.comparators]
+        if len(node.ops) != 1:
+            raise ExpressionError("chained comparisons are not allowed: use 'and'")
+        if not isinstance(node.ops[0], _COMPARE):
+            raise ExpressionError("'in' and 'is' are not allowed")
+        texts = [self._text(o) for o in operands]
+        if any(t is not None for t in texts):
+            # a text comparison: a text name (theatre, origin) against a quoted constant
+            if not isinstance(node.ops[0], (ast.Eq, ast.NotEq)):
+                raise ExpressionError("texts may only be compared with == or !=")
+            if sum(1 for t in texts if t == "name") != 1 or sum(1 for t in texts if t == "const") != 1:
+                raise ExpressionError("compare a text name (theatre, origin) with a quoted text")
+            parts = []
+            for o in operands:
+                if isinstance(o, ast.Name):
+                    mapping, _ = self.scope.lookup(o.id)  # type: ignore[misc]
+                    self.names.add(o.id)
+                    parts.append(self._lookup(mapping, o.id))
+                else:
+                    parts.append(o)
+            return ast.Compare(parts[0], node.ops, [parts[1]]), (0.0, 1.0)
+        left, _ = self.check(node.left, d)
+        right, _ = self.check(node.comparators[0], d)
+        return ast.Compare(left, node.ops, [right]), (0.0, 1.0)
+
+    def _text(self, node: ast.AST) -> str | None:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return "const"
+        if isinstance(node, ast.Name):
+            where = self.scope.lookup(node.id)
+            if where is not None and where[1].kind == "text":
+                return "name"
+        return None
+
+    def _call(self, node: ast.Call, d: int) -> tuple[ast.expr, Interval]:
+        if not isinstance(node.func, ast.Name):
+            raise ExpressionError("only the listed functions may be called")
+        fname = node.func.id
+        if fname not in FUNCTIONS:
+            raise ExpressionError(f"unknown function {fname!r} (allowed: {', '.join(sorted(FUNCTIONS))})")
+        if node.keywords:
+            raise ExpressionError(f"{fname}() takes no keyword arguments")
+        _, fewest, most = FUNCTIONS[fname]
+        if not fewest <= len(node.args) <= most:
+            raise ExpressionError(f"{fname}() takes {fewest}..{most} arguments, not {len(node.args)}")
+        if any(isinstance(a, ast.Starred) for a in node.args):
+            raise ExpressionError("* arguments are not allowed")
+        parts = [self.check(a, d) for a in node.args]
+        args = [p for p, _ in parts]
+        bs = [b for _, b in parts]
+        if fname == "abs":
+            lo, hi = bs[0]
+            bounds = (0.0 if lo <= 0 <= hi else min(abs(lo), abs(hi)), max(abs(lo), abs(hi)))
+        elif fname in ("floor", "ceil"):
+            f = math.floor if fname == "floor" else math.ceil
+            bounds = tuple(f(x) if math.isfinite(x) else x for x in bs[0])  # type: ignore[assignment]
+        elif fname == "min":
+            bounds = (min(b[0] for b in bs), min(b[1] for b in bs))
+        elif fname == "max":
+            bounds = (max(b[0] for b in bs), max(b[1] for b in bs))
+        else:  # clamp(x, lo, hi)
+            (xlo, xhi), (llo, lhi), (hlo, hhi) = bs
+            bounds = (min(max(xlo, llo), hlo), min(max(xhi, lhi), hhi))
+        return ast.Call(ast.Name(fname, ast.Load()), args, []), (float(bounds[0]), float(bounds[1]))
+
+
+def _span(*xs: float) -> Interval:
+    xs = tuple(0.0 if math.isnan(x) else x for x in xs)  # 0 * inf
+    return (min(xs), max(xs))
+
+
+def _divide(a: Interval, b: Interval) -> Interval:
+    if b[0] > 0 or b[1] < 0:
+        return _span(a[0] / b[0], a[0] / b[1], a[1] / b[0], a[1] / b[1])
+    # The divisor can be 0 (the answer is then 0). Tracks are whole numbers, so a divisor that
+    # is not 0 is at least 1 away from it when both of its ends are whole.
+    if float(b[0]).is_integer() and float(b[1]).is_integer():
+        pieces = [(0.0, 0.0)]
+        if b[1] >= 1:
+            pieces.append(_divide(a, (1.0, b[1])))
+        if b[0] <= -1:
+            pieces.append(_divide(a, (b[0], -1.0)))
+        return (min(p[0] for p in pieces), max(p[1] for p in pieces))
+    return _UNBOUNDED
+
+
+def _describe(node: ast.AST) -> str:
+    names = {
+        ast.Attribute: "attribute access (a.b)",
+        ast.Subscript: "indexing (a[b])",
+        ast.Lambda: "lambda",
+        ast.ListComp: "a comprehension",
+        ast.SetComp: "a comprehension",
+        ast.DictComp: "a comprehension",
+        ast.GeneratorExp: "a generator",
+        ast.List: "a list",
+        ast.Tuple: "a tuple",
+        ast.Dict: "a dict",
+        ast.Set: "a set",
+        ast.NamedExpr: "assignment (:=)",
+        ast.JoinedStr: "an f-string",
+        ast.Await: "await",
+        ast.Yield: "yield",
+        ast.Starred: "*",
+    }
+    return names.get(type(node), type(node).__name__)
+
+
+def _parse(source: Any, mode: str) -> ast.AST:
+    if not isinstance(source, str):
+        raise ExpressionError(f"expected an expression in quotes, not {type(source).__name__} {source!r}")
+    if len(source) > MAX_LENGTH:
+        raise ExpressionError(f"longer than {MAX_LENGTH} characters")
+    if not source.strip():
+        raise ExpressionError("empty expression")
+    try:
+        return ast.parse(source.strip(), mode=mode)
+    except SyntaxError as e:
+        raise ExpressionError(f"cannot read {source!r}: {e.msg}") from None
+    except (RecursionError, MemoryError, ValueError):
+        raise ExpressionError(f"cannot read {source[:40]!r}...: too complex") from None
+
+
+def _compile(body: ast.expr, source: str) -> Callable:
+    tree = ast.Expression(
+        ast.Lambda(
+            ast.arguments(
+                posonlyargs=[],
+                args=[ast.arg("G"), ast.arg("T"), ast.arg("O")],
+                kwonlyargs=[],
+                kw_defaults=[],
+                defaults=[],
+            ),
+            body,
+        )
+    )
+    ast.fix_missing_locations(tree)
+    # Only nodes the checker built or let through reach here; _RUNTIME has no builtins.
+    return eval(compile(tree, f"<rule: {source}>", "eval"), dict(_RUNTIME))
+
+
+def compile_expression(source: Any, scope: Scope) -> Expression:
+    """Check and compile one expression; raise :class:`ExpressionError` with the reason."""
+    tree = _parse(source, "eval")
+    checker = _Checker(scope)
+    body, bounds = checker.check(tree.body)  # type: ignore[attr-defined]
+    return Expression(source, _compile(body, source), bounds, frozenset(checker.names))
+
+
+# --- effects ---------------------------------------------------------------------------------
+
+ACTIONS: dict[str, tuple[str, ...]] = {
+    # name: the kinds of its arguments, in order ("text" must be a quoted constant)
+    "spawn_offshoot": ("text", "number", "number"),  # origin, strength, brutality
+    "absorb_offshoot": (),  # AQ takes in the offshoot a rule is applied to
+    "draw": ("text",),  # draw the next eligible card of a deck
+}
+ORIGINS = ("defectors", "holdouts", "inspired")
+
+
+@frozen
+class Effect:
+    """One effect statement. ``op`` is "=", "+=" or "-=" for a track, or an action's name."""
+
+    source: str
+    op: str
+    target: str  # the track, or the action's name
+    where: str  # "G", "T" or "O" for a track; "" for an action
+    args: tuple[Any, ...]  # one Expression for a track; an action's arguments
+
+
+def compile_effect(source: Any, scope: Scope, decks: frozenset[str] = frozenset()) -> Effect:
+    """Check and compile one effect statement; raise :class:`ExpressionError` with the reason."""
+    tree = _parse(source, "exec")
+    if len(tree.body) != 1:  # type: ignore[attr-defined]
+        raise ExpressionError("one effect per line")
+    stmt = tree.body[0]  # type: ignore[attr-defined]
+    if isinstance(stmt, ast.Assign):
+        if len(stmt.targets) != 1:
+            raise ExpressionError("assign one track at a time")
+        return _track_effect(source, stmt.targets[0], "=", stmt.value, scope)
+    if isinstance(stmt, ast.AugAssign):
+        ops = {ast.Add: "+=", ast.Sub: "-="}
+        if type(stmt.op) not in ops:
+            raise ExpressionError("effects may only use =, += and -=")
+        return _track_effect(source, stmt.target, ops[type(stmt.op)], stmt.value, scope)
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Name):
+        return _action(source, stmt.value, scope, decks)
+    raise ExpressionError("an effect is 'track = ...', 'track += ...', 'track -= ...' or an action")
+
+
+def _track_effect(source: str, target: ast.AST, op: str, value: ast.expr, scope: Scope) -> Effect:
+    if not isinstance(target, ast.Name):
+        raise ExpressionError("the left side of an effect must be a track's name")
+    where = scope.lookup(target.id)
+    if where is None:
+        raise ExpressionError(f"unknown track {target.id!r}")
+    if where[1].kind != "track":
+        raise ExpressionError(f"{target.id!r} is computed or fixed, not a track an effect can change")
+    checker = _Checker(scope)
+    body, bounds = checker.check(value)
+    expr = Expression(ast.unparse(value), _compile(body, source), bounds, frozenset(checker.names))
+    return Effect(source, op, target.id, where[0], (expr,))
+
+
+def _action(source: str, call: ast.Call, scope: Scope, decks: frozenset[str]) -> Effect:
+    name = call.func.id  # type: ignore[attr-defined]
+    if name not in ACTIONS:
+        raise ExpressionError(f"unknown action {name!r} (allowed: {', '.join(sorted(ACTIONS))})")
+    kinds = ACTIONS[name]
+    if call.keywords or len(call.args) != len(kinds):
+        raise ExpressionError(f"{name}() takes {len(kinds)} arguments")
+    if name == "spawn_offshoot" and scope.kind == "global":
+        raise ExpressionError("spawn_offshoot() needs a theatre: give the rule scope = \"theatre\"")
+    if name == "absorb_offshoot" and scope.kind != "offshoot":
+        raise ExpressionError("absorb_offshoot() needs an offshoot: give the rule scope = \"offshoot\"")
+    args: list[Any] = []
+    for kind, arg in zip(kinds, call.args):
+        if kind == "text":
+            if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
+                raise ExpressionError(f"{name}() takes a quoted text here")
+            args.append(arg.value)
+        else:
+            checker = _Checker(scope)
+            body, bounds = checker.check(arg)
+            args.append(Expression(ast.unparse(arg), _compile(body, source), bounds, frozenset(checker.names)))
+    if name == "spawn_offshoot" and args[0] not in ORIGINS:
+        raise ExpressionError(f"an offshoot's origin is one of {', '.join(ORIGINS)}, not {args[0]!r}")
+    if name == "draw" and args[0] not in decks:
+        raise ExpressionError(f"no deck {args[0]!r} (decks: {', '.join(sorted(decks)) or 'none'})")
+    return Effect(source, name, name, "", tuple(args))

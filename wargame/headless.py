@@ -1,0 +1,121 @@
+"""Headless play: a whole game with bots in the seats, turn by turn, and its account in words."""
+
+from __future__ import annotations
+
+from typing import Callable, Iterator, Mapping
+
+from attrs import frozen
+
+from wargame.adjudication import Adjudication
+from wargame.bots import BOTS, Bot
+from wargame.engine import begin_turn, legal_orders, resolve_turn, scores
+from wargame.model import CELL_TITLES, CELLS, STAGES, Order, State
+from wargame.rulebook import Rulebook
+from wargame.view import view
+
+
+@frozen
+class PlayedTurn:
+    """One turn as it was played: the state it began in, the orders given, what happened."""
+
+    turn: int
+    events: tuple[Adjudication, ...]
+    orders: Mapping[str, tuple[Order, ...]]
+    reasons: Mapping[str, tuple[str, ...]]
+    results: tuple[Adjudication, ...]
+    state: State  # after the turn
+
+
+def parse_seats(text: str) -> dict[str, str]:
+    """``all=bot`` or ``is=random,aq=random,...``: the bot kind in each seat ("bot" is the default
+    kind). Raises ValueError with the reason."""
+    seats: dict[str, str] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        cell, sep, kind = part.partition("=")
+        if not sep:
+            raise ValueError(f"seat {part!r} should look like is=bot")
+        kind = "random" if kind == "bot" else kind
+        if kind not in BOTS:
+            raise ValueError(f"no bot {kind!r} (bots: bot, {', '.join(BOTS)})")
+        cells = CELLS if cell == "all" else (cell,)
+        for c in cells:
+            if c not in CELLS:
+                raise ValueError(f"no cell {c!r} (cells: {', '.join(CELLS)}, or all)")
+            seats[c] = kind
+    missing = [c for c in CELLS if c not in seats]
+    if missing:
+        raise ValueError(f"headless play needs a bot in every seat; none for {', '.join(missing)}")
+    return seats
+
+
+def bots_for(seats: Mapping[str, str], seed: int) -> dict[str, Bot]:
+    return {cell: BOTS[kind](seed) for cell, kind in seats.items()}
+
+
+def play(rulebook: Rulebook, state: State, bots: Mapping[str, Bot], turns: int | None = None) -> Iterator[PlayedTurn]:
+    """Play on from ``state`` with a bot in every seat, yielding each turn as it ends; stop at
+    the end of the game or after ``turns`` turns."""
+    played = 0
+    while not state.over and (turns is None or played < turns):
+        events: tuple[Adjudication, ...] = ()
+        if state.phase == "events":
+            step = begin_turn(rulebook, state)
+            state, events = step.state, step.records
+        orders: dict[str, tuple[Order, ...]] = {}
+        reasons: dict[str, tuple[str, ...]] = {}
+        for cell in CELLS:
+            legal: Callable = lambda pending, c=cell, s=state: legal_orders(rulebook, s, c, pending)
+            choice = bots[cell].choose(view(state, cell), legal, rulebook.max_orders)
+            orders[cell] = choice.orders
+            reasons[cell] = choice.reasons
+        step = resolve_turn(rulebook, state, orders)
+        yield PlayedTurn(state.turn, events, orders, reasons, step.records, step.state)
+        state = step.state
+        played += 1
+
+
+def account(rulebook: Rulebook, turn: PlayedTurn, verbose: bool = False) -> list[str]:
+    """The turn in words, for a terminal or a log file."""
+    scenario = rulebook.scenarios[turn.state.scenario]
+    s = turn.state
+    lines = [f"== Turn {turn.turn}: {scenario.label(turn.turn)} =="]
+    for r in turn.events:
+        if r.happened or verbose:
+            lines.append(f"  event  {r.line()}")
+    for cell in CELLS:
+        given = ", ".join(str(o) for o in turn.orders.get(cell, ())) or "no orders"
+        lines.append(f"  orders {CELL_TITLES[cell]}: {given}")
+    for r in turn.results:
+        if r.kind == "budget":
+            continue
+        if r.happened or verbose or r.kind == "order":
+            lines.append(f"  {r.phase[:6]:6} {r.line()}")
+    territory = sum(t.territory for t in s.theatres)
+    lines.append(
+        f"  -- IS territory {territory}, funds {s.islamic_state.funds}, brutality {s.islamic_state.brutality}; "
+        f"AQ standing {s.al_qaeda.standing}; relation: {STAGES[s.relation.stage]}"
+        + (f" (autonomy {s.relation.autonomy})" if s.relation.stage in (2, 3) else "")
+        + f"; offshoots {len(s.offshoots)}; coalition will {s.coalition.will}"
+    )
+    return lines
+
+
+def final_account(rulebook: Rulebook, state: State) -> list[str]:
+    t = state.tally
+    lines = ["== Outcome =="]
+    lines.append(
+        "  rapprochement: " + (f"turn {t.rapprochement_turn}" if t.rapprochement_turn >= 0 else "none")
+        + f"; relation at the end: {STAGES[state.relation.stage]}"
+    )
+    lines.append(
+        f"  IS collapse: {'turn ' + str(t.collapse_turn) if t.collapse_turn >= 0 else 'no'}; "
+        f"offshoots formed {t.offshoots_formed}, absorbed by AQ {t.offshoots_absorbed}; "
+        f"second splits {t.second_splits}; peak brutality {t.peak_brutality}"
+    )
+    for cell in CELLS:
+        sc = scores(rulebook, state, cell)
+        total = sum(x.points for x in sc)
+        most = sum(x.of for x in sc)
+        detail = "; ".join(f"{x.title} {x.points}/{x.of}" for x in sc)
+        lines.append(f"  {CELL_TITLES[cell]}: {total}/{most} ({detail})")
+    return lines

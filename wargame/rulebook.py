@@ -1,0 +1,790 @@
+"""The rulebook: loads and checks ``rules/`` and ``decks/``, compiles every expression once.
+
+A game designer edits TOML files; nothing here runs what they write. Every problem found is
+reported with the file, the rule, order or card id and what is wrong, all of them at once, so a
+designer can fix a file in one pass. See ``rules/README.md`` for the format.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import string
+import tomllib
+from pathlib import Path
+from typing import Any, Iterable
+
+import attrs
+from attrs import frozen
+
+from wargame.board import (
+    COMPUTED,
+    CONSTANTS,
+    GLOBAL_TRACKS,
+    N_THEATRES_MAX,
+    OFFSHOOT_TRACKS,
+    TEXT_NAMES,
+    THEATRE_COMPUTED,
+    THEATRE_TRACKS,
+)
+from wargame.expressions import (
+    Effect,
+    Expression,
+    ExpressionError,
+    Name,
+    Scope,
+    compile_effect,
+    compile_expression,
+)
+from wargame.model import (
+    CELLS,
+    AlQaeda,
+    Coalition,
+    Governments,
+    IslamicState,
+    Leader,
+    Relation,
+    State,
+    Theatre,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+RULES_DIR = ROOT / "rules"
+DECKS_DIR = ROOT / "decks"
+
+PHASES = ("events", "adjudication", "dynamics", "assessment")
+"""When rules run in a turn. Orders resolve at the start of ``adjudication``."""
+SCOPES = ("global", "theatre", "offshoot")
+CLAIMS = tuple(f"C{i}" for i in range(1, 17))
+MAX_FILE_BYTES = 2_000_000
+
+
+class RulebookError(Exception):
+    """Everything wrong with a rulebook, one problem a line."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@frozen
+class Rule:
+    """One adjudication rule: a claim of the article as a condition, a chance and effects."""
+
+    id: str
+    title: str
+    claims: tuple[str, ...]
+    cites: tuple[int, ...]
+    claim: str  # the article's reasoning in our own words
+    phase: str
+    scope: str
+    when: Expression | None
+    chance: Expression | None
+    effects: tuple[Effect, ...]
+    explain: str  # a sentence for when it happens
+    explain_fail: str  # a sentence for when the roll fails
+
+
+@frozen
+class Requirement:
+    when: Expression
+    reason: str  # why the order is not available when ``when`` is false
+
+
+@frozen
+class OrderKind:
+    """A kind of order a cell may give, with its cost, where it applies and what it does."""
+
+    id: str
+    cell: str
+    title: str
+    text: str
+    cites: tuple[int, ...]
+    cost: int
+    target: str  # "theatre" or "none"
+    requires: tuple[Requirement, ...]
+    chance: Expression | None
+    success: tuple[Effect, ...]
+    failure: tuple[Effect, ...]
+    explain: str
+    explain_fail: str
+
+
+@frozen
+class Card:
+    id: str
+    deck: str
+    title: str
+    text: str
+    cites: tuple[int, ...]
+    theatre: str | None
+    when: Expression | None
+    effects: tuple[Effect, ...]
+
+
+@frozen
+class Deck:
+    id: str
+    title: str
+    text: str
+    cites: tuple[int, ...]
+    cards: tuple[Card, ...]
+
+
+@frozen
+class Objective:
+    id: str
+    cell: str
+    title: str
+    text: str
+    cites: tuple[int, ...]
+    points: int  # the most it can score
+    score: Expression
+
+
+@frozen
+class Scenario:
+    id: str
+    title: str
+    text: str
+    start_year: int
+    start_quarter: int
+    turns: int
+    initial: State  # decks not yet shuffled: the engine does that with the game's seed
+
+    def label(self, turn: int) -> str:
+        """The quarter a turn stands for, e.g. ``2016 Q2`` for turn 1 of spring-2016."""
+        q = self.start_quarter - 1 + turn - 1
+        return f"{self.start_year + q // 4} Q{q % 4 + 1}"
+
+    def year(self, turn: int) -> int:
+        return self.start_year + (self.start_quarter - 1 + turn - 1) // 4
+
+
+@frozen
+class Rulebook:
+    parameters: dict[str, float]
+    formulas: tuple[tuple[str, Expression], ...]
+    formula_text: dict[str, str]
+    budgets: dict[str, str]  # cell -> the global track its orders are paid from
+    max_orders: int
+    rules: tuple[Rule, ...]
+    orders: tuple[OrderKind, ...]
+    decks: dict[str, Deck]
+    scenarios: dict[str, Scenario]
+    objectives: tuple[Objective, ...]
+    digest: str  # of every file read: a save records it to notice a changed rulebook
+    sources: tuple[str, ...]
+    by_phase: dict[str, tuple[Rule, ...]] = attrs.field(init=False)
+    order_kinds: dict[str, OrderKind] = attrs.field(init=False)
+    cards: dict[str, Card] = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "by_phase", {p: tuple(r for r in self.rules if r.phase == p) for p in PHASES})
+        object.__setattr__(self, "order_kinds", {o.id: o for o in self.orders})
+        object.__setattr__(self, "cards", {c.id: c for d in self.decks.values() for c in d.cards})
+
+    def rule(self, rule_id: str) -> Rule:
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        raise KeyError(rule_id)
+
+    def summary(self) -> str:
+        decks = ", ".join(f"{d.title} {len(d.cards)}" for d in self.decks.values())
+        return (
+            f"{len(self.rules)} rules covering {len({c for r in self.rules for c in r.claims})} claims, "
+            f"{len(self.orders)} orders, {len(self.objectives)} objectives, "
+            f"{len(self.parameters)} parameters, {len(self.formulas)} formulas; "
+            f"decks: {decks}; scenarios: {', '.join(self.scenarios)}"
+        )
+
+
+# --- reading files -----------------------------------------------------------------------------
+
+
+class _Problems:
+    """Collects problems as 'file: id: what is wrong' lines."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def add(self, where: str, what: str) -> None:
+        self.lines.append(f"{where}: {what}")
+
+
+def _read_toml(path: Path, problems: _Problems) -> dict[str, Any] | None:
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        problems.add(str(path), f"cannot read: {e.strerror or e}")
+        return None
+    if len(data) > MAX_FILE_BYTES:
+        problems.add(str(path), f"larger than {MAX_FILE_BYTES} bytes")
+        return None
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        problems.add(str(path), "not UTF-8 text")
+    except tomllib.TOMLDecodeError as e:
+        problems.add(str(path), f"not valid TOML: {e}")
+    return None
+
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9_.\-]{0,63}$")
+
+
+class _Table:
+    """Typed access to one TOML table that records what was wrong instead of raising."""
+
+    def __init__(self, data: Any, where: str, problems: _Problems):
+        self.ok = isinstance(data, dict)
+        self.data = data if self.ok else {}
+        self.where = where
+        self.problems = problems
+        self.used: set[str] = set()
+        if not self.ok:
+            problems.add(where, f"expected a table, not {type(data).__name__}")
+
+    def fail(self, what: str) -> None:
+        self.ok = False
+        self.problems.add(self.where, what)
+
+    def get(self, key: str, kind: type | tuple[type, ...], default: Any = ..., *, what: str = "") -> Any:
+        self.used.add(key)
+        if key not in self.data:
+            if default is ...:
+                self.fail(f"missing {key!r}{' (' + what + ')' if what else ''}")
+                return None
+            return default
+        value = self.data[key]
+        if kind is int and isinstance(value, bool) or not isinstance(value, kind):
+            names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+            self.fail(f"{key!r} should be {names}, not {type(value).__name__} {value!r}")
+            return None if default is ... else default
+        return value
+
+    def text_list(self, key: str) -> list[str]:
+        items = self.get(key, list, [])
+        if items is None:
+            return []
+        if not all(isinstance(x, str) for x in items):
+            self.fail(f"{key!r} should be a list of quoted texts")
+            return []
+        return items
+
+    def cites(self) -> tuple[int, ...]:
+        cites = self.get("cites", list, what="the article's paragraphs, e.g. [4, 6]")
+        if cites is None:
+            return ()
+        if not cites or not all(type(c) is int and 1 <= c <= 10 for c in cites):
+            self.fail(f"'cites' should list paragraphs of the article, 1 to 10, not {cites!r}")
+            return ()
+        return tuple(cites)
+
+    def unknown_keys(self) -> None:
+        extra = sorted(set(self.data) - self.used)
+        if extra:
+            self.fail(f"unknown key{'s' if len(extra) > 1 else ''} {', '.join(map(repr, extra))}")
+
+
+# --- scopes ----------------------------------------------------------------------------------
+
+
+def _global_names(parameters: dict[str, float], formula_bounds: dict[str, tuple[float, float]]) -> dict[str, Name]:
+    names = {n: Name("track", lo, hi) for n, (lo, hi) in GLOBAL_TRACKS.items()}
+    names.update({n: Name("value", lo, hi) for n, (lo, hi, _) in COMPUTED.items()})
+    names.update({n: Name("value", v, v) for n, v in CONSTANTS.items()})
+    names.update({n: Name("value", v, v) for n, v in parameters.items()})
+    names.update({n: Name("value", lo, hi) for n, (lo, hi) in formula_bounds.items()})
+    return names
+
+
+def _theatre_names() -> dict[str, Name]:
+    names = {n: Name("track", lo, hi) for n, (lo, hi) in THEATRE_TRACKS.items()}
+    names.update({n: Name("value", lo, hi) for n, (lo, hi, _) in THEATRE_COMPUTED.items()})
+    names["theatre"] = Name("text", 0, 0)
+    return names
+
+
+def _offshoot_names() -> dict[str, Name]:
+    names = {n: Name("track", lo, hi) for n, (lo, hi) in OFFSHOOT_TRACKS.items()}
+    names["origin"] = Name("text", 0, 0)
+    return names
+
+
+def _scope(kind: str, globals_: dict[str, Name]) -> Scope:
+    if kind == "global":
+        return Scope(globals=globals_, kind="global")
+    if kind == "theatre":
+        return Scope(globals=globals_, theatre=_theatre_names(), kind="theatre")
+    return Scope(globals=globals_, theatre=_theatre_names(), offshoot=_offshoot_names(), kind="offshoot")
+
+
+# Template fields: names in scope plus these, filled in by the engine.
+TEMPLATE_EXTRAS = ("title", "theatre_title", "chance", "roll", "cell", "leader")
+
+
+def _check_template(text: str, scope: Scope, table: _Table, key: str) -> None:
+    try:
+        fields = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
+    except ValueError as e:
+        table.fail(f"{key!r}: cannot read the template: {e}")
+        return
+    for f in fields:
+        if not f or not re.fullmatch(r"[a-z_][a-z0-9_]*", f):
+            table.fail(f"{key!r}: a template field is a plain name in braces, not {{{f}}}")
+        elif f not in TEMPLATE_EXTRAS and scope.lookup(f) is None:
+            table.fail(f"{key!r}: unknown name {{{f}}} in the template")
+
+
+def _expression(table: _Table, key: str, scope: Scope, *, required: bool = False, chance: bool = False):
+    source = table.get(key, str, ... if required else None)
+    if source is None:
+        return None
+    try:
+        expr = compile_expression(source, scope)
+    except ExpressionError as e:
+        table.fail(f"{key} {source!r}: {e}")
+        return None
+    if chance and not (0.0 <= expr.bounds[0] and expr.bounds[1] <= 1.0):
+        lo, hi = expr.bounds
+        table.fail(
+            f"chance {source!r} can reach {lo:g}..{hi:g}, outside 0..1 for some board; "
+            "wrap it in clamp(..., 0, 1) or change it"
+        )
+        return None
+    return expr
+
+
+def _effects(table: _Table, key: str, scope: Scope, decks: frozenset[str]) -> tuple[Effect, ...]:
+    out = []
+    for line in table.text_list(key):
+        try:
+            out.append(compile_effect(line, scope, decks))
+        except ExpressionError as e:
+            table.fail(f"{key} {line!r}: {e}")
+    return tuple(out)
+
+
+def _id(table: _Table, seen: set[str]) -> str:
+    ident = table.get("id", str) or "?"
+    if ident != "?" and not _ID.match(ident):
+        table.fail(f"id {ident!r} should be lower case letters, digits, '-', '_' or '.'")
+    if ident in seen:
+        table.fail(f"id {ident!r} is used twice")
+    seen.add(ident)
+    table.where = f"{table.where} {ident}"
+    return ident
+
+
+# --- the parts of the rulebook ---------------------------------------------------------------
+
+
+def _load_parameters(data: dict[str, Any], path: str, problems: _Problems):
+    table = _Table(data, path, problems)
+    raw = table.get("parameters", dict, {})
+    parameters: dict[str, float] = {}
+    reserved = set(GLOBAL_TRACKS) | set(COMPUTED) | set(CONSTANTS) | set(THEATRE_TRACKS) | set(THEATRE_COMPUTED)
+    for name, value in (raw or {}).items():
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", name) or name in reserved:
+            table.fail(f"parameter {name!r}: a parameter is a new lower-case name, not a track's")
+        elif isinstance(value, bool) or not isinstance(value, (int, float)) or abs(value) > 1_000_000:
+            table.fail(f"parameter {name!r} should be a number, not {value!r}")
+        else:
+            parameters[name] = value
+    formulas: list[tuple[str, Expression]] = []
+    formula_text: dict[str, str] = {}
+    bounds: dict[str, tuple[float, float]] = {}
+    for name, source in (table.get("formulas", dict, {}) or {}).items():
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", name) or name in reserved or name in parameters:
+            table.fail(f"formula {name!r}: a formula is a new lower-case name")
+            continue
+        # A formula sees the board and the formulas above it, never itself or those below.
+        scope = _scope("global", _global_names(parameters, bounds))
+        try:
+            expr = compile_expression(source, scope)
+        except ExpressionError as e:
+            table.fail(f"formula {name} {source!r}: {e}")
+            continue
+        formulas.append((name, expr))
+        formula_text[name] = source
+        bounds[name] = expr.bounds
+    budgets: dict[str, str] = {}
+    for cell, track in (table.get("budgets", dict, {}) or {}).items():
+        if cell not in CELLS:
+            table.fail(f"budgets: no cell {cell!r} (cells: {', '.join(CELLS)})")
+        elif track not in GLOBAL_TRACKS:
+            table.fail(f"budgets: {cell} is paid from {track!r}, which is not a track")
+        else:
+            budgets[cell] = track
+    for cell in CELLS:
+        if cell not in budgets:
+            table.fail(f"budgets: no track given for {cell}'s orders")
+    max_orders = parameters.get("max_orders")
+    if not isinstance(max_orders, int) or not 1 <= max_orders <= 10:
+        table.fail("parameters: max_orders (orders a cell may give a turn) should be a whole number 1..10")
+        max_orders = 3
+    table.unknown_keys()
+    return parameters, tuple(formulas), formula_text, bounds, budgets, max_orders
+
+
+def _load_rules(data: dict[str, Any], path: str, names: dict[str, Name], decks: frozenset[str], problems: _Problems):
+    rules = []
+    seen: set[str] = set()
+    top = _Table(data, path, problems)
+    for raw in top.get("rule", list, []) or []:
+        t = _Table(raw, path + ": rule", problems)
+        if not t.ok:
+            continue
+        ident = _id(t, seen)
+        phase = t.get("phase", str)
+        if phase is not None and phase not in PHASES:
+            t.fail(f"phase {phase!r} should be one of {', '.join(PHASES)}")
+        kind = t.get("scope", str, "global")
+        if kind not in SCOPES:
+            t.fail(f"scope {kind!r} should be one of {', '.join(SCOPES)}")
+            kind = "global"
+        claims = tuple(t.text_list("claims"))
+        for c in claims:
+            if c not in CLAIMS:
+                t.fail(f"claim {c!r} is not one of C1..C16 (DESIGN.md)")
+        scope = _scope(kind, names)
+        rule = Rule(
+            id=ident,
+            title=t.get("title", str) or "",
+            claims=claims,
+            cites=t.cites(),
+            claim=t.get("claim", str, what="the article's reasoning in our own words") or "",
+            phase=phase or "dynamics",
+            scope=kind,
+            when=_expression(t, "when", scope),
+            chance=_expression(t, "chance", scope, chance=True),
+            effects=_effects(t, "effects", scope, decks),
+            explain=t.get("explain", str) or "",
+            explain_fail=t.get("explain_fail", str, ""),
+        )
+        for key in ("explain", "explain_fail"):
+            _check_template(getattr(rule, key), scope, t, key)
+        if not rule.effects:
+            t.fail("a rule needs at least one effect")
+        t.unknown_keys()
+        if t.ok:
+            rules.append(rule)
+    top.unknown_keys()
+    return rules
+
+
+def _load_orders(data: dict[str, Any], path: str, names: dict[str, Name], decks: frozenset[str], problems: _Problems):
+    orders = []
+    seen: set[str] = set()
+    top = _Table(data, path, problems)
+    for raw in top.get("order", list, []) or []:
+        t = _Table(raw, path + ": order", problems)
+        if not t.ok:
+            continue
+        ident = _id(t, seen)
+        cell = t.get("cell", str)
+        if cell is not None and cell not in CELLS:
+            t.fail(f"cell {cell!r} should be one of {', '.join(CELLS)}")
+        target = t.get("target", str, "none")
+        if target not in ("theatre", "none"):
+            t.fail(f"target {target!r} should be 'theatre' or 'none'")
+            target = "none"
+        scope = _scope("theatre" if target == "theatre" else "global", names)
+        cost = t.get("cost", int)
+        if cost is not None and not 0 <= cost <= 20:
+            t.fail(f"cost {cost} should lie in 0..20")
+        requires = []
+        for r in t.get("requires", list, []) or []:
+            rt = _Table(r, t.where + " requires", problems)
+            when = _expression(rt, "when", scope, required=True)
+            reason = rt.get("reason", str)
+            rt.unknown_keys()
+            if when is not None and reason:
+                requires.append(Requirement(when, reason))
+            t.ok = t.ok and rt.ok
+        order = OrderKind(
+            id=ident,
+            cell=cell or "is",
+            title=t.get("title", str) or "",
+            text=t.get("text", str) or "",
+            cites=t.cites(),
+            cost=cost or 0,
+            target=target,
+            requires=tuple(requires),
+            chance=_expression(t, "chance", scope, chance=True),
+            success=_effects(t, "success", scope, decks),
+            failure=_effects(t, "failure", scope, decks),
+            explain=t.get("explain", str) or "",
+            explain_fail=t.get("explain_fail", str, ""),
+        )
+        for key in ("explain", "explain_fail"):
+            _check_template(getattr(order, key), scope, t, key)
+        if order.chance is None and order.failure:
+            t.fail("'failure' effects need a 'chance'")
+        t.unknown_keys()
+        if t.ok:
+            orders.append(order)
+    top.unknown_keys()
+    return orders
+
+
+def _load_deck(data: dict[str, Any], path: str, names: dict[str, Name], theatres: set[str], seen: set[str], problems: _Problems):
+    top = _Table(data, path, problems)
+    head = _Table(top.get("deck", dict, {}), path + ": [deck]", problems)
+    deck_id = head.get("id", str) or Path(path).stem
+    if not _ID.match(deck_id):
+        head.fail(f"id {deck_id!r} should be lower case letters, digits, '-', '_' or '.'")
+    title = head.get("title", str) or deck_id
+    text = head.get("text", str, "")
+    cites = head.cites()
+    head.unknown_keys()
+    cards = []
+    for raw in top.get("card", list, []) or []:
+        t = _Table(raw, path + ": card", problems)
+        if not t.ok:
+            continue
+        ident = _id(t, seen)
+        theatre = t.get("theatre", str, None)
+        if theatre is not None and theatre not in theatres:
+            t.fail(f"theatre {theatre!r} is not a theatre of any scenario ({', '.join(sorted(theatres))})")
+        scope = _scope("theatre" if theatre else "global", names)
+        card = Card(
+            id=ident,
+            deck=deck_id,
+            title=t.get("title", str) or "",
+            text=t.get("text", str) or "",
+            cites=t.cites(),
+            theatre=theatre,
+            when=_expression(t, "when", scope),
+            effects=_effects(t, "effects", scope, frozenset()),
+        )
+        if not card.effects:
+            t.fail("a card needs at least one effect")
+        t.unknown_keys()
+        if t.ok:
+            cards.append(card)
+    top.unknown_keys()
+    if not cards:
+        problems.add(path, "a deck needs at least one card")
+    return Deck(id=deck_id, title=title, text=text, cites=cites, cards=tuple(cards))
+
+
+def _load_objectives(data: dict[str, Any], path: str, names: dict[str, Name], problems: _Problems):
+    objectives = []
+    seen: set[str] = set()
+    top = _Table(data, path, problems)
+    for raw in top.get("objective", list, []) or []:
+        t = _Table(raw, path + ": objective", problems)
+        if not t.ok:
+            continue
+        ident = _id(t, seen)
+        cell = t.get("cell", str)
+        if cell is not None and cell not in CELLS:
+            t.fail(f"cell {cell!r} should be one of {', '.join(CELLS)}")
+        points = t.get("points", int)
+        score = _expression(t, "score", _scope("global", names), required=True)
+        if score is not None and points is not None and not (0 <= score.bounds[0] and score.bounds[1] <= points):
+            t.fail(f"score {score.source!r} can reach {score.bounds[0]:g}..{score.bounds[1]:g}, outside 0..{points}")
+        obj = Objective(
+            id=ident,
+            cell=cell or "is",
+            title=t.get("title", str) or "",
+            text=t.get("text", str) or "",
+            cites=t.cites(),
+            points=points or 0,
+            score=score,  # type: ignore[arg-type]
+        )
+        t.unknown_keys()
+        if t.ok:
+            objectives.append(obj)
+    top.unknown_keys()
+    for cell in CELLS:
+        if not any(o.cell == cell for o in objectives):
+            problems.add(path, f"{cell} has no objective")
+    return objectives
+
+
+def _build(cls: type, table: _Table, extra: dict[str, Any] | None = None) -> Any:
+    """An attrs value from a TOML table, with out-of-bounds and unknown keys reported."""
+    fields = {a.name for a in attrs.fields(cls)}
+    kwargs = dict(extra or {})
+    for key, value in table.data.items():
+        if key in kwargs:
+            continue
+        table.used.add(key)
+        if key not in fields:
+            table.fail(f"unknown key {key!r} (known: {', '.join(sorted(fields - set(kwargs)))})")
+            continue
+        kwargs[key] = value
+    try:
+        return cls(**kwargs)
+    except (ValueError, TypeError) as e:
+        table.fail(str(e))
+        return None
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for k, v in over.items():
+        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+def _load_scenarios(data: dict[str, Any], path: str, problems: _Problems) -> dict[str, Scenario]:
+    top = _Table(data, path, problems)
+    raw_all = top.get("scenario", dict, {}) or {}
+    top.unknown_keys()
+    scenarios: dict[str, Scenario] = {}
+    for sid, raw in raw_all.items():
+        if isinstance(raw, dict) and "based_on" in raw:
+            base = raw_all.get(raw["based_on"])
+            if not isinstance(base, dict) or "based_on" in base:
+                problems.add(f"{path}: scenario {sid}", f"based_on {raw['based_on']!r} is not a scenario of its own")
+                continue
+            raw = _merge(base, {k: v for k, v in raw.items() if k != "based_on"})
+        where = f"{path}: scenario {sid}"
+        t = _Table(raw, where, problems)
+        if not t.ok:
+            continue
+        title = t.get("title", str) or sid
+        text = t.get("text", str, "")
+        start = t.get("start", str) or "2016Q2"
+        m = re.fullmatch(r"(\d{4})Q([1-4])", start)
+        if not m:
+            t.fail(f"start {start!r} should look like 2016Q2")
+            m = re.fullmatch(r"(\d{4})Q([1-4])", "2016Q2")
+        turns = t.get("turns", int) or 1
+        if not 1 <= turns <= 60:
+            t.fail(f"turns {turns} should lie in 1..60")
+        parts = {}
+        for key, cls in (("islamic_state", IslamicState), ("al_qaeda", AlQaeda)):
+            pt = _Table(t.get(key, dict, {}), f"{where} {key}", problems)
+            lt = _Table(pt.get("leader", dict, {}), f"{where} {key}.leader", problems)
+            leader = _build(Leader, lt)
+            parts[key] = _build(cls, pt, {"leader": leader}) if leader else None
+        for key, cls in (("coalition", Coalition), ("governments", Governments), ("relation", Relation)):
+            parts[key] = _build(cls, _Table(t.get(key, dict, {}), f"{where} {key}", problems))
+        theatres = []
+        for name, traw in (t.get("theatres", dict, {}) or {}).items():
+            tt = _Table(traw, f"{where} theatre {name}", problems)
+            if tt.ok:
+                theatres.append(_build(Theatre, tt, {"name": name}))
+        if not 1 <= len(theatres) <= N_THEATRES_MAX:
+            t.fail(f"a scenario needs 1..{N_THEATRES_MAX} theatres, not {len(theatres)}")
+        t.used.update({"islamic_state", "al_qaeda", "coalition", "governments", "relation", "theatres"})
+        t.unknown_keys()
+        if not t.ok or any(p is None for p in parts.values()) or any(th is None for th in theatres):
+            continue
+        initial = State(
+            scenario=sid,
+            seed=0,
+            turn=1,
+            last_turn=turns,
+            phase="events",
+            theatres=tuple(theatres),
+            **parts,
+        )
+        scenarios[sid] = Scenario(sid, title, text, int(m.group(1)), int(m.group(2)), turns, initial)
+    if not scenarios:
+        problems.add(path, "no scenario")
+    return scenarios
+
+
+def _files(base: Path, pattern: str) -> list[Path]:
+    return sorted(base.glob(pattern)) if base.is_dir() else ([base] if base.is_file() else [])
+
+
+def load_rulebook(rules_dir: Path | str = RULES_DIR, decks_dir: Path | str = DECKS_DIR) -> Rulebook:
+    """Load and check a rulebook; raise :class:`RulebookError` listing every problem found."""
+    rules_dir, decks_dir = Path(rules_dir), Path(decks_dir)
+    problems = _Problems()
+    for d in (rules_dir, decks_dir):
+        if not d.is_dir():
+            raise RulebookError([f"{d}: no such folder"])
+    digest = hashlib.sha256()
+    read: dict[str, dict[str, Any]] = {}
+    sources = []
+    for path in _files(rules_dir, "*.toml") + _files(decks_dir, "*.toml"):
+        data = _read_toml(path, problems)
+        rel = f"{path.parent.name}/{path.name}"
+        sources.append(rel)
+        digest.update(rel.encode() + b"\0" + (path.read_bytes() if data is not None else b"") + b"\0")
+        if data is not None:
+            read[str(path)] = data
+    if problems.lines:
+        raise RulebookError(problems.lines)
+
+    def part(name: str) -> tuple[str, dict[str, Any]]:
+        path = str(rules_dir / f"{name}.toml")
+        if path not in read:
+            problems.add(path, "missing")
+        return path, read.get(path, {})
+
+    path, data = part("parameters")
+    parameters, formulas, formula_text, fbounds, budgets, max_orders = _load_parameters(data, path, problems)
+    names = _global_names(parameters, fbounds)
+    path, data = part("scenarios")
+    scenarios = _load_scenarios(data, path, problems)
+    theatre_ids = {t.name for s in scenarios.values() for t in s.initial.theatres}
+    decks: dict[str, Deck] = {}
+    card_ids: set[str] = set()
+    for path_obj in _files(decks_dir, "*.toml"):
+        p = str(path_obj)
+        if p in read:
+            deck = _load_deck(read[p], p, names, theatre_ids, card_ids, problems)
+            if deck.id in decks:
+                problems.add(p, f"deck id {deck.id!r} is used twice")
+            decks[deck.id] = deck
+    deck_ids = frozenset(decks)
+    path, data = part("adjudication")
+    rules = _load_rules(data, path, names, deck_ids, problems)
+    path, data = part("orders")
+    orders = _load_orders(data, path, names, deck_ids, problems)
+    path, data = part("objectives")
+    objectives = _load_objectives(data, path, names, problems)
+    covered = {c for r in rules for c in r.claims}
+    for c in CLAIMS:
+        if c not in covered and rules:
+            problems.add(str(rules_dir / "adjudication.toml"), f"no rule for claim {c}")
+    for cell in CELLS:
+        if orders and not any(o.cell == cell for o in orders):
+            problems.add(str(rules_dir / "orders.toml"), f"{cell} has no orders")
+    if problems.lines:
+        raise RulebookError(problems.lines)
+    return Rulebook(
+        parameters=parameters,
+        formulas=formulas,
+        formula_text=formula_text,
+        budgets=budgets,
+        max_orders=max_orders,
+        rules=tuple(rules),
+        orders=tuple(orders),
+        decks=decks,
+        scenarios=scenarios,
+        objectives=tuple(objectives),
+        digest=digest.hexdigest(),
+        sources=tuple(sources),
+    )
+
+
+def describe_names(rulebook: Rulebook | None = None) -> Iterable[tuple[str, str]]:
+    """(name, meaning) of every name an expression may use; for the designer's reference."""
+    for n, (lo, hi) in GLOBAL_TRACKS.items():
+        yield n, f"track {lo}..{hi}"
+    for n, (lo, hi, what) in COMPUTED.items():
+        yield n, f"computed: {what}"
+    for n, (lo, hi) in THEATRE_TRACKS.items():
+        yield n, f"theatre track {lo}..{hi}"
+    for n, (lo, hi, what) in THEATRE_COMPUTED.items():
+        yield n, f"theatre, computed: {what}"
+    for n, (lo, hi) in OFFSHOOT_TRACKS.items():
+        yield n, f"offshoot track {lo}..{hi}"
+    for n in TEXT_NAMES:
+        yield n, "text: compare with == or != and a quoted id"
+    if rulebook:
+        for n, v in rulebook.parameters.items():
+            yield n, f"parameter = {v}"
+        for n, src in rulebook.formula_text.items():
+            yield n, f"formula = {src}"
