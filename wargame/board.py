@@ -50,6 +50,7 @@ for _prefix, _attr in LEADERS:
 THEATRE_TRACKS: dict[str, tuple[int, int]] = {n: (lo, hi) for n, lo, hi in tracks_of(Theatre)}
 OFFSHOOT_TRACKS: dict[str, tuple[int, int]] = {n: (lo, hi) for n, lo, hi in tracks_of(Offshoot)}
 
+_EMPTY: dict = {}
 MAX_OFFSHOOTS = 12  # a bounded board: the weakest offshoot folds when a 13th would form
 N_THEATRES_MAX = 12
 
@@ -84,6 +85,26 @@ CONSTANTS: dict[str, int] = {"RIVALRY": 0, "TALKS": 1, "ALLIANCE": 2, "MERGER": 
 TEXT_NAMES = {"theatre": "T", "origin": "O"}  # text names, only compared with quoted text
 
 
+_THEATRE_FIELDS = tuple(a.name for a in attrs.fields(Theatre))
+_OFFSHOOT_FIELDS = tuple(a.name for a in attrs.fields(Offshoot))
+# (prefix, attribute path, field names) for reading every global track off a State quickly
+_READERS = tuple(
+    (prefix, (attr,), tuple(n for n, _, _ in tracks_of(cls))) for prefix, attr, cls in PARTS
+) + tuple((prefix, (attr, "leader"), tuple(n for n, _, _ in tracks_of(Leader))) for prefix, attr in LEADERS)
+
+
+def flat_tracks(state: State) -> dict[str, int]:
+    """Every global track of a state under its rulebook name, e.g. ``is_funds``."""
+    out: dict[str, int] = {}
+    for prefix, path, names in _READERS:
+        part: Any = state
+        for attr in path:
+            part = getattr(part, attr)
+        for n in names:
+            out[prefix + n] = getattr(part, n)
+    return out
+
+
 class Board:
     """A mutable copy of the board for one phase.
 
@@ -96,19 +117,12 @@ class Board:
     def __init__(self, state: State, parameters: dict[str, float], formulas: Iterable[tuple[str, Any]]):
         g: dict[str, Any] = dict(parameters)
         g.update(CONSTANTS)
-        for prefix, attr, cls in PARTS:
-            part = getattr(state, attr)
-            for n, _, _ in tracks_of(cls):
-                g[prefix + n] = getattr(part, n)
-        for prefix, attr in LEADERS:
-            leader = getattr(state, attr).leader
-            for n, _, _ in tracks_of(Leader):
-                g[prefix + n] = getattr(leader, n)
+        g.update(flat_tracks(state))
         g["turn"] = state.turn
         g["turns_left"] = state.last_turn - state.turn
         self.g = g
-        self.theatres = [attrs.asdict(t) for t in state.theatres]
-        self.offshoots = [attrs.asdict(o) for o in state.offshoots]
+        self.theatres = [{n: getattr(t, n) for n in _THEATRE_FIELDS} for t in state.theatres]
+        self.offshoots = [{n: getattr(o, n) for n in _OFFSHOOT_FIELDS} for o in state.offshoots]
         self.piles = {p.deck: [list(p.draw), list(p.discard), list(p.aside)] for p in state.decks}
         self.formulas = tuple(formulas)
         self.dirty = True
@@ -156,7 +170,7 @@ class Board:
         g["offshoot_strength"] = strength
         g["offshoot_brutality"] = brutality
         for name, expr in self.formulas:
-            g[name] = expr(g, {}, {})
+            g[name] = expr.fn(g, _EMPTY, _EMPTY)
         self.dirty = False
 
     def theatre(self, name: str) -> dict[str, Any]:
@@ -178,12 +192,10 @@ class Board:
                         name=old.name, **{n: g[lp + n] for n, _, _ in tracks_of(Leader)}
                     )
             parts[attr] = cls(**kwargs)
-        theatre_fields = [a.name for a in attrs.fields(Theatre)]
-        offshoot_fields = [a.name for a in attrs.fields(Offshoot)]
         return attrs.evolve(
             template,
-            theatres=tuple(Theatre(**{k: t[k] for k in theatre_fields}) for t in self.theatres),
-            offshoots=tuple(Offshoot(**{k: o[k] for k in offshoot_fields}) for o in self.offshoots),
+            theatres=tuple(Theatre(**{k: t[k] for k in _THEATRE_FIELDS}) for t in self.theatres),
+            offshoots=tuple(Offshoot(**{k: o[k] for k in _OFFSHOOT_FIELDS}) for o in self.offshoots),
             decks=tuple(
                 DeckPiles(deck=d, draw=tuple(p[0]), discard=tuple(p[1]), aside=tuple(p[2]))
                 for d, p in self.piles.items()

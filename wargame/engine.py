@@ -118,8 +118,6 @@ class _Resolver:
             if e.where:
                 m = G if e.where == "G" else T if e.where == "T" else O
                 lo, hi = _TRACK_BOUNDS[e.where][e.target]
-                if board.dirty:
-                    board.refresh()
                 v = e.args[0].fn(G, T, O)
                 old = m[e.target]
                 new = v if e.op == "=" else old + v if e.op == "+=" else old - v
@@ -141,8 +139,6 @@ class _Resolver:
     def _spawn(self, e: Effect, T: dict, O: dict) -> list[tuple[str, int, int]]:
         board = self.board
         G = board.g
-        if board.dirty:
-            board.refresh()
         strength = max(0, min(10, _round(e.args[1].fn(G, T, O))))
         brutality = max(0, min(10, _round(e.args[2].fn(G, T, O))))
         if strength == 0:
@@ -213,6 +209,10 @@ class _Resolver:
     def run_rules(self, rules: Iterable[Rule]) -> None:
         board = self.board
         for rule in rules:
+            # Totals and formulas are read as they stood when the rule began its sweep over the
+            # theatres or offshoots; tracks are always read as they are.
+            if board.dirty:
+                board.refresh()
             if rule.scope == "global":
                 self.try_rule(rule, {}, {})
             elif rule.scope == "theatre":
@@ -225,10 +225,7 @@ class _Resolver:
                         self.try_rule(rule, by_name[O["theatre"]], O)
 
     def try_rule(self, rule: Rule, T: dict, O: dict) -> None:
-        board = self.board
-        G = board.g
-        if board.dirty:
-            board.refresh()
+        G = self.board.g
         if rule.when is not None and not rule.when.fn(G, T, O):
             return
         chance = roll = None
@@ -405,11 +402,19 @@ def why_illegal(rulebook: Rulebook, state: State, order: Order, pending: Sequenc
 
 
 def legal_orders(rulebook: Rulebook, state: State, cell: str, pending: Sequence[Order] = ()) -> list[Order]:
-    """Every order ``cell`` may add to its ``pending`` orders now, in the rulebook's order."""
-    if state.phase != "orders":
+    """Every order ``cell`` may add to its ``pending`` orders now, in the rulebook's order.
+
+    The same verdicts as :func:`why_illegal` (a test holds them to it), worked out in bulk."""
+    if state.phase != "orders" or cell not in CELLS:
         return []
-    return [o for o in _position(rulebook, state).requirements(rulebook, cell)
-            if why_illegal(rulebook, state, o, pending) is None]
+    mine = [o for o in pending if o.cell == cell]
+    if len(mine) >= rulebook.max_orders:
+        return []
+    pos = _position(rulebook, state)
+    kinds = rulebook.order_kinds
+    left = pos.board.g[rulebook.budgets[cell]] - sum(kinds[o.kind].cost for o in mine if o.kind in kinds)
+    return [o for o, reason in pos.requirements(rulebook, cell).items()
+            if reason is None and kinds[o.kind].cost <= left and o not in mine]
 
 
 def unavailable_orders(rulebook: Rulebook, state: State, cell: str, pending: Sequence[Order] = ()) -> list[tuple[Order, str]]:

@@ -19,7 +19,7 @@ from typing import Mapping
 
 from attrs import frozen
 
-from wargame.board import GLOBAL_TRACKS, Board
+from wargame.board import GLOBAL_TRACKS, flat_tracks
 from wargame.model import CELLS, Offshoot, State, Theatre
 
 SEATS = CELLS + ("white",)
@@ -99,13 +99,13 @@ def view(state: State, seat: str) -> View:
     """What ``seat`` (a cell, or ``white`` for the facilitator) may see of ``state``."""
     if seat not in SEATS:
         raise ValueError(f"no seat {seat!r} (seats: {', '.join(SEATS)})")
-    board = Board(state, {}, ())
+    flat = flat_tracks(state)
     tracks: dict[str, Estimate] = {}
     talks_hidden = (
         seat not in ("is", "aq", "white") and state.relation.stage == 1 and not state.relation.known
     )
     for name in GLOBAL_TRACKS:
-        value = board.g[name]
+        value = flat[name]
         owner = OWNER.get(name)
         if name in PARTIES_ONLY and seat not in ("is", "aq", "white"):
             continue

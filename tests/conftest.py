@@ -1,0 +1,28 @@
+"""Shared fixtures and the Hypothesis profiles.
+
+The "ci" profile (chosen when CI=true, as .ci/run sets it) keeps `make test` well under ten
+minutes on two cores; "dev" is the default at a desk; "soak" is for a long run by hand:
+HYPOTHESIS_PROFILE=soak make test.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from wargame.rulebook import Rulebook, load_rulebook
+
+settings.register_profile(
+    "ci", max_examples=40, deadline=None, derandomize=True, print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("dev", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("soak", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+
+@pytest.fixture(scope="session")
+def rulebook() -> Rulebook:
+    return load_rulebook()
