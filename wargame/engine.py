@@ -559,3 +559,74 @@ def formula_values(rulebook: Rulebook, state: State) -> dict[str, float]:
     g = _position(rulebook, state).board.g
     return {name: g[name] for name, _ in rulebook.formulas}
 
+
+
+# --- asking the rules (for the UI's odds, the facilitator's what-ifs and the tests) ------------
+
+
+def _scope_dicts(pos: _Position, theatre: str | None, offshoot: str | None) -> tuple[dict, dict]:
+    T: dict = {}
+    O: dict = {}
+    if offshoot is not None:
+        O = next(o for o in pos.board.offshoots if o["id"] == offshoot)
+        theatre = O["theatre"]
+    if theatre is not None:
+        T = pos.board.theatre(theatre)
+    return T, O
+
+
+def rule_chance(rulebook: Rulebook, state: State, rule_id: str, theatre: str | None = None,
+                offshoot: str | None = None) -> float:
+    """The chance that a rule fires on this board (in that theatre or for that offshoot):
+    0 if its condition does not hold, 1 if it holds and the rule rolls no dice."""
+    rule = rulebook.rule(rule_id)
+    pos = _position(rulebook, state)
+    T, O = _scope_dicts(pos, theatre, offshoot)
+    G = pos.board.g
+    if rule.when is not None and not rule.when.fn(G, T, O):
+        return 0.0
+    return 1.0 if rule.chance is None else float(rule.chance.fn(G, T, O))
+
+
+def order_chance(rulebook: Rulebook, state: State, order: Order) -> float:
+    """The chance of success the rules give an order on this board (1 if it rolls no dice)."""
+    kind = rulebook.order_kinds[order.kind]
+    if kind.chance is None:
+        return 1.0
+    pos = _position(rulebook, state)
+    T, _ = _scope_dicts(pos, order.theatre, None)
+    return float(kind.chance.fn(pos.board.g, T, {}))
+
+
+def fire_rule(rulebook: Rulebook, state: State, rule_id: str, roll: float, theatre: str | None = None,
+              offshoot: str | None = None) -> Step:
+    """What a rule would do on this board with a given roll: the facilitator's what-if. The
+    game's dice are not touched; cards its effects draw use a generator of their own."""
+    rule = rulebook.rule(rule_id)
+    board = Board(state, rulebook.parameters, rulebook.formulas)
+    board.refresh()
+    resolver = _Resolver(rulebook, board, state.turn, rule.phase, state.seed, dice(state.seed, state.turn, "what-if"))
+    resolver.rng = _FixedRoll(roll, resolver.rng)
+    T: dict = {}
+    O: dict = {}
+    if offshoot is not None:
+        O = next(o for o in board.offshoots if o["id"] == offshoot)
+        theatre = O["theatre"]
+    if theatre is not None:
+        T = board.theatre(theatre)
+    resolver.try_rule(rule, T, O)
+    return Step(board.freeze(state), tuple(resolver.records))
+
+
+class _FixedRoll:
+    """A generator whose next roll is given; shuffles come from another one."""
+
+    def __init__(self, roll: float, other: Random):
+        self._roll = roll
+        self._other = other
+
+    def random(self) -> float:
+        return self._roll
+
+    def shuffle(self, items: list) -> None:
+        self._other.shuffle(items)

@@ -15,6 +15,8 @@ The state is never changed in place: the engine builds a new ``State`` after eac
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any, Iterator
 
 import attrs
@@ -225,3 +227,9 @@ class Order:
 
     def __str__(self) -> str:
         return f"{self.kind} in {self.theatre}" if self.theatre else self.kind
+
+
+def digest(state: State) -> str:
+    """A fingerprint of the whole state, the same on every machine and in every process."""
+    text = json.dumps(attrs.asdict(state, recurse=True), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
