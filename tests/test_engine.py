@@ -141,7 +141,6 @@ def test_dice_depend_only_on_seed_turn_and_phase() -> None:
 # --- orders ------------------------------------------------------------------------------------
 
 
-@settings(max_examples=25)
 @given(state=states(RULEBOOK), cell=st.sampled_from(CELLS), data=st.data())
 def test_legal_orders_are_exactly_those_with_no_reason_against(state: State, cell: str, data) -> None:
     pending: list[Order] = []
@@ -159,7 +158,6 @@ def test_legal_orders_are_exactly_those_with_no_reason_against(state: State, cel
     assert len(pending) <= RULEBOOK.max_orders
 
 
-@settings(max_examples=20)
 @given(state=states(RULEBOOK), seed=st.integers(0, 1000))
 def test_every_offered_set_of_orders_is_accepted(state: State, seed: int) -> None:
     orders = random_orders(state, seed)
@@ -168,7 +166,6 @@ def test_every_offered_set_of_orders_is_accepted(state: State, seed: int) -> Non
     assert all(isinstance(r, Adjudication) for r in step.records)
 
 
-@settings(max_examples=20)
 @given(state=states(RULEBOOK), seed=st.integers(0, 1000), data=st.data())
 def test_submission_order_of_simultaneous_orders_does_not_matter(state: State, seed: int, data) -> None:
     orders = random_orders(state, seed)
@@ -187,7 +184,6 @@ def test_cells_may_submit_in_any_order_within_a_turn() -> None:
     assert len(results) == 1
 
 
-@settings(max_examples=20)
 @given(state=states(RULEBOOK), seed=st.integers(0, 1000), kind=st.sampled_from([o.id for o in RULEBOOK.orders]),
        theatre=st.sampled_from([None, "iraq", "syria", "atlantis"]), cell=st.sampled_from(CELLS))
 def test_a_refused_order_leaves_the_game_as_it_was(state: State, seed: int, kind: str, theatre, cell: str) -> None:
@@ -239,7 +235,6 @@ def test_the_opening_decks_are_shuffled_by_the_seed() -> None:
         assert not piles.discard and not piles.aside
 
 
-@settings(max_examples=25)
 @given(state=states(RULEBOOK, phase="events"))
 def test_drawing_keeps_every_card_in_exactly_one_pile(state: State) -> None:
     step = begin_turn(RULEBOOK, state)
@@ -269,7 +264,6 @@ def test_an_exhausted_deck_is_reshuffled_and_ineligible_cards_are_set_aside() ->
 # --- views and objectives ----------------------------------------------------------------------
 
 
-@settings(max_examples=25)
 @given(state=states(RULEBOOK), seat=st.sampled_from(CELLS))
 def test_a_view_never_lies_and_hides_what_it_must(state: State, seat: str) -> None:
     from wargame.model import TALKS
@@ -377,5 +371,5 @@ class Play(RuleBasedStateMachine):
             self.last_turn = self.state.turn
 
 
-Play.TestCase.settings = settings(max_examples=15, stateful_step_count=40, deadline=None)
+Play.TestCase.settings = settings(stateful_step_count=40)
 TestPlay = Play.TestCase
