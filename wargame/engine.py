@@ -211,7 +211,7 @@ class _Resolver:
         for rule in rules:
             # Totals and formulas are read as they stood when the rule began its sweep over the
             # theatres or offshoots; tracks are always read as they are.
-            if board.dirty:
+            if board.dirty and rule.reads_computed:
                 board.refresh()
             if rule.scope == "global":
                 self.try_rule(rule, {}, {})
@@ -337,20 +337,38 @@ class _Position:
         """Every order of a cell, with the reason it is refused by its requirements, or None."""
         if cell not in self.base:
             G = self.board.g
+            theatres = {T["name"]: T for T in self.board.theatres}
             out: dict[Order, str | None] = {}
-            for kind in rulebook.orders:
-                if kind.cell != cell:
-                    continue
-                targets = self.board.theatres if kind.target == "theatre" else [{}]
-                for T in targets:
-                    reason = None
-                    for req in kind.requires:
-                        if not req.when.fn(G, T, {}):
-                            reason = req.reason
-                            break
-                    out[Order(cell, kind.id, T.get("name"))] = reason
+            for order, kind in _candidates(rulebook, tuple(theatres), cell):
+                T = theatres[order.theatre] if order.theatre else _NO_SCOPE
+                reason = None
+                for req in kind.requires:
+                    if not req.when.fn(G, T, _NO_SCOPE):
+                        reason = req.reason
+                        break
+                out[order] = reason
             self.base[cell] = out
         return self.base[cell]
+
+
+_NO_SCOPE: dict = {}
+_candidate_cache: dict[tuple, tuple[Rulebook, tuple[tuple[Order, OrderKind], ...]]] = {}
+
+
+def _candidates(rulebook: Rulebook, theatres: tuple[str, ...], cell: str) -> tuple[tuple[Order, OrderKind], ...]:
+    """Every order a cell could give on a board with these theatres, before any requirement."""
+    key = (id(rulebook), theatres, cell)
+    cached = _candidate_cache.get(key)
+    if cached is None or cached[0] is not rulebook:
+        out = []
+        for kind in rulebook.orders:
+            if kind.cell == cell:
+                for where in (theatres if kind.target == "theatre" else (None,)):
+                    out.append((Order(cell, kind.id, where), kind))
+        if len(_candidate_cache) > 64:
+            _candidate_cache.clear()
+        _candidate_cache[key] = (rulebook, tuple(out))
+    return _candidate_cache[key][1]
 
 
 _position_cache: list[Any] = [None, None]  # [rulebook, _Position]: the last state asked about
@@ -463,9 +481,9 @@ def begin_turn(rulebook: Rulebook, state: State) -> Step:
     """Run the events phase: the event rules, which draw from the decks. Then orders are due."""
     if state.phase != "events":
         raise PhaseError(f"the events phase has run already (the game is in {state.phase})")
-    theatres = tuple(attrs.evolve(t, turn_start_territory=t.territory) for t in state.theatres)
-    state = attrs.evolve(state, theatres=theatres)
     board = Board(state, rulebook.parameters, rulebook.formulas)
+    for T in board.theatres:
+        T["turn_start_territory"] = T["territory"]
     _calendar(rulebook, board, state)
     resolver = _Resolver(rulebook, board, state.turn, "events", state.seed, dice(state.seed, state.turn, "events"))
     resolver.run_rules(rulebook.by_phase["events"])

@@ -83,6 +83,8 @@ class Rule:
     effects: tuple[Effect, ...]
     explain: str  # a sentence for when it happens
     explain_fail: str  # a sentence for when the roll fails
+    # Whether it reads totals or formulas, which the engine must bring up to date first.
+    reads_computed: bool = True
 
 
 @frozen
@@ -367,6 +369,22 @@ def _effects(table: _Table, key: str, scope: Scope, decks: frozenset[str]) -> tu
     return tuple(out)
 
 
+def _reads_computed(rule: Rule, names: dict[str, Name]) -> bool:
+    """Does the rule read a name the engine computes (a total, a formula, lost_here, ...)?"""
+    used: set[str] = set()
+    for expr in (rule.when, rule.chance):
+        if expr is not None:
+            used |= expr.names
+    for effect in rule.effects:
+        for arg in effect.args:
+            if isinstance(arg, Expression):
+                used |= arg.names
+    for key in (rule.explain, rule.explain_fail):
+        used |= {f for _, f, _, _ in string.Formatter().parse(key) if f}
+    computed = set(COMPUTED) | set(THEATRE_COMPUTED) | {n for n, v in names.items() if v.kind == "value"}
+    return bool(used & computed)
+
+
 def _id(table: _Table, seen: set[str]) -> str:
     ident = table.get("id", str) or "?"
     if ident != "?" and not _ID.match(ident):
@@ -466,6 +484,7 @@ def _load_rules(data: dict[str, Any], path: str, names: dict[str, Name], decks: 
         )
         for key in ("explain", "explain_fail"):
             _check_template(getattr(rule, key), scope, t, key)
+        rule = attrs.evolve(rule, reads_computed=_reads_computed(rule, names))
         if not rule.effects:
             t.fail("a rule needs at least one effect")
         t.unknown_keys()

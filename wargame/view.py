@@ -5,8 +5,8 @@
 - A cell sees its own tracks exactly.
 - The other cells' inner tracks (funds, fighters, cohesion, ego, discipline, budgets...) are
   seen only as a range that contains the true value; the coalition's ranges narrow with its
-  intelligence. The range's placement comes from its own hash of (seed, turn, seat, track),
-  never from the game's dice.
+  intelligence. The range's placement comes from a generator of its own, derived from (seed, turn, seat),
+  never from the game's dice (see ``view``).
 - Secret AQ-IS talks are seen only by the two groups, until the coalition learns of them.
 - Nobody but the facilitator ("white") sees the order of the draw piles or the exact inner
   tracks of others. Pending orders are never in the state, so never in a view.
@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import hashlib
+from random import Random
 from typing import Mapping
 
 from attrs import frozen
@@ -90,9 +91,7 @@ def _width(state: State, seat: str, owner: str) -> int:
     return 3
 
 
-def _offset(state: State, seat: str, name: str, width: int) -> int:
-    h = hashlib.blake2b(f"view:{state.seed}:{state.turn}:{seat}:{name}".encode(), digest_size=4).digest()
-    return int.from_bytes(h, "big") % (width + 1)
+_EXACT = {v: Estimate(v, v) for v in range(-1, 10000)}
 
 
 def view(state: State, seat: str) -> View:
@@ -100,6 +99,9 @@ def view(state: State, seat: str) -> View:
     if seat not in SEATS:
         raise ValueError(f"no seat {seat!r} (seats: {', '.join(SEATS)})")
     flat = flat_tracks(state)
+    # Where each range sits around the truth: the view's own generator, not the game's dice.
+    h = hashlib.blake2b(f"view:{state.seed}:{state.turn}:{seat}".encode(), digest_size=8).digest()
+    placement = Random(int.from_bytes(h, "big"))
     tracks: dict[str, Estimate] = {}
     talks_hidden = (
         seat not in ("is", "aq", "white") and state.relation.stage == 1 and not state.relation.known
@@ -110,18 +112,18 @@ def view(state: State, seat: str) -> View:
         if name in PARTIES_ONLY and seat not in ("is", "aq", "white"):
             continue
         if seat == "white" or owner is None or owner == seat:
-            tracks[name] = Estimate(value, value)
+            tracks[name] = _EXACT[value]
             continue
         width = _width(state, seat, owner)
         lo_bound, hi_bound = GLOBAL_TRACKS[name]
-        lo = max(lo_bound, value - _offset(state, seat, name, width))
+        lo = max(lo_bound, value - placement.randint(0, width))
         tracks[name] = Estimate(lo, min(hi_bound, lo + width))
     if talks_hidden:
         # Secret talks look, from outside, like whatever came before them.
         public = 4 if state.tally.second_splits else 0
-        tracks["relation_stage"] = Estimate(public, public)
-        tracks["relation_autonomy"] = Estimate(0, 0)
-        tracks["relation_offered"] = Estimate(0, 0)
+        tracks["relation_stage"] = _EXACT[public]
+        tracks["relation_autonomy"] = _EXACT[0]
+        tracks["relation_offered"] = _EXACT[0]
     decks = tuple(DeckSummary(p.deck, len(p.draw), p.discard, len(p.aside)) for p in state.decks)
     return View(
         seat=seat, scenario=state.scenario, seed=state.seed, turn=state.turn, last_turn=state.last_turn,
