@@ -11,7 +11,7 @@ import math
 import string
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from wargame.expressions import (
@@ -226,6 +226,8 @@ def _within(value: float, bounds: tuple[float, float]) -> bool:
 
 
 @given(source=expressions, values=bounded_values)
+@example(source="1 / (d / 10)", values={"a": 0, "b": 0, "c": 1, "d": 1})
+@example(source="(-clamp(a, (c) ** 2, a))", values={"a": 0, "b": 0, "c": 2, "d": 0})
 def test_every_value_an_expression_takes_lies_within_its_bounds(source, values):
     try:
         e = compile_expression(source, BOUNDED_SCOPE)
@@ -502,7 +504,12 @@ def test_repeated_small_powers_of_a_huge_number_are_refused_before_they_can_hang
 
 @pytest.mark.parametrize(
     "source",
-    [f"floor({_HUGE_FLOAT})", f"ceil({_HUGE_FLOAT})", f"({_HUGE_INT}) / 1", f"floor(({_HUGE_FLOAT}) - ({_HUGE_FLOAT}))"],
+    [
+        pytest.param(f"floor({_HUGE_FLOAT})", id="floor(inf)"),
+        pytest.param(f"ceil({_HUGE_FLOAT})", id="ceil(inf)"),
+        pytest.param(f"({_HUGE_INT}) / 1", id="10**312 / 1"),
+        pytest.param(f"floor(({_HUGE_FLOAT}) - ({_HUGE_FLOAT}))", id="floor(inf - inf)"),
+    ],
 )
 def test_an_expression_that_compiles_evaluates_without_raising(source):
     try:
@@ -551,16 +558,19 @@ def _compiles_or_refuses(source, g, t, o):
     assert isinstance(value, (bool, int, float))
 
 
+@pytest.mark.filterwarnings("ignore::SyntaxWarning")  # Python's own, e.g. for "1and x"
 @given(source=st.text(max_size=80), g=board_values, t=theatre_values, o=offshoot_values)
 def test_any_text_compiles_or_is_refused_with_expression_error(source, g, t, o):
     _compiles_or_refuses(source, g, t, o)
 
 
+@pytest.mark.filterwarnings("ignore::SyntaxWarning")  # Python's own, e.g. for "1and x"
 @given(source=pythonish, g=board_values, t=theatre_values, o=offshoot_values)
 def test_any_python_like_text_compiles_or_is_refused_with_expression_error(source, g, t, o):
     _compiles_or_refuses(source, g, t, o)
 
 
+@pytest.mark.filterwarnings("ignore::SyntaxWarning")  # Python's own, e.g. for "1and x"
 @given(source=st.one_of(st.text(max_size=60), pythonish))
 def test_any_text_as_an_effect_compiles_or_is_refused_with_expression_error(source):
     try:

@@ -14,7 +14,7 @@ from typing import Any
 
 from attrs import frozen
 
-KINDS = ("rule", "order", "card", "deck", "budget", "turn")
+KINDS = ("rule", "order", "card", "deck", "budget", "inject", "override")
 
 
 @lru_cache(maxsize=None)
@@ -32,12 +32,22 @@ class Adjudication:
     cites: tuple[int, ...]
     cell: str | None = None  # the cell whose order it was
     theatre: str | None = None
+    offshoot: str | None = None  # the offshoot group a rule was applied to
     chance: float | None = None  # None: no dice were rolled
     roll: float | None = None
     happened: bool = True
     changes: tuple[tuple[str, int, int], ...] = ()  # (track, before, after)
     template: str = ""
     values: tuple[tuple[str, Any], ...] = ()
+    # Set when the facilitator overrode the engine's result: what the engine had decided, and why
+    # the facilitator changed it. Both stay in the record for the debrief.
+    original: bool | None = None
+    justification: str = ""
+
+    @classmethod
+    def shown(cls, text: str, **fields: Any) -> "Adjudication":
+        """A record rebuilt from a save, whose sentence is already written out."""
+        return cls(template=text.replace("{", "{{").replace("}", "}}"), values=(), **fields)
 
     @property
     def text(self) -> str:
@@ -46,6 +56,11 @@ class Adjudication:
             return self.template.format_map(dict(self.values))
         except (KeyError, ValueError, IndexError):
             return self.template
+
+    @property
+    def where(self) -> str | None:
+        """What the rule or order was applied to: an offshoot's id, a theatre, or None."""
+        return self.offshoot or self.theatre
 
     @property
     def odds(self) -> str:
@@ -62,4 +77,8 @@ class Adjudication:
         odds = f" {self.odds};" if self.chance is not None else ""
         changes = "; ".join(f"{n} {a}→{b}" for n, a, b in self.changes)
         tail = f" ({changes})" if changes else ""
-        return f"{mark}{self.title}{where}:{odds} {self.text}{tail} [{self.ref} {cites}]"
+        override = ""
+        if self.original is not None:
+            was = "happened" if self.original else "did not happen"
+            override = f" OVERRIDDEN by the facilitator (the engine's result: {was}): {self.justification}"
+        return f"{mark}{self.title}{where}:{odds} {self.text}{tail} [{self.ref} {cites}]{override}"

@@ -1,15 +1,26 @@
 """Bots: players for any seat. They see only what their cell may see and choose only legal orders.
 
-A bot has its own generator, derived from (seed, turn, seat), so it never moves the game's dice:
-a game with a bot in a seat replays the same whether the orders came from the bot or from a
-save.
+The interface is one method, ``choose(view, legal, max_orders) -> Choice``:
+
+- ``view`` is ``view(state, seat)``: what the seat may see, never the State itself;
+- ``legal(pending)`` asks the engine which orders may be added to the pending ones; a bot picks
+  only from what it returns;
+- the :class:`Choice` holds the orders and, for each, a sentence a player understands on why.
+
+A bot has its own generator, :func:`bot_dice`, derived from (seed, turn, seat), so it never moves
+the game's dice: a game with a bot in a seat replays the same whether the orders came from the
+bot or from a save.
+
+Kinds of bot (see :data:`BOTS`): ``random`` picks evenly among the legal orders; ``doctrine``
+plays the strategy the article describes for the cell it sits in (:mod:`wargame.doctrine`), in a
+posture a facilitator picks: ``cautious``, ``standard`` or ``aggressive``.
 """
 
 from __future__ import annotations
 
 import hashlib
 from random import Random
-from typing import Callable, Protocol, Sequence
+from typing import Any, Callable, Protocol, Sequence
 
 from attrs import frozen
 
@@ -18,6 +29,9 @@ from wargame.view import View
 
 Legal = Callable[[Sequence[Order]], list[Order]]
 """Asks the engine which orders may be added to the pending ones."""
+
+POSTURES = ("cautious", "standard", "aggressive")
+"""How hard a doctrine bot plays its cell's strategy; a facilitator picks one per seat."""
 
 
 @frozen
@@ -35,6 +49,7 @@ class Bot(Protocol):
 
 
 def bot_dice(seed: int, turn: int, seat: str, salt: str = "bot") -> Random:
+    """A bot's own generator for one turn: never the game's (see ``engine.dice``)."""
     digest = hashlib.blake2b(f"{salt}:{seed}:{turn}:{seat}".encode(), digest_size=8).digest()
     return Random(int.from_bytes(digest, "big"))
 
@@ -48,7 +63,8 @@ class RandomBot:
         self.seed = seed
 
     def choose(self, view: View, legal: Legal, max_orders: int) -> Choice:
-        rng = bot_dice(self.seed ^ view.seed, view.turn, view.seat)
+        # The bot's seed and the game's both count: two bots, or two games, differ.
+        rng = bot_dice(view.seed, view.turn, view.seat, salt=f"random:{self.seed}")
         wanted = rng.randint(1, max_orders)
         orders: list[Order] = []
         for _ in range(wanted):
@@ -60,4 +76,40 @@ class RandomBot:
         return Choice(tuple(orders), reasons)
 
 
-BOTS: dict[str, Callable[[int], Bot]] = {"random": RandomBot}
+def _doctrine_bot(seed: int = 0, posture: str = "standard", **options: Any) -> Bot:
+    from wargame.doctrine import DoctrineBot  # the doctrines build on this module
+
+    return DoctrineBot(seed, posture, **options)
+
+
+BOTS: dict[str, Callable[..., Bot]] = {"random": RandomBot, "doctrine": _doctrine_bot}
+"""Each kind of bot by name: ``BOTS[kind](seed)`` makes one (``doctrine`` also takes a posture)."""
+
+DEFAULT_KIND = "random"
+"""What ``bot`` means in a seat list (``all=bot``): the random bot, so that games, benchmarks
+and tests that were played with ``all=bot`` before the doctrine bots existed still mean the same
+thing. Ask for ``doctrine`` (or ``doctrine:cautious``...) to get a bot that plays its cell."""
+
+
+def parse_bot(spec: str) -> tuple[str, str | None]:
+    """``random``, ``bot``, ``doctrine`` or ``doctrine:POSTURE`` -> (kind, posture or None).
+    Raises ValueError with the reason."""
+    kind, sep, posture = spec.strip().partition(":")
+    kind = DEFAULT_KIND if kind == "bot" else kind
+    if kind not in BOTS:
+        raise ValueError(f"no bot {kind!r} (bots: bot, {', '.join(BOTS)})")
+    if not sep:
+        return kind, None
+    if kind != "doctrine":
+        raise ValueError(f"the {kind} bot has no posture (only doctrine bots do: {', '.join(POSTURES)})")
+    if posture not in POSTURES:
+        raise ValueError(f"no posture {posture!r} (postures: {', '.join(POSTURES)})")
+    return kind, posture
+
+
+def make_bot(spec: str, seed: int, **options: Any) -> Bot:
+    """The bot a seat list names, e.g. ``doctrine:cautious``, seeded with ``seed``."""
+    kind, posture = parse_bot(spec)
+    if kind == "doctrine":
+        return BOTS[kind](seed, posture or "standard", **options)
+    return BOTS[kind](seed)

@@ -55,6 +55,14 @@ def dice(seed: int, turn: int, phase: str) -> Random:
 
 
 @frozen
+class Forced:
+    """A facilitator's override of one result: what should have happened, and why."""
+
+    happened: bool
+    justification: str
+
+
+@frozen
 class Step:
     """What a phase produced: the new state and the records of what happened."""
 
@@ -103,6 +111,14 @@ class _Resolver:
         self.rng = rng
         self.records: list[Adjudication] = []
         self.titles = {t["name"]: t["title"] for t in board.theatres}
+        self.forced: Mapping[tuple[str, str | None], Forced] = {}
+
+    def _force(self, ref: str, where: str | None, happened: bool) -> tuple[bool, bool | None, str]:
+        """The result after any facilitator override: (happened, the engine's own result, why)."""
+        forced = self.forced.get((ref, where))
+        if forced is None or forced.happened == happened:
+            return happened, None, ""
+        return forced.happened, happened, forced.justification
 
     def set_phase(self, phase: str) -> None:
         self.phase = phase
@@ -172,7 +188,8 @@ class _Resolver:
 
     def record(self, kind: str, ref: str, title: str, cites: tuple[int, ...], template: str, T: dict, O: dict,
                changes: list, chance: float | None = None, roll: float | None = None, happened: bool = True,
-               cell: str | None = None, at: int | None = None) -> None:
+               cell: str | None = None, at: int | None = None, original: bool | None = None,
+               justification: str = "") -> None:
         G = self.board.g
         values = []
         for f in template_fields(template):
@@ -199,8 +216,8 @@ class _Resolver:
             len(self.records) if at is None else at,
             Adjudication(
                 turn=self.turn, phase=self.phase, kind=kind, ref=ref, title=title, cites=cites, cell=cell,
-                theatre=T.get("name"), chance=chance, roll=roll, happened=happened, changes=tuple(changes),
-                template=template, values=tuple(values),
+                theatre=T.get("name"), offshoot=O.get("id"), chance=chance, roll=roll, happened=happened, changes=tuple(changes),
+                template=template, values=tuple(values), original=original, justification=justification,
             )
         )
 
@@ -236,14 +253,20 @@ class _Resolver:
             happened = roll < chance
             if chance <= 0.0:
                 return  # a rule that cannot fire is not news
+        original: bool | None = None
+        why = ""
+        if self.forced:
+            happened, original, why = self._force(rule.id, O.get("id") or T.get("name"), happened)
         if not happened:
-            if rule.explain_fail:
-                self.record("rule", rule.id, rule.title, rule.cites, rule.explain_fail, T, O, [], chance, roll, False)
+            if rule.explain_fail or original is not None:
+                self.record("rule", rule.id, rule.title, rule.cites, rule.explain_fail or f"{rule.title}: not this time.",
+                            T, O, [], chance, roll, False, original=original, justification=why)
             return
         # The rule's record goes before those of any cards its effects draw.
         slot = len(self.records)
         changes = self.apply(rule.effects, T, O, rule.id)
-        self.record("rule", rule.id, rule.title, rule.cites, rule.explain, T, O, changes, chance, roll, True, at=slot)
+        self.record("rule", rule.id, rule.title, rule.cites, rule.explain, T, O, changes, chance, roll, True, at=slot,
+                    original=original, justification=why)
         if O and O["strength"] == 0:
             self._remove_offshoot(O, absorbed=False)
 
@@ -312,11 +335,15 @@ class _Resolver:
             chance = float(kind.chance.fn(G, T, {}))
             roll = self.rng.random()
             happened = roll < chance
+        original: bool | None = None
+        why = ""
+        if self.forced:
+            happened, original, why = self._force(kind.id, order.theatre, happened)
         slot = len(self.records)
         changes = self.apply(kind.success if happened else kind.failure, T, {}, kind.id)
         template = kind.explain if happened else (kind.explain_fail or kind.explain)
         self.record("order", kind.id, kind.title, kind.cites, template, T, {}, changes, chance, roll, happened,
-                    cell=order.cell, at=slot)
+                    cell=order.cell, at=slot, original=original, justification=why)
 
 
 # --- legality ----------------------------------------------------------------------------------
@@ -490,16 +517,92 @@ def begin_turn(rulebook: Rulebook, state: State) -> Step:
     return Step(board.freeze(state, phase="orders"), tuple(resolver.records))
 
 
+# --- the facilitator's hand ----------------------------------------------------------------------
+
+
+class FacilitatorError(ValueError):
+    """A facilitator command the engine refuses, with the reason."""
+
+
+def inject_card(rulebook: Rulebook, state: State, card_id: str, note: str = "") -> Step:
+    """The facilitator plays a card of their choosing now. It leaves whatever pile it was in for
+    the discard pile, so every card stays in exactly one pile. A card that the rules would
+    not play now (its condition fails) is still played: the record says so."""
+    if state.over:
+        raise FacilitatorError("the game is over")
+    card = rulebook.cards.get(card_id)
+    if card is None:
+        raise FacilitatorError(f"there is no card {card_id!r}")
+    board = Board(state, rulebook.parameters, rulebook.formulas)
+    _calendar(rulebook, board, state)
+    board.refresh()
+    T: dict = {}
+    if card.theatre is not None:
+        found = [t for t in board.theatres if t["name"] == card.theatre]
+        if not found:
+            raise FacilitatorError(f"{card.title} happens in {card.theatre}, which is not in this scenario")
+        T = found[0]
+    eligible = card.when is None or bool(card.when.fn(board.g, T, {}))
+    for pile in board.piles[card.deck]:
+        if card_id in pile:
+            pile.remove(card_id)
+    board.piles[card.deck][1].append(card_id)
+    resolver = _Resolver(rulebook, board, state.turn, state.phase, state.seed, dice(state.seed, state.turn, "inject"))
+    changes = resolver.apply(card.effects, T, {}, card.id)
+    text = card.text + ("" if eligible else " (Played by the facilitator although its condition does not hold now.)")
+    resolver.record("inject", card.id, f"Injected: {card.title}", card.cites, text, T, {}, changes,
+                    justification=note)
+    return Step(board.freeze(state), tuple(resolver.records))
+
+
+def set_track(rulebook: Rulebook, state: State, target: str, value: int, justification: str) -> Step:
+    """The facilitator sets one track, e.g. ``is_funds`` or ``iraq.territory`` or
+    ``offshoot-2.strength``, with a justification that stays in the record."""
+    if not justification.strip():
+        raise FacilitatorError("an override needs a justification")
+    if state.over:
+        raise FacilitatorError("the game is over")
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise FacilitatorError(f"a track's value is a whole number, not {value!r}")
+    board = Board(state, rulebook.parameters, rulebook.formulas)
+    where, _, name = target.rpartition(".")
+    if not where:
+        if name not in GLOBAL_TRACKS:
+            raise FacilitatorError(f"there is no track {target!r}")
+        m, (lo, hi) = board.g, GLOBAL_TRACKS[name]
+    elif name in THEATRE_TRACKS and any(t["name"] == where for t in board.theatres):
+        m, (lo, hi) = board.theatre(where), THEATRE_TRACKS[name]
+    elif name in OFFSHOOT_TRACKS and any(o["id"] == where for o in board.offshoots):
+        m, (lo, hi) = next(o for o in board.offshoots if o["id"] == where), OFFSHOOT_TRACKS[name]
+    else:
+        raise FacilitatorError(f"there is no track {target!r}")
+    if not lo <= value <= hi:
+        raise FacilitatorError(f"{target} runs from {lo} to {hi}, not {value}")
+    before = m[name]
+    m[name] = value
+    if where and m in board.offshoots and name == "strength" and value == 0:
+        board.offshoots.remove(m)
+    resolver = _Resolver(rulebook, board, state.turn, state.phase, state.seed, dice(state.seed, state.turn, "override"))
+    resolver.record("override", target, "Facilitator override", (), f"The facilitator set {target} from {before} to {value}.",
+                    {}, {}, [(target, before, value)], justification=justification)
+    return Step(board.freeze(state), tuple(resolver.records))
+
+
 def _calendar(rulebook: Rulebook, board: Board, state: State) -> None:
     board.g["year"] = rulebook.scenarios[state.scenario].year(state.turn)
 
 
-def resolve_turn(rulebook: Rulebook, state: State, orders: Mapping[str, Sequence[Order]]) -> Step:
+def resolve_turn(rulebook: Rulebook, state: State, orders: Mapping[str, Sequence[Order]],
+                 forced: Mapping[tuple[str, str | None], Forced] | None = None) -> Step:
     """Adjudicate the cells' orders and run the rest of the turn.
 
     ``orders`` maps a cell to its orders; a missing cell gives none. The result does not depend
     on the order of the mapping or of each cell's orders. Raises :class:`IllegalOrder`, leaving
     everything as it was, if any order is illegal.
+
+    ``forced`` holds the facilitator's overrides of results, keyed by (rule or order id, theatre
+    or offshoot id): the dice are rolled as always, and the record keeps the engine's own result
+    beside the override.
     """
     if state.phase != "orders":
         raise PhaseError(f"orders are resolved in the orders phase, and the game is in {state.phase}")
@@ -509,6 +612,7 @@ def resolve_turn(rulebook: Rulebook, state: State, orders: Mapping[str, Sequence
     G = board.g
     turn = state.turn
     resolver = _Resolver(rulebook, board, turn, "adjudication", state.seed, dice(state.seed, turn, "adjudication"))
+    resolver.forced = forced or {}
     all_orders = sorted((o for given in orders.values() for o in given), key=_order_key(rulebook, state))
     # Costs are paid before anything resolves: the orders were given at the same time.
     for cell in RESOLUTION_ORDER:

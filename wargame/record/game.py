@@ -1,0 +1,370 @@
+"""A game as its log: commands in order, and the state rebuilt by replaying them.
+
+Every change to a game is a command: a cell's orders, running a turn's events, resolving a turn,
+and the facilitator's injects, track overrides, result overrides, notes and bookmarks. A
+:class:`Game` applies commands one by one and keeps the log, the records as they were shown, and
+a digest of the state after every turn. Loading a save is replaying its commands; the digests say
+whether the replay came out as the game was played.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Mapping, Sequence, Union
+
+import attrs
+from attrs import field, frozen
+
+from wargame.adjudication import Adjudication
+from wargame.engine import (
+    FacilitatorError,
+    Forced,
+    Step,
+    begin_turn,
+    check_orders,
+    inject_card,
+    new_game,
+    resolve_turn,
+    set_track,
+)
+from wargame.model import CELLS, Order, State, digest
+
+
+# --- commands ------------------------------------------------------------------------------------
+
+
+@frozen
+class GiveOrders:
+    """A cell's orders for a turn (replacing any it gave before in that turn)."""
+
+    turn: int
+    cell: str
+    orders: tuple[tuple[str, str | None], ...]  # (order kind, theatre)
+
+
+@frozen
+class RunEvents:
+    turn: int
+
+
+@frozen
+class ResolveTurn:
+    turn: int
+
+
+@frozen
+class InjectCard:
+    turn: int
+    card: str
+    note: str = ""
+
+
+@frozen
+class SetTrack:
+    turn: int
+    target: str  # "is_funds", "iraq.territory", "offshoot-2.strength"
+    value: int
+    original: int
+    justification: str
+
+
+@frozen
+class OverrideResult:
+    """The facilitator overrides one result of the turn just resolved; the turn is resolved again
+    with the same dice and this result forced."""
+
+    turn: int
+    ref: str  # the rule or order id
+    where: str | None  # the theatre or offshoot id, if any
+    happened: bool
+    original: bool
+    justification: str
+
+
+@frozen
+class Note:
+    """A facilitator's annotation of a turn; with a ``bookmark`` name, a place to jump to."""
+
+    turn: int
+    text: str
+    bookmark: str | None = None
+
+
+Command = Union[GiveOrders, RunEvents, ResolveTurn, InjectCard, SetTrack, OverrideResult, Note]
+COMMAND_TYPES: dict[str, type] = {
+    "orders": GiveOrders,
+    "events": RunEvents,
+    "resolve": ResolveTurn,
+    "inject": InjectCard,
+    "set": SetTrack,
+    "override": OverrideResult,
+    "note": Note,
+}
+COMMAND_NAMES = {cls: name for name, cls in COMMAND_TYPES.items()}
+
+
+# Results of these phases can be overridden: the turn is resolved again with the result forced.
+# An event's result is changed with an inject or a track override instead.
+RESOLUTION_PHASES = ("adjudication", "dynamics", "assessment")
+
+
+class CommandError(ValueError):
+    """A command that cannot be applied here, with the reason; the game is left as it was."""
+
+
+# --- the game ------------------------------------------------------------------------------------
+
+
+@frozen
+class Seat:
+    """Who plays a cell: "human", or a bot kind such as "random"."""
+
+    cell: str
+    player: str
+
+
+@frozen
+class StepRecord:
+    """One command as it was applied: the state after it and what it produced."""
+
+    command: Command
+    state: State
+    records: tuple[Adjudication, ...]
+
+
+@frozen
+class Header:
+    scenario: str
+    seed: int
+    seats: dict[str, str] = field(factory=dict)  # cell -> "human" or a bot kind
+    exercise: str = ""
+    game: str = ""  # this game's id; a save never overwrites a file of another game
+    parent: "Parent | None" = None
+
+
+@frozen
+class Parent:
+    game: str
+    save: str
+    turn: int  # the child starts at the beginning of this turn
+
+
+class Game:
+    """A game being played or replayed: the log, the current state, the records shown."""
+
+    def __init__(self, rulebook, header: Header, on_change: Callable[["Game"], None] | None = None):
+        self.rulebook = rulebook
+        self.header = header
+        self.state: State = new_game(rulebook, header.scenario, header.seed)
+        self.commands: list[Command] = []
+        self.steps: list[StepRecord] = []
+        self.pending: dict[str, tuple[Order, ...]] = {}
+        self.digests: dict[int, str] = {}  # turn -> digest of the state after it
+        self._before_resolve: State | None = None  # for overriding the last resolved turn
+        self._resolved_orders: dict[str, tuple[Order, ...]] = {}
+        self._forced: dict[tuple[str, str | None], Forced] = {}
+        self.on_change = on_change
+
+    # reading
+
+    @property
+    def turn(self) -> int:
+        return self.state.turn
+
+    def records(self, turn: int | None = None) -> list[Adjudication]:
+        """The records in force, of one turn or of all: a turn resolved again after an override
+        replaces the records of its earlier resolution (the timeline in :attr:`steps` keeps both)."""
+        out = []
+        for i, step in enumerate(self.steps):
+            c = step.command
+            if isinstance(c, (ResolveTurn, OverrideResult)) and any(
+                isinstance(later.command, OverrideResult) and later.command.turn == c.turn
+                for later in self.steps[i + 1:]
+            ):
+                continue
+            out.extend(r for r in step.records if turn is None or r.turn == turn)
+        return out
+
+    def notes(self) -> list[Note]:
+        return [c for c in self.commands if isinstance(c, Note)]
+
+    def bookmarks(self) -> dict[str, int]:
+        return {n.bookmark: n.turn for n in self.notes() if n.bookmark}
+
+    # commands
+
+    def apply(self, command: Command) -> StepRecord:
+        """Apply one command; raise :class:`CommandError` (the game unchanged) if it cannot be."""
+        try:
+            step = self._apply(command)
+        except FacilitatorError as e:
+            raise CommandError(str(e)) from None
+        except ValueError as e:  # IllegalOrder, PhaseError
+            raise CommandError(str(e)) from None
+        self.commands.append(command)
+        record = StepRecord(command, step.state, step.records)
+        self.steps.append(record)
+        self.state = step.state
+        if self.on_change is not None:
+            self.on_change(self)
+        return record
+
+    def _apply(self, c: Command) -> Step:
+        state = self.state
+        if not isinstance(c, Note) and c.turn != state.turn and not isinstance(c, OverrideResult):
+            raise CommandError(f"a command for turn {c.turn}, but the game is at turn {state.turn}")
+        if isinstance(c, RunEvents):
+            return begin_turn(self.rulebook, state)
+        if isinstance(c, GiveOrders):
+            if c.cell not in CELLS:
+                raise CommandError(f"there is no cell {c.cell!r}")
+            orders = tuple(Order(c.cell, kind, where) for kind, where in c.orders)
+            check_orders(self.rulebook, state, {c.cell: orders})
+            self.pending[c.cell] = orders
+            return Step(state, ())
+        if isinstance(c, ResolveTurn):
+            step = resolve_turn(self.rulebook, state, self.pending)
+            self._before_resolve, self._resolved_orders, self._forced = state, dict(self.pending), {}
+            self.pending = {}
+            self.digests[c.turn] = digest(step.state)
+            return step
+        if isinstance(c, OverrideResult):
+            return self._override(c)
+        if isinstance(c, InjectCard):
+            return inject_card(self.rulebook, state, c.card, c.note)
+        if isinstance(c, SetTrack):
+            current = _read_track(state, c.target)
+            if current is not None and current != c.original:
+                raise CommandError(f"{c.target} was {current}, not {c.original} as the command says")
+            return set_track(self.rulebook, state, c.target, c.value, c.justification)
+        if isinstance(c, Note):
+            if not c.text.strip():
+                raise CommandError("a note needs some text")
+            return Step(state, ())
+        raise CommandError(f"unknown command {c!r}")
+
+    def _override(self, c: OverrideResult) -> Step:
+        before = self._before_resolve
+        if before is None or c.turn != before.turn or not self.steps or not isinstance(
+            self._last_state_changer(), (ResolveTurn, OverrideResult)
+        ):
+            raise CommandError("only a result of the turn just resolved can be overridden (fork to go further back)")
+        if not c.justification.strip():
+            raise CommandError("an override needs a justification")
+        shown = [r for r in self.records(c.turn) if r.ref == c.ref and r.chance is not None and r.where == c.where
+                 and r.phase in RESOLUTION_PHASES]
+        if not shown:
+            raise CommandError(f"no roll of {c.ref} in {c.where or 'the turn'} to override in turn {c.turn}")
+        forced = dict(self._forced)
+        forced[(c.ref, c.where)] = Forced(c.happened, c.justification)
+        step = resolve_turn(self.rulebook, before, self._resolved_orders, forced)
+        self._forced = forced
+        self.digests[c.turn] = digest(step.state)
+        return step
+
+    def _last_state_changer(self) -> Command:
+        for command in reversed(self.commands):
+            if not isinstance(command, Note):
+                return command
+        raise CommandError("nothing has happened yet")
+
+    # conveniences that build the commands
+
+    def run_events(self) -> StepRecord:
+        return self.apply(RunEvents(self.turn))
+
+    def give_orders(self, cell: str, orders: Sequence[Order]) -> StepRecord:
+        return self.apply(GiveOrders(self.turn, cell, tuple((o.kind, o.theatre) for o in orders)))
+
+    def resolve(self) -> StepRecord:
+        return self.apply(ResolveTurn(self.turn))
+
+    def inject(self, card: str, note: str = "") -> StepRecord:
+        return self.apply(InjectCard(self.turn, card, note))
+
+    def set_track(self, target: str, value: int, justification: str) -> StepRecord:
+        original = _read_track(self.state, target)
+        if original is None:
+            raise CommandError(f"there is no track {target!r}")
+        return self.apply(SetTrack(self.turn, target, value, original, justification))
+
+    def override(self, ref: str, where: str | None, happened: bool, justification: str) -> StepRecord:
+        if self._before_resolve is None:
+            raise CommandError("no turn has been resolved yet")
+        turn = self._before_resolve.turn
+        shown = [r for r in self.records(turn) if r.ref == ref and r.chance is not None and r.where == where
+                 and r.phase in RESOLUTION_PHASES]
+        if not shown:
+            raise CommandError(f"no roll of {ref} in {where or 'the turn'} to override in turn {turn} "
+                               "(events are changed with an inject or a track override instead)")
+        last = shown[-1]
+        engine_said = last.happened if last.original is None else last.original
+        return self.apply(OverrideResult(turn, ref, where, happened, engine_said, justification))
+
+    def note(self, text: str, bookmark: str | None = None, turn: int | None = None) -> StepRecord:
+        return self.apply(Note(self.turn if turn is None else turn, text, bookmark))
+
+    # forks and replays
+
+    def prefix(self, turn: int) -> list[Command]:
+        """The commands that bring the game to the start of ``turn`` (before its events)."""
+        if not 1 <= turn <= self.state.last_turn:
+            raise CommandError(f"turn {turn} is not a turn of this game (1..{self.state.last_turn})")
+        out = []
+        for c in self.commands:
+            if isinstance(c, (RunEvents, GiveOrders, ResolveTurn, InjectCard, SetTrack)) and c.turn >= turn:
+                break
+            if isinstance(c, OverrideResult) and c.turn >= turn:
+                break
+            if isinstance(c, Note) and c.turn >= turn:
+                continue
+            out.append(c)
+        return out
+
+    def fork(self, turn: int, game_id: str, save: str = "") -> "Game":
+        """A new game that shares this one's log up to the start of ``turn``, and records it."""
+        commands = self.prefix(turn)
+        if turn > self.turn:
+            raise CommandError(f"turn {turn} has not been reached yet (the game is at turn {self.turn})")
+        header = attrs.evolve(self.header, game=game_id, parent=Parent(self.header.game, save, turn))
+        child = Game(self.rulebook, header)
+        for c in commands:
+            child.apply(c)
+        return child
+
+
+def replay(rulebook, header: Header, commands: Sequence[Command]) -> Game:
+    """Rebuild a game from its commands (raises :class:`CommandError` at the first that fails)."""
+    game = Game(rulebook, header)
+    for i, c in enumerate(commands):
+        try:
+            game.apply(c)
+        except CommandError as e:
+            raise CommandError(f"command {i + 1} ({COMMAND_NAMES[type(c)]}, turn {c.turn}): {e}") from None
+    return game
+
+
+def _read_track(state: State, target: str) -> int | None:
+    from wargame.board import flat_tracks
+
+    where, _, name = target.rpartition(".")
+    if not where:
+        return flat_tracks(state).get(name)
+    for t in state.theatres:
+        if t.name == where and hasattr(t, name):
+            return getattr(t, name)
+    for o in state.offshoots:
+        if o.id == where and hasattr(o, name):
+            return getattr(o, name)
+    return None
+
+
+def play_bots(game: Game, choose: Mapping[str, Callable[[State], Sequence[Order]]], turns: int | None = None) -> None:
+    """Play on with a chooser per cell (bots), as commands, for ``turns`` turns or to the end."""
+    played = 0
+    while not game.state.over and (turns is None or played < turns):
+        if game.state.phase == "events":
+            game.run_events()
+        for cell in CELLS:
+            game.give_orders(cell, choose[cell](game.state))
+        game.resolve()
+        played += 1
