@@ -352,7 +352,7 @@ def test_a_chance_that_can_leave_0_to_1_is_refused_in_an_order(copy: Copy, capsy
 def test_a_chance_divided_by_an_average_is_refused_at_load(copy: Copy, capsys):
     # avg_grievance lies in 0..10 but is an average, so it can be 0.25: 0.5 / 0.25 is 2
     copy.add_rule(chance="0.5 / avg_grievance")
-    one_problem(copy, capsys, "rule test.rule", "outside 0..1")
+    one_problem(copy, capsys, "rule test.rule", "can reach values beyond")
 
 
 def test_a_chance_clamped_below_a_track_is_refused_at_load(copy: Copy, capsys):

@@ -40,6 +40,24 @@ def _parser() -> argparse.ArgumentParser:
     play.add_argument("--seed", type=_seed, default=None, help="the game's seed (default: a fresh one, printed)")
     play.add_argument("--turns", type=_positive, default=None, help="stop after this many turns")
     play.add_argument("--verbose", action="store_true", help="also show rolls that failed")
+    play.add_argument("--save", type=Path, help="autosave the game to this file after every command")
+    play.add_argument("--load", type=Path, metavar="SAVE", help="continue a saved game where it stopped")
+    play.add_argument("--exercise", default="", help="the exercise's name, kept in the save")
+
+    replay = sub.add_parser("replay", help="show a saved game as it was played, or verify it")
+    replay.add_argument("save", type=Path)
+    replay.add_argument("--verify", action="store_true", help="replay it with the current rules and check every digest")
+    replay.add_argument("--turn", type=_positive, help="show only this turn")
+
+    report = sub.add_parser("report", help="write the after-action report of a saved game")
+    report.add_argument("save", type=Path)
+    report.add_argument("--format", choices=("markdown", "json", "csv"), default="markdown")
+    report.add_argument("--out", type=Path, help="where to write (default: beside the save; '-' for the terminal)")
+
+    fork = sub.add_parser("fork", help="branch a saved game at the start of a turn into a new save")
+    fork.add_argument("save", type=Path)
+    fork.add_argument("--turn", type=_positive, required=True, help="the first turn the new game plays differently")
+    fork.add_argument("--out", type=Path, required=True, help="the new save")
 
     check = sub.add_parser("check", help="check the rulebook and the decks, and say what was loaded")
     check.add_argument("paths", nargs="*", type=Path, help="a rules folder and a decks folder (default: rules/ decks/)")
@@ -120,6 +138,13 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if command == "bench":
         return _bench(rb, args)
+    if command in ("replay", "report", "fork"):
+        from wargame.record.save import SaveError
+
+        try:
+            return {"replay": _replay, "report": _report, "fork": _fork}[command](rb, args)
+        except SaveError as e:
+            return _fail(str(e), EXIT_BAD_DATA)
     if args.command is None:
         # No command: until the terminal UI lands, a headless bot game of the exercise.
         args = _parser().parse_args(["play", "--headless"])
@@ -127,27 +152,184 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _play(rb: Rulebook, args: argparse.Namespace) -> int:
-    from wargame.engine import new_game
-    from wargame.headless import account, bots_for, final_account, parse_seats, play
+    from wargame.record.save import SaveError
 
     if not args.headless:
         return _fail("the terminal UI is not built yet: use --headless")
-    if args.scenario not in rb.scenarios:
-        return _fail(f"no scenario {args.scenario!r} (scenarios: {', '.join(rb.scenarios)})")
     try:
-        seats = parse_seats(args.seats)
+        return _play_headless(rb, args)
+    except SaveError as e:
+        return _fail(str(e), EXIT_BAD_DATA)
+
+
+def _play_headless(rb: Rulebook, args: argparse.Namespace) -> int:
+    from wargame.engine import legal_orders
+    from wargame.headless import PlayedTurn, account, bots_for, final_account, parse_seats
+    from wargame.model import CELLS
+    from wargame.record.game import CommandError, Game, Header
+    from wargame.record.save import Autosave, load, new_game_id, now
+    from wargame.view import view
+
+    if args.load:
+        doc, game, check = load(args.load, rb)
+        if not check.verified:
+            return _fail(f"{args.load}: {check.message}; see: wargame replay {args.load} --verify", EXIT_BAD_DATA)
+        seats = dict(doc.seats)
+        if args.seats != "all=bot" or any(k not in ("random",) for k in seats.values()):
+            seats = _seats(args.seats)
+        if seats is None:
+            return EXIT_USAGE
+        game.on_change = Autosave(args.save or args.load, doc.created)
+        print(f"Loaded {args.load}: {check.message}; continuing at turn {game.turn}.")
+        seed = doc.seed
+    else:
+        if args.scenario not in rb.scenarios:
+            return _fail(f"no scenario {args.scenario!r} (scenarios: {', '.join(rb.scenarios)})")
+        seats = _seats(args.seats)
+        if seats is None:
+            return EXIT_USAGE
+        seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "big")
+        header = Header(args.scenario, seed, seats, args.exercise, new_game_id())
+        game = Game(rb, header)
+        if args.save:
+            game.on_change = Autosave(args.save, now())
+        scenario = rb.scenarios[args.scenario]
+        print(f"{scenario.title}: {scenario.label(1)} to {scenario.label(scenario.turns)}; seed {seed}; "
+              f"seats: {', '.join(f'{c}={k}' for c, k in seats.items())}")
+        print(f"(replay this game with: wargame play --headless --scenario {args.scenario} --seed {seed} --seats {args.seats})")
+    if game.state.over:
+        print("The game is over.")
+    bots = bots_for(seats, seed)
+    played = 0
+    try:
+        while not game.state.over and (args.turns is None or played < args.turns):
+            events = game.run_events().records if game.state.phase == "events" else ()
+            state = game.state
+            orders, reasons = {}, {}
+            for cell in CELLS:
+                choice = bots[cell].choose(view(state, cell), lambda p, c=cell: legal_orders(rb, state, c, p),
+                                           rb.max_orders)
+                game.give_orders(cell, choice.orders)
+                orders[cell], reasons[cell] = choice.orders, choice.reasons
+            step = game.resolve()
+            turn = PlayedTurn(state.turn, tuple(events), orders, reasons, step.records, step.state)
+            print("\n".join(account(rb, turn, args.verbose)))
+            played += 1
+    except CommandError as e:
+        return _fail(str(e), EXIT_BAD_DATA)
+    if game.state.over:
+        print("\n".join(final_account(rb, game.state)))
+    if game.on_change is not None:
+        print(f"Saved to {game.on_change.path}.")
+    return 0
+
+
+def _seats(text: str) -> dict[str, str] | None:
+    from wargame.headless import parse_seats
+
+    try:
+        return parse_seats(text)
     except ValueError as e:
+        _fail(str(e))
+        return None
+
+
+def _replay(rb: Rulebook, args: argparse.Namespace) -> int:
+    from wargame.record.save import load, read_document, recorded_records
+
+    if args.verify:
+        doc, game, check = load(args.save, rb)
+        t = game.state.tally
+        scenario = rb.scenarios[doc.scenario]
+        print(f"{args.save}: {scenario.title}, seed {doc.seed}, game {doc.game}; {check.turns} of {scenario.turns} turns")
+        print(f"outcome: relation {__import__('wargame.model', fromlist=['STAGES']).STAGES[game.state.relation.stage]}; "
+              f"rapprochement {'turn ' + str(t.rapprochement_turn) if t.rapprochement_turn >= 0 else 'none'}; "
+              f"offshoots {t.offshoots_formed}; second splits {t.second_splits}")
+        if check.rules_changed:
+            print("the rules or decks have changed since this save was made")
+        print(check.message)
+        return 0 if check.verified else 1
+    doc = read_document(args.save)
+    records = recorded_records(doc)
+    notes = {}
+    from wargame.record.game import Note
+
+    for c in doc.commands:
+        if isinstance(c, Note):
+            notes.setdefault(c.turn, []).append(c)
+    turns = sorted({r.turn for r in records} | set(notes))
+    for turn in turns:
+        if args.turn and turn != args.turn:
+            continue
+        print(f"== Turn {turn} ==")
+        for n in notes.get(turn, []):
+            print(f"  note   {n.text}" + (f" [bookmark: {n.bookmark}]" if n.bookmark else ""))
+        for r in records:
+            if r.turn == turn and (r.happened or r.kind == "order" or r.original is not None):
+                print(f"  {r.phase[:6]:6} {r.line()}")
+    return 0
+
+
+def _report(rb: Rulebook, args: argparse.Namespace) -> int:
+    from wargame.record import report
+    from wargame.record.save import load
+
+    doc, game, check = load(args.save, rb)
+    if not check.verified:
+        print(f"wargame: warning: {check.message}; the report follows the current rules", file=sys.stderr)
+    outputs: list[tuple[Path | None, str]] = []
+    stem = args.save.with_suffix("")
+    if args.format == "markdown":
+        outputs.append((args.out or stem.with_name(stem.name + ".report.md"), report.markdown(game)))
+    elif args.format == "json":
+        outputs.append((args.out or stem.with_name(stem.name + ".report.json"), report.as_json(game)))
+    else:
+        base = args.out.with_suffix("") if args.out and str(args.out) != "-" else stem
+        tracks = report.as_csv(report.tracks_per_turn(game))
+        events = report.as_csv(report.event_log(game))
+        if args.out and str(args.out) == "-":
+            outputs.append((Path("-"), tracks))
+        else:
+            outputs.append((base.with_name(base.name + ".tracks.csv"), tracks))
+            outputs.append((base.with_name(base.name + ".events.csv"), events))
+    for path, text in outputs:
+        if str(path) == "-":
+            sys.stdout.write(text)
+        else:
+            _write_text(path, text)
+            print(f"wrote {path}")
+    return 0
+
+
+def _write_text(path: Path, text: str) -> None:
+    """Atomic, like saves: a report is never left half-written."""
+    from wargame.record.save import SaveError
+
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise SaveError(f"could not write {path}: {e.strerror or e}") from None
+
+
+def _fork(rb: Rulebook, args: argparse.Namespace) -> int:
+    from wargame.record.game import CommandError
+    from wargame.record.save import SaveError, document, load, new_game_id, write_save
+
+    doc, game, check = load(args.save, rb)
+    if not check.verified:
+        return _fail(f"{args.save}: {check.message}", EXIT_BAD_DATA)
+    if args.out.exists():
+        raise SaveError(f"{args.out} exists already: a fork is a new game, choose another name")
+    try:
+        child = game.fork(args.turn, new_game_id(), str(args.save))
+    except CommandError as e:
         return _fail(str(e))
-    seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "big")
-    scenario = rb.scenarios[args.scenario]
-    state = new_game(rb, args.scenario, seed)
-    print(f"{scenario.title}: {scenario.label(1)} to {scenario.label(scenario.turns)}; seed {seed}; "
-          f"seats: {', '.join(f'{c}={k}' for c, k in seats.items())}")
-    print(f"(replay this game with: wargame play --headless --scenario {args.scenario} --seed {seed} --seats {args.seats})")
-    for turn in play(rb, state, bots_for(seats, seed), args.turns):
-        print("\n".join(account(rb, turn, args.verbose)))
-        state = turn.state
-    print("\n".join(final_account(rb, state)))
+    write_save(args.out, document(child))
+    print(f"wrote {args.out}: game {child.header.game}, forked from {doc.game} at turn {args.turn}; "
+          f"continue it with: wargame play --headless --load {args.out}")
     return 0
 
 

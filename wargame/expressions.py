@@ -30,12 +30,14 @@ import ast
 import math
 from typing import Any, Callable
 
+import attrs
 from attrs import frozen
 
 MAX_LENGTH = 400  # characters in one expression or effect
 MAX_DEPTH = 24  # nesting of the syntax tree
 MAX_CONSTANT = 1_000_000
 MAX_EXPONENT = 4
+MAX_MAGNITUDE = 1e9  # no part of an expression may reach beyond this, for any board
 
 
 class ExpressionError(ValueError):
@@ -50,6 +52,8 @@ class Name:
     kind: str
     lo: float
     hi: float
+    # Only whole numbers? Every track is; computed values, parameters and formulas say so.
+    integral: bool = attrs.field(default=attrs.Factory(lambda self: self.kind == "track", takes_self=True))
 
 
 @frozen
@@ -149,6 +153,20 @@ class _Checker:
         self.names: set[str] = set()
 
     def check(self, node: ast.AST, depth: int = 0) -> tuple[ast.expr, Interval]:
+        try:
+            out, (lo, hi) = self._check(node, depth)
+        except (OverflowError, ZeroDivisionError):
+            lo = hi = math.inf
+            out = node  # type: ignore[assignment]
+        if not (math.isfinite(lo) and math.isfinite(hi)) or max(abs(lo), abs(hi)) > MAX_MAGNITUDE:
+            shown = ast.unparse(node) if isinstance(node, ast.AST) else str(node)
+            raise ExpressionError(
+                f"{shown[:60]!r} can reach values beyond ±{MAX_MAGNITUDE:g} on some board "
+                "(a division by something that can be near 0, or powers of large numbers): bound it"
+            )
+        return out, (lo, hi)
+
+    def _check(self, node: ast.AST, depth: int = 0) -> tuple[ast.expr, Interval]:
         if depth > MAX_DEPTH:
             raise ExpressionError(f"nested too deeply (more than {MAX_DEPTH} levels)")
         d = depth + 1
@@ -199,6 +217,29 @@ class _Checker:
             return self._call(node, d)
         raise ExpressionError(f"{_describe(node)} is not allowed in the rulebook's expressions")
 
+    def integral(self, node: ast.AST) -> bool:
+        """Can this part only take whole-number values?"""
+        if isinstance(node, ast.Constant):
+            return type(node.value) in (int, bool)
+        if isinstance(node, ast.Name):
+            where = self.scope.lookup(node.id)
+            return where is not None and where[1].integral
+        if isinstance(node, ast.UnaryOp):
+            return isinstance(node.op, ast.Not) or self.integral(node.operand)
+        if isinstance(node, ast.BinOp):
+            if isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv, ast.Mod, ast.Pow)):
+                return self.integral(node.left) and self.integral(node.right)
+            return False
+        if isinstance(node, (ast.Compare, ast.BoolOp)):
+            return isinstance(node, ast.Compare) or all(self.integral(v) for v in node.values)
+        if isinstance(node, ast.IfExp):
+            return self.integral(node.body) and self.integral(node.orelse)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            if node.func.id in ("floor", "ceil"):
+                return True
+            return node.func.id in ("min", "max", "abs", "clamp") and all(self.integral(a) for a in node.args)
+        return False
+
     def _lookup(self, mapping: str, name: str) -> ast.expr:
         return ast.Subscript(ast.Name(mapping, ast.Load()), ast.Constant(name), ast.Load())
 
@@ -222,11 +263,16 @@ class _Checker:
         if op is ast.Mult:
             return ast.BinOp(left, ast.Mult(), right), _span(a[0] * b[0], a[0] * b[1], a[1] * b[0], a[1] * b[1])
         call = ast.Call(ast.Name(_BINOPS[op], ast.Load()), [left, right], [])
+        whole_divisor = self.integral(node.right)
         if op is ast.Div:
-            return call, _divide(a, b)
+            return call, _divide(a, b, whole_divisor)
         if op is ast.FloorDiv:
-            lo, hi = _divide(a, b)
-            return call, (math.floor(lo) if math.isfinite(lo) else lo, math.floor(hi) if math.isfinite(hi) else hi)
+            lo, hi = _divide(a, b, whole_divisor)
+            if not (math.isfinite(lo) and math.isfinite(hi)):
+                return call, (lo, hi)
+            # With whole numbers // is exact; with fractions it can come out one below floor(a / b).
+            slack = 0 if whole_divisor and self.integral(node.left) else 1
+            return call, (math.floor(lo) - slack, math.floor(hi))
         # a % b lies between 0 and b (Python's sign rule), or is 0 when b is 0
         return call, (min(0.0, b[0]), max(0.0, b[1]))
 
@@ -291,9 +337,17 @@ class _Checker:
             bounds = (min(b[0] for b in bs), min(b[1] for b in bs))
         elif fname == "max":
             bounds = (max(b[0] for b in bs), max(b[1] for b in bs))
-        else:  # clamp(x, lo, hi)
+        else:  # clamp(x, lo, hi): lo when x < lo, else hi when x > hi, else x
             (xlo, xhi), (llo, lhi), (hlo, hhi) = bs
-            bounds = (min(max(xlo, llo), hlo), min(max(xhi, lhi), hhi))
+            branches = []
+            if xlo < lhi:  # x below lo: the answer is lo
+                branches.append((max(llo, xlo), lhi))
+            if xhi > hlo:  # x above hi (and not below lo): the answer is hi
+                branches.append((hlo, min(hhi, xhi)))
+            if max(xlo, llo) <= min(xhi, hhi):  # x in between: the answer is x
+                branches.append((max(xlo, llo), min(xhi, hhi)))
+            branches = branches or [(min(llo, hlo, xlo), max(lhi, hhi, xhi))]
+            bounds = (min(b[0] for b in branches), max(b[1] for b in branches))
         return ast.Call(ast.Name(fname, ast.Load()), args, []), (float(bounds[0]), float(bounds[1]))
 
 
@@ -302,17 +356,17 @@ def _span(*xs: float) -> Interval:
     return (min(xs), max(xs))
 
 
-def _divide(a: Interval, b: Interval) -> Interval:
+def _divide(a: Interval, b: Interval, whole_divisor: bool) -> Interval:
     if b[0] > 0 or b[1] < 0:
         return _span(a[0] / b[0], a[0] / b[1], a[1] / b[0], a[1] / b[1])
-    # The divisor can be 0 (the answer is then 0). Tracks are whole numbers, so a divisor that
-    # is not 0 is at least 1 away from it when both of its ends are whole.
-    if float(b[0]).is_integer() and float(b[1]).is_integer():
+    # The divisor can be 0 (the answer is then 0). A whole-number divisor that is not 0 is at
+    # least 1 away from it; any other can come as near 0 as it likes.
+    if whole_divisor:
         pieces = [(0.0, 0.0)]
         if b[1] >= 1:
-            pieces.append(_divide(a, (1.0, b[1])))
+            pieces.append(_divide(a, (1.0, b[1]), True))
         if b[0] <= -1:
-            pieces.append(_divide(a, (b[0], -1.0)))
+            pieces.append(_divide(a, (b[0], -1.0), True))
         return (min(p[0] for p in pieces), max(p[1] for p in pieces))
     return _UNBOUNDED
 

@@ -7,7 +7,7 @@ from typing import Callable, Iterator, Mapping
 from attrs import frozen
 
 from wargame.adjudication import Adjudication
-from wargame.bots import BOTS, Bot
+from wargame.bots import Bot, make_bot, parse_bot
 from wargame.engine import begin_turn, legal_orders, resolve_turn, scores
 from wargame.model import CELL_TITLES, CELLS, STAGES, Order, State
 from wargame.rulebook import Rulebook
@@ -27,29 +27,34 @@ class PlayedTurn:
 
 
 def parse_seats(text: str) -> dict[str, str]:
-    """``all=bot`` or ``is=random,aq=random,...``: the bot kind in each seat ("bot" is the default
-    kind). Raises ValueError with the reason."""
+    """Who plays each seat: ``all=bot``, ``all=random``, ``is=doctrine,aq=doctrine:cautious,...``.
+
+    A seat is ``cell=kind`` or ``cell=doctrine:POSTURE`` (cautious, standard, aggressive); ``all``
+    names every cell, and later entries win (``all=doctrine,is=random``). ``bot`` means the random
+    bot, as it always has (see ``bots.DEFAULT_KIND``). Raises ValueError with the reason."""
     seats: dict[str, str] = {}
     for part in filter(None, (p.strip() for p in text.split(","))):
-        cell, sep, kind = part.partition("=")
+        cell, sep, spec = part.partition("=")
         if not sep:
-            raise ValueError(f"seat {part!r} should look like is=bot")
-        kind = "random" if kind == "bot" else kind
-        if kind not in BOTS:
-            raise ValueError(f"no bot {kind!r} (bots: bot, {', '.join(BOTS)})")
+            raise ValueError(f"seat {part!r} should look like is=bot or is=doctrine:cautious")
+        kind, posture = parse_bot(spec)
+        spec = f"{kind}:{posture}" if posture else kind
         cells = CELLS if cell == "all" else (cell,)
         for c in cells:
             if c not in CELLS:
                 raise ValueError(f"no cell {c!r} (cells: {', '.join(CELLS)}, or all)")
-            seats[c] = kind
+            seats[c] = spec
     missing = [c for c in CELLS if c not in seats]
     if missing:
         raise ValueError(f"headless play needs a bot in every seat; none for {', '.join(missing)}")
     return seats
 
 
-def bots_for(seats: Mapping[str, str], seed: int) -> dict[str, Bot]:
-    return {cell: BOTS[kind](seed) for cell, kind in seats.items()}
+def bots_for(seats: Mapping[str, str], seed: int, rulebook: Rulebook | None = None) -> dict[str, Bot]:
+    """A bot for each seat, seeded with the game's seed; doctrine bots read ``rulebook``'s public
+    formulas (the default rulebook if none is given)."""
+    return {cell: make_bot(spec, seed, rulebook=rulebook) if spec.startswith("doctrine") else make_bot(spec, seed)
+            for cell, spec in seats.items()}
 
 
 def play(rulebook: Rulebook, state: State, bots: Mapping[str, Bot], turns: int | None = None) -> Iterator[PlayedTurn]:

@@ -66,8 +66,8 @@ def tracks_of(cls: type) -> Iterator[tuple[str, int, int]]:
 class Theatre:
     """One theatre of the war: a country or region and its tracks."""
 
-    name: str
-    title: str
+    name: str = field(validator=attrs.validators.instance_of(str))
+    title: str = field(validator=attrs.validators.instance_of(str))
     territory: int = track(0, 10)  # IS-held territory
     oil: int = track(0, 3)  # oil sites IS holds (Iraq, Syria, Libya: ¶4)
     is_province: int = track(0, 10)  # strength of the IS province here
@@ -91,7 +91,7 @@ class Theatre:
 class Leader:
     """A group's leader. Only the traits the article reasons about are kept (¶8)."""
 
-    name: str
+    name: str = field(validator=attrs.validators.instance_of(str))
     hardline: int = track(0, 10)  # a successor is never more conciliatory (¶8)
     vacuum: int = track(0, 4)  # turns of leadership vacuum left after a death
     successions: int = track(0, 99)
@@ -154,9 +154,9 @@ class Relation:
 class Offshoot:
     """An independent group outside IS leadership (¶4, ¶6, ¶7)."""
 
-    id: str
-    theatre: str
-    origin: str  # "defectors", "holdouts" or "inspired"
+    id: str = field(validator=attrs.validators.instance_of(str))
+    theatre: str = field(validator=attrs.validators.instance_of(str))
+    origin: str = field(validator=attrs.validators.in_(("defectors", "holdouts", "inspired")))
     strength: int = track(0, 10)
     brutality: int = track(0, 10)
 

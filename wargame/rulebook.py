@@ -8,6 +8,7 @@ designer can fix a file in one pass. See ``rules/README.md`` for the format.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import string
 import tomllib
@@ -225,7 +226,7 @@ def _read_toml(path: Path, problems: _Problems) -> dict[str, Any] | None:
         problems.add(str(path), f"larger than {MAX_FILE_BYTES} bytes")
         return None
     try:
-        return tomllib.loads(data.decode("utf-8"))
+        return tomllib.loads(data.decode("utf-8-sig"))  # an editor's byte-order mark is fine
     except UnicodeDecodeError:
         problems.add(str(path), "not UTF-8 text")
     except tomllib.TOMLDecodeError as e:
@@ -295,16 +296,16 @@ class _Table:
 
 def _global_names(parameters: dict[str, float], formula_bounds: dict[str, tuple[float, float]]) -> dict[str, Name]:
     names = {n: Name("track", lo, hi) for n, (lo, hi) in GLOBAL_TRACKS.items()}
-    names.update({n: Name("value", lo, hi) for n, (lo, hi, _) in COMPUTED.items()})
-    names.update({n: Name("value", v, v) for n, v in CONSTANTS.items()})
-    names.update({n: Name("value", v, v) for n, v in parameters.items()})
-    names.update({n: Name("value", lo, hi) for n, (lo, hi) in formula_bounds.items()})
+    names.update({n: Name("value", lo, hi, not n.startswith("avg_")) for n, (lo, hi, _) in COMPUTED.items()})
+    names.update({n: Name("value", v, v, True) for n, v in CONSTANTS.items()})
+    names.update({n: Name("value", v, v, isinstance(v, int)) for n, v in parameters.items()})
+    names.update({n: Name("value", lo, hi, False) for n, (lo, hi) in formula_bounds.items()})
     return names
 
 
 def _theatre_names() -> dict[str, Name]:
     names = {n: Name("track", lo, hi) for n, (lo, hi) in THEATRE_TRACKS.items()}
-    names.update({n: Name("value", lo, hi) for n, (lo, hi, _) in THEATRE_COMPUTED.items()})
+    names.update({n: Name("value", lo, hi, True) for n, (lo, hi, _) in THEATRE_COMPUTED.items()})
     names["theatre"] = Name("text", 0, 0)
     return names
 
@@ -380,7 +381,10 @@ def _reads_computed(rule: Rule, names: dict[str, Name]) -> bool:
             if isinstance(arg, Expression):
                 used |= arg.names
     for key in (rule.explain, rule.explain_fail):
-        used |= {f for _, f, _, _ in string.Formatter().parse(key) if f}
+        try:
+            used |= {f for _, f, _, _ in string.Formatter().parse(key) if f}
+        except ValueError:
+            pass  # a broken template is reported by _check_template
     computed = set(COMPUTED) | set(THEATRE_COMPUTED) | {n for n, v in names.items() if v.kind == "value"}
     return bool(used & computed)
 
@@ -389,10 +393,10 @@ def _id(table: _Table, seen: set[str]) -> str:
     ident = table.get("id", str) or "?"
     if ident != "?" and not _ID.match(ident):
         table.fail(f"id {ident!r} should be lower case letters, digits, '-', '_' or '.'")
+    table.where = f"{table.where} {ident}"
     if ident in seen:
         table.fail(f"id {ident!r} is used twice")
     seen.add(ident)
-    table.where = f"{table.where} {ident}"
     return ident
 
 
@@ -407,7 +411,7 @@ def _load_parameters(data: dict[str, Any], path: str, problems: _Problems):
     for name, value in (raw or {}).items():
         if not re.fullmatch(r"[a-z][a-z0-9_]*", name) or name in reserved:
             table.fail(f"parameter {name!r}: a parameter is a new lower-case name, not a track's")
-        elif isinstance(value, bool) or not isinstance(value, (int, float)) or abs(value) > 1_000_000:
+        elif isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or abs(value) > 1_000_000:
             table.fail(f"parameter {name!r} should be a number, not {value!r}")
         else:
             parameters[name] = value
@@ -430,7 +434,10 @@ def _load_parameters(data: dict[str, Any], path: str, problems: _Problems):
         bounds[name] = expr.bounds
     budgets: dict[str, str] = {}
     for cell, track in (table.get("budgets", dict, {}) or {}).items():
-        if cell not in CELLS:
+        if not isinstance(track, str):
+            table.fail(f"budgets: {cell} should name a track in quotes, not {track!r}")
+            budgets[cell] = "?"
+        elif cell not in CELLS:
             table.fail(f"budgets: no cell {cell!r} (cells: {', '.join(CELLS)})")
         elif track not in GLOBAL_TRACKS:
             table.fail(f"budgets: {cell} is paid from {track!r}, which is not a track")
@@ -439,6 +446,7 @@ def _load_parameters(data: dict[str, Any], path: str, problems: _Problems):
     for cell in CELLS:
         if cell not in budgets:
             table.fail(f"budgets: no track given for {cell}'s orders")
+    budgets = {c: t for c, t in budgets.items() if t != "?"}
     max_orders = parameters.get("max_orders")
     if not isinstance(max_orders, int) or not 1 <= max_orders <= 10:
         table.fail("parameters: max_orders (orders a cell may give a turn) should be a whole number 1..10")
@@ -485,7 +493,7 @@ def _load_rules(data: dict[str, Any], path: str, names: dict[str, Name], decks: 
         for key in ("explain", "explain_fail"):
             _check_template(getattr(rule, key), scope, t, key)
         rule = attrs.evolve(rule, reads_computed=_reads_computed(rule, names))
-        if not rule.effects:
+        if not t.data.get("effects"):
             t.fail("a rule needs at least one effect")
         t.unknown_keys()
         if t.ok:
@@ -579,7 +587,7 @@ def _load_deck(data: dict[str, Any], path: str, names: dict[str, Name], theatres
             when=_expression(t, "when", scope),
             effects=_effects(t, "effects", scope, frozenset()),
         )
-        if not card.effects:
+        if not t.data.get("effects"):
             t.fail("a card needs at least one effect")
         t.unknown_keys()
         if t.ok:
@@ -658,6 +666,9 @@ def _load_scenarios(data: dict[str, Any], path: str, problems: _Problems) -> dic
     scenarios: dict[str, Scenario] = {}
     for sid, raw in raw_all.items():
         if isinstance(raw, dict) and "based_on" in raw:
+            if not isinstance(raw["based_on"], str):
+                problems.add(f"{path}: scenario {sid}", f"based_on should name a scenario in quotes, not {raw['based_on']!r}")
+                continue
             base = raw_all.get(raw["based_on"])
             if not isinstance(base, dict) or "based_on" in base:
                 problems.add(f"{path}: scenario {sid}", f"based_on {raw['based_on']!r} is not a scenario of its own")
@@ -674,8 +685,10 @@ def _load_scenarios(data: dict[str, Any], path: str, problems: _Problems) -> dic
         if not m:
             t.fail(f"start {start!r} should look like 2016Q2")
             m = re.fullmatch(r"(\d{4})Q([1-4])", "2016Q2")
-        turns = t.get("turns", int) or 1
-        if not 1 <= turns <= 60:
+        turns = t.get("turns", int)
+        if turns is None:
+            turns = 1
+        elif not 1 <= turns <= 60:
             t.fail(f"turns {turns} should lie in 1..60")
         parts = {}
         for key, cls in (("islamic_state", IslamicState), ("al_qaeda", AlQaeda)):
@@ -709,6 +722,17 @@ def _load_scenarios(data: dict[str, Any], path: str, problems: _Problems) -> dic
     if not scenarios:
         problems.add(path, "no scenario")
     return scenarios
+
+
+def _raw_theatres(data: dict[str, Any]) -> set[str]:
+    """Theatre names as written in the scenarios file, whether or not the scenarios loaded."""
+    out: set[str] = set()
+    scen = data.get("scenario")
+    if isinstance(scen, dict):
+        for raw in scen.values():
+            if isinstance(raw, dict) and isinstance(raw.get("theatres"), dict):
+                out.update(raw["theatres"])
+    return out
 
 
 def _files(base: Path, pattern: str) -> list[Path]:
@@ -746,7 +770,7 @@ def load_rulebook(rules_dir: Path | str = RULES_DIR, decks_dir: Path | str = DEC
     names = _global_names(parameters, fbounds)
     path, data = part("scenarios")
     scenarios = _load_scenarios(data, path, problems)
-    theatre_ids = {t.name for s in scenarios.values() for t in s.initial.theatres}
+    theatre_ids = {t.name for s in scenarios.values() for t in s.initial.theatres} | _raw_theatres(data)
     decks: dict[str, Deck] = {}
     card_ids: set[str] = set()
     for path_obj in _files(decks_dir, "*.toml"):

@@ -1,0 +1,192 @@
+"""After-action reports: what happened, why, and how the board moved, turn by turn.
+
+Markdown for the debrief (a timeline of key events, the rules that fired with their ¶ cites,
+turning points, objectives per cell, tracks per turn), JSON and CSV for analysts (the tracks per
+turn and the full event log).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from typing import Any
+
+from wargame.adjudication import Adjudication
+from wargame.board import flat_tracks
+from wargame.engine import formula_values, scores
+from wargame.model import CELL_TITLES, CELLS, STAGES, State
+from wargame.record.game import Game, OverrideResult, ResolveTurn
+from wargame.rulebook import Rulebook
+
+# The tracks shown per turn: the story of the game in a few columns.
+MAIN_TRACKS = ("total_territory", "total_oil", "is_funds", "is_fighters", "is_recruitment", "is_brutality",
+               "is_cohesion", "aq_standing", "aq_funds", "total_affiliates", "relation_stage",
+               "relation_autonomy", "offshoot_count", "coalition_will", "avg_grievance", "faithful_reforms",
+               "is_power", "aq_power")
+
+
+def turn_states(game: Game) -> list[tuple[int, State]]:
+    """The state after each turn (after its resolution and any override of it)."""
+    out: dict[int, State] = {}
+    for step in game.steps:
+        if isinstance(step.command, (ResolveTurn, OverrideResult)):
+            out[step.command.turn] = step.state
+    return sorted(out.items())
+
+
+def track_row(rulebook: Rulebook, turn: int, state: State) -> dict[str, Any]:
+    flat = flat_tracks(state)
+    formulas = formula_values(rulebook, state)
+    theatres = state.theatres
+    computed = {
+        "total_territory": sum(t.territory for t in theatres),
+        "total_oil": sum(t.oil for t in theatres),
+        "total_affiliates": sum(t.aq_affiliate for t in theatres),
+        "offshoot_count": len(state.offshoots),
+        "avg_grievance": round(sum(t.grievance for t in theatres) / len(theatres), 2),
+        "faithful_reforms": sum(1 for t in theatres if t.faithful and t.reform >= 5),
+        "is_power": round(formulas.get("is_power", 0.0), 2),
+        "aq_power": round(formulas.get("aq_power", 0.0), 2),
+    }
+    row: dict[str, Any] = {"turn": turn, "quarter": rulebook.scenarios[state.scenario].label(turn)}
+    for name in MAIN_TRACKS:
+        row[name] = computed[name] if name in computed else flat[name]
+    return row
+
+
+def tracks_per_turn(game: Game) -> list[dict[str, Any]]:
+    return [track_row(game.rulebook, turn, state) for turn, state in turn_states(game)]
+
+
+def event_log(game: Game) -> list[dict[str, Any]]:
+    out = []
+    for r in game.records():
+        out.append({
+            "turn": r.turn, "phase": r.phase, "kind": r.kind, "ref": r.ref, "title": r.title,
+            "cites": " ".join(f"¶{c}" for c in r.cites), "cell": r.cell or "", "where": r.where or "",
+            "chance": "" if r.chance is None else round(r.chance, 4), "roll": "" if r.roll is None else round(r.roll, 4),
+            "happened": r.happened, "changes": "; ".join(f"{n} {a}->{b}" for n, a, b in r.changes),
+            "text": r.text,
+            "overridden": r.original is not None, "justification": r.justification,
+        })
+    return out
+
+
+def turning_points(game: Game) -> list[str]:
+    """The moments a debrief should stop at."""
+    points = []
+    rb = game.rulebook
+    previous: State | None = None
+    for turn, state in turn_states(game):
+        q = rb.scenarios[state.scenario].label(turn)
+        if previous is not None:
+            if state.relation.stage != previous.relation.stage:
+                extra = f" (autonomy {state.relation.autonomy})" if state.relation.stage in (2, 3) else ""
+                points.append(f"Turn {turn} ({q}): the AQ-IS relation moved from {STAGES[previous.relation.stage]} "
+                              f"to {STAGES[state.relation.stage]}{extra}.")
+            if state.islamic_state.collapsed and not previous.islamic_state.collapsed:
+                points.append(f"Turn {turn} ({q}): the caliphate collapsed as a territorial project.")
+            if state.islamic_state.leader.successions > previous.islamic_state.leader.successions:
+                points.append(f"Turn {turn} ({q}): IS lost its leader; the Shura Council chose a successor.")
+            if state.al_qaeda.leader.successions > previous.al_qaeda.leader.successions:
+                points.append(f"Turn {turn} ({q}): AQ lost its leader.")
+            gap_now = formula_values(rb, state).get("power_gap", 0.0)
+            gap_before = formula_values(rb, previous).get("power_gap", 0.0)
+            if (gap_now > 0) != (gap_before > 0):
+                weaker = "IS" if gap_now > 0 else "AQ"
+                points.append(f"Turn {turn} ({q}): {weaker} became the weaker group.")
+        previous = state
+    for r in game.records():
+        if r.original is not None:
+            points.append(f"Turn {r.turn}: the facilitator overrode {r.title}: {r.justification}")
+    for n in game.notes():
+        mark = f" [bookmark: {n.bookmark}]" if n.bookmark else ""
+        points.append(f"Turn {n.turn}: facilitator's note{mark}: {n.text}")
+    return points
+
+
+def _key_event(r: Adjudication) -> bool:
+    if r.kind in ("card", "inject", "override"):
+        return True
+    if r.kind == "order":
+        return False
+    return r.happened and r.ref.split(".")[0] in ("c1", "c6", "c7", "c8", "c9", "c10", "c11", "c12", "c15") or (
+        r.ref == "assess.is-collapse"
+    )
+
+
+def markdown(game: Game, title: str = "") -> str:
+    rb = game.rulebook
+    h = game.header
+    scenario = rb.scenarios[h.scenario]
+    state = game.state
+    lines = [f"# After-action report: {title or h.exercise or scenario.title}", ""]
+    played = len(turn_states(game))
+    lines.append(f"Scenario **{scenario.title}** ({h.scenario}), seed {h.seed}; {played} of {scenario.turns} turns "
+                 f"played ({scenario.label(1)} to {scenario.label(max(1, played))}). Seats: "
+                 + ", ".join(f"{CELL_TITLES[c]} {h.seats.get(c, 'human')}" for c in CELLS) + ".")
+    if h.parent:
+        lines.append(f"Forked from game {h.parent.game} at turn {h.parent.turn} ({h.parent.save or 'unsaved'}).")
+    t = state.tally
+    lines += ["", "## Outcome", ""]
+    lines.append(f"- AQ-IS relation at the end: {STAGES[state.relation.stage]}"
+                 + (f", autonomy {state.relation.autonomy}" if state.relation.stage in (2, 3) else ""))
+    lines.append("- Rapprochement: " + (f"turn {t.rapprochement_turn} ({scenario.label(t.rapprochement_turn)})"
+                                        if t.rapprochement_turn >= 0 else "none"))
+    gap = formula_values(rb, state).get("power_gap", 0.0)
+    lines.append(f"- Weaker group at the end: {'IS' if gap > 0 else 'AQ'} (strength gap {gap:+.1f})")
+    lines.append(f"- IS collapse: {'turn ' + str(t.collapse_turn) if t.collapse_turn >= 0 else 'no'}; offshoots "
+                 f"formed {t.offshoots_formed}, absorbed by AQ {t.offshoots_absorbed}; second splits "
+                 f"{t.second_splits}; peak brutality {t.peak_brutality}")
+    lines += ["", "## Objectives", "", "| Cell | Objective | Points |", "|---|---|---|"]
+    for cell in CELLS:
+        for s in scores(rb, state, cell):
+            lines.append(f"| {CELL_TITLES[cell]} | {s.title} | {s.points}/{s.of} |")
+    lines += ["", "## Turning points", ""]
+    lines += [f"- {p}" for p in turning_points(game)] or ["- none"]
+    lines += ["", "## Timeline of key events", ""]
+    for turn, _ in turn_states(game):
+        key = [r for r in game.records(turn) if _key_event(r)]
+        if key:
+            lines.append(f"**Turn {turn} ({scenario.label(turn)})**")
+            for r in key:
+                cites = ", ".join(f"¶{c}" for c in r.cites)
+                odds = f" ({r.odds})" if r.chance is not None else ""
+                override = f" *Overridden by the facilitator: {r.justification}*" if r.original is not None else ""
+                lines.append(f"- {r.title}{' in ' + r.where if r.where else ''}{odds}: {r.text} [{r.ref}{'; ' + cites if cites else ''}]{override}")
+            lines.append("")
+    lines += ["## Rules that fired", "", "| Rule | Cites | Times | Claim |", "|---|---|---|---|"]
+    fired = Counter(r.ref for r in game.records() if r.kind == "rule" and r.happened)
+    for ref, n in fired.most_common():
+        rule = rb.rule(ref)
+        lines.append(f"| {ref} | {', '.join(f'¶{c}' for c in rule.cites)} | {n} | {rule.claim} |")
+    rows = tracks_per_turn(game)
+    if rows:
+        cols = ["turn", "quarter", "total_territory", "total_oil", "is_funds", "is_recruitment", "is_brutality",
+                "aq_standing", "relation_stage", "offshoot_count", "avg_grievance", "faithful_reforms", "is_power", "aq_power"]
+        lines += ["", "## Tracks per turn", "", "| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+        for row in rows:
+            lines.append("| " + " | ".join(str(row[c]) for c in cols) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def as_json(game: Game) -> str:
+    h = game.header
+    doc = {"game": h.game, "scenario": h.scenario, "seed": h.seed, "tracks": tracks_per_turn(game),
+           "events": event_log(game), "notes": [{"turn": n.turn, "text": n.text, "bookmark": n.bookmark}
+                                                for n in game.notes()]}
+    return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+
+
+def as_csv(rows: list[dict[str, Any]]) -> str:
+    if not rows:
+        return ""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
