@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: play test bench check clean
+.PHONY: play test bench check saves clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,11 @@ check: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/wargame bench
+	$(BIN)/wargame bench --saves
+
+# Remake the example saves after changing rules/ or decks/ (the tests check they verify).
+saves: $(STAMP)
+	$(BIN)/python -m wargame.examples
 
 clean:
 	rm -rf $(VENV)

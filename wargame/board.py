@@ -122,6 +122,8 @@ class Board:
         g["turns_left"] = state.last_turn - state.turn
         self.g = g
         self.theatres = [{n: getattr(t, n) for n in _THEATRE_FIELDS} for t in state.theatres]
+        for t in self.theatres:
+            t["theatre"] = t["name"]  # the text name rules compare: theatre == "iraq"
         self.offshoots = [{n: getattr(o, n) for n in _OFFSHOOT_FIELDS} for o in state.offshoots]
         self.piles = {p.deck: [list(p.draw), list(p.discard), list(p.aside)] for p in state.decks}
         self.formulas = tuple(formulas)

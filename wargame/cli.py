@@ -67,8 +67,28 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--rounds", type=_positive, default=5, help="rounds; the median is reported (default 5)")
     bench.add_argument("--scenario", default="spring-2016")
     bench.add_argument("--seed", type=_seed, default=1)
+    bench.add_argument("--saves", action="store_true",
+                       help="instead: milliseconds to load and verify a full save, and a 10x longer one")
 
     sub.add_parser("names", help="list every name the rulebook's expressions may use")
+
+    simulate = sub.add_parser("simulate", help="many bot-only games: outcomes with 95%% intervals, and charts")
+    simulate.add_argument("--runs", type=_positive, default=200, help="games to play (default 200)")
+    simulate.add_argument("--seed", type=_seed, default=1, help="master seed; game i's seed derives from it (default 1)")
+    simulate.add_argument("--scenario", default="spring-2016", help="scenario id (default: spring-2016)")
+    simulate.add_argument("--seats", default="all=doctrine", help="bots per seat, e.g. all=doctrine,aq=doctrine:cautious (default all=doctrine)")
+    simulate.add_argument("--workers", type=_positive, default=None, help="worker processes (default: one per core)")
+    simulate.add_argument("--json", action="store_true", help="print the results as JSON")
+
+    claims = sub.add_parser("claims", help="the article's claims C1-C16 as paired experiments")
+    claims.add_argument("--runs", type=_positive, default=200, help="games per arm of each experiment (default 200)")
+    claims.add_argument("--seed", type=_seed, default=1, help="master seed shared by every arm (default 1)")
+    claims.add_argument("--scenario", default="spring-2016", help="scenario id (default: spring-2016)")
+    claims.add_argument("--seats", default="all=doctrine", help="bots per seat (default all=doctrine)")
+    claims.add_argument("--workers", type=_positive, default=None, help="worker processes (default: one per core)")
+    claims_format = claims.add_mutually_exclusive_group()
+    claims_format.add_argument("--json", action="store_true", help="print the results as JSON")
+    claims_format.add_argument("--markdown", action="store_true", help="print a Markdown report")
     return p
 
 
@@ -138,6 +158,10 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if command == "bench":
         return _bench(rb, args)
+    if command in ("simulate", "claims"):
+        from wargame.analysis import claims_command, simulate_command
+
+        return (simulate_command if command == "simulate" else claims_command)(rb, args)
     if command in ("replay", "report", "fork"):
         from wargame.record.save import SaveError
 
@@ -337,6 +361,8 @@ def _bench(rb: Rulebook, args: argparse.Namespace) -> int:
     from wargame.engine import new_game
     from wargame.headless import bots_for, parse_seats, play
 
+    if args.saves:
+        return _bench_saves(rb, args)
     if args.scenario not in rb.scenarios:
         return _fail(f"no scenario {args.scenario!r} (scenarios: {', '.join(rb.scenarios)})")
     seats = parse_seats("all=bot")
@@ -357,6 +383,43 @@ def _bench(rb: Rulebook, args: argparse.Namespace) -> int:
         f"(min {min(rates):.1f}, max {max(rates):.1f}); median {statistics.median(turn_us):.1f} µs per "
         f"adjudicated turn (bots' choices included)"
     )
+    return 0
+
+
+def _bench_saves(rb: Rulebook, args: argparse.Namespace) -> int:
+    """Load-and-verify time of a full game's save, and of one ten times longer."""
+    import tempfile
+
+    import attrs
+
+    from wargame.examples import random_choosers
+    from wargame.model import CELLS
+    from wargame.record.game import Game, Header, play_bots
+    from wargame.record.save import document, load, write_save
+
+    base = rb.scenarios[args.scenario]
+    results = []
+    with tempfile.TemporaryDirectory() as folder:
+        for factor in (1, 10):
+            turns = base.turns * factor
+            scenario = attrs.evolve(base, turns=turns, initial=attrs.evolve(base.initial, last_turn=turns))
+            book = attrs.evolve(rb, scenarios={**rb.scenarios, args.scenario: scenario})
+            game = Game(book, Header(args.scenario, args.seed, {c: "random" for c in CELLS}, "bench", f"bench{factor}"))
+            play_bots(game, random_choosers(book, args.seed))
+            path = Path(folder) / f"bench-{factor}.json"
+            write_save(path, document(game))
+            times = []
+            for _ in range(max(3, args.rounds)):
+                start = time.perf_counter()
+                _, _, check = load(path, book)
+                times.append((time.perf_counter() - start) * 1000)
+                assert check.verified
+            median = statistics.median(times)
+            results.append((turns, median))
+            print(f"{turns:4} turns, {path.stat().st_size // 1024} KiB: load and verify median {median:.1f} ms "
+                  f"(min {min(times):.1f}), {median / turns:.2f} ms per turn")
+    (t1, m1), (t10, m10) = results
+    print(f"a {t10 // t1}x longer game takes {m10 / m1:.1f}x as long to load and verify")
     return 0
 
 

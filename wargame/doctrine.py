@@ -500,7 +500,7 @@ def _gov_offensive(p: Picture, o: Order, d: Doctrine) -> Scored:
     # Retake ground: it cuts IS's revenue, services and recruiting (¶3, ¶4).
     T = p.T(o)
     c = p.chance(o)
-    return 2 + T["territory"] * 0.4 + T["core"] + c * 3 + 0.5 * d.boldness, (
+    return 2.5 + T["territory"] * 0.6 + 2 * T["core"] + c * 3 + 0.5 * d.boldness, (
         f"Ground offensive in {p.title(o)}: IS holds {T['territory']} there ({_pct(c)} chance); retaking it cuts "
         "its revenue and its recruiting (¶3, ¶4).")
 

@@ -165,7 +165,11 @@ class _Resolver:
             changes.extend(self._remove_offshoot(weakest, absorbed=False))
         formed = G["tally_offshoots_formed"] + 1
         G["tally_offshoots_formed"] = min(formed, GLOBAL_TRACKS["tally_offshoots_formed"][1])
+        taken = {o["id"] for o in board.offshoots}
         oid = f"offshoot-{formed}"
+        while oid in taken:  # only past the tally's cap: ids stay unique
+            formed += 1
+            oid = f"offshoot-{formed}"
         board.offshoots.append(
             {"id": oid, "theatre": T["name"], "origin": e.args[0], "strength": strength, "brutality": brutality}
         )
@@ -357,6 +361,7 @@ class _Position:
     def __init__(self, rulebook: Rulebook, state: State):
         self.state = state
         self.board = Board(state, rulebook.parameters, rulebook.formulas)
+        _calendar(rulebook, self.board, state)
         self.board.refresh()
         self.base: dict[str, dict[Order, str | None]] = {}
 
@@ -726,6 +731,7 @@ def fire_rule(rulebook: Rulebook, state: State, rule_id: str, roll: float, theat
     game's dice are not touched; cards its effects draw use a generator of their own."""
     rule = rulebook.rule(rule_id)
     board = Board(state, rulebook.parameters, rulebook.formulas)
+    _calendar(rulebook, board, state)
     board.refresh()
     resolver = _Resolver(rulebook, board, state.turn, rule.phase, state.seed, dice(state.seed, state.turn, "what-if"))
     resolver.rng = _FixedRoll(roll, resolver.rng)

@@ -325,7 +325,7 @@ def _scope(kind: str, globals_: dict[str, Name]) -> Scope:
 
 
 # Template fields: names in scope plus these, filled in by the engine.
-TEMPLATE_EXTRAS = ("title", "theatre_title", "chance", "roll", "cell", "leader")
+TEMPLATE_EXTRAS = ("title", "theatre_title", "chance", "roll", "cell")
 
 
 def _check_template(text: str, scope: Scope, table: _Table, key: str) -> None:
@@ -407,7 +407,8 @@ def _load_parameters(data: dict[str, Any], path: str, problems: _Problems):
     table = _Table(data, path, problems)
     raw = table.get("parameters", dict, {})
     parameters: dict[str, float] = {}
-    reserved = set(GLOBAL_TRACKS) | set(COMPUTED) | set(CONSTANTS) | set(THEATRE_TRACKS) | set(THEATRE_COMPUTED)
+    reserved = (set(GLOBAL_TRACKS) | set(COMPUTED) | set(CONSTANTS) | set(THEATRE_TRACKS) | set(THEATRE_COMPUTED)
+                | set(OFFSHOOT_TRACKS) | set(TEXT_NAMES) | set(TEMPLATE_EXTRAS) | {"name", "id"})
     for name, value in (raw or {}).items():
         if not re.fullmatch(r"[a-z][a-z0-9_]*", name) or name in reserved:
             table.fail(f"parameter {name!r}: a parameter is a new lower-case name, not a track's")
@@ -577,6 +578,7 @@ def _load_deck(data: dict[str, Any], path: str, names: dict[str, Name], theatres
         if theatre is not None and theatre not in theatres:
             t.fail(f"theatre {theatre!r} is not a theatre of any scenario ({', '.join(sorted(theatres))})")
         scope = _scope("theatre" if theatre else "global", names)
+        _check_template(t.get("text", str) or "", scope, t, "text")
         card = Card(
             id=ident,
             deck=deck_id,
