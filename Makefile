@@ -7,9 +7,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: play test bench check saves clean
 
-$(STAMP): pyproject.toml
+# constraints.txt pins every package, direct or not, so every machine installs the same set.
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
 play: $(STAMP)
