@@ -22,6 +22,18 @@ def template_fields(template: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(f for _, f, _, _ in string.Formatter().parse(template) if f))
 
 
+class _Known(dict):
+    """Template values; a name whose value was withheld from the reader prints as '?'."""
+
+    def __missing__(self, key: str) -> "_Hidden":
+        return _Hidden()
+
+
+class _Hidden:
+    def __format__(self, spec: str) -> str:
+        return "?"
+
+
 @frozen
 class Adjudication:
     turn: int
@@ -51,10 +63,10 @@ class Adjudication:
 
     @property
     def text(self) -> str:
-        """The sentence that explains it."""
+        """The sentence that explains it (a value hidden from the reader shows as '?')."""
         try:
-            return self.template.format_map(dict(self.values))
-        except (KeyError, ValueError, IndexError):
+            return self.template.format_map(_Known(self.values))
+        except (KeyError, ValueError, IndexError, TypeError):
             return self.template
 
     @property
@@ -75,7 +87,7 @@ class Adjudication:
         cites = ",".join(f"¶{c}" for c in self.cites)
         mark = "" if self.happened else "not: "
         odds = f" {self.odds};" if self.chance is not None else ""
-        changes = "; ".join(f"{n} {a}→{b}" for n, a, b in self.changes)
+        changes = "; ".join(f"{n} {a}→{b}" if a >= 0 or b >= 0 else f"{n} changed" for n, a, b in self.changes)
         tail = f" ({changes})" if changes else ""
         override = ""
         if self.original is not None:

@@ -64,7 +64,9 @@ def wilson(successes: int, n: int) -> tuple[float, float, float]:
     z2 = Z95 * Z95
     centre = (p + z2 / (2 * n)) / (1 + z2 / n)
     half = Z95 * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
-    return p, max(0.0, centre - half), min(1.0, centre + half)
+    lo = 0.0 if successes == 0 else max(0.0, centre - half)
+    hi = 1.0 if successes == n else min(1.0, centre + half)
+    return p, lo, hi
 
 
 def mean_ci(values: Sequence[float]) -> tuple[float, float, float]:
@@ -135,7 +137,7 @@ def game_seed(master: int, index: int) -> int:
 
 
 SERIES = ("territory", "power_gap", "is_brutality", "offshoots", "stage", "faithful_reforms", "avg_grievance",
-          "is_funds", "aq_affiliates")
+          "is_funds", "aq_affiliates", "standing_gap", "periphery")
 """Tracks kept turn by turn for the charts."""
 SERIES_TITLES = {
     "territory": "IS territory (all theatres)",
@@ -147,7 +149,13 @@ SERIES_TITLES = {
     "avg_grievance": "Average grievance",
     "is_funds": "IS funds",
     "aq_affiliates": "AQ affiliate strength (all theatres)",
+    "standing_gap": "Standing in the movement, AQ minus IS",
+    "periphery": "IS territory outside Iraq and Syria",
 }
+EARLY_TURNS = 8
+"""The first two years: some outcomes are measured there, before the war has run its course."""
+MARK_TURN = 4
+"""The end of the first year, where some outcomes are read off the tracks."""
 
 
 @frozen
@@ -207,6 +215,11 @@ def _periphery_territory(state: State) -> int:
     return sum(t.territory for t in state.theatres if not t.core)
 
 
+def _at(values: Sequence[float], turn: int) -> float:
+    """A track's value at the end of ``turn`` (or at the game's last turn, if it was shorter)."""
+    return values[min(turn, len(values)) - 1] if values else 0.0
+
+
 def play_game(rulebook: Rulebook, scenario: str, seed: int, seats: Mapping[str, str], arm: Arm = BASELINE,
               index: int = 0) -> GameResult:
     """Play one bot-only game to the end and measure it."""
@@ -218,6 +231,8 @@ def play_game(rulebook: Rulebook, scenario: str, seed: int, seats: Mapping[str, 
         bots[cell] = DoctrineBot(seed, rulebook=rulebook, doctrine=doctrine)
     origins = _spawn_origins(rulebook)
     formed = {"defectors": 0, "holdouts": 0, "inspired": 0}
+    formed_early = dict(formed)  # in the first two years
+    talks_turn = -1
     absorbed_iraq = 0
     talks = allied_turns = 0
     series: dict[str, list[float]] = {k: [] for k in SERIES}
@@ -235,9 +250,13 @@ def play_game(rulebook: Rulebook, scenario: str, seed: int, seats: Mapping[str, 
                 for label, before, after in r.changes:
                     if before == 0 and after > 0 and label.startswith("offshoot-") and label.endswith(".strength"):
                         formed[origin] = formed.get(origin, 0) + 1
+                        if turn.turn <= EARLY_TURNS:
+                            formed_early[origin] = formed_early.get(origin, 0) + 1
         s = turn.state
         n_turns += 1
         stage = s.relation.stage
+        if talks_turn < 0 and stage in (TALKS, ALLIANCE, MERGER):
+            talks_turn = turn.turn
         talks |= stage == TALKS
         allied_turns += stage in (ALLIANCE, MERGER)
         f = formula_values(rulebook, s)
@@ -255,6 +274,8 @@ def play_game(rulebook: Rulebook, scenario: str, seed: int, seats: Mapping[str, 
         series["avg_grievance"].append(round(sum(t.grievance for t in s.theatres) / len(s.theatres), 4))
         series["is_funds"].append(isl.funds)
         series["aq_affiliates"].append(sum(t.aq_affiliate for t in s.theatres))
+        series["standing_gap"].append(s.al_qaeda.standing - isl.standing)
+        series["periphery"].append(_periphery_territory(s))
         state = s
     t = state.tally
     f = formula_values(rulebook, state)
@@ -264,6 +285,7 @@ def play_game(rulebook: Rulebook, scenario: str, seed: int, seats: Mapping[str, 
         "rapprochement": float(t.rapprochement_turn >= 0),
         "rapprochement_turn": float(t.rapprochement_turn),
         "talks": float(talks),
+        "talks_turn": float(talks_turn if talks_turn >= 0 else state.last_turn + 1),
         "is_weaker": float(f["power_gap"] > 0),
         "power_gap": round(f["power_gap"], 6),
         "offshoots_formed": float(t.offshoots_formed),
@@ -271,6 +293,7 @@ def play_game(rulebook: Rulebook, scenario: str, seed: int, seats: Mapping[str, 
         "defectors_formed": float(formed["defectors"]),
         "holdouts_formed": float(formed["holdouts"]),
         "inspired_formed": float(formed["inspired"]),
+        "defectors_early": float(formed_early["defectors"]),
         "absorbed_iraq": float(absorbed_iraq),
         "second_split": float(t.second_splits > 0),
         "second_splits": float(t.second_splits),
@@ -284,6 +307,8 @@ def play_game(rulebook: Rulebook, scenario: str, seed: int, seats: Mapping[str, 
         "final_stage": float(state.relation.stage),
         "territory": float(sum(th.territory for th in state.theatres)),
         "periphery_change": float(_periphery_territory(state) - periphery_start),
+        "periphery_change_y1": float(_at(series["periphery"], MARK_TURN) - periphery_start),
+        "standing_gap_y1": float(_at(series["standing_gap"], MARK_TURN)),
         "mean_wages_services": sums["wages_services"] / n,
         "mean_is_recruitment": sums["is_recruitment"] / n,
         "avg_grievance": sum(th.grievance for th in state.theatres) / len(state.theatres),
@@ -333,7 +358,7 @@ class Batch:
 
 
 def _chunks(runs: int, workers: int) -> list[range]:
-    size = max(1, min(20, runs // max(1, workers * 6) or 1))
+    size = max(1, min(8, runs // max(1, workers * 16)))
     return [range(i, min(runs, i + size)) for i in range(0, runs, size)]
 
 
@@ -551,6 +576,8 @@ SETUPS: dict[str, tuple[str, Callable[[State, Rulebook], State]]] = {
     "collapsed_good_climate": ("the caliphate has collapsed, grievance 3 lower and governance 3 higher everywhere",
                                _collapsed_good_climate),
     "leader_killed": ("IS's leader is killed on turn 1 (vacuum 2)", _leader_killed),
+    "oil_lost_leader_killed": ("IS has lost its oil and its leader is killed on turn 1",
+                               lambda state, rb: _leader_killed(_oil_lost(state, rb), rb)),
     "reform_faithful": ("reform 5 in every theatre, carried out faithfully", _reform_board(1)),
     "reform_paper": ("reform 5 in every theatre, on paper only", _reform_board(0)),
     "assad_gone": ("Assad no longer holds on in Syria", _assad_gone),
@@ -605,10 +632,10 @@ class Observation:
 
 EXPERIMENTS: tuple[Experiment | Observation | Untestable, ...] = (
     Experiment("C1a", "C1", "Ego is the main barrier to talks (¶2)", "IS's ego low (3) vs as written (9)",
-               Arm("ego_low"), BASELINE, "talks", "talks at some point", +1),
+               Arm("ego_low"), BASELINE, "talks_turn", "turn talks first open (never: last + 1)", -1),
     Experiment("C1b", "C1", "Talks open when one group is much weaker and desperate (¶2)",
-               "IS much weaker at the start vs as written", Arm("is_weakened"), BASELINE, "talks",
-               "talks at some point", +1),
+               "IS much weaker at the start vs as written", Arm("is_weakened"), BASELINE, "talks_turn",
+               "turn talks first open (never: last + 1)", -1),
     Observation("C2", "C2", "IS, not AQ, is the one that becomes the weaker (¶3)", "is_weaker",
                 "IS ends the weaker group", 0.5, +1),
     Experiment("C3a", "C3", "Coalition pressure falls mostly on IS (¶3)",
@@ -619,13 +646,13 @@ EXPERIMENTS: tuple[Experiment | Observation | Untestable, ...] = (
                "provinces_minus_affiliates", "IS province minus AQ affiliate strength at the end", -1),
     Experiment("C4", "C4", "IS gains outside Iraq and Syria are followed by setbacks (¶3)",
                "3 more territory in each distant theatre vs as written", Arm("periphery_gains"), BASELINE,
-               "periphery_change", "change in distant territory over the game", -1),
+               "periphery_change_y1", "change in distant territory over the first year", -1),
     Experiment("C5a", "C5", "Lost oil means lower wages and services (¶4)", "oil lost at the start vs not",
                Arm("oil_lost"), BASELINE, "mean_wages_services", "IS wages + services, game average", -1),
     Experiment("C5b", "C5", "... and less recruiting (¶4)", "oil lost at the start vs not",
                Arm("oil_lost"), BASELINE, "mean_is_recruitment", "IS recruitment, game average", -1),
     Experiment("C6", "C6", "Unpaid members defect and form offshoots (¶4)", "IS starts unable to pay vs as written",
-               Arm("unpaid"), BASELINE, "defectors_formed", "defectors' groups formed", +1),
+               Arm("unpaid"), BASELINE, "defectors_early", "defectors' groups formed in the first two years", +1),
     Experiment("C7a", "C7", "AQ welcomes defectors back (¶4)", "AQ welcomes defectors vs never does", BASELINE,
                Arm(doctrines=_doc("aq", welcome=False)), "offshoots_absorbed", "offshoots absorbed by AQ", +1),
     Experiment("C7b", "C7", "... most of all in Iraq, where it has no affiliate (¶4)",
@@ -645,9 +672,9 @@ EXPERIMENTS: tuple[Experiment | Observation | Untestable, ...] = (
     Experiment("C11b", "C11", "Their success depends on the political climate (¶7)",
                "after a collapse: the climate as written vs grievance -3 and governance +3", Arm("collapsed"),
                Arm("collapsed_good_climate"), "offshoot_strength", "offshoot strength at the end", +1),
-    Experiment("C12a", "C12", "A leader's death leaves a vacuum only AQ can fill (¶8)",
-               "IS's leader killed on turn 1 vs not", Arm("leader_killed"), BASELINE, "aq_minus_is_standing",
-               "AQ standing minus IS standing at the end", +1),
+    Experiment("C12a", "C12", "A vacuum, lost ground and dry revenue: only AQ can fill it (¶8)",
+               "oil already lost: IS's leader killed on turn 1 vs not", Arm("oil_lost_leader_killed"), Arm("oil_lost"),
+               "standing_gap_y1", "AQ minus IS standing after a year", +1),
     Experiment("C12b", "C12", "The successor is not more diplomatic (¶8)", "IS's leader killed on turn 1 vs not",
                Arm("leader_killed"), BASELINE, "is_leader_hardline", "IS leader's hardline at the end", +1),
     Experiment("C13a", "C13", "Marginalisation feeds the groups until reform is faithful (¶9)",
@@ -721,10 +748,12 @@ def paired(exp: Experiment, treated: Sequence[GameResult], control: Sequence[Gam
     t = [r.metrics[exp.metric] for r in treated]
     c = [r.metrics[exp.metric] for r in control]
     diffs = tuple(a - b for a, b in zip(t, c))
-    if diffs and all(d == diffs[0] for d in diffs):
-        m, lo, hi = diffs[0], diffs[0], diffs[0]  # no spread: the effect is exact on these games
-    else:
-        m, lo, hi = mean_ci(diffs)
+    m, lo, hi = mean_ci(diffs)
+    if diffs and diffs[0] != 0 and all(d == diffs[0] for d in diffs):
+        # Every game moved by the same amount: a t interval would have no width at all. Be
+        # conservative and add one game in which the factor changed nothing: the interval then
+        # has a width that shrinks with the number of games, as it should.
+        _, lo, hi = mean_ci(diffs + (0.0,))
     return ClaimResult(exp.id, exp.claim, exp.statement, "experiment", exp.factor, exp.metric, exp.metric_label,
                        exp.expected, len(diffs), _mean(c), _mean(t), m, lo, hi,
                        verdict(exp.expected, lo, hi), diffs)
@@ -769,8 +798,10 @@ def run_claims(rulebook: Rulebook, runs: int, master_seed: int = 1, scenario: st
     return out
 
 
-def untestable() -> list[Untestable]:
-    return [e for e in EXPERIMENTS if isinstance(e, Untestable)]
+def untestable(only: Iterable[str] | None = None) -> list[Untestable]:
+    """The claims (or parts of claims) that no experiment can test, with the reason."""
+    wanted = set(only) if only is not None else None
+    return [e for e in EXPERIMENTS if isinstance(e, Untestable) and (wanted is None or e.claim in wanted)]
 
 
 def claims_games(runs: int, only: Iterable[str] | None = None) -> int:
@@ -823,10 +854,17 @@ class _RichProgress:
         self.progress.__exit__(*exc)
 
 
-def _console():
+def _console(width: int = 110):
     from rich.console import Console
 
-    return Console(file=sys.stdout, width=None if sys.stdout.isatty() else 110, highlight=False)
+    return Console(file=sys.stdout, width=None if sys.stdout.isatty() else width, highlight=False)
+
+
+def _rate(games: int, elapsed: float, workers: int) -> None:
+    """Games per second, on stderr (never mixed into --json)."""
+    sys.stdout.flush()
+    print(f"{games} games in {elapsed:.1f} s: {games / max(elapsed, 1e-9):.1f} games/s "
+          f"({workers} worker{'s' if workers > 1 else ''})", file=sys.stderr)
 
 
 def _fmt(v: float | None, digits: int = 2) -> str:
@@ -869,13 +907,12 @@ def simulate_command(rulebook: Rulebook, args: Any) -> int:
     summary = summarise(rulebook, args.scenario, results)
     summary = {"seed": args.seed, "seats": seats, **summary}
     if args.json:
-        print(json.dumps(summary, indent=2, sort_keys=False))
+        print(json.dumps(summary, indent=2, ensure_ascii=False))
     else:
         from wargame.charts import print_simulation
 
         print_simulation(_console(), summary)
-    print(f"{args.runs} games in {elapsed:.1f} s: {args.runs / elapsed:.1f} games/s "
-          f"({workers} worker{'s' if workers > 1 else ''})", file=sys.stderr)
+    _rate(args.runs, elapsed, workers)
     return 0
 
 
@@ -891,32 +928,38 @@ def claims_command(rulebook: Rulebook, args: Any) -> int:
     except ValueError as e:
         print(f"wargame: {e}", file=sys.stderr)
         return 2
+    only = [x.strip() for x in args.only.split(",") if x.strip()] if args.only else None
+    known = {getattr(e, "id", e.claim) for e in EXPERIMENTS} | {e.claim for e in EXPERIMENTS}
+    unknown = [x for x in only or () if x not in known]
+    if unknown:
+        print(f"wargame: no claim or experiment {', '.join(unknown)} (see wargame claims --help)", file=sys.stderr)
+        return 2
     workers = args.workers or os.cpu_count() or 1
     start = time.perf_counter()
-    total = claims_games(args.runs)
+    total = claims_games(args.runs, only)
     with _progress_bar(total, "claims") as advance:
         results = run_claims(rulebook, args.runs, args.seed, args.scenario, seats, workers, args.rules, args.decks,
-                             advance)
+                             advance, only)
     elapsed = time.perf_counter() - start
     header = {"scenario": args.scenario, "runs": args.runs, "seed": args.seed, "seats": seats}
     if args.json:
         print(json.dumps({**header, "claims": [r.as_dict() for r in results],
-                          "untestable": [attrs.asdict(u) for u in untestable()]}, indent=2))
+                          "untestable": [attrs.asdict(u) for u in untestable(only)]}, indent=2, ensure_ascii=False))
     elif args.markdown:
-        print(claims_markdown(header, results))
+        print(claims_markdown(header, results, untestable(only)))
     else:
         from wargame.charts import print_claims
 
-        print_claims(_console(), header, results, untestable())
-    print(f"{total} games in {elapsed:.1f} s: {total / elapsed:.1f} games/s "
-          f"({workers} worker{'s' if workers > 1 else ''})", file=sys.stderr)
+        print_claims(_console(150), header, results, untestable(only))
+    _rate(total, elapsed, workers)
     return 0
 
 
 _SIGN = {1: "+", -1: "-"}
 
 
-def claims_markdown(header: Mapping[str, Any], results: Sequence[ClaimResult]) -> str:
+def claims_markdown(header: Mapping[str, Any], results: Sequence[ClaimResult],
+                    gone: Sequence[Untestable] = ()) -> str:
     lines = [
         f"# The article's claims as experiments ({header['scenario']}, {header['runs']} paired games, seed {header['seed']})",
         "",
@@ -932,7 +975,6 @@ def claims_markdown(header: Mapping[str, Any], results: Sequence[ClaimResult]) -
         lines.append(
             f"| {r.id} | {r.statement} | {r.factor} | {r.metric_label} | {_SIGN[r.expected]} | "
             f"{_fmt(r.control)} | {_fmt(r.treatment)} | {_fmt(r.effect)} | {_fmt(r.lo)} .. {_fmt(r.hi)} | {r.verdict} |")
-    gone = untestable()
     if gone:
         lines += ["", "Not testable by experiment:", ""]
         lines += [f"- {u.claim} ({u.statement}): {u.reason}" for u in gone]

@@ -168,23 +168,35 @@ _SIGN = {1: "+", -1: "-"}
 
 
 def print_claims(console: Console, header: Mapping[str, Any], results: Sequence[Any], untestable: Sequence[Any]) -> None:
+    """The claims table: one row an experiment, the claim over the factor that was changed."""
     console.print(Text(f"The article's claims as paired experiments: {header['runs']} games an arm, "
                        f"{header['scenario']}, seed {header['seed']}", style="bold"))
-    table = Table(title_justify="left", show_lines=False)
-    for col, justify in (("id", "left"), ("claim", "left"), ("factor (with vs without)", "left"),
-                         ("outcome", "left"), ("exp.", "center"), ("without", "right"), ("with", "right"),
-                         ("effect", "right"), ("95% CI", "right"), ("verdict", "left")):
-        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    table = Table(title_justify="left", show_lines=True)
+    table.add_column("id", no_wrap=True)
+    table.add_column("claim / factor (with vs without)", ratio=3)
+    table.add_column("outcome", ratio=2)
+    table.add_column("exp.", justify="center", no_wrap=True)
+    table.add_column("without", justify="right", no_wrap=True)
+    table.add_column("with", justify="right", no_wrap=True)
+    table.add_column("effect", justify="right", no_wrap=True)
+    table.add_column("95% CI", justify="right", no_wrap=True)
+    table.add_column("verdict", no_wrap=True)
     for r in results:
         if r.kind == "observation":
             effect, ci, without, with_ = _pct(r.effect), f"{_pct(r.lo)} .. {_pct(r.hi)}", "", _pct(r.treatment)
         else:
             effect, ci = f"{r.effect:+.2f}", f"{_num(r.lo)} .. {_num(r.hi)}"
             without, with_ = _num(r.control), _num(r.treatment)
-        table.add_row(r.id, r.statement, r.factor, r.metric_label, _SIGN.get(r.expected, "?"), without, with_,
-                      effect, ci, Text(r.verdict, style=_VERDICT_STYLE.get(r.verdict, "")))
+        claim = Text(r.statement)
+        claim.append("\n" + r.factor, style="dim")
+        table.add_row(r.id, claim, r.metric_label, _SIGN.get(r.expected, "?"), without, with_, effect, ci,
+                      Text(r.verdict, style=_VERDICT_STYLE.get(r.verdict, "")))
     console.print(table)
-    console.print("Effect: mean paired difference, with the factor minus without, over the same seeds; "
-                  "a claim matches when its whole 95% interval lies on the side the article expects.", highlight=False)
+    counts = {v: sum(1 for r in results if r.verdict == v) for v in ("matches", "inconclusive", "contradicts")}
+    console.print(f"{counts['matches']} match the article, {counts['inconclusive']} inconclusive, "
+                  f"{counts['contradicts']} contradict it.", highlight=False)
+    console.print("Effect: the mean paired difference, with the factor minus without, over the same seeds "
+                  "(observations: the share of baseline games). A claim matches when its whole 95% interval lies on "
+                  "the side the article expects (exp.).", highlight=False)
     for u in untestable:
         console.print(f"Not testable by experiment: {u.claim} ({u.statement}): {u.reason}.", highlight=False)

@@ -35,7 +35,8 @@ def _parser() -> argparse.ArgumentParser:
 
     play = sub.add_parser("play", help="play a game")
     play.add_argument("--headless", action="store_true", help="no terminal UI: bots play and the account is printed")
-    play.add_argument("--seats", default="all=bot", help="who plays each cell, e.g. all=bot or is=bot,aq=bot,... (default all=bot)")
+    play.add_argument("--seats", default="all=bot", help="who plays each cell: all=bot, or is=bot,coalition=human,... "
+                      "(headless: all=bot; in the UI: humans in the coalition and governments seats)")
     play.add_argument("--scenario", default="exercise", help="scenario id (default: exercise)")
     play.add_argument("--seed", type=_seed, default=None, help="the game's seed (default: a fresh one, printed)")
     play.add_argument("--turns", type=_positive, default=None, help="stop after this many turns")
@@ -86,6 +87,7 @@ def _parser() -> argparse.ArgumentParser:
     claims.add_argument("--scenario", default="spring-2016", help="scenario id (default: spring-2016)")
     claims.add_argument("--seats", default="all=doctrine", help="bots per seat (default all=doctrine)")
     claims.add_argument("--workers", type=_positive, default=None, help="worker processes (default: one per core)")
+    claims.add_argument("--only", default="", help="only these claims or experiments, e.g. C8 or C1a,C13")
     claims_format = claims.add_mutually_exclusive_group()
     claims_format.add_argument("--json", action="store_true", help="print the results as JSON")
     claims_format.add_argument("--markdown", action="store_true", help="print a Markdown report")
@@ -123,6 +125,8 @@ def _load(rules: Path, decks: Path) -> Rulebook:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    args.seats_given = argv is not None and any(a.startswith("--seats") for a in argv) or (
+        argv is None and any(a.startswith("--seats") for a in sys.argv[1:]))
     try:
         return _run(args)
     except RulebookError as e:
@@ -170,20 +174,47 @@ def _run(args: argparse.Namespace) -> int:
         except SaveError as e:
             return _fail(str(e), EXIT_BAD_DATA)
     if args.command is None:
-        # No command: until the terminal UI lands, a headless bot game of the exercise.
-        args = _parser().parse_args(["play", "--headless"])
+        from wargame.tui.app import WargameApp
+
+        WargameApp(rb).run()
+        return 0
     return _play(rb, args)
 
 
 def _play(rb: Rulebook, args: argparse.Namespace) -> int:
     from wargame.record.save import SaveError
 
-    if not args.headless:
-        return _fail("the terminal UI is not built yet: use --headless")
     try:
+        if not args.headless:
+            return _play_tui(rb, args)
         return _play_headless(rb, args)
     except SaveError as e:
         return _fail(str(e), EXIT_BAD_DATA)
+
+
+def _play_tui(rb: Rulebook, args: argparse.Namespace) -> int:
+    from wargame.record.save import load
+    from wargame.session import Session, parse_seats
+    from wargame.tui.app import WargameApp
+    from wargame.tui.screens.start import DEFAULT_SEATS, SAVES, free_path
+
+    if args.load:
+        doc, game, check = load(args.load, rb)
+        if not check.verified:
+            return _fail(f"{args.load}: {check.message}; see: wargame replay {args.load} --verify", EXIT_BAD_DATA)
+        session = Session(rb, game, save=args.save or args.load, created=doc.created)
+    else:
+        if args.scenario not in rb.scenarios:
+            return _fail(f"no scenario {args.scenario!r} (scenarios: {', '.join(rb.scenarios)})")
+        try:
+            seats = parse_seats("" if args.seats == "all=bot" and not args.seats_given else args.seats, DEFAULT_SEATS)
+        except ValueError as e:
+            return _fail(str(e))
+        seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(3), "big")
+        save = args.save or free_path(SAVES / f"{args.scenario}-seed{seed}.json")
+        session = Session.new(rb, args.scenario, seed, seats, args.exercise, save=save)
+    WargameApp(rb, session=session).run()
+    return 0
 
 
 def _play_headless(rb: Rulebook, args: argparse.Namespace) -> int:

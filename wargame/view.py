@@ -23,7 +23,9 @@ from attrs import frozen
 from wargame.board import GLOBAL_TRACKS, flat_tracks
 from wargame.model import CELLS, Offshoot, State, Theatre
 
-SEATS = CELLS + ("white",)
+SEATS = CELLS + ("white", "public")
+"""The four cells, the facilitator (``white``, who sees everything) and ``public``: what the whole
+room may see, as on a projector between two cells' turns."""
 
 # Tracks a cell keeps to itself: others see them only as estimates.
 INNER: dict[str, tuple[str, ...]] = {
@@ -88,7 +90,7 @@ def _width(state: State, seat: str, owner: str) -> int:
         return 3
     if {seat, owner} == {"is", "aq"}:
         return 2  # the two groups watch each other closely
-    return 3
+    return 4 if seat == "public" else 3
 
 
 _EXACT = {v: Estimate(v, v) for v in range(-1, 10000)}
@@ -129,3 +131,31 @@ def view(state: State, seat: str) -> View:
         seat=seat, scenario=state.scenario, seed=state.seed, turn=state.turn, last_turn=state.last_turn,
         phase=state.phase, theatres=state.theatres, offshoots=state.offshoots, tracks=tracks, decks=decks,
     )
+
+
+# Orders and rules whose results give away secret talks while the coalition does not know.
+_TALK_REFS = ("is.open_talks", "aq.open_talks", "is.accept_terms", "aq.offer_strict", "aq.offer_limited",
+              "aq.offer_wide", "aq.offer_free_hand", "c1.talks-open", "c1.talks-collapse", "c1.talks-revealed")
+
+
+def visible_record(record: "Adjudication", seat: str, talks_secret: bool) -> "Adjudication | None":
+    """A record as ``seat`` may see it (``room`` for everyone at the table): None if it must stay
+    hidden; changes to another cell's inner tracks keep their name but lose their numbers."""
+    import attrs
+
+    if seat == "white":
+        return record
+    if talks_secret and seat not in ("is", "aq") and record.ref in _TALK_REFS:
+        return None
+    if record.kind == "budget" and record.cell != seat:
+        return attrs.evolve(record, changes=(), template=f"{record.title}: orders given.", values=())
+    hidden = [c for c in record.changes if OWNER.get(c[0]) not in (None, seat)]
+    if not hidden:
+        return record
+    changes = tuple((n, a, b) if OWNER.get(n) in (None, seat) else (n, -1, -1) for n, a, b in record.changes)
+    values = tuple((k, v) for k, v in record.values if OWNER.get(k) in (None, seat))
+    return attrs.evolve(record, changes=changes, values=values)
+
+
+def talks_secret(state: State) -> bool:
+    return state.relation.stage == 1 and not state.relation.known

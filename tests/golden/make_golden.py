@@ -42,8 +42,13 @@ def choosers(rulebook, seed: int):
     return {cell: chooser(cell) for cell in CELLS}
 
 
-def golden_game(rulebook) -> Game:
-    game = Game(rulebook, Header("exercise", SEED, dict(SEATS), "Golden save, schema 1", "golden-v1"))
+def header() -> Header:
+    return Header("exercise", SEED, dict(SEATS), "Golden save, schema 1", "golden-v1")
+
+
+def facilitate(game: Game) -> Game:
+    """Play the golden game's commands on ``game`` (a new game of the golden header)."""
+    rulebook = game.rulebook
     play_bots(game, choosers(rulebook, SEED), 2)
     # The first order of turn 2 that was rolled for: the facilitator reverses it.
     rolled = next(r for r in game.records(2) if r.kind == "order" and r.chance is not None)
@@ -53,6 +58,10 @@ def golden_game(rulebook) -> Game:
     game.inject(next(iter(sorted(rulebook.cards))), "Facilitator's inject for the debrief.")
     play_bots(game, choosers(rulebook, SEED), 1)
     return game
+
+
+def golden_game(rulebook) -> Game:
+    return facilitate(Game(rulebook, header()))
 
 
 def main() -> None:

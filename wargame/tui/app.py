@@ -1,0 +1,76 @@
+"""The terminal UI: an exercise at one terminal, and the facilitator's replay viewer.
+
+The engine knows nothing of Textual; everything here reads the game through a
+:class:`~wargame.session.Session` (play) or a :class:`~wargame.record.game.Game` (replay).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from wargame.record.game import Game
+from wargame.rulebook import Rulebook
+from wargame.session import Session
+
+
+class WargameApp(App[None]):
+    """``mode`` is where it opens: the start screen, a game under way, or a save's replay."""
+
+    CSS_PATH = "wargame.tcss"
+    TITLE = "wargame"
+    BINDINGS = [
+        Binding("f1", "help", "Help"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, rulebook: Rulebook, *, session: Session | None = None,
+                 replay: tuple[Game, Path | None] | None = None):
+        super().__init__()
+        self.rulebook = rulebook
+        self.start_session = session
+        self.start_replay = replay
+
+    def on_mount(self) -> None:
+        if self.start_session is not None:
+            from wargame.tui.screens.game import GameScreen
+
+            self.push_screen(GameScreen(self.start_session))
+        elif self.start_replay is not None:
+            from wargame.tui.screens.replay import ReplayScreen
+
+            game, path = self.start_replay
+            self.push_screen(ReplayScreen(self.rulebook, game, path))
+        else:
+            from wargame.tui.screens.start import StartScreen
+
+            self.push_screen(StartScreen(self.rulebook))
+
+    def play(self, session: Session) -> None:
+        """Leave whatever is on screen for a game under way."""
+        from wargame.tui.screens.game import GameScreen
+
+        self.switch_to(GameScreen(session))
+
+    def switch_to(self, screen: Screen) -> None:
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.switch_screen(screen)
+
+    def action_help(self) -> None:
+        from wargame.tui.screens.modals import HelpScreen
+
+        self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Help", "How to play, and the keys", self.action_help)
+        for binding in screen.active_bindings.values():
+            b = binding.binding
+            if b.show and b.description and b.action not in ("help", "quit", "command_palette"):
+                yield SystemCommand(b.description, f"key: {b.key_display or b.key}",
+                                    lambda action=b.action, node=binding.node: self.run_action(action, node))

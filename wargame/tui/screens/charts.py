@@ -1,0 +1,154 @@
+"""The turn summary and the charts of the main tracks over time."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.markup import escape
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Label, OptionList, Sparkline, Static
+from textual.widgets.option_list import Option
+
+from wargame.board import flat_tracks
+from wargame.engine import formula_values
+from wargame.model import State
+from wargame.record.report import turn_states
+from wargame.session import Session
+from wargame.tui.screens.modals import WalkthroughScreen
+
+
+# (label, how to read it off a state, owner: who may see it during play; None for everyone)
+SERIES = (
+    ("IS-held territory", lambda s, f, rb: sum(t.territory for t in s.theatres), None),
+    ("oil sites held by IS", lambda s, f, rb: sum(t.oil for t in s.theatres), None),
+    ("IS funds", lambda s, f, rb: f["is_funds"], "is"),
+    ("IS recruiting", lambda s, f, rb: f["is_recruitment"], "is"),
+    ("IS brutality", lambda s, f, rb: f["is_brutality"], None),
+    ("AQ standing", lambda s, f, rb: f["aq_standing"], None),
+    ("AQ affiliates", lambda s, f, rb: sum(t.aq_affiliate for t in s.theatres), None),
+    ("strength of IS", lambda s, f, rb: formula_values(rb, s).get("is_power", 0.0), "white"),
+    ("strength of AQ", lambda s, f, rb: formula_values(rb, s).get("aq_power", 0.0), "white"),
+    ("grievance (average)", lambda s, f, rb: sum(t.grievance for t in s.theatres) / len(s.theatres), None),
+    ("reform (total)", lambda s, f, rb: sum(t.reform for t in s.theatres), None),
+    ("offshoot groups", lambda s, f, rb: len(s.offshoots), None),
+    ("coalition will", lambda s, f, rb: f["coalition_will"], None),
+)
+
+
+def series_for(session: Session, seat: str) -> list[tuple[str, list[float]]]:
+    """The charts ``seat`` may see: public tracks for the room, its own tracks for a cell, all
+    for the White Cell (and for everyone once the game is over)."""
+    states: list[State] = [session.game.steps[0].state] if session.game.steps else [session.state]
+    states = [s for _, s in turn_states(session.game)] or states
+    reveal = seat == "white" or session.state.over
+    out = []
+    for label, read, owner in SERIES:
+        if owner is not None and not reveal and owner != seat:
+            continue
+        values = [float(read(s, flat_tracks(s), session.rulebook)) for s in states]
+        out.append((label, values))
+    return out
+
+
+class ChartsScreen(Screen[None]):
+    BINDINGS = [Binding("escape,enter,c,q", "close", "Close")]
+
+    def __init__(self, session: Session, seat: str = "public", heading: str = ""):
+        super().__init__()
+        self.session = session
+        self.seat = seat
+        self.heading = heading or "The main tracks, turn by turn"
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Label(self.heading, classes="screen-title")
+        with VerticalScroll(id="charts"):
+            for label, values in series_for(self.session, self.seat):
+                last = values[-1] if values else 0
+                with Horizontal(classes="chart-row"):
+                    yield Label(f"{label}", classes="chart-label")
+                    yield Sparkline(values, summary_function=max, classes="chart")
+                    yield Label(f"{last:g}" if float(last).is_integer() else f"{last:.1f}", classes="chart-value")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Charts"
+        self.sub_title = "what the whole room may see" if self.seat == "public" else self.seat
+
+    def action_close(self) -> None:
+        self.dismiss()
+
+
+class SummaryScreen(Screen[None]):
+    """After the walkthrough: what changed this turn, with the records behind each change, and
+    the charts. Enter on a changed track lists the results that changed it (why?)."""
+
+    BINDINGS = [
+        Binding("enter", "why_track", "Why did it change?", show=True),
+        Binding("c", "charts", "Charts"),
+        Binding("escape,space", "close", "Next turn"),
+    ]
+
+    def __init__(self, session: Session, turn: int):
+        super().__init__()
+        self.session = session
+        self.turn = turn
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Label(f"Turn {self.turn} summary: {self.session.quarter(self.turn)}", classes="screen-title")
+        with Horizontal(id="summary"):
+            yield OptionList(id="changed")
+            with VerticalScroll():
+                yield Static(id="summary-charts")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Turn summary"
+        s = self.session
+        records = s.records_for("room", s.last_turn_records)
+        changed: dict[str, tuple[int, int]] = {}
+        for r in records:
+            for name, before, after in r.changes:
+                if before < 0 and after < 0:
+                    continue  # hidden from the room
+                first = changed.get(name, (before, after))[0]
+                changed[name] = (first, after)
+        options = self.query_one("#changed", OptionList)
+        for name, (before, after) in changed.items():
+            if before != after:
+                options.add_option(Option(f"{escape(name)}: {before} → {after}", id=name))
+        if not options.option_count:
+            options.add_option(Option("no track the room can see changed", disabled=True))
+        charts = []
+        for label, values in series_for(s, "public"):
+            if len(values) >= 2:
+                delta = values[-1] - values[-2]
+                arrow = "▲" if delta > 0 else "▼" if delta < 0 else "·"
+                charts.append(f"{arrow} {label}: {values[-2]:g} → {values[-1]:g}")
+        self.query_one("#summary-charts", Static).update("\n".join(charts) or "The first turn: no trend yet.")
+        options.focus()
+
+    def action_why_track(self) -> None:
+        options = self.query_one("#changed", OptionList)
+        if options.highlighted is None:
+            return
+        option = options.get_option_at_index(options.highlighted)
+        if option.disabled:
+            return
+        name = option.id
+        records = [r for r in self.session.records_for("room", self.session.last_turn_records)
+                   if any(c[0] == name for c in r.changes)]
+        self.app.push_screen(WalkthroughScreen(self.session.rulebook, f"What changed {name}", records))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.action_why_track()
+
+    def action_charts(self) -> None:
+        self.app.push_screen(ChartsScreen(self.session, "public"))
+
+    def action_close(self) -> None:
+        self.dismiss()
+
+

@@ -1,0 +1,106 @@
+"""Objectives, and the end of the game: every cell's score and the after-action report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Label, Static
+
+from wargame.model import CELL_TITLES, CELLS, STAGES
+from wargame.record import report
+from wargame.rulebook import ROOT
+from wargame.session import Session
+
+
+def objectives_table(table: DataTable, session: Session) -> None:
+    table.add_columns("Cell", "Objective", "Points", "What it asks")
+    for cell in CELLS:
+        for s in session.scores(cell):
+            table.add_row(CELL_TITLES[cell], s.title, f"{s.points}/{s.of}", s.text)
+
+
+class ObjectivesScreen(Screen[None]):
+    """Every cell's objectives, with the points they would score on the board now."""
+
+    BINDINGS = [Binding("escape,enter,o,q", "close", "Close")]
+
+    def __init__(self, session: Session):
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Label("Objectives: points if the game ended now", classes="screen-title")
+        yield DataTable(id="objectives")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Objectives"
+        objectives_table(self.query_one(DataTable), self.session)
+
+    def action_close(self) -> None:
+        self.dismiss()
+
+
+def report_path(session: Session) -> Path:
+    if session.save is not None:
+        return session.save.with_name(session.save.stem + ".report.md")
+    return ROOT / "saves" / f"{session.game.header.game or 'game'}.report.md"
+
+
+class EndScreen(Screen[None]):
+    """The game is over: scores per cell, the outcome, and the report written for the debrief."""
+
+    BINDINGS = [Binding("q,escape", "app.quit", "Quit"), Binding("r", "replay", "Replay this game")]
+
+    def __init__(self, session: Session):
+        super().__init__()
+        self.session = session
+        self.written: Path | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Label("The game is over", classes="screen-title")
+        with VerticalScroll():
+            yield Static(id="outcome")
+            yield DataTable(id="objectives")
+            yield Static(id="report")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        s = self.session
+        self.title = "End of the game"
+        t = s.state.tally
+        totals = {c: sum(x.points for x in s.scores(c)) for c in CELLS}
+        most = {c: sum(x.of for x in s.scores(c)) for c in CELLS}
+        lines = [
+            f"AQ–IS relation at the end: [b]{STAGES[s.state.relation.stage]}[/b]"
+            + (f" (autonomy {s.state.relation.autonomy})" if s.state.relation.stage in (2, 3) else ""),
+            "Rapprochement: " + (f"turn {t.rapprochement_turn} ({s.quarter(t.rapprochement_turn)})"
+                                 if t.rapprochement_turn >= 0 else "none"),
+            f"Offshoots formed {t.offshoots_formed}, absorbed by AQ {t.offshoots_absorbed}; second splits "
+            f"{t.second_splits}; peak brutality {t.peak_brutality}",
+            "",
+            "Scores: " + "; ".join(f"{CELL_TITLES[c]} {totals[c]}/{most[c]}" for c in CELLS),
+        ]
+        self.query_one("#outcome", Static).update("\n".join(lines))
+        objectives_table(self.query_one(DataTable), s)
+        path = report_path(s)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.tmp")
+            tmp.write_text(report.markdown(s.game), encoding="utf-8")
+            tmp.replace(path)
+            self.written = path
+            self.query_one("#report", Static).update(f"The after-action report is in {path}.")
+        except OSError as e:
+            self.query_one("#report", Static).update(f"Could not write the report to {path}: {e.strerror or e}")
+
+    def action_replay(self) -> None:
+        from wargame.tui.screens.replay import ReplayScreen
+
+        self.app.push_screen(ReplayScreen(self.session.rulebook, self.session.game, self.session.save))

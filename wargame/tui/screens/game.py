@@ -1,0 +1,167 @@
+"""The game screen: the board as the room may see it, and the flow of a turn at one terminal."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Label, Static
+
+from wargame.bots import Choice
+from wargame.model import CELL_TITLES, CELLS, Order
+from wargame.session import Session
+from wargame.tui.screens.charts import ChartsScreen, SummaryScreen
+from wargame.tui.screens.end import EndScreen
+from wargame.tui.screens.modals import HandoverScreen, HelpScreen, WalkthroughScreen
+from wargame.tui.screens.orders import OrdersScreen
+from wargame.tui.widgets.board import DecksPanel, ObjectivesPanel, RelationPanel, TheatreTable, record_markup
+
+
+class GameScreen(Screen[None]):
+    """Shows the public board between cells' turns and runs the turn: events, each cell's orders
+    (humans after a handover, bots in a worker), the adjudication walkthrough, the summary."""
+
+    BINDINGS = [
+        Binding("w", "white_cell", "White Cell"),
+        Binding("c", "charts", "Charts"),
+        Binding("o", "objectives", "Objectives"),
+        Binding("f1", "help", "Help"),
+        Binding("space", "continue", "Continue", show=False),
+    ]
+
+    def __init__(self, session: Session):
+        super().__init__()
+        self.session = session
+        self.paused = False
+        self.busy = False  # a modal or a bot is under way: advance() waits for it
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Label("", id="status")
+        yield TheatreTable(id="theatres")
+        with Horizontal(id="panels"):
+            with VerticalScroll(id="last-turn"):
+                yield Static("", id="last-records")
+            with Vertical(id="side"):
+                yield RelationPanel(id="relation")
+                yield DecksPanel(id="decks")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_board()
+        self.call_later(self.advance)
+
+    # the board
+
+    def refresh_board(self) -> None:
+        s = self.session
+        v = s.view("public")
+        self.title = f"{s.scenario.title}"
+        self.sub_title = f"Turn {s.state.turn} of {s.state.last_turn}: {s.quarter()}"
+        self.query_one(TheatreTable).show(v)
+        self.query_one(RelationPanel).show(v)
+        self.query_one(DecksPanel).show(v, {d.id: d.title for d in s.rulebook.decks.values()})
+        records = s.records_for("room", s.last_turn_records)
+        shown = [r for r in records if r.happened and r.kind in ("card", "rule", "inject", "override")][:12]
+        body = "\n".join(record_markup(r).split("\n")[0] for r in shown)
+        self.query_one("#last-records", Static).update(
+            "[b]Last turn[/b]\n" + (body or "nothing yet") if records else "[b]The board[/b]: no turn played yet.")
+        self.set_status()
+
+    def set_status(self, text: str | None = None) -> None:
+        s = self.session
+        if text is None:
+            if s.state.over:
+                text = "The game is over."
+            elif s.state.phase == "events":
+                text = "Next: the events of the turn."
+            else:
+                nxt = s.next_cell()
+                done = ", ".join(CELL_TITLES[c] for c in CELLS if c in s.submitted()) or "none"
+                text = f"Orders given: {done}. Next: {s.seat_label(nxt) if nxt else 'adjudication'}."
+            if self.paused:
+                text = "PAUSED by the White Cell (press w to resume). " + text
+        saved = f"  [$text-muted]saved to {s.save}[/]" if s.save else ""
+        self.query_one("#status", Label).update(text + saved)
+
+    # the flow of a turn
+
+    def advance(self) -> None:
+        if self.paused or self.busy or not self.is_current:
+            return
+        s = self.session
+        rb = s.rulebook
+        if s.state.over:
+            self.busy = True
+            self.app.push_screen(EndScreen(s), self._done)
+            return
+        if s.state.phase == "events":
+            records = s.run_events()
+            self.refresh_board()
+            self.busy = True
+            title = f"Turn {s.state.turn}, {s.quarter()}: events"
+            self.app.push_screen(WalkthroughScreen(rb, title, s.records_for("room", records)), self._done)
+            return
+        cell = s.next_cell()
+        if cell is None:
+            turn, quarter = s.state.turn, s.quarter()
+            records = s.resolve()
+            self.refresh_board()
+            self.busy = True
+            walk = WalkthroughScreen(rb, f"Turn {turn}, {quarter}: adjudication", s.records_for("room", records))
+            self.app.push_screen(walk, lambda _: self.app.push_screen(SummaryScreen(s, turn), self._done))
+            return
+        self.busy = True
+        if s.is_human(cell):
+            handover = HandoverScreen(CELL_TITLES[cell], f"Turn {s.state.turn}, {s.quarter()}")
+            self.app.push_screen(handover, lambda _: self.app.push_screen(
+                OrdersScreen(s, cell), lambda orders: self.submit(cell, orders or [])))
+        else:
+            self.set_status(f"{s.seat_label(cell)} is choosing its orders…")
+            self.run_bot(cell)
+
+    def _done(self, _: object = None) -> None:
+        self.busy = False
+        self.refresh_board()
+        self.call_later(self.advance)
+
+    def submit(self, cell: str, orders: list[Order], reasons: tuple[str, ...] = ()) -> None:
+        self.session.submit(cell, orders, reasons)
+        self._done()
+
+    @work(thread=True, exclusive=True, group="bots")
+    def run_bot(self, cell: str) -> None:
+        # The bot reads the state and its view only; the screen stays responsive meanwhile.
+        choice: Choice = self.session.bot_choice(cell)
+        self.app.call_from_thread(self.submit, cell, list(choice.orders), choice.reasons)
+
+    # actions
+
+    def action_continue(self) -> None:
+        self.advance()
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen())
+
+    def action_charts(self) -> None:
+        self.app.push_screen(ChartsScreen(self.session, seat="public"))
+
+    def action_objectives(self) -> None:
+        from wargame.tui.screens.end import ObjectivesScreen
+
+        self.app.push_screen(ObjectivesScreen(self.session))
+
+    def action_white_cell(self) -> None:
+        from wargame.tui.screens.white import WhiteCellScreen
+
+        def after(result: str | None) -> None:
+            if result == "pause":
+                self.paused = not self.paused
+            self.refresh_board()
+            if result == "forked":
+                return
+            self.call_later(self.advance)
+
+        self.app.push_screen(WhiteCellScreen(self.session, paused=self.paused), after)

@@ -1,0 +1,218 @@
+"""Small screens over the board: the handover, the adjudication walkthrough, "why?", help."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.markup import escape
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Footer, Label, Markdown, Static
+
+from wargame.adjudication import Adjudication
+from wargame.rulebook import Rulebook
+from wargame.tui.widgets.board import record_markup
+
+
+class HandoverScreen(Screen[None]):
+    """Hides everything between two cells: nothing of the last cell's choices is on screen."""
+
+    BINDINGS = [Binding("enter", "ready", "I am the next cell: show my screen", priority=True)]
+
+    def __init__(self, cell_title: str, turn_label: str):
+        super().__init__(classes="handover")
+        self.cell_title = cell_title
+        self.turn_label = turn_label
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="handover-box"):
+            yield Label(f"{self.turn_label}", id="handover-turn")
+            yield Label(f"Pass the keyboard to: [b]{escape(self.cell_title)}[/]", id="handover-cell")
+            yield Label("Everyone else, look away. Press Enter when you are ready.")
+            yield Button("I am ready", id="ready", variant="primary")
+        yield Footer()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss()
+
+    def action_ready(self) -> None:
+        self.dismiss()
+
+
+class WhyScreen(ModalScreen[None]):
+    """The rule or card behind a record, and the article's reasoning."""
+
+    BINDINGS = [Binding("escape,enter,y", "close", "Close")]
+
+    def __init__(self, rulebook: Rulebook, record: Adjudication):
+        super().__init__()
+        self.rulebook = rulebook
+        self.record = record
+
+    def explanation(self) -> str:
+        r = self.record
+        rb = self.rulebook
+        cites = ", ".join(f"¶{c}" for c in r.cites)
+        lines = [f"# {r.title}", "", r.text, ""]
+        if r.chance is not None:
+            lines.append(f"**Odds:** {r.chance:.0%}; the roll was {r.roll:.2f}, so it "
+                         f"{'happened' if r.happened else 'did not happen'} (it happens when the roll is below the chance).")
+        if r.kind == "rule":
+            rule = rb.rule(r.ref)
+            lines += [f"**Rule** `{rule.id}` ({cites}), in the {rule.phase} phase, claims {', '.join(rule.claims)}.", "",
+                      f"**The reasoning:** {rule.claim}", ""]
+            if rule.when is not None:
+                lines.append(f"**When:** `{rule.when.source}`")
+            if rule.chance is not None:
+                lines.append(f"**Chance:** `{rule.chance.source}`")
+            lines.append("**Effects:** " + "; ".join(f"`{e.source}`" for e in rule.effects))
+        elif r.kind == "order":
+            kind = rb.order_kinds[r.ref]
+            lines += [f"**Order** `{kind.id}` of {r.cell} ({cites}): {kind.text}", ""]
+            if kind.chance is not None:
+                lines.append(f"**Chance:** `{kind.chance.source}`")
+            lines.append("**On success:** " + ("; ".join(f"`{e.source}`" for e in kind.success) or "nothing"))
+            if kind.failure:
+                lines.append("**On failure:** " + "; ".join(f"`{e.source}`" for e in kind.failure))
+        elif r.kind in ("card", "inject") and r.ref in rb.cards:
+            card = rb.cards[r.ref]
+            deck = rb.decks[card.deck]
+            lines += [f"**Card** `{card.id}` of the {deck.title} deck ({cites}).", "", deck.text, ""]
+            if card.when is not None:
+                lines.append(f"**In play when:** `{card.when.source}`")
+            lines.append("**Effects:** " + "; ".join(f"`{e.source}`" for e in card.effects))
+        if r.changes:
+            lines += ["", "**What changed:** " + "; ".join(
+                f"{n} {a}→{b}" if a >= 0 or b >= 0 else f"{n} (hidden from you)" for n, a, b in r.changes)]
+        if r.original is not None:
+            lines += ["", f"**Overridden by the White Cell** (the engine said: "
+                          f"{'it happened' if r.original else 'it did not happen'}): {r.justification}"]
+        return "\n".join(lines)
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="why-box"):
+            yield Markdown(self.explanation())
+            yield Button("Close", id="close")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss()
+
+    def action_close(self) -> None:
+        self.dismiss()
+
+
+class WalkthroughScreen(Screen[None]):
+    """The results of a phase, one at a time: what happened, the odds, the roll, the rule, the ¶,
+    and why. Space or → shows the next; ← the previous; y asks why; a shows all at once."""
+
+    BINDINGS = [
+        Binding("right,space,n", "next", "Next result"),
+        Binding("left,p", "previous", "Previous"),
+        Binding("y", "why", "Why?"),
+        Binding("a", "all", "Show all"),
+        Binding("enter,escape", "done", "Done", priority=True),
+    ]
+
+    def __init__(self, rulebook: Rulebook, title: str, records: Sequence[Adjudication]):
+        super().__init__()
+        self.rulebook = rulebook
+        self.heading = title
+        self.records = list(records)
+        self.index = 0
+        self.show_all = False
+
+    def compose(self) -> ComposeResult:
+        yield Label(self.heading, id="walk-title")
+        yield Label("", id="walk-count")
+        with VerticalScroll(id="walk-body"):
+            yield Static("", id="walk-record")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_record()
+
+    def refresh_record(self) -> None:
+        body = self.query_one("#walk-record", Static)
+        count = self.query_one("#walk-count", Label)
+        if not self.records:
+            count.update("Nothing happened that this seat may see.")
+            body.update("")
+            return
+        if self.show_all:
+            count.update(f"All {len(self.records)} results")
+            body.update("\n\n".join(record_markup(r) for r in self.records))
+        else:
+            count.update(f"Result {self.index + 1} of {len(self.records)}  (→ next, ← back, y why?, a all, Enter done)")
+            body.update(record_markup(self.records[self.index]))
+
+    def action_next(self) -> None:
+        if self.index < len(self.records) - 1:
+            self.index += 1
+            self.refresh_record()
+        else:
+            self.dismiss()
+
+    def action_previous(self) -> None:
+        if self.index > 0:
+            self.index -= 1
+            self.refresh_record()
+
+    def action_all(self) -> None:
+        self.show_all = not self.show_all
+        self.refresh_record()
+
+    def action_why(self) -> None:
+        if self.records:
+            self.app.push_screen(WhyScreen(self.rulebook, self.records[self.index]))
+
+    def action_done(self) -> None:
+        self.dismiss()
+
+
+HELP = """\
+# How to play
+
+A turn is a quarter. Each turn:
+
+1. **Events** are drawn from the decks (Leader Death, Territorial Loss, Reform).
+2. **Orders**: each cell in turn gets the keyboard after a handover screen, and picks up to
+   three legal orders within its budget. An order that is not available says why.
+3. **Adjudication**: the results are shown one by one, with the odds, the roll, the rule and
+   the paragraph of the article behind it. Press **y** on any result to ask *why?*
+4. The **turn summary** shows the main tracks over time.
+
+## Keys
+
+| Key | What it does |
+|---|---|
+| **Enter** | continue / confirm |
+| **space**, **→** | next result |
+| **←** | previous result |
+| **y** | why? (the rule and the article's reasoning) |
+| **w** | White Cell (facilitator) controls |
+| **c** | charts of the main tracks |
+| **o** | objectives |
+| **ctrl+p** | command palette |
+| **F1** | this help |
+| **q** | quit (the game is saved after every step) |
+
+The board shows what the cell at the keyboard may see: its own tracks exactly, the others'
+secret tracks as ranges (`6-9`), and nothing of anyone's pending orders.
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,enter,f1,q", "close", "Close")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-box"):
+            yield Markdown(HELP)
+            yield Button("Close", id="close")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss()
+
+    def action_close(self) -> None:
+        self.dismiss()

@@ -1,0 +1,186 @@
+"""The start screen: a new game, or a saved one to continue or replay."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.markup import escape
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Select
+from textual.widgets.option_list import Option
+
+from wargame.bots import BOTS
+from wargame.model import CELL_TITLES, CELLS
+from wargame.record.save import SaveError, load
+from wargame.rulebook import ROOT, Rulebook
+from wargame.session import HUMAN, Session
+
+SAVES = ROOT / "saves"
+# The training audience usually plays the coalition and the governments; the groups are bots
+# until the facilitator seats people there.
+DEFAULT_SEATS = {"is": "random", "aq": "random", "coalition": HUMAN, "governments": HUMAN}
+
+
+def free_path(path: Path) -> Path:
+    """``path``, or ``path`` with -2, -3... so that no other game's save is overwritten."""
+    if not path.exists():
+        return path
+    n = 2
+    while True:
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+        if not candidate.exists():
+            return candidate
+        n += 1
+
+
+def describe_save(path: Path) -> str:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        turns = sum(1 for c in raw.get("commands", []) if c.get("type") == "resolve")
+        name = raw.get("exercise") or raw.get("scenario", "?")
+        return f"{path.name}: {name}, {turns} turns played"
+    except (OSError, ValueError, AttributeError):
+        return f"{path.name}: (cannot read it)"
+
+
+class SavePicker(ModalScreen[Path | None]):
+    """Pick a save from saves/ or type a path."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, purpose: str):
+        super().__init__()
+        self.purpose = purpose
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="why-box"):
+            yield Label(f"{self.purpose}: pick a save, or type its path and press Enter", classes="screen-title")
+            options = OptionList(id="saves")
+            yield options
+            yield Input(placeholder="path/to/save.json", id="path")
+
+    def on_mount(self) -> None:
+        options = self.query_one("#saves", OptionList)
+        for path in sorted(SAVES.glob("*.json")):
+            options.add_option(Option(escape(describe_save(path)), id=str(path)))
+        if not options.option_count:
+            options.add_option(Option("no saves in saves/ yet", disabled=True))
+        options.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(Path(event.option.id))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.value.strip():
+            self.dismiss(Path(event.value.strip()).expanduser())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class StartScreen(Screen[None]):
+    BINDINGS = [
+        Binding("n", "new_game", "New game"),
+        Binding("l", "load", "Load a save"),
+        Binding("r", "replay", "Replay a save"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self, rulebook: Rulebook):
+        super().__init__()
+        self.rulebook = rulebook
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="start-box"):
+            yield Label("A seminar wargame: could al-Qaeda and the Islamic State come back together?",
+                        classes="screen-title")
+            yield Label("Scenario")
+            yield Select([(s.title, sid) for sid, s in self.rulebook.scenarios.items()], value="exercise"
+                         if "exercise" in self.rulebook.scenarios else next(iter(self.rulebook.scenarios)),
+                         allow_blank=False, id="scenario", compact=True)
+            choices = [("Human", HUMAN)] + [(f"Bot: {kind}", kind) for kind in BOTS]
+            for cell in CELLS:
+                with Horizontal(classes="seat-row"):
+                    yield Label(CELL_TITLES[cell])
+                    default = DEFAULT_SEATS.get(cell, HUMAN)
+                    yield Select(choices, value=default if default in BOTS else HUMAN, allow_blank=False,
+                                 id=f"seat-{cell}", compact=True)
+            yield Label("Seed (the same seed and orders give the same game)")
+            yield Input(str(int.from_bytes(os.urandom(3), "big")), type="integer", id="seed", compact=True)
+            yield Label("Exercise name (kept in the save and the report)")
+            yield Input("", placeholder="e.g. Staff course, syndicate 2", id="exercise", compact=True)
+            with Horizontal(id="start-buttons"):
+                yield Button("New game (n)", id="new", variant="primary")
+                yield Button("Load a save (l)", id="load")
+                yield Button("Replay a save (r)", id="replay")
+                yield Button("Quit (q)", id="quit", variant="error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "wargame"
+        self.sub_title = "start"
+        self.query_one("#new", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        action = {"new": self.action_new_game, "load": self.action_load, "replay": self.action_replay,
+                  "quit": self.app.exit}.get(event.button.id or "")
+        if action:
+            action()
+
+    def action_new_game(self) -> None:
+        scenario = self.query_one("#scenario", Select).value
+        seats = {cell: self.query_one(f"#seat-{cell}", Select).value for cell in CELLS}
+        seed_text = self.query_one("#seed", Input).value.strip()
+        if not seed_text.isdigit():
+            self.notify("The seed is a whole number, 0 or more.", severity="error")
+            return
+        seed = int(seed_text)
+        exercise = self.query_one("#exercise", Input).value.strip()
+        stem = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in (exercise or str(scenario)))[:40]
+        save = free_path(SAVES / f"{stem}-seed{seed}.json")
+        session = Session.new(self.rulebook, str(scenario), seed, seats, exercise, save=save)
+        self.notify(f"The game saves itself after every step to {save}.")
+        self.app.play(session)  # type: ignore[attr-defined]
+
+    def action_load(self) -> None:
+        self.app.push_screen(SavePicker("Continue a saved game"), self._continue)
+
+    def action_replay(self) -> None:
+        self.app.push_screen(SavePicker("Replay a saved game"), self._replay)
+
+    def _open(self, path: Path | None):
+        if path is None:
+            return None
+        try:
+            doc, game, check = load(path, self.rulebook)
+        except SaveError as e:
+            self.notify(str(e), title="Cannot open the save", severity="error", timeout=10)
+            return None
+        return doc, game, check
+
+    def _continue(self, path: Path | None) -> None:
+        opened = self._open(path)
+        if opened is None:
+            return
+        doc, game, check = opened
+        if not check.verified:
+            self.notify(f"{check.message}: replay it to see the game as it was played.", severity="error", timeout=10)
+            return
+        self.app.play(Session(self.rulebook, game, save=path, created=doc.created))  # type: ignore[attr-defined]
+
+    def _replay(self, path: Path | None) -> None:
+        opened = self._open(path)
+        if opened is None:
+            return
+        doc, game, check = opened
+        if not check.verified:
+            self.notify(check.message, severity="warning", timeout=10)
+        from wargame.tui.screens.replay import ReplayScreen
+
+        self.app.push_screen(ReplayScreen(self.rulebook, game, path))

@@ -1,0 +1,137 @@
+"""Widgets that show a view of the board: every one draws only what a :class:`View` holds."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from textual.markup import escape
+from textual.widgets import DataTable, Static
+
+from wargame.adjudication import Adjudication
+from wargame.engine import Score
+from wargame.model import CELL_TITLES, STAGES
+from wargame.view import View
+
+# Column, theatre field, tooltip-ish header
+THEATRE_COLUMNS = (
+    ("Theatre", None),
+    ("Held", "territory"),
+    ("Oil", "oil"),
+    ("IS", "is_province"),
+    ("AQ", "aq_affiliate"),
+    ("Offsh", None),
+    ("Griev", "grievance"),
+    ("Gov", "governance"),
+    ("Press", "pressure"),
+    ("Reform", "reform"),
+    ("Peace", "peace"),
+)
+
+CELL_TRACKS = {
+    "is": ("is_funds", "is_fighters", "is_wages", "is_services", "is_recruitment", "is_acceptance", "is_cohesion",
+           "is_brutality", "is_ego", "is_standing", "is_setbacks", "is_leader_hardline", "is_leader_vacuum"),
+    "aq": ("aq_funds", "aq_standing", "aq_ego", "aq_discipline", "aq_recruitment", "aq_leader_hardline",
+           "aq_leader_vacuum"),
+    "coalition": ("coalition_will", "coalition_budget", "coalition_intel"),
+    "governments": ("gov_capacity",),
+}
+
+
+def pretty(name: str) -> str:
+    for prefix in ("is_leader_", "aq_leader_", "is_", "aq_", "coalition_", "gov_", "relation_"):
+        if name.startswith(prefix):
+            name = name[len(prefix):]
+            break
+    return name.replace("_", " ")
+
+
+class TheatreTable(DataTable):
+    """The theatres at a glance: who holds what, and the political climate."""
+
+    DEFAULT_CSS = """
+    TheatreTable { height: auto; max-height: 12; }
+    """
+
+    def on_mount(self) -> None:
+        self.cursor_type = "row"
+        self.zebra_stripes = True
+        for label, _ in THEATRE_COLUMNS:
+            self.add_column(label, key=label)
+
+    def show(self, view: View) -> None:
+        offshoots: dict[str, int] = {}
+        for o in view.offshoots:
+            offshoots[o.theatre] = offshoots.get(o.theatre, 0) + o.strength
+        self.clear()
+        for t in view.theatres:
+            reform = f"{t.reform}{'f' if t.faithful and t.reform else ''}"
+            peace = "settled" if t.settled else str(t.peace)
+            self.add_row(
+                t.title, str(t.territory), str(t.oil), str(t.is_province), str(t.aq_affiliate),
+                str(offshoots.get(t.name, 0)), str(t.grievance), str(t.governance), str(t.pressure), reform, peace,
+                key=t.name,
+            )
+
+
+class CellPanel(Static):
+    """One cell's tracks, as that cell (or the room) may see them."""
+
+    def show(self, view: View, cell: str) -> None:
+        table = Table.grid(padding=(0, 1))
+        table.add_column(style="bold")
+        table.add_column(justify="right")
+        for name in CELL_TRACKS[cell]:
+            est = view.tracks.get(name)
+            if est is not None:
+                table.add_row(pretty(name), str(est) + ("" if est.exact else " (est.)"))
+        self.update(table)
+        self.border_title = CELL_TITLES[cell]
+
+
+class RelationPanel(Static):
+    def show(self, view: View) -> None:
+        stage = int(view.tracks["relation_stage"].lo)
+        lines = [f"[b]AQ–IS relation:[/b] {STAGES[stage]}"]
+        if stage in (2, 3):
+            lines.append(f"autonomy granted: {view.tracks['relation_autonomy']}")
+            lines.append(f"strain: {view.tracks['relation_strain']}")
+        if stage == 1:
+            lines.append("terms on the table: " + ("yes" if view.tracks["relation_offered"].lo else "no"))
+        t = view.tracks
+        lines.append(f"offshoots: {len(view.offshoots)} in play, {t['tally_offshoots_formed']} formed, "
+                     f"{t['tally_offshoots_absorbed']} absorbed by AQ")
+        lines.append(f"second splits: {t['tally_second_splits']}")
+        self.update("\n".join(lines))
+
+
+class DecksPanel(Static):
+    def show(self, view: View, titles: dict[str, str]) -> None:
+        lines = []
+        for d in view.decks:
+            lines.append(f"[b]{titles.get(d.deck, d.deck)}[/b]: {d.left} left, {len(d.played)} played"
+                         + (f", {d.aside} set aside" if d.aside else ""))
+        self.update("\n".join(lines))
+
+
+class ObjectivesPanel(Static):
+    def show(self, scores: list[Score]) -> None:
+        lines = []
+        for s in scores:
+            lines.append(f"{s.points}/{s.of}  [b]{s.title}[/b]: {s.text}")
+        self.update("\n".join(lines) or "no objectives")
+
+
+def record_markup(r: Adjudication) -> str:
+    """A record in Textual markup (theme colours): what happened, the odds and the roll, the
+    tracks it changed, the rule and its ¶."""
+    mark = "[b $success]✔[/]" if r.happened else "[b $error]✘[/]"
+    where = escape(f" [{r.where}]") if r.where else ""
+    odds = f"  [i]{r.chance:.0%}, rolled {r.roll:.2f}[/]" if r.chance is not None else ""
+    lines = [f"{mark} [b]{escape(r.title)}[/]{where}{odds}", f"   {escape(r.text)}"]
+    changes = "; ".join(f"{n} {a}→{b}" if a >= 0 or b >= 0 else f"{n} changed" for n, a, b in r.changes)
+    if changes:
+        lines.append(f"   [$text-muted]{escape(changes)}[/]")
+    cites = ", ".join(f"¶{c}" for c in r.cites)
+    lines.append(f"   [$text-muted i]{escape(r.ref)}{' (' + cites + ')' if cites else ''}[/]")
+    if r.original is not None:
+        lines.append(f"   [b $warning]Overridden by the White Cell:[/] {escape(r.justification)}")
+    return "\n".join(lines)
