@@ -24,7 +24,7 @@ import sys
 import time
 from pathlib import Path
 from statistics import NormalDist
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import attrs
 from attrs import frozen
@@ -32,7 +32,7 @@ from attrs import frozen
 from wargame.doctrine import Doctrine, DoctrineBot
 from wargame.engine import formula_values, new_game, scores
 from wargame.headless import bots_for, play
-from wargame.model import ALLIANCE, CELL_TITLES, CELLS, MERGER, STAGES, TALKS, State
+from wargame.model import ALLIANCE, CELL_TITLES, CELLS, MERGER, TALKS, State
 from wargame.rulebook import Rulebook
 
 DEFAULT_SEATS = "all=doctrine"
@@ -410,6 +410,8 @@ OUTCOMES: tuple[tuple[str, str, bool], ...] = (
     ("holdouts_formed", "... holdouts' groups formed", False),
     ("inspired_formed", "... inspired groups formed", False),
     ("second_split", "A second split", True),
+    ("second_splits", "Second splits (count)", False),
+    ("allied_turns", "Quarters allied or merged", False),
     ("peak_brutality", "Peak brutality (IS or offshoots)", False),
     ("reform_achieved", "Reform achieved (a theatre with faithful reform 5+)", True),
     ("faithful_reforms", "Theatres with faithful reform 5+ at the end", False),

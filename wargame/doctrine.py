@@ -324,8 +324,8 @@ def _aq_welcome(p: Picture, o: Order, d: Doctrine) -> Scored:
     value = 2 + T["offshoots_here"] * 0.8 + (3 if none_here else 0) + T["is_province"] / 3 + max(0, 3 - g["is_wages"]) * 0.5
     return value, (
         f"Welcome defectors in {p.title(o)}: "
-        + (f"{T['offshoots_here']} strength of breakaway groups and " if T["offshoots_here"] else "")
-        + f"an IS province of {T['is_province']} with wages at {g['is_wages']:.0f}"
+        + (f"breakaway groups of strength {T['offshoots_here']} and " if T["offshoots_here"] else "")
+        + f"an IS province of {T['is_province']} paying wages of about {g['is_wages']:.0f}"
         + (", and AQ has no affiliate there to take them in otherwise" if none_here else "")
         + " (¶4).")
 

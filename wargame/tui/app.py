@@ -29,11 +29,12 @@ class WargameApp(App[None]):
     ]
 
     def __init__(self, rulebook: Rulebook, *, session: Session | None = None,
-                 replay: tuple[Game, Path | None] | None = None):
+                 replay: tuple[Game, Path | None] | None = None, seed: int | None = None):
         super().__init__()
         self.rulebook = rulebook
         self.start_session = session
         self.start_replay = replay
+        self.start_seed = seed  # the seed the start screen proposes (tests fix it)
 
     def on_mount(self) -> None:
         if self.start_session is not None:
@@ -48,7 +49,7 @@ class WargameApp(App[None]):
         else:
             from wargame.tui.screens.start import StartScreen
 
-            self.push_screen(StartScreen(self.rulebook))
+            self.push_screen(StartScreen(self.rulebook, self.start_seed))
 
     def play(self, session: Session) -> None:
         """Leave whatever is on screen for a game under way."""

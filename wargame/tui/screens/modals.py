@@ -105,14 +105,15 @@ class WhyScreen(ModalScreen[None]):
 
 class WalkthroughScreen(Screen[None]):
     """The results of a phase, one at a time: what happened, the odds, the roll, the rule, the ¶,
-    and why. Space or → shows the next; ← the previous; y asks why; a shows all at once."""
+    and why. Enter, space or → shows the next (and goes on after the last); ← the previous;
+    y asks why; a shows all at once; Esc skips the rest."""
 
     BINDINGS = [
-        Binding("right,space,n", "next", "Next result"),
-        Binding("left,p", "previous", "Previous"),
+        Binding("enter,right,space", "next", "Next", priority=True),
+        Binding("left", "previous", "Previous"),
         Binding("y", "why", "Why?"),
         Binding("a", "all", "Show all"),
-        Binding("enter,escape", "done", "Done", priority=True),
+        Binding("escape", "done", "Skip the rest"),
     ]
 
     def __init__(self, rulebook: Rulebook, title: str, records: Sequence[Adjudication]):
@@ -141,14 +142,17 @@ class WalkthroughScreen(Screen[None]):
             body.update("")
             return
         if self.show_all:
-            count.update(f"All {len(self.records)} results")
+            count.update(f"All {len(self.records)} results   Enter: go on   a: one at a time")
             body.update("\n\n".join(record_markup(r) for r in self.records))
         else:
-            count.update(f"Result {self.index + 1} of {len(self.records)}  (→ next, ← back, y why?, a all, Enter done)")
+            count.update(f"Result {self.index + 1} of {len(self.records)}   Enter: next   ←: back   y: why?   "
+                         "a: all   Esc: skip the rest")
             body.update(record_markup(self.records[self.index]))
 
     def action_next(self) -> None:
-        if self.index < len(self.records) - 1:
+        if self.show_all:
+            self.dismiss()
+        elif self.index < len(self.records) - 1:
             self.index += 1
             self.refresh_record()
         else:
@@ -187,9 +191,9 @@ A turn is a quarter. Each turn:
 
 | Key | What it does |
 |---|---|
-| **Enter** | continue / confirm |
-| **space**, **→** | next result |
+| **Enter**, **space**, **→** | next result / continue |
 | **←** | previous result |
+| **Esc** | skip the rest of the results |
 | **y** | why? (the rule and the article's reasoning) |
 | **w** | White Cell (facilitator) controls |
 | **c** | charts of the main tracks |

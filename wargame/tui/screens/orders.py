@@ -56,9 +56,7 @@ class OrdersScreen(Screen[list[Order]]):
         self.refresh_lists()
         kinds = self.query_one("#kinds", OptionList)
         kinds.focus()
-        first = next((i for i in range(kinds.option_count) if not kinds.get_option_at_index(i).disabled), None)
-        if first is not None:
-            kinds.highlighted = first
+        _highlight_first(kinds)
 
     # lists
 
@@ -108,6 +106,7 @@ class OrdersScreen(Screen[list[Order]]):
             else:
                 targets.add_option(Option(f"[$text-muted]{escape(t.title)}: {escape(reasons.get(order, ''))}[/]",
                                           id=t.name, disabled=True))
+        _highlight_first(targets)
 
     def refresh_chosen(self) -> None:
         s = self.session
@@ -170,3 +169,10 @@ class OrdersScreen(Screen[list[Order]]):
 
     def action_confirm(self) -> None:
         self.dismiss(list(self.chosen))
+
+
+def _highlight_first(options: OptionList) -> None:
+    """Highlight the first option that can be picked, so Enter does something at once."""
+    first = next((i for i in range(options.option_count) if not options.get_option_at_index(i).disabled), None)
+    if first is not None:
+        options.highlighted = first

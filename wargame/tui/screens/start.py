@@ -91,9 +91,10 @@ class StartScreen(Screen[None]):
         Binding("q", "app.quit", "Quit"),
     ]
 
-    def __init__(self, rulebook: Rulebook):
+    def __init__(self, rulebook: Rulebook, seed: int | None = None):
         super().__init__()
         self.rulebook = rulebook
+        self.seed = int.from_bytes(os.urandom(3), "big") if seed is None else seed
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -112,7 +113,7 @@ class StartScreen(Screen[None]):
                     yield Select(choices, value=default if default in BOTS else HUMAN, allow_blank=False,
                                  id=f"seat-{cell}", compact=True)
             yield Label("Seed (the same seed and orders give the same game)")
-            yield Input(str(int.from_bytes(os.urandom(3), "big")), type="integer", id="seed", compact=True)
+            yield Input(str(self.seed), type="integer", id="seed", compact=True)
             yield Label("Exercise name (kept in the save and the report)")
             yield Input("", placeholder="e.g. Staff course, syndicate 2", id="exercise", compact=True)
             with Horizontal(id="start-buttons"):
@@ -126,6 +127,9 @@ class StartScreen(Screen[None]):
         self.title = "wargame"
         self.sub_title = "start"
         self.query_one("#new", Button).focus()
+        if self.app.is_headless:  # tests and snapshots: a cursor that does not blink
+            for field in self.query(Input):
+                field.cursor_blink = False
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         action = {"new": self.action_new_game, "load": self.action_load, "replay": self.action_replay,

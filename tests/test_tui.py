@@ -1,0 +1,198 @@
+"""The terminal UI as the people in the room use it: driven with Textual's Pilot."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import re
+from pathlib import Path
+from typing import Callable
+
+import pytest
+from textual.widgets import Select
+
+from wargame.model import CELLS
+from wargame.record.save import load
+from wargame.rulebook import load_rulebook
+from wargame.session import HUMAN, Session
+from wargame.tui.app import WargameApp
+from wargame.tui.screens import start as start_screen
+
+RULEBOOK = load_rulebook()
+SIZE = (100, 32)
+
+
+async def until(pilot, condition: Callable[[], bool], what: str, steps: int = 400) -> None:
+    """Let the app run until ``condition`` holds (bots work in threads)."""
+    for _ in range(steps):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(f"timed out waiting for: {what}")
+
+
+def screen_name(app) -> str:
+    return type(app.screen).__name__
+
+
+def screen_text(app) -> str:
+    """The words on the screen, read off Textual's SVG screenshot."""
+    svg = app.export_screenshot()
+    return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
+
+
+@pytest.fixture
+def saves(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setattr(start_screen, "SAVES", tmp_path)
+    return tmp_path
+
+
+async def give_orders(pilot, app, picks: int) -> None:
+    """On an orders screen: pick ``picks`` orders (the first available, the first theatre), confirm."""
+    for _ in range(picks):
+        await pilot.press("enter")
+        await pilot.pause()
+        targets = app.screen.query_one("#targets")
+        if app.screen.focused is targets:
+            await pilot.press("enter")
+            await pilot.pause()
+    await pilot.press("c")
+    await pilot.pause()
+
+
+def test_a_full_hot_seat_turn_from_the_start_screen_to_the_summary(saves: Path) -> None:
+    async def scenario() -> None:
+        app = WargameApp(RULEBOOK, seed=5)
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: screen_name(app) == "StartScreen", "the start screen")
+            for cell in CELLS:
+                app.screen.query_one(f"#seat-{cell}", Select).value = HUMAN
+            await pilot.press("n")
+            await until(pilot, lambda: screen_name(app) == "WalkthroughScreen", "the events")
+            await pilot.press("escape")
+            for cell in CELLS:
+                await until(pilot, lambda: screen_name(app) == "HandoverScreen", f"the handover to {cell}")
+                await pilot.press("enter")
+                await until(pilot, lambda: screen_name(app) == "OrdersScreen", f"{cell}'s orders")
+                assert app.screen.cell == cell
+                await give_orders(pilot, app, picks=1)
+            await until(pilot, lambda: screen_name(app) == "WalkthroughScreen", "the adjudication")
+            assert "adjudication" in app.screen.heading
+            assert app.screen.records, "the walkthrough shows the results"
+            await pilot.press("right")
+            await pilot.press("escape")
+            await until(pilot, lambda: screen_name(app) == "SummaryScreen", "the turn summary")
+            assert "Turn 1 summary" in screen_text(app)
+            save = next(saves.glob("*.json"))
+            doc, game, check = load(save, RULEBOOK)
+            assert check.verified
+            assert [c.cell for c in game.commands if type(c).__name__ == "GiveOrders"] == list(CELLS)
+            assert sum(len(c.orders) for c in game.commands if type(c).__name__ == "GiveOrders") == 4
+
+    asyncio.run(scenario())
+
+
+def test_after_a_handover_nothing_of_the_previous_cells_orders_is_on_screen(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        session = Session.new(RULEBOOK, "exercise", 3, {c: HUMAN for c in CELLS}, save=tmp_path / "g.json")
+        app = WargameApp(RULEBOOK, session=session)
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: screen_name(app) == "WalkthroughScreen", "the events")
+            await pilot.press("escape")
+            await until(pilot, lambda: screen_name(app) == "HandoverScreen", "the handover to IS")
+            await pilot.press("enter")
+            await until(pilot, lambda: screen_name(app) == "OrdersScreen", "IS's orders")
+            orders = app.screen
+            escalate = next(o for o in session.legal("is") if o.kind == "is.escalate")
+            orders.add(escalate)
+            await pilot.pause()
+            assert "Escalate brutality" in screen_text(app)
+            await pilot.press("c")
+            await until(pilot, lambda: screen_name(app) == "HandoverScreen", "the handover to AQ")
+            text = screen_text(app)
+            assert "al-Qaeda" in text
+            assert "Escalate" not in text and "is.escalate" not in text
+            await pilot.press("enter")
+            await until(pilot, lambda: screen_name(app) == "OrdersScreen", "AQ's orders")
+            text = screen_text(app)
+            assert "Escalate" not in text, "AQ cannot see IS's pending orders"
+            assert "Islamic State" not in app.screen.query_one("#orders-cell").border_title
+            # and AQ sees IS's secret tracks only as ranges (or not at all), never IS's own panel
+            assert app.screen.cell == "aq"
+
+    asyncio.run(scenario())
+
+
+def test_a_bot_cell_plays_its_turn_without_freezing_the_screen(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        seats = {"is": "random", "aq": HUMAN, "coalition": HUMAN, "governments": HUMAN}
+        session = Session.new(RULEBOOK, "exercise", 8, seats, save=tmp_path / "g.json")
+        app = WargameApp(RULEBOOK, session=session)
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: screen_name(app) == "WalkthroughScreen", "the events")
+            await pilot.press("escape")
+            # the IS bot chooses in a worker; the next human cell is then handed the keyboard
+            await until(pilot, lambda: screen_name(app) == "HandoverScreen", "the handover after the bot")
+            assert "is" in session.game.pending
+            assert "al-Qaeda" in screen_text(app)
+
+    asyncio.run(scenario())
+
+
+def test_a_game_of_bots_runs_to_the_end_and_writes_the_report(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        session = Session.new(RULEBOOK, "exercise", 4, {c: "random" for c in CELLS}, save=tmp_path / "g.json")
+        app = WargameApp(RULEBOOK, session=session)
+        async with app.run_test(size=SIZE) as pilot:
+            for _ in range(200):
+                if screen_name(app) == "EndScreen":
+                    break
+                if screen_name(app) in ("WalkthroughScreen", "SummaryScreen"):
+                    await pilot.press("escape")
+                await pilot.pause(0.02)
+            assert screen_name(app) == "EndScreen"
+            text = screen_text(app)
+            assert "The game is over" in text
+            report = tmp_path / "g.report.md"
+            assert report.exists() and "## Objectives" in report.read_text(encoding="utf-8")
+            _, game, check = load(tmp_path / "g.json", RULEBOOK)
+            assert check.verified and game.state.over
+
+    asyncio.run(scenario())
+
+
+def test_why_explains_a_result_with_the_rule_and_the_article(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        session = Session.new(RULEBOOK, "exercise", 6, {c: "random" for c in CELLS}, save=tmp_path / "g.json")
+        app = WargameApp(RULEBOOK, session=session)
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: screen_name(app) == "WalkthroughScreen", "the events")
+            await pilot.press("escape")  # past the events: the bots choose, the turn resolves
+            await until(pilot, lambda: screen_name(app) == "WalkthroughScreen"
+                        and "adjudication" in app.screen.heading, "the first adjudication")
+            walk = app.screen
+            rules = [i for i, r in enumerate(walk.records) if r.kind == "rule"]
+            assert rules
+            walk.index = rules[0]
+            walk.refresh_record()
+            await pilot.press("y")
+            await until(pilot, lambda: screen_name(app) == "WhyScreen", "the why screen")
+            text = screen_text(app)
+            rule = RULEBOOK.rule(walk.records[rules[0]].ref)
+            assert "reasoning" in text and rule.id in text
+
+    asyncio.run(scenario())
+
+
+def test_help_and_the_command_palette_are_there(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        app = WargameApp(RULEBOOK, seed=1)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("f1")
+            await until(pilot, lambda: screen_name(app) == "HelpScreen", "help")
+            assert "How to play" in screen_text(app)
+            await pilot.press("escape")
+            await pilot.press("ctrl+p")
+            await until(pilot, lambda: screen_name(app) == "CommandPalette", "the command palette")
+
+    asyncio.run(scenario())
