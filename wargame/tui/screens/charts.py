@@ -11,7 +11,7 @@ from textual.widgets import Footer, Header, Label, OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 
 from wargame.board import flat_tracks
-from wargame.engine import formula_values
+from wargame.engine import formula_values, new_game
 from wargame.model import State
 from wargame.record.report import turn_states
 from wargame.session import Session
@@ -39,8 +39,9 @@ SERIES = (
 def series_for(session: Session, seat: str) -> list[tuple[str, list[float]]]:
     """The charts ``seat`` may see: public tracks for the room, its own tracks for a cell, all
     for the White Cell (and for everyone once the game is over)."""
-    states: list[State] = [session.game.steps[0].state] if session.game.steps else [session.state]
-    states = [s for _, s in turn_states(session.game)] or states
+    h = session.game.header
+    opening = new_game(session.rulebook, h.scenario, h.seed)  # the board before turn 1
+    states: list[State] = [opening] + [s for _, s in turn_states(session.game)]
     reveal = seat == "white" or session.state.over
     out = []
     for label, read, owner in SERIES:
@@ -98,6 +99,8 @@ class SummaryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Label(f"Turn {self.turn} summary: {self.session.quarter(self.turn)}", classes="screen-title")
+        yield Label("Enter on a change: which results made it, and why.   Esc or space: on to the next turn.",
+                    id="summary-hint")
         with Horizontal(id="summary"):
             yield OptionList(id="changed")
             with VerticalScroll():

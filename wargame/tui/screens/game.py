@@ -98,11 +98,15 @@ class GameScreen(Screen[None]):
             self.app.push_screen(EndScreen(s), self._done)
             return
         if s.state.phase == "events":
-            records = s.run_events()
+            records = self.for_the_room(s.run_events())
             self.refresh_board()
+            if not records:
+                self.notify(f"Turn {s.state.turn}: no events this quarter.")
+                self.call_later(self.advance)
+                return
             self.busy = True
             title = f"Turn {s.state.turn}, {s.quarter()}: events"
-            self.app.push_screen(WalkthroughScreen(rb, title, s.records_for("room", records)), self._done)
+            self.app.push_screen(WalkthroughScreen(rb, title, records), self._done)
             return
         cell = s.next_cell()
         if cell is None:
@@ -110,7 +114,7 @@ class GameScreen(Screen[None]):
             records = s.resolve()
             self.refresh_board()
             self.busy = True
-            walk = WalkthroughScreen(rb, f"Turn {turn}, {quarter}: adjudication", s.records_for("room", records))
+            walk = WalkthroughScreen(rb, f"Turn {turn}, {quarter}: adjudication", self.for_the_room(records))
             self.app.push_screen(walk, lambda _: self.app.push_screen(SummaryScreen(s, turn), self._done))
             return
         self.busy = True
@@ -121,6 +125,11 @@ class GameScreen(Screen[None]):
         else:
             self.set_status(f"{s.seat_label(cell)} is choosing its orders…")
             self.run_bot(cell)
+
+    def for_the_room(self, records) -> list:
+        """What is announced to the whole room: every result it may see, less the bookkeeping of
+        who paid what for their orders."""
+        return [r for r in self.session.records_for("room", records) if r.kind != "budget"]
 
     def _done(self, _: object = None) -> None:
         self.busy = False

@@ -86,6 +86,8 @@ class OrdersScreen(Screen[list[Order]]):
         self.refresh_chosen()
 
     def _odds(self, order: Order) -> str:
+        if self.session.rulebook.order_kinds[order.kind].chance is None:
+            return "certain"
         return f"{self.session.chance(order):.0%} chance"
 
     def refresh_targets(self) -> None:
