@@ -600,7 +600,7 @@ def _bytes(data: Callable[[], bytes]) -> Callable[[Path], None]:
 
 
 def _cut(fraction: float) -> Callable[[Path], None]:
-    return _bytes(lambda: _golden_text().encode("utf-8")[: max(1, int(len(_golden_text()) * fraction))])
+    return _bytes(lambda: _golden_text()[: max(1, int(len(_golden_text()) * fraction))].encode("utf-8"))
 
 
 def _insert_command(index: int, command: dict) -> Callable[[dict], None]:
@@ -904,11 +904,11 @@ def mutated_saves(draw) -> bytes:
         elif kind == "replace":
             i = draw(st.integers(0, len(text)))
             j = draw(st.integers(i, min(len(text), i + 60)))
-            text = text[:i] + draw(st.text(max_size=30)) + text[j:]
+            text = text[:i] + draw(st.text(st.characters(codec="utf-8"), max_size=30)) + text[j:]
         elif kind == "flip":
             chars = list(text)
             for _ in range(draw(st.integers(1, 5))):
-                chars[draw(st.integers(0, len(chars) - 1))] = draw(st.characters())
+                chars[draw(st.integers(0, len(chars) - 1))] = draw(st.characters(codec="utf-8"))
             text = "".join(chars)
         elif kind in ("delete line", "duplicate line"):
             lines = text.split("\n")
@@ -951,8 +951,8 @@ def test_a_mutated_save_is_either_refused_in_one_line_or_loads_consistently(rule
 
 
 JSON = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=False) | st.text(max_size=12),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=False) | st.text(st.characters(codec="utf-8"), max_size=12),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(st.characters(codec="utf-8"), max_size=8), inner, max_size=4),
     max_leaves=12,
 )
 

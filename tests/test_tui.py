@@ -31,6 +31,14 @@ async def until(pilot, condition: Callable[[], bool], what: str, steps: int = 40
     raise AssertionError(f"timed out waiting for: {what}")
 
 
+async def past_the_events(pilot, app) -> None:
+    """Skip the events walkthrough, if the turn had events the room may see."""
+    await until(pilot, lambda: screen_name(app) in ("WalkthroughScreen", "HandoverScreen", "OrdersScreen"),
+                "the events or the first cell's turn")
+    if screen_name(app) == "WalkthroughScreen" and "events" in app.screen.heading:
+        await pilot.press("escape")
+
+
 def screen_name(app) -> str:
     return type(app.screen).__name__
 
@@ -68,8 +76,7 @@ def test_a_full_hot_seat_turn_from_the_start_screen_to_the_summary(saves: Path) 
             for cell in CELLS:
                 app.screen.query_one(f"#seat-{cell}", Select).value = HUMAN
             await pilot.press("n")
-            await until(pilot, lambda: screen_name(app) == "WalkthroughScreen", "the events")
-            await pilot.press("escape")
+            await past_the_events(pilot, app)
             for cell in CELLS:
                 await until(pilot, lambda: screen_name(app) == "HandoverScreen", f"the handover to {cell}")
                 await pilot.press("enter")
@@ -97,8 +104,7 @@ def test_after_a_handover_nothing_of_the_previous_cells_orders_is_on_screen(tmp_
         session = Session.new(RULEBOOK, "exercise", 3, {c: HUMAN for c in CELLS}, save=tmp_path / "g.json")
         app = WargameApp(RULEBOOK, session=session)
         async with app.run_test(size=SIZE) as pilot:
-            await until(pilot, lambda: screen_name(app) == "WalkthroughScreen", "the events")
-            await pilot.press("escape")
+            await past_the_events(pilot, app)
             await until(pilot, lambda: screen_name(app) == "HandoverScreen", "the handover to IS")
             await pilot.press("enter")
             await until(pilot, lambda: screen_name(app) == "OrdersScreen", "IS's orders")
@@ -129,8 +135,7 @@ def test_a_bot_cell_plays_its_turn_without_freezing_the_screen(tmp_path: Path) -
         session = Session.new(RULEBOOK, "exercise", 8, seats, save=tmp_path / "g.json")
         app = WargameApp(RULEBOOK, session=session)
         async with app.run_test(size=SIZE) as pilot:
-            await until(pilot, lambda: screen_name(app) == "WalkthroughScreen", "the events")
-            await pilot.press("escape")
+            await past_the_events(pilot, app)
             # the IS bot chooses in a worker; the next human cell is then handed the keyboard
             await until(pilot, lambda: screen_name(app) == "HandoverScreen", "the handover after the bot")
             assert "is" in session.game.pending
@@ -166,8 +171,7 @@ def test_why_explains_a_result_with_the_rule_and_the_article(tmp_path: Path) -> 
         session = Session.new(RULEBOOK, "exercise", 6, {c: "random" for c in CELLS}, save=tmp_path / "g.json")
         app = WargameApp(RULEBOOK, session=session)
         async with app.run_test(size=SIZE) as pilot:
-            await until(pilot, lambda: screen_name(app) == "WalkthroughScreen", "the events")
-            await pilot.press("escape")  # past the events: the bots choose, the turn resolves
+            await past_the_events(pilot, app)  # past the events: the bots choose, the turn resolves
             await until(pilot, lambda: screen_name(app) == "WalkthroughScreen"
                         and "adjudication" in app.screen.heading, "the first adjudication")
             walk = app.screen
