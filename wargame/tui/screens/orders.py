@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 
 from wargame.model import CELL_TITLES, Order
 from wargame.session import Session
-from wargame.tui.widgets.board import CellPanel
+from wargame.tui.widgets.board import CellPanel, pretty
 
 
 class OrdersScreen(Screen[list[Order]]):
@@ -115,7 +115,7 @@ class OrdersScreen(Screen[list[Order]]):
         track, budget = s.budget(self.cell)
         spent = sum(s.cost(o) for o in self.chosen)
         self.query_one("#orders-budget", Static).update(
-            f"[b]Budget:[/b] {budget} {track.replace('_', ' ')}\nspent {spent}, left {budget - spent}\n"
+            f"[b]Budget:[/b] {budget} ({pretty(track)})\nspent {spent}, left {budget - spent}\n"
             f"orders: {len(self.chosen)} of at most {s.rulebook.max_orders}"
         )
         lines = ["[b]Your orders this turn[/b] (x removes the last):"]

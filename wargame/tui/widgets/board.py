@@ -76,13 +76,20 @@ class CellPanel(Static):
     """One cell's tracks, as that cell (or the room) may see them."""
 
     def show(self, view: View, cell: str) -> None:
-        table = Table.grid(padding=(0, 1))
-        table.add_column(style="bold")
-        table.add_column(justify="right")
+        rows = []
         for name in CELL_TRACKS[cell]:
             est = view.tracks.get(name)
             if est is not None:
-                table.add_row(pretty(name), str(est) + ("" if est.exact else " (est.)"))
+                rows.append((pretty(name), str(est) + ("" if est.exact else " (est.)")))
+        # two pairs of columns for a long list, so it fits a small terminal
+        half = (len(rows) + 1) // 2 if len(rows) > 6 else len(rows)
+        table = Table.grid(padding=(0, 1))
+        for _ in range(2 if half < len(rows) else 1):
+            table.add_column(style="bold")
+            table.add_column(justify="right", min_width=4)
+        for i in range(half):
+            right = rows[i + half] if i + half < len(rows) else ("", "")
+            table.add_row(*rows[i], *(right if half < len(rows) else ()))
         self.update(table)
         self.border_title = CELL_TITLES[cell]
 
