@@ -79,6 +79,8 @@ class Adjudication:
         """'35% (rolled 0.21)' or 'certain'."""
         if self.chance is None:
             return "certain"
+        if self.roll is None:
+            return f"{self.chance:.0%}"
         return f"{self.chance:.0%} (rolled {self.roll:.2f})"
 
     def line(self) -> str:

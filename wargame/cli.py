@@ -229,11 +229,18 @@ def _play_headless(rb: Rulebook, args: argparse.Namespace) -> int:
         doc, game, check = load(args.load, rb)
         if not check.verified:
             return _fail(f"{args.load}: {check.message}; see: wargame replay {args.load} --verify", EXIT_BAD_DATA)
-        seats = dict(doc.seats)
-        if args.seats != "all=bot" or any(k not in ("random",) for k in seats.values()):
-            seats = _seats(args.seats)
-        if seats is None:
-            return EXIT_USAGE
+        # The save's seats, unless --seats says otherwise; headless play needs a bot in each.
+        from wargame.bots import BOTS
+        from wargame.session import parse_seats as seat_list
+
+        try:
+            seats = seat_list(args.seats if args.seats_given else "", doc.seats)
+        except ValueError as e:
+            return _fail(str(e))
+        people = [c for c in CELLS if seats.get(c) not in BOTS]
+        if people:
+            return _fail(f"headless play needs a bot in every seat; the save has none for {', '.join(people)}: "
+                         "give --seats, e.g. --seats all=bot")
         game.on_change = Autosave(args.save or args.load, doc.created)
         print(f"Loaded {args.load}: {check.message}; continuing at turn {game.turn}.")
         seed = doc.seed
@@ -331,7 +338,8 @@ def _report(rb: Rulebook, args: argparse.Namespace) -> int:
 
     doc, game, check = load(args.save, rb)
     if not check.verified:
-        print(f"wargame: warning: {check.message}; the report follows the current rules", file=sys.stderr)
+        return _fail(f"{args.save}: {check.message}; no report written (see: wargame replay {args.save} --verify)",
+                     EXIT_BAD_DATA)
     outputs: list[tuple[Path | None, str]] = []
     stem = args.save.with_suffix("")
     if args.format == "markdown":

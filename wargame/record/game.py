@@ -217,6 +217,8 @@ class Game:
         if isinstance(c, GiveOrders):
             if c.cell not in CELLS:
                 raise CommandError(f"there is no cell {c.cell!r}")
+            if state.phase != "orders":
+                raise CommandError(f"orders are given in the orders phase, and the game is in {state.phase}")
             orders = tuple(Order(c.cell, kind, where) for kind, where in c.orders)
             check_orders(self.rulebook, state, {c.cell: orders})
             self.pending[c.cell] = orders
@@ -332,14 +334,25 @@ class Game:
         return child
 
 
+class ReplayError(CommandError):
+    """A command of a log that cannot be replayed; ``game`` holds the game as far as it got."""
+
+    def __init__(self, message: str, game: "Game"):
+        super().__init__(message)
+        self.game = game
+
+
 def replay(rulebook, header: Header, commands: Sequence[Command]) -> Game:
-    """Rebuild a game from its commands (raises :class:`CommandError` at the first that fails)."""
-    game = Game(rulebook, header)
+    """Rebuild a game from its commands (raises :class:`ReplayError` at the first that fails)."""
+    try:
+        game = Game(rulebook, header)
+    except ValueError as e:  # e.g. a negative seed
+        raise CommandError(str(e)) from None
     for i, c in enumerate(commands):
         try:
             game.apply(c)
         except CommandError as e:
-            raise CommandError(f"command {i + 1} ({COMMAND_NAMES[type(c)]}, turn {c.turn}): {e}") from None
+            raise ReplayError(f"command {i + 1} ({COMMAND_NAMES[type(c)]}, turn {c.turn}): {e}", game) from None
     return game
 
 

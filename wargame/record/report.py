@@ -154,7 +154,12 @@ def markdown(game: Game, title: str = "") -> str:
             for r in key:
                 cites = ", ".join(f"¶{c}" for c in r.cites)
                 odds = f" ({r.odds})" if r.chance is not None else ""
-                override = f" *Overridden by the facilitator: {r.justification}*" if r.original is not None else ""
+                if r.original is not None:
+                    override = f" *Overridden by the facilitator: {r.justification}*"
+                elif r.justification:
+                    override = f" *White Cell: {r.justification}*"
+                else:
+                    override = ""
                 lines.append(f"- {r.title}{' in ' + r.where if r.where else ''}{odds}: {r.text} [{r.ref}{'; ' + cites if cites else ''}]{override}")
             lines.append("")
     lines += ["## Rules that fired", "", "| Rule | Cites | Times | Claim |", "|---|---|---|---|"]

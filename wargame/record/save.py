@@ -30,11 +30,13 @@ from wargame.adjudication import Adjudication
 from wargame.model import digest
 from wargame.record.game import (
     COMMAND_NAMES,
+    COMMAND_TYPES,
     Command,
     CommandError,
     Game,
     Header,
     Parent,
+    ReplayError,
     replay,
 )
 
@@ -215,7 +217,8 @@ def write_save(path: Path | str, doc: SaveDocument, *, replace_other_game: bool 
             tmp.unlink()
         except OSError:
             pass
-        raise SaveError(f"could not write {path}: {e.strerror or e}; the previous save is intact") from None
+        reason = e.strerror or (os.strerror(e.errno) if e.errno else str(e))
+        raise SaveError(f"could not write {path}: {reason}; the previous save is intact") from None
     try:  # make the rename itself durable
         fd = os.open(path.parent, os.O_RDONLY)
         try:
@@ -269,7 +272,7 @@ def read_document(path: Path | str) -> SaveDocument:
     if not data.strip():
         raise SaveError(f"{path}: empty file, not a save")
     try:
-        raw = json.loads(data.decode("utf-8"))
+        raw = json.loads(data.decode("utf-8-sig"))  # an editor's byte-order mark is fine
     except UnicodeDecodeError:
         raise SaveError(f"{path}: not a save (not UTF-8 text)") from None
     except json.JSONDecodeError as e:
@@ -291,16 +294,36 @@ def parse_document(raw: Any, where: str = "save") -> SaveDocument:
         migrate = MIGRATIONS.get(schema)
         if migrate is None:
             raise SaveError(f"{where}: no migration from save schema {schema}")
-        raw = migrate(dict(raw))
+        try:
+            raw = migrate(dict(raw))
+        except Exception as e:  # a damaged old save: the migration cannot find what it needs
+            raise SaveError(f"{where}: damaged save of schema {schema}: cannot migrate it ({type(e).__name__})") from None
         schema += 1
         raw["schema"] = schema
+    commands = raw.get("commands")
+    if isinstance(commands, list):
+        for i, c in enumerate(commands):
+            kind = c.get("type") if isinstance(c, dict) else None
+            if not isinstance(kind, str) or kind not in COMMAND_TYPES:
+                raise SaveError(f"{where}: command {i + 1} has no known type ({_short(kind)}; known: "
+                                f"{', '.join(COMMAND_TYPES)})")
+    seed = raw.get("seed")
+    if type(seed) is int and not 0 <= seed < 2**63:
+        raise SaveError(f"{where}: the seed {_short(seed)} is out of range (0 to 2**63-1)")
     try:
         return CONVERTER.structure(raw, SaveDocument)
     except Exception as e:  # cattrs reports a group of problems; the first says enough
         problems = cattrs.transform_error(e) if isinstance(e, (cattrs.BaseValidationError, ExceptionGroup)) else [str(e)]
         first = problems[0] if problems else str(e)
         more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
-        raise SaveError(f"{where}: damaged or edited save: {first}{more}") from None
+        raise SaveError(f"{where}: damaged or edited save: {_short(first, 160)}{more}") from None
+
+
+def _short(value: Any, limit: int = 40) -> str:
+    """A value for a one-line message, cut if long."""
+    text = value if isinstance(value, str) else repr(value)
+    text = text.replace("\n", " ")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @frozen
@@ -320,25 +343,33 @@ def load(path: Path | str, rulebook) -> tuple[SaveDocument, Game, Verification]:
     if doc.scenario not in rulebook.scenarios:
         raise SaveError(f"{path}: scenario {doc.scenario!r} is not in the rulebook (scenarios: {', '.join(rulebook.scenarios)})")
     rules_changed = doc.rulebook != rulebook.digest
+    stopped = ""
     try:
         game = replay(rulebook, doc.header, doc.commands)
+    except ReplayError as e:
+        if not rules_changed:
+            raise SaveError(f"{path}: damaged or edited save: {e}") from None
+        # The rules changed under the save: say where the replay parted from it.
+        game, stopped = e.game, f"; then {e}"
     except CommandError as e:
-        if rules_changed:
-            raise SaveError(f"{path}: the rules or decks have changed since this save was made, and its {e}") from None
         raise SaveError(f"{path}: damaged or edited save: {e}") from None
     recorded = {t.turn: t.digest for t in doc.turns if t.digest}
-    diverged = sorted(t for t in set(recorded) | set(game.digests) if recorded.get(t) != game.digests.get(t))
-    first = diverged[0] if diverged else None
-    final_ok = digest(game.state) == doc.final
+    diverged = {t for t in set(recorded) | set(game.digests) if recorded.get(t) != game.digests.get(t)}
+    # The records as shown must be those the replay gives: an edited story is not verified.
+    shown = {t.turn: t.records for t in doc.turns}
+    diverged |= {t for t in game.digests
+                 if tuple(RecordDoc.of(r) for r in game.records(t)) != shown.get(t, ())}
+    first = min(diverged) if diverged else None
+    final_ok = digest(game.state) == doc.final and not stopped
     verified = first is None and final_ok
     turns = len(game.digests)
     if verified:
-        message = f"verified: {turns} turns replayed, every digest matches"
+        message = f"verified: {turns} turns replayed, every digest and record matches"
     else:
         where = f"turn {first}" if first is not None else "the end of the log"
         cause = ("the rules or decks have changed since the save was made" if rules_changed
                  else "the save was edited or damaged")
-        message = f"NOT verified: the replay first differs at {where}: {cause}"
+        message = f"NOT verified: the replay first differs at {where}: {cause}{stopped}"
     return doc, game, Verification(turns, verified, rules_changed, first, message)
 
 
