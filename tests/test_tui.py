@@ -154,6 +154,8 @@ def test_a_game_of_bots_runs_to_the_end_and_writes_the_report(tmp_path: Path) ->
                     break
                 if screen_name(app) in ("WalkthroughScreen", "SummaryScreen"):
                     await pilot.press("escape")
+                elif screen_name(app) == "GameScreen" and app.screen.waiting:
+                    await pilot.press("space")  # the room is ready for the next turn
                 await pilot.pause(0.02)
             assert screen_name(app) == "EndScreen"
             text = screen_text(app)

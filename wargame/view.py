@@ -149,6 +149,10 @@ def visible_record(record: "Adjudication", seat: str, talks_secret: bool) -> "Ad
         return None
     if record.kind == "budget" and record.cell != seat:
         return attrs.evolve(record, changes=(), template=f"{record.title}: orders given.", values=())
+    if record.kind == "override" and OWNER.get(record.ref) not in (None, seat):
+        # the facilitator set another cell's secret track: that it happened is public, not the values
+        return attrs.evolve(record, changes=((record.ref, -1, -1),), template="The facilitator changed "
+                            f"{record.ref}.", values=())
     hidden = [c for c in record.changes if OWNER.get(c[0]) not in (None, seat)]
     if not hidden:
         return record

@@ -25,7 +25,8 @@ class WargameApp(App[None]):
     TITLE = "wargame"
     BINDINGS = [
         Binding("f1", "help", "Help"),
-        Binding("q", "quit", "Quit"),
+        Binding("ctrl+q", "quit", "Quit (saved)"),
+        Binding("w", "white_cell", "White Cell", show=False),
     ]
 
     def __init__(self, rulebook: Rulebook, *, session: Session | None = None,
@@ -61,6 +62,17 @@ class WargameApp(App[None]):
         while len(self.screen_stack) > 2:
             self.pop_screen()
         self.switch_screen(screen)
+
+    def action_white_cell(self) -> None:
+        """The facilitator's controls, from any screen of a game under way (behind a confirmation)."""
+        from wargame.tui.screens.game import GameScreen
+
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, GameScreen):
+                if self.screen is not screen and type(self.screen).__name__ == "WhiteCellScreen":
+                    return
+                screen.action_white_cell()
+                return
 
     def action_help(self) -> None:
         from wargame.tui.screens.modals import HelpScreen

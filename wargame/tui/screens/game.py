@@ -28,7 +28,7 @@ class GameScreen(Screen[None]):
         Binding("c", "charts", "Charts"),
         Binding("o", "objectives", "Objectives"),
         Binding("f1", "help", "Help"),
-        Binding("space", "continue", "Continue", show=False),
+        Binding("space", "continue", "Next turn"),
     ]
 
     def __init__(self, session: Session):
@@ -36,6 +36,7 @@ class GameScreen(Screen[None]):
         self.session = session
         self.paused = False
         self.busy = False  # a modal or a bot is under way: advance() waits for it
+        self.waiting = False  # a turn is over: the room waits on the board for the next one
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -89,7 +90,7 @@ class GameScreen(Screen[None]):
     # the flow of a turn
 
     def advance(self) -> None:
-        if self.paused or self.busy or not self.is_current:
+        if self.paused or self.busy or self.waiting or not self.is_current:
             return
         s = self.session
         rb = s.rulebook
@@ -115,7 +116,7 @@ class GameScreen(Screen[None]):
             self.refresh_board()
             self.busy = True
             walk = WalkthroughScreen(rb, f"Turn {turn}, {quarter}: adjudication", self.for_the_room(records))
-            self.app.push_screen(walk, lambda _: self.app.push_screen(SummaryScreen(s, turn), self._done))
+            self.app.push_screen(walk, lambda _: self.app.push_screen(SummaryScreen(s, turn), self._turn_over))
             return
         self.busy = True
         if s.is_human(cell):
@@ -136,6 +137,20 @@ class GameScreen(Screen[None]):
         self.refresh_board()
         self.call_later(self.advance)
 
+    def _turn_over(self, _: object = None) -> None:
+        """After the summary the room pauses on the board: a moment for discussion, and for the
+        White Cell to override a result of the turn just played, before the next turn begins."""
+        self.busy = False
+        self.waiting = True
+        self.refresh_board()
+        self.set_status("Turn done. Space: start the next turn.   w: White Cell.   c: charts.   o: objectives.")
+
+    def action_continue(self) -> None:
+        if self.waiting:
+            self.waiting = False
+            self.set_status()
+        self.advance()
+
     def submit(self, cell: str, orders: list[Order], reasons: tuple[str, ...] = ()) -> None:
         self.session.submit(cell, orders, reasons)
         self._done()
@@ -147,9 +162,6 @@ class GameScreen(Screen[None]):
         self.app.call_from_thread(self.submit, cell, list(choice.orders), choice.reasons)
 
     # actions
-
-    def action_continue(self) -> None:
-        self.advance()
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen())

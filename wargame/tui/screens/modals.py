@@ -185,7 +185,8 @@ A turn is a quarter. Each turn:
    three legal orders within its budget. An order that is not available says why.
 3. **Adjudication**: the results are shown one by one, with the odds, the roll, the rule and
    the paragraph of the article behind it. Press **y** on any result to ask *why?*
-4. The **turn summary** shows the main tracks over time.
+4. The **turn summary** shows what changed and why; then the room pauses on the board (a moment for
+   discussion, and for the White Cell) until someone presses **space**.
 
 ## Keys
 
@@ -200,7 +201,8 @@ A turn is a quarter. Each turn:
 | **o** | objectives |
 | **ctrl+p** | command palette |
 | **F1** | this help |
-| **q** | quit (the game is saved after every step) |
+| **space** | on the board after a turn: start the next turn |
+| **ctrl+q** | quit (the game is saved after every step; `wargame play --load SAVE` continues it) |
 
 The board shows what the cell at the keyboard may see: its own tracks exactly, the others'
 secret tracks as ranges (`6-9`), and nothing of anyone's pending orders.

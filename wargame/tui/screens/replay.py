@@ -90,7 +90,7 @@ def step_label(rulebook: Rulebook, step: StepRecord) -> str:
         return f"{t} White Cell: set {c.target} {c.original}→{c.value}"
     if isinstance(c, OverrideResult):
         where = f" ({c.where})" if c.where else ""
-        return f"{t} override: {_rule_title(rulebook, c.ref)}{where} {'happens' if c.happened else 'fails'}"
+        return f"{t} override: {_rule_title(rulebook, c.ref)}{where} → {'happened' if c.happened else 'did not happen'}"
     if isinstance(c, Note):
         if c.bookmark:
             return f"{t} ★ {c.bookmark}: {_shorten(c.text)}"
@@ -344,6 +344,7 @@ class ReplayScreen(Screen[None]):
         self._board_shown_for: int | None = None
         self.scenario = rulebook.scenarios[game.header.scenario]
         self.deck_titles = {d.id: d.title for d in rulebook.decks.values()}
+        self.theatre_titles = {t.name: t.title for t in game.state.theatres}
         # the first step of each turn, for jumping (a note written later about an earlier turn
         # is not where that turn starts)
         self.turn_starts: dict[int, int] = {}
@@ -389,11 +390,11 @@ class ReplayScreen(Screen[None]):
         self.sub_title = f"Replay of {where}{fork}"
         timeline = self.query_one("#replay-timeline", OptionList)
         options: list[Option | None] = []
-        last = len(self.steps) - 1
+        starts = set(self.turn_starts.values())
         for i, s in enumerate(self.steps):
             options.append(Option(_timeline_markup(self.rulebook, s)))
-            if isinstance(s.command, ResolveTurn) and i < last:
-                options.append(None)  # a rule under each turn
+            if i + 1 in starts:
+                options.append(None)  # a rule between two turns
         timeline.add_options(options)
         self.query_one("#replay-timeline-title", Label).update(
             f"[b]Timeline[/] ({len(self.steps)} steps)")
@@ -467,7 +468,8 @@ class ReplayScreen(Screen[None]):
             return f"The events of turn {c.turn} were drawn from the decks: {results}."
         if isinstance(c, GiveOrders):
             title = CELL_TITLES.get(c.cell, c.cell)
-            who = f"{title} ({self.game.header.seats.get(c.cell, 'human')})"
+            seat = self.game.header.seats.get(c.cell, "human")
+            who = f"{title} ({seat if seat == 'human' else seat + ' bot'})"
             if not c.orders:
                 return f"{escape(who)} gave no orders."
             lines = [f"{escape(who)} gave {len(c.orders)} order{'s' if len(c.orders) != 1 else ''} "
@@ -476,7 +478,8 @@ class ReplayScreen(Screen[None]):
                 k = rb.order_kinds.get(kind)
                 name = k.title if k is not None else kind
                 cost = f", cost {k.cost}" if k is not None else ""
-                lines.append(f"  • [b]{escape(name)}[/]{escape(f' in {where}' if where else '')}"
+                place = self.theatre_titles.get(where, where) if where else ""
+                lines.append(f"  • [b]{escape(name)}[/]{escape(f' in {place}' if place else '')}"
                              f"  [$text-muted]{escape(kind)}{cost}[/]")
             return "\n".join(lines)
         if isinstance(c, ResolveTurn):
@@ -540,6 +543,7 @@ class ReplayScreen(Screen[None]):
             options.append(p)
             options.append(None)
         records.add_options(options[:-1])
+        self.query_one("#replay-step").set_class(not n, "-no-records")
         if n:
             records.highlighted = 0
         if self.board_visible():
@@ -707,10 +711,15 @@ class ReplayScreen(Screen[None]):
             return
         turn = self.steps[self.index].command.turn
         target = self.fork_path(turn)
-        text = (f"[b]Fork a new game from the start of turn {turn}[/] ({self.scenario.label(turn)})?\n\n"
-                f"It keeps this game's log up to the end of turn {turn - 1} (with its White Cell changes), "
-                f"then turn {turn} is played again from its events, with the same seats.\n"
-                f"This save is not changed. The new game is saved to:\n[b]{escape(str(target))}[/]")
+        if turn > 1:
+            kept = (f"It keeps this game up to the end of turn {turn - 1}, White Cell changes included; "
+                    f"then turn {turn} is played again from its events, with the same seats and dice. "
+                    f"What the White Cell did during turn {turn} is not carried over.")
+        else:
+            kept = "It starts this game again from the first turn, with the same seats and dice."
+        text = (f"[b]Fork a new game from the start of turn {turn}[/] ({self.scenario.label(turn)})?\n\n{kept}\n\n"
+                f"This save is not changed. The new game is saved to:\n[b]{escape(str(target))}[/]\n\n"
+                "[$text-muted]Enter: fork and play it · Escape: cancel[/]")
 
         def chosen(ok: bool | None) -> None:
             if ok:

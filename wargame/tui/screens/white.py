@@ -21,9 +21,17 @@ from textual.widgets import Button, ContentSwitcher, Footer, Input, Label, Optio
 from textual.widgets.option_list import Option
 
 from wargame.adjudication import Adjudication
-from wargame.board import GLOBAL_TRACKS, OFFSHOOT_TRACKS, THEATRE_TRACKS, Board
+from wargame.board import GLOBAL_TRACKS, OFFSHOOT_TRACKS, THEATRE_TRACKS, Board, flat_tracks
 from wargame.model import CELL_TITLES, CELLS, STAGES
-from wargame.record.game import RESOLUTION_PHASES, CommandError, Note, OverrideResult, ResolveTurn
+from wargame.record.game import (
+    RESOLUTION_PHASES,
+    CommandError,
+    InjectCard,
+    Note,
+    OverrideResult,
+    ResolveTurn,
+    SetTrack,
+)
 from wargame.record.save import SaveError, document, load, new_game_id, write_save
 from wargame.rulebook import ROOT, Card
 from wargame.session import Session
@@ -43,15 +51,12 @@ MENU = (
     ("fork", "f", "Roll back (fork)"),
     ("close", "esc", "Close"),
 )
-PANES = tuple(p for p, _, _ in MENU if p not in ("pause", "close"))
-MAIN_ACTIONS = {"pane", "pause"}
+MAIN_ACTIONS = {"pane", "pause", "resume"}
 
 
 def track_targets(session: Session) -> dict[str, tuple[int, int, int]]:
     """Every track the facilitator may set: target -> (current value, lowest, highest)."""
     state = session.state
-    from wargame.board import flat_tracks
-
     flat = flat_tracks(state)
     out = {name: (flat[name], lo, hi) for name, (lo, hi) in GLOBAL_TRACKS.items()}
     for t in state.theatres:
@@ -97,6 +102,18 @@ def overridable(session: Session, turn: int) -> list[Adjudication]:
     return list(found.values())
 
 
+def markup(records) -> str:
+    """Records as the board shows them, with the facilitator's reason for an inject or a track
+    override (the board shows it only for an overridden result)."""
+    out = []
+    for r in records:
+        text = record_markup(r)
+        if r.justification and r.original is None:
+            text += f"\n   [b $warning]White Cell:[/] {escape(r.justification)}"
+        out.append(text)
+    return "\n".join(out)
+
+
 def short(r: Adjudication) -> str:
     """A record on one line: ✔/✘, the title, where, the odds, and whether it was overridden."""
     mark = "[b $success]✔[/]" if r.happened else "[b $error]✘[/]"
@@ -107,18 +124,23 @@ def short(r: Adjudication) -> str:
 
 
 class WhiteCellScreen(ModalScreen[str | None]):
-    """The facilitator's controls. Dismisses with "pause" (toggle the pause), "forked" (the app
-    already shows the forked game) or None (carry on)."""
+    """The facilitator's controls. Dismisses with "pause" (toggle the pause), "forked" (the app is
+    switched to the forked game at once) or None (carry on)."""
+
+    # on a small terminal the box takes the whole screen
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (96, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
 
     BINDINGS = [
         Binding("y", "confirm", "Yes, show everything"),
-        Binding("escape", "back", "Back / close"),
-        Binding("v", "pane('overview')", "Full view"),
+        Binding("escape", "back", "Back"),
+        Binding("v", "pane('overview')", "Full view", show=False),  # Esc comes back to it too
         Binding("i", "pane('inject')", "Inject"),
         Binding("t", "pane('track')", "Track"),
         Binding("r", "pane('result')", "Result"),
         Binding("a", "pane('note')", "Note"),
-        Binding("p", "pause", "Pause/resume"),
+        Binding("p", "pause", "Pause"),
+        Binding("p", "resume", "Resume"),
         Binding("f", "pane('fork')", "Roll back"),
     ]
 
@@ -158,6 +180,7 @@ class WhiteCellScreen(ModalScreen[str | None]):
         with VerticalScroll(id="pane-inject", classes="white-pane"):
             yield Label("Inject a card: pick a deck, then a card (Enter), then a note (optional), Enter to play it.",
                         classes="white-hint")
+            yield Static("", id="inject-warn")
             with Horizontal(id="inject-lists"):
                 with Vertical(id="inject-decks-box"):
                     yield Label("Deck", classes="list-title")
@@ -173,6 +196,7 @@ class WhiteCellScreen(ModalScreen[str | None]):
         with VerticalScroll(id="pane-track", classes="white-pane"):
             yield Label("Override a track: type or pick the track, a new value and why (required), Enter to set.",
                         classes="white-hint")
+            yield Static("", id="track-warn")
             with Horizontal(classes="white-row"):
                 yield Label("Track:", classes="white-label")
                 yield Input(placeholder="is_funds, iraq.territory, offshoot-2.strength", id="track-target",
@@ -181,7 +205,8 @@ class WhiteCellScreen(ModalScreen[str | None]):
             yield Static("", id="track-info")
             with Horizontal(classes="white-row"):
                 yield Label("New value:", classes="white-label")
-                yield Input(placeholder="a whole number", id="track-value", type="integer", compact=True)
+                yield Input(placeholder="a whole number", id="track-value", type="integer", compact=True,
+                            valid_empty=True)
             with Horizontal(classes="white-row"):
                 yield Label("Why:", classes="white-label")
                 yield Input(placeholder="the justification (required; stays in the record)", id="track-why",
@@ -191,7 +216,7 @@ class WhiteCellScreen(ModalScreen[str | None]):
             yield Static("", id="result-head", classes="white-hint")
             yield OptionList(id="result-list")
             yield Static("", id="result-chosen")
-            with Horizontal(classes="white-row"):
+            with Horizontal(classes="white-row", id="result-why-row"):
                 yield Label("Why:", classes="white-label")
                 yield Input(placeholder="the justification (required; stays in the record)", id="result-why",
                             compact=True)
@@ -212,7 +237,8 @@ class WhiteCellScreen(ModalScreen[str | None]):
                         "This game stays saved as it is.", classes="white-hint")
             with Horizontal(classes="white-row"):
                 yield Label("Turn:", classes="white-label")
-                yield Input(placeholder="", id="fork-turn", type="integer", compact=True)
+                yield Input(placeholder="", id="fork-turn", type="integer", compact=True,
+                            valid_empty=True)
             yield Static("", id="fork-preview")
 
     def on_mount(self) -> None:
@@ -223,6 +249,10 @@ class WhiteCellScreen(ModalScreen[str | None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "confirm":
             return not self.unlocked
+        if action == "pause":
+            return self.unlocked and not self.paused
+        if action == "resume":
+            return self.unlocked and self.paused
         if action in MAIN_ACTIONS:
             return self.unlocked
         return True
@@ -278,8 +308,12 @@ class WhiteCellScreen(ModalScreen[str | None]):
             self.show_pane(pane)
 
     def action_pause(self) -> None:
+        """Pause, or resume a paused game: the game screen toggles it."""
         if self.unlocked:
             self.dismiss("pause")
+
+    def action_resume(self) -> None:
+        self.action_pause()
 
     @on(OptionList.OptionSelected, "#white-menu")
     def _menu(self, event: OptionList.OptionSelected) -> None:
@@ -291,13 +325,15 @@ class WhiteCellScreen(ModalScreen[str | None]):
         elif choice:
             self.show_pane(choice)
 
+    def say(self, message: str, title: str = "White Cell", severity: str = "information") -> None:
+        """A one-line notification, shown as written (no markup)."""
+        line = message.splitlines()[0] if message else title
+        self.notify(line, title=title, severity=severity, markup=False)  # type: ignore[arg-type]
+
     def refused(self, error: Exception) -> None:
         """One line, never a traceback: the game is as it was."""
-        message = str(error).splitlines()[0] if str(error) else type(error).__name__
-        if isinstance(error, SaveError):
-            self.notify(message, title="Not saved", severity="error")
-        else:
-            self.notify(message, title="Refused", severity="error")
+        self.say(str(error) or type(error).__name__, "Not saved" if isinstance(error, SaveError) else "Refused",
+                 "error")
 
     # --- the full view ---------------------------------------------------------------------------
 
@@ -320,7 +356,7 @@ class WhiteCellScreen(ModalScreen[str | None]):
                      f"{state.al_qaeda.leader.vacuum})")
         r = state.relation
         talks = " [b $warning](secret talks: the coalition does not know)[/]" if r.stage == 1 and not r.known else ""
-        lines.append(f"[b]AQ–IS relation[/]: {STAGES[r.stage]} for {r.turns} turns · autonomy {r.autonomy} · "
+        lines.append(f"[b]AQ–IS relation[/]: {STAGES[r.stage]} ({r.turns} turns at this stage) · autonomy {r.autonomy} · "
                      f"strain {r.strain} · terms offered {'yes' if r.offered else 'no'}{talks}")
         if state.offshoots:
             lines.append("[b]Offshoots[/]: " + " · ".join(
@@ -355,6 +391,7 @@ class WhiteCellScreen(ModalScreen[str | None]):
         self.query_one("#inject-cards", OptionList).clear_options()
         self.query_one("#inject-card", Static).update("")
         self.deck = self.card = None
+        self.warn("#inject-warn")
         decks.highlighted = 0
         decks.focus()
 
@@ -435,7 +472,7 @@ class WhiteCellScreen(ModalScreen[str | None]):
     @on(Input.Submitted, "#inject-note")
     def _inject(self) -> None:
         if self.card is None:
-            self.notify("Pick a card first (a deck, then a card, with Enter).", title="No card", severity="warning")
+            self.say("Pick a card first (a deck, then a card, with Enter).", "No card", "warning")
             self.query_one("#inject-decks", OptionList).focus()
             return
         note = self.query_one("#inject-note", Input).value.strip()
@@ -446,9 +483,11 @@ class WhiteCellScreen(ModalScreen[str | None]):
             return
         # the room sees the injected card on the board (cards are played in the open)
         self.session.last_turn_records = self.session.last_turn_records + tuple(step.records)
-        self.query_one("#inject-out", Static).update("\n".join(record_markup(r) for r in step.records))
+        self.query_one("#inject-out", Static).update(markup(step.records))
+        self.query_one("#inject-card", Static).update("")
+        self.warn("#inject-warn")
         self.query_one("#inject-note", Input).value = ""
-        self.notify(f"Injected: {self.session.rulebook.cards[self.card].title}", title="White Cell")
+        self.say(f"Injected: {self.session.rulebook.cards[self.card].title}", "White Cell")
         self.card = None
         self.refresh_all()
         self.query_one("#inject-out", Static).scroll_visible()
@@ -457,6 +496,7 @@ class WhiteCellScreen(ModalScreen[str | None]):
 
     def open_track(self) -> None:
         self.targets = track_targets(self.session)
+        self.warn("#track-warn")
         target = self.query_one("#track-target", Input)
         self.filter_tracks(target.value)
         self.describe_track(target.value)
@@ -489,7 +529,8 @@ class WhiteCellScreen(ModalScreen[str | None]):
             elif first is None or first.disabled:
                 info.update(f"[$error]No track matches {escape(name)!r}.[/]")
             else:
-                info.update(f"[$text-muted]{options.option_count} tracks match; Enter picks "
+                n = options.option_count
+                info.update(f"[$text-muted]{n} track{'s' if n > 1 else ''} match{'' if n > 1 else 'es'}; Enter picks "
                             f"[b]{escape(first.id or '')}[/b].[/]")
             value_input.validators = []
 
@@ -505,7 +546,7 @@ class WhiteCellScreen(ModalScreen[str | None]):
             options = self.query_one("#track-list", OptionList)
             first = options.get_option_at_index(0) if options.option_count else None
             if first is None or first.disabled or first.id is None:
-                self.notify(f"There is no track {name!r}.", title="Refused", severity="error")
+                self.say(f"There is no track {name!r}.", "Refused", "error")
                 return
             name = first.id
         self.pick_track(name)
@@ -534,21 +575,20 @@ class WhiteCellScreen(ModalScreen[str | None]):
         why = self.query_one("#track-why", Input).value.strip()
         out = self.query_one("#track-out", Static)
         if name not in self.targets:
-            self.notify(f"There is no track {name!r}: pick one from the list.", title="Refused", severity="error")
+            self.say(f"There is no track {name!r}: pick one from the list.", "Refused", "error")
             self.query_one("#track-target", Input).focus()
             return
         _, lo, hi = self.targets[name]
         try:
             value = int(raw)
         except ValueError:
-            self.notify(f"The new value of {name} must be a whole number from {lo} to {hi}.", title="Refused",
-                        severity="error")
+            self.say(f"The new value of {name} must be a whole number from {lo} to {hi}.", "Refused", "error")
             self.query_one("#track-value", Input).focus()
             return
         if not why:
             message = "A justification is required: say why you set the track (it stays in the record)."
             out.update(f"[b $error]{message}[/]")
-            self.notify(message, title="Refused", severity="error")
+            self.say(message, "Refused", "error")
             self.query_one("#track-why", Input).focus()
             return
         try:
@@ -556,10 +596,11 @@ class WhiteCellScreen(ModalScreen[str | None]):
         except (CommandError, SaveError) as e:
             self.refused(e)
             return
-        out.update("\n".join(record_markup(r) for r in step.records))
+        out.update(markup(step.records))
+        self.warn("#track-warn")
         self.query_one("#track-why", Input).value = ""
         self.query_one("#track-value", Input).value = ""
-        self.notify(f"{name} set to {value}", title="White Cell")
+        self.say(f"{name} set to {value}", "White Cell")
         self.targets = track_targets(self.session)
         self.filter_tracks(name)
         self.describe_track(name)
@@ -576,12 +617,10 @@ class WhiteCellScreen(ModalScreen[str | None]):
         self.record = None
         self.query_one("#result-chosen", Static).update("")
         turn = resolved_turn(s)
+        why_row = self.query_one("#result-why-row")
+        why_row.display = turn is not None
         if turn is None:
-            if s.game.digests:
-                head.update(f"Only the results of the turn just resolved can be overridden, and turn "
-                            f"{s.state.turn} has begun since. Roll back (f) to play an earlier turn again.")
-            else:
-                head.update("No turn has been resolved yet: there is no result to override.")
+            head.update(self.why_fixed())
             options.add_option(Option("nothing to override", disabled=True))
             options.focus()
             return
@@ -593,6 +632,34 @@ class WhiteCellScreen(ModalScreen[str | None]):
             options.add_option(Option("no rolled result in this turn", disabled=True))
         options.highlighted = 0
         options.focus()
+
+    def why_fixed(self) -> str:
+        """Why no result can be overridden now."""
+        game = self.session.game
+        if not game.digests:
+            return "No turn has been resolved yet: there is no result to override."
+        last = max(game.digests)
+        since = next((c for c in reversed(game.commands) if not isinstance(c, Note)), None)
+        if isinstance(since, (InjectCard, SetTrack)):
+            cause = "an inject or a track override has been made since it was resolved"
+        else:
+            cause = f"turn {self.session.state.turn} has begun since"
+        return (f"The results of turn {last} are fixed: {cause}. Only the results of the turn just resolved can be "
+                "overridden, before anything else happens. Roll back (f) to play a turn again.")
+
+    def fixes_results(self) -> str:
+        """A warning for the panes whose command fixes the last turn's results."""
+        turn = resolved_turn(self.session)
+        if turn is None or not overridable(self.session, turn):
+            return ""
+        return (f"[b $warning]Once you do this, the results of turn {turn} can no longer be overridden[/] "
+                "(override them first with r).")
+
+    def warn(self, selector: str) -> None:
+        text = self.fixes_results()
+        warning = self.query_one(selector, Static)
+        warning.update(text)
+        warning.display = bool(text)
 
     def _record_of(self, option_id: str | None) -> Adjudication | None:
         turn = resolved_turn(self.session)
@@ -618,7 +685,7 @@ class WhiteCellScreen(ModalScreen[str | None]):
     def _override(self) -> None:
         r = self.record
         if r is None:
-            self.notify("Pick a result first (Enter on it).", title="No result", severity="warning")
+            self.say("Pick a result first (Enter on it).", "No result", "warning")
             self.query_one("#result-list", OptionList).focus()
             return
         why = self.query_one("#result-why", Input).value.strip()
@@ -626,7 +693,7 @@ class WhiteCellScreen(ModalScreen[str | None]):
         if not why:
             message = "A justification is required: say why you override the result (it stays in the record)."
             out.update(f"[b $error]{message}[/]")
-            self.notify(message, title="Refused", severity="error")
+            self.say(message, "Refused", "error")
             return
         s = self.session
         turn = r.turn
@@ -641,7 +708,7 @@ class WhiteCellScreen(ModalScreen[str | None]):
         new = next((x for x in overridable(s, turn) if (x.ref, x.where) == (r.ref, r.where)), None)
         out.update(record_markup(new) if new is not None else "")
         self.query_one("#result-why", Input).value = ""
-        self.notify(f"Overridden: {r.title}", title="White Cell")
+        self.say(f"Overridden: {r.title}", "White Cell")
         self.refresh_all()
         self.open_result()
         out.scroll_visible()
@@ -668,12 +735,12 @@ class WhiteCellScreen(ModalScreen[str | None]):
         text = self.query_one("#note-text", Input).value.strip()
         bookmark = self.query_one("#note-bookmark", Input).value.strip() or None
         if not text:
-            self.notify("A note needs some text.", title="Refused", severity="error")
+            self.say("A note needs some text.", "Refused", "error")
             self.query_one("#note-text", Input).focus()
             return
         if bookmark is not None and bookmark in self.session.game.bookmarks():
-            self.notify(f"There is a bookmark {bookmark!r} already (turn {self.session.game.bookmarks()[bookmark]}): "
-                        "choose another name.", title="Refused", severity="error")
+            self.say(f"There is a bookmark {bookmark!r} already (turn {self.session.game.bookmarks()[bookmark]}): "
+                     "choose another name.", "Refused", "error")
             return
         try:
             self.session.game.note(text, bookmark)
@@ -729,7 +796,7 @@ class WhiteCellScreen(ModalScreen[str | None]):
         try:
             turn = int(event.value)
         except ValueError:
-            self.notify(f"Give the turn to roll back to: 1 to {last}.", title="Refused", severity="error")
+            self.say(f"Give the turn to roll back to: 1 to {last}.", "Refused", "error")
             return
         s = self.session
         path = fork_path(s, turn)
@@ -741,7 +808,7 @@ class WhiteCellScreen(ModalScreen[str | None]):
             self.refused(e)
             return
         if not verification.verified:
-            self.notify(f"The fork in {path} {verification.message}", title="Fork not verified", severity="warning")
-        self.notify(f"Rolled back to turn {turn}: the new game is saved to {path}.", title="White Cell")
+            self.say(f"The fork in {path} {verification.message}", "Fork not verified", "warning")
+        self.say(f"Rolled back to turn {turn}: the new game is saved to {path}.", "White Cell")
         self.dismiss("forked")
         self.app.play(Session(s.rulebook, child, save=path))

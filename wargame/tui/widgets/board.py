@@ -141,4 +141,6 @@ def record_markup(r: Adjudication) -> str:
     lines.append(f"   [$text-muted i]{escape(r.ref)}{' (' + cites + ')' if cites else ''}[/]")
     if r.original is not None:
         lines.append(f"   [b $warning]Overridden by the White Cell:[/] {escape(r.justification)}")
+    elif r.justification:
+        lines.append(f"   [b $warning]White Cell:[/] {escape(r.justification)}")
     return "\n".join(lines)
