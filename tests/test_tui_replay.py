@@ -320,7 +320,7 @@ def test_readable_at_80_by_24(rulebook):
 
     async def scenario(pilot):
         svg = pilot.app.export_screenshot()
-        for words in ("Timeline", "Turn&#160;1", "Step", "Turn", "Bookmark", "Why?", "Board", "Fork", "Quit"):
+        for words in ("Timeline", "Turn&#160;1", "Step", "Turn", "Bookmark", "Why?", "Board", "Fork", "Help"):
             assert words in svg, words
         await pilot.press("s")  # the board takes the whole width
         await pilot.pause()

@@ -173,16 +173,26 @@ class Game:
     def records(self, turn: int | None = None) -> list[Adjudication]:
         """The records in force, of one turn or of all: a turn resolved again after an override
         replaces the records of its earlier resolution (the timeline in :attr:`steps` keeps both)."""
-        out = []
-        for i, step in enumerate(self.steps):
-            c = step.command
-            if isinstance(c, (ResolveTurn, OverrideResult)) and any(
-                isinstance(later.command, OverrideResult) and later.command.turn == c.turn
-                for later in self.steps[i + 1:]
-            ):
-                continue
-            out.extend(r for r in step.records if turn is None or r.turn == turn)
-        return out
+        if turn is not None:
+            return list(self.records_by_turn().get(turn, ()))
+        return [r for records in self.records_by_turn().values() for r in records]
+
+    def records_by_turn(self) -> dict[int, list[Adjudication]]:
+        """The records in force, turn by turn (one pass over the log)."""
+        overridden: set[int] = set()  # turns with an override later in the log
+        keep: list[bool] = [True] * len(self.steps)
+        for i in range(len(self.steps) - 1, -1, -1):
+            c = self.steps[i].command
+            if isinstance(c, (ResolveTurn, OverrideResult)) and c.turn in overridden:
+                keep[i] = False
+            if isinstance(c, OverrideResult):
+                overridden.add(c.turn)
+        out: dict[int, list[Adjudication]] = {}
+        for step, kept in zip(self.steps, keep):
+            if kept:
+                for r in step.records:
+                    out.setdefault(r.turn, []).append(r)
+        return dict(sorted(out.items()))
 
     def notes(self) -> list[Note]:
         return [c for c in self.commands if isinstance(c, Note)]

@@ -153,12 +153,13 @@ def document(game: Game, created: str = "", updated: str = "") -> SaveDocument:
     """The save of a game as it stands."""
     h = game.header
     turns = []
+    by_turn = game.records_by_turn()
     for turn in sorted(game.digests):
-        turns.append(TurnDoc(turn, game.digests[turn], tuple(RecordDoc.of(r) for r in game.records(turn))))
+        turns.append(TurnDoc(turn, game.digests[turn], tuple(RecordDoc.of(r) for r in by_turn.get(turn, ()))))
     # records of the turn under way (events run, orders not yet resolved) are kept too
     live = game.state.turn
-    if live not in game.digests and game.records(live):
-        turns.append(TurnDoc(live, "", tuple(RecordDoc.of(r) for r in game.records(live))))
+    if live not in game.digests and by_turn.get(live):
+        turns.append(TurnDoc(live, "", tuple(RecordDoc.of(r) for r in by_turn[live])))
     stamp = now()
     return SaveDocument(
         format=FORMAT, schema=SCHEMA, engine=__version__, rulebook=game.rulebook.digest, game=h.game,
@@ -357,8 +358,9 @@ def load(path: Path | str, rulebook) -> tuple[SaveDocument, Game, Verification]:
     diverged = {t for t in set(recorded) | set(game.digests) if recorded.get(t) != game.digests.get(t)}
     # The records as shown must be those the replay gives: an edited story is not verified.
     shown = {t.turn: t.records for t in doc.turns}
+    by_turn = game.records_by_turn()
     diverged |= {t for t in game.digests
-                 if tuple(RecordDoc.of(r) for r in game.records(t)) != shown.get(t, ())}
+                 if tuple(RecordDoc.of(r) for r in by_turn.get(t, ())) != shown.get(t, ())}
     first = min(diverged) if diverged else None
     final_ok = digest(game.state) == doc.final and not stopped
     verified = first is None and final_ok

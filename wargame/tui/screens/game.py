@@ -28,7 +28,7 @@ class GameScreen(Screen[None]):
         Binding("c", "charts", "Charts"),
         Binding("o", "objectives", "Objectives"),
         Binding("f1", "help", "Help"),
-        Binding("space", "continue", "Next turn"),
+        Binding("space", "continue", "Continue"),
     ]
 
     def __init__(self, session: Session):

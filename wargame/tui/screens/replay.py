@@ -740,8 +740,9 @@ class ReplayScreen(Screen[None]):
         except (CommandError, SaveError) as e:
             self.notify(f"Could not fork: {e}", severity="error", timeout=10)
             return None
-        self.app.notify(f"Forked at turn {turn}: the new game is saved to {target}", timeout=8)
-        self.app.play(Session(self.rulebook, child, save=target, created=doc.created))
+        app = self.app
+        app.play(Session(self.rulebook, child, save=target, created=doc.created))
+        app.notify(f"Forked at turn {turn}: the new game is saved to {target}", title="Fork", timeout=10)
         return target
 
     def action_help(self) -> None:
