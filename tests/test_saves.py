@@ -356,7 +356,7 @@ def test_an_override_is_visible_after_loading_in_the_replay_and_in_the_report(wa
         assert r.justification == override.justification != ""
     save = tmp_path / "golden.json"
     shutil.copyfile(GOLDEN, save)
-    code, out, err = wargame("replay", save)
+    code, out, err = wargame("replay", save, "--log")
     assert code == 0, err
     assert "OVERRIDDEN by the facilitator" in out and override.justification in out
     code, out, err = wargame("report", save, "--out", "-")
@@ -443,7 +443,7 @@ def test_notes_and_bookmarks_survive_the_save_and_show_in_the_replay(wargame, ru
     assert game.notes() == [note] and game.bookmarks() == {note.bookmark: note.turn}
     save = tmp_path / "golden.json"
     shutil.copyfile(GOLDEN, save)
-    code, out, err = wargame("replay", save, "--turn", note.turn)
+    code, out, err = wargame("replay", save, "--log", "--turn", note.turn)
     assert code == 0 and note.text in out and f"bookmark: {note.bookmark}" in out
 
 
@@ -696,7 +696,7 @@ def _bad_file(folder: Path, make: Callable[[Path], None]) -> Path:
     return path
 
 
-READ_COMMANDS = (("replay", "{save}"), ("replay", "{save}", "--verify"), ("report", "{save}"),
+READ_COMMANDS = (("replay", "{save}", "--log"), ("replay", "{save}", "--verify"), ("report", "{save}"),
                  ("report", "{save}", "--format", "csv"), ("play", "--headless", "--load", "{save}"),
                  ("fork", "{save}", "--turn", "1", "--out", "{folder}/child.json"))
 

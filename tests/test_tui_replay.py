@@ -10,7 +10,6 @@ import asyncio
 import shutil
 from pathlib import Path
 
-import pytest
 from textual.widgets import OptionList, Static
 
 from wargame.record.game import InjectCard, Note, OverrideResult, SetTrack

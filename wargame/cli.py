@@ -45,10 +45,11 @@ def _parser() -> argparse.ArgumentParser:
     play.add_argument("--load", type=Path, metavar="SAVE", help="continue a saved game where it stopped")
     play.add_argument("--exercise", default="", help="the exercise's name, kept in the save")
 
-    replay = sub.add_parser("replay", help="show a saved game as it was played, or verify it")
+    replay = sub.add_parser("replay", help="open a saved game in the replay viewer, print its log, or verify it")
     replay.add_argument("save", type=Path)
     replay.add_argument("--verify", action="store_true", help="replay it with the current rules and check every digest")
-    replay.add_argument("--turn", type=_positive, help="show only this turn")
+    replay.add_argument("--log", action="store_true", help="print the log as it was played (no terminal UI)")
+    replay.add_argument("--turn", type=_positive, help="with --log: only this turn")
 
     report = sub.add_parser("report", help="write the after-action report of a saved game")
     report.add_argument("save", type=Path)
@@ -311,6 +312,15 @@ def _replay(rb: Rulebook, args: argparse.Namespace) -> int:
             print("the rules or decks have changed since this save was made")
         print(check.message)
         return 0 if check.verified else 1
+    if not args.log:
+        from wargame.tui.app import WargameApp
+
+        doc, game, check = load(args.save, rb)
+        if not check.verified:
+            print(f"wargame: {args.save}: {check.message}; showing the replay with the current rules "
+                  f"(wargame replay {args.save} --log prints the log as it was played)", file=sys.stderr)
+        WargameApp(rb, replay=(game, args.save)).run()
+        return 0
     doc = read_document(args.save)
     records = recorded_records(doc)
     notes = {}

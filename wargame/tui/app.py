@@ -25,7 +25,7 @@ class WargameApp(App[None]):
     TITLE = "wargame"
     BINDINGS = [
         Binding("f1", "help", "Help"),
-        Binding("ctrl+q", "quit", "Quit (saved)"),
+        Binding("ctrl+q", "quit", "Quit"),
         Binding("w", "white_cell", "White Cell", show=False),
     ]
 

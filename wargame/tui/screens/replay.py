@@ -90,7 +90,8 @@ def step_label(rulebook: Rulebook, step: StepRecord) -> str:
         return f"{t} White Cell: set {c.target} {c.original}→{c.value}"
     if isinstance(c, OverrideResult):
         where = f" ({c.where})" if c.where else ""
-        return f"{t} override: {_rule_title(rulebook, c.ref)}{where} → {'happened' if c.happened else 'did not happen'}"
+        ruled = "happened" if c.happened else "did not happen"
+        return f"{t} override: {_rule_title(rulebook, c.ref)}{where} → {ruled}"
     if isinstance(c, Note):
         if c.bookmark:
             return f"{t} ★ {c.bookmark}: {_shorten(c.text)}"
@@ -165,10 +166,10 @@ def board_changes(rulebook: Rulebook, before: State, after: State) -> list[str]:
         deck = rulebook.decks[p.deck].title if p.deck in rulebook.decks else p.deck
         drawn = [c for c in p.discard if c not in was.discard]
         aside = [c for c in p.aside if c not in was.aside]
-        if drawn:
-            lines.append(f"{escape(deck)} card played: " + ", ".join(escape(_card_title(rulebook, c)) for c in drawn))
-        if aside:
-            lines.append(f"{escape(deck)} card set aside: " + ", ".join(escape(_card_title(rulebook, c)) for c in aside))
+        for what, cards in (("played", drawn), ("set aside", aside)):
+            if cards:
+                titles = ", ".join(escape(_card_title(rulebook, c)) for c in cards)
+                lines.append(f"{escape(deck)} card {what}: {titles}")
         if len(p.draw) > len(was.draw):
             lines.append(f"{escape(deck)} deck reshuffled ({len(p.draw)} cards to draw)")
     return lines
@@ -340,6 +341,7 @@ class ReplayScreen(Screen[None]):
         self.index = 0
         self.records: tuple[Adjudication, ...] = ()
         self._views: dict[int, StepView] = {}
+        self._record_options: dict[int, list[Option | None]] = {}
         self._initial: State | None = None
         self._board_shown_for: int | None = None
         self.scenario = rulebook.scenarios[game.header.scenario]
@@ -425,7 +427,7 @@ class ReplayScreen(Screen[None]):
         c, state = step.command, step.state
         label = escape(step_label(rb, step))
         quarter = self.scenario.label(c.turn)
-        marks = "".join(f"  [b $accent]★ {escape(n.bookmark)}[/]" for n in [c] if isinstance(n, Note) and n.bookmark)
+        marks = f"  [b $accent]★ {escape(c.bookmark)}[/]" if isinstance(c, Note) and c.bookmark else ""
         if state.phase == "over":
             after = "the game is over"
         elif state.phase == "events":
@@ -465,6 +467,8 @@ class ReplayScreen(Screen[None]):
         n = len(step.records)
         results = f"{n} result{'s' if n != 1 else ''} below" if n else "no results"
         if isinstance(c, RunEvents):
+            if not n:
+                return f"Turn {c.turn} began: no events this quarter."
             return f"The events of turn {c.turn} were drawn from the decks: {results}."
         if isinstance(c, GiveOrders):
             title = CELL_TITLES.get(c.cell, c.cell)
@@ -538,11 +542,13 @@ class ReplayScreen(Screen[None]):
             f"[b]Results[/] ({n}): y or Enter on one for why?" if n else "[$text-muted]No results at this step.[/]")
         records = self.query_one("#replay-records", OptionList)
         records.clear_options()
-        options: list[str | None] = []
-        for p in sv.prompts:
-            options.append(p)
-            options.append(None)
-        records.add_options(options[:-1])
+        options = self._record_options.get(i)
+        if options is None:  # kept: an option keeps its rendering for the next visit
+            options = []
+            for p in sv.prompts:
+                options += [Option(p), None]
+            options = self._record_options[i] = options[:-1]
+        records.add_options(options)
         self.query_one("#replay-step").set_class(not n, "-no-records")
         if n:
             records.highlighted = 0
@@ -572,8 +578,10 @@ class ReplayScreen(Screen[None]):
 
     @on(OptionList.OptionHighlighted, "#replay-timeline")
     def _timeline_moved(self, event: OptionList.OptionHighlighted) -> None:
-        if event.option_index != self.index:
-            self.show_step(event.option_index)
+        # the cursor as it is now: a message from a step already left behind is ignored
+        now = event.option_list.highlighted
+        if now is not None and now != self.index:
+            self.show_step(now)
 
     @on(OptionList.OptionSelected, "#replay-timeline")
     def _timeline_selected(self, event: OptionList.OptionSelected) -> None:
