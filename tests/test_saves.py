@@ -798,7 +798,7 @@ def test_a_record_with_a_chance_but_no_roll_is_refused_or_shown_without_a_traceb
     next(r for t in raw["turns"] for r in t["records"] if r["chance"] is not None)["roll"] = None
     save = write_json(tmp_path / "edited.json", raw)
     before = snapshot(tmp_path)
-    code, out, err = wargame("replay", save)
+    code, out, err = wargame("replay", save, "--log")
     if code != 0:
         assert code == 3 and one_line(err)
     assert snapshot(tmp_path) == before

@@ -177,6 +177,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.command is None:
         from wargame.tui.app import WargameApp
 
+        if not _terminal():
+            return _fail("the terminal UI needs a terminal; for a game without one: wargame play --headless")
         WargameApp(rb).run()
         return 0
     return _play(rb, args)
@@ -193,7 +195,14 @@ def _play(rb: Rulebook, args: argparse.Namespace) -> int:
         return _fail(str(e), EXIT_BAD_DATA)
 
 
+def _terminal() -> bool:
+    """Is there a person at a terminal? (Not in CI, a pipe or a test.)"""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
 def _play_tui(rb: Rulebook, args: argparse.Namespace) -> int:
+    if not _terminal():
+        return _fail("the terminal UI needs a terminal; for a game without one: wargame play --headless")
     from wargame.record.save import load
     from wargame.session import Session, parse_seats
     from wargame.tui.app import WargameApp
@@ -312,7 +321,7 @@ def _replay(rb: Rulebook, args: argparse.Namespace) -> int:
             print("the rules or decks have changed since this save was made")
         print(check.message)
         return 0 if check.verified else 1
-    if not args.log:
+    if not args.log and _terminal():
         from wargame.tui.app import WargameApp
 
         doc, game, check = load(args.save, rb)
