@@ -206,7 +206,8 @@ def _play_tui(rb: Rulebook, args: argparse.Namespace) -> int:
     from wargame.record.save import load
     from wargame.session import Session, parse_seats
     from wargame.tui.app import WargameApp
-    from wargame.tui.screens.start import DEFAULT_SEATS, SAVES, free_path
+    from wargame.record.save import free_path
+    from wargame.tui.screens.start import DEFAULT_SEATS, SAVES
 
     if args.load:
         doc, game, check = load(args.load, rb)

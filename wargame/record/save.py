@@ -240,6 +240,26 @@ def _peek_game(path: Path) -> str | None:
     return None
 
 
+def free_path(path: Path) -> Path:
+    """``path``, or ``path`` with -2, -3... added, so that no other game's save is overwritten."""
+    n = 2
+    candidate = path
+    while candidate.exists():
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+        n += 1
+    return candidate
+
+
+def fork_path(save: Path | None, game_id: str, turn: int, folder: Path) -> Path:
+    """Where a fork at ``turn`` goes: ``<stem>-fork-t<turn>.json`` beside its parent's save (in
+    ``folder`` if the parent has none), never over an existing file."""
+    if save is not None:
+        folder, stem = Path(save).parent, Path(save).stem
+    else:
+        stem = game_id or "game"
+    return free_path(folder / f"{stem}-fork-t{turn}.json")
+
+
 class Autosave:
     """Writes the game after every command (every set of orders, every turn adjudicated)."""
 

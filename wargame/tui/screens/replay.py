@@ -39,8 +39,8 @@ from wargame.record.game import (
     SetTrack,
     StepRecord,
 )
-from wargame.record.save import SaveError, document, new_game_id, write_save
-from wargame.rulebook import Rulebook
+from wargame.record.save import SaveError, document, fork_path, new_game_id, write_save
+from wargame.rulebook import ROOT, Rulebook
 from wargame.tui.screens.modals import HelpScreen, WhyScreen
 from wargame.tui.widgets.board import CellPanel, DecksPanel, RelationPanel, TheatreTable, record_markup
 from wargame.view import view
@@ -703,16 +703,7 @@ class ReplayScreen(Screen[None]):
 
     def fork_path(self, turn: int) -> Path:
         """A new file beside the save, never one that exists: <stem>-fork-t<turn>[-2, -3…].json."""
-        if self.path is not None:
-            folder, stem = self.path.parent, self.path.stem
-        else:
-            folder, stem = Path.cwd(), self.game.header.game or "game"
-        path = folder / f"{stem}-fork-t{turn}.json"
-        n = 2
-        while path.exists():
-            path = folder / f"{stem}-fork-t{turn}-{n}.json"
-            n += 1
-        return path
+        return fork_path(self.path, self.game.header.game, turn, ROOT / "saves")
 
     def action_fork(self) -> None:
         if not self.steps:

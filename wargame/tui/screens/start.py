@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 
 from wargame.bots import BOTS
 from wargame.model import CELL_TITLES, CELLS
-from wargame.record.save import SaveError, load
+from wargame.record.save import SaveError, free_path, load
 from wargame.rulebook import ROOT, Rulebook
 from wargame.session import HUMAN, Session
 
@@ -24,18 +24,6 @@ SAVES = ROOT / "saves"
 # The training audience usually plays the coalition and the governments; the groups are bots
 # until the facilitator seats people there.
 DEFAULT_SEATS = {"is": "random", "aq": "random", "coalition": HUMAN, "governments": HUMAN}
-
-
-def free_path(path: Path) -> Path:
-    """``path``, or ``path`` with -2, -3... so that no other game's save is overwritten."""
-    if not path.exists():
-        return path
-    n = 2
-    while True:
-        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
-        if not candidate.exists():
-            return candidate
-        n += 1
 
 
 def describe_save(path: Path) -> str:

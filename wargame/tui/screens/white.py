@@ -33,6 +33,7 @@ from wargame.record.game import (
     SetTrack,
 )
 from wargame.record.save import SaveError, document, load, new_game_id, write_save
+from wargame.record.save import fork_path as save_fork_path
 from wargame.rulebook import ROOT, Card
 from wargame.session import Session
 from wargame.tui.widgets.board import CELL_TRACKS, pretty, record_markup
@@ -71,15 +72,7 @@ def track_targets(session: Session) -> dict[str, tuple[int, int, int]]:
 def fork_path(session: Session, turn: int) -> Path:
     """``<stem>-fork-t<turn>.json`` beside the save (or in saves/ under the project), never an
     existing file: ``-2``, ``-3``... are added until the name is free."""
-    if session.save is not None:
-        folder, stem = Path(session.save).parent, Path(session.save).stem
-    else:
-        folder, stem = ROOT / "saves", session.game.header.game or "game"
-    base = f"{stem}-fork-t{turn}"
-    path, n = folder / f"{base}.json", 2
-    while path.exists():
-        path, n = folder / f"{base}-{n}.json", n + 1
-    return path
+    return save_fork_path(session.save, session.game.header.game, turn, ROOT / "saves")
 
 
 def resolved_turn(session: Session) -> int | None:
