@@ -29,7 +29,7 @@ from wargame.engine import (
     why_illegal,
 )
 from wargame.headless import bots_for, parse_seats, play
-from wargame.model import CELLS, Order, State, Theatre, digest, tracks_of
+from wargame.model import CELLS, Order, State, digest, tracks_of
 from wargame.rulebook import load_rulebook
 
 from .strategies import states

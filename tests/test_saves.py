@@ -58,7 +58,7 @@ from wargame.record.save import (
     recorded_records,
     write_save,
 )
-from wargame.rulebook import DECKS_DIR, RULES_DIR, load_rulebook
+from wargame.rulebook import DECKS_DIR, RULES_DIR
 from wargame.view import view
 
 ROOT = Path(__file__).resolve().parent.parent

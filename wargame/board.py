@@ -9,7 +9,7 @@ back into a :class:`~wargame.model.State` at the end of the phase.
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 import attrs
 
@@ -115,17 +115,33 @@ class Board:
     __slots__ = ("g", "theatres", "offshoots", "piles", "formulas", "dirty")
 
     def __init__(self, state: State, parameters: dict[str, float], formulas: Iterable[tuple[str, Any]]):
+        self._fill(flat_tracks(state), state.theatres, state.offshoots, state.turn, state.last_turn,
+                   parameters, formulas)
+        self.piles = {p.deck: [list(p.draw), list(p.discard), list(p.aside)] for p in state.decks}
+
+    @classmethod
+    def seen(cls, tracks: Mapping[str, float], theatres: Iterable[Theatre], offshoots: Iterable[Offshoot],
+             turn: int, last_turn: int, parameters: dict[str, float],
+             formulas: Iterable[tuple[str, Any]]) -> "Board":
+        """A board built from what a seat sees (its estimates of the tracks), not from a State:
+        for a bot to work out the public formulas on its own picture. It has no decks."""
+        board = cls.__new__(cls)
+        board._fill(tracks, theatres, offshoots, turn, last_turn, parameters, formulas)
+        board.piles = {}
+        return board
+
+    def _fill(self, tracks: Mapping[str, float], theatres: Iterable[Theatre], offshoots: Iterable[Offshoot],
+              turn: int, last_turn: int, parameters: dict[str, float], formulas: Iterable[tuple[str, Any]]) -> None:
         g: dict[str, Any] = dict(parameters)
         g.update(CONSTANTS)
-        g.update(flat_tracks(state))
-        g["turn"] = state.turn
-        g["turns_left"] = state.last_turn - state.turn
+        g.update(tracks)
+        g["turn"] = turn
+        g["turns_left"] = last_turn - turn
         self.g = g
-        self.theatres = [{n: getattr(t, n) for n in _THEATRE_FIELDS} for t in state.theatres]
+        self.theatres = [{n: getattr(t, n) for n in _THEATRE_FIELDS} for t in theatres]
         for t in self.theatres:
             t["theatre"] = t["name"]  # the text name rules compare: theatre == "iraq"
-        self.offshoots = [{n: getattr(o, n) for n in _OFFSHOOT_FIELDS} for o in state.offshoots]
-        self.piles = {p.deck: [list(p.draw), list(p.discard), list(p.aside)] for p in state.decks}
+        self.offshoots = [{n: getattr(o, n) for n in _OFFSHOOT_FIELDS} for o in offshoots]
         self.formulas = tuple(formulas)
         self.dirty = True
 

@@ -230,7 +230,7 @@ def _play_tui(rb: Rulebook, args: argparse.Namespace) -> int:
 
 def _play_headless(rb: Rulebook, args: argparse.Namespace) -> int:
     from wargame.engine import legal_orders
-    from wargame.headless import PlayedTurn, account, bots_for, final_account, parse_seats
+    from wargame.headless import PlayedTurn, account, bots_for, final_account
     from wargame.model import CELLS
     from wargame.record.game import CommandError, Game, Header
     from wargame.record.save import Autosave, load, new_game_id, now

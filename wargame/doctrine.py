@@ -35,9 +35,9 @@ from typing import Any, Callable
 import attrs
 from attrs import frozen
 
-from wargame.board import CONSTANTS, GLOBAL_TRACKS, Board
+from wargame.board import GLOBAL_TRACKS, Board
 from wargame.bots import POSTURES, Choice, Legal, bot_dice
-from wargame.model import ALLIANCE, MERGER, TALKS, Offshoot, Order, Theatre
+from wargame.model import ALLIANCE, MERGER, TALKS, Order
 from wargame.rulebook import Rulebook
 from wargame.view import View
 
@@ -87,10 +87,6 @@ def _default_rulebook() -> Rulebook:
     return load_rulebook()
 
 
-_THEATRE_FIELDS = tuple(a.name for a in attrs.fields(Theatre))
-_OFFSHOOT_FIELDS = tuple(a.name for a in attrs.fields(Offshoot))
-
-
 class Picture:
     """The board as one seat sees it: its estimates (the middle of each range), the public
     totals, and the rulebook's public formulas worked out on them."""
@@ -100,22 +96,13 @@ class Picture:
     def __init__(self, view: View, rulebook: Rulebook):
         self.view = view
         self.rulebook = rulebook
-        board = Board.__new__(Board)  # a board built from what the seat sees, not from the State
-        g: dict[str, Any] = dict(rulebook.parameters)
-        g.update(CONSTANTS)
-        for name in GLOBAL_TRACKS:
-            est = view.tracks.get(name)
-            g[name] = est.mid if est is not None else 0  # e.g. how long talks have lasted
-        g["turn"] = view.turn
-        g["turns_left"] = view.last_turn - view.turn
-        board.g = g
-        board.theatres = [{n: getattr(t, n) for n in _THEATRE_FIELDS} for t in view.theatres]
-        board.offshoots = [{n: getattr(o, n) for n in _OFFSHOOT_FIELDS} for o in view.offshoots]
-        board.piles = {}
-        board.formulas = rulebook.formulas
-        board.dirty = True
+        # the seat's estimates: the middle of each range (0 for what it cannot see at all, e.g.
+        # how long secret talks have lasted)
+        tracks = {name: (est.mid if (est := view.tracks.get(name)) is not None else 0) for name in GLOBAL_TRACKS}
+        board = Board.seen(tracks, view.theatres, view.offshoots, view.turn, view.last_turn, rulebook.parameters,
+                           rulebook.formulas)
         board.refresh()
-        self.g = g
+        self.g = board.g
         self.theatres = {t["name"]: t for t in board.theatres}
         self.titles = {t.name: t.title for t in view.theatres}
         budget = rulebook.budgets.get(view.seat)

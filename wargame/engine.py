@@ -32,7 +32,7 @@ from attrs import frozen
 from wargame.adjudication import Adjudication, template_fields
 from wargame.board import GLOBAL_TRACKS, MAX_OFFSHOOTS, OFFSHOOT_TRACKS, THEATRE_TRACKS, Board
 from wargame.expressions import Effect
-from wargame.model import CELL_TITLES, CELLS, DeckPiles, Order, State, Theatre
+from wargame.model import CELL_TITLES, CELLS, DeckPiles, Order, State
 from wargame.rulebook import Card, OrderKind, Rule, Rulebook
 
 RESOLUTION_ORDER = ("coalition", "governments", "is", "aq")

@@ -16,10 +16,13 @@ from __future__ import annotations
 
 import hashlib
 from random import Random
+
+import attrs
 from typing import Mapping
 
 from attrs import frozen
 
+from wargame.adjudication import Adjudication
 from wargame.board import GLOBAL_TRACKS, flat_tracks
 from wargame.model import CELLS, Offshoot, State, Theatre
 
@@ -138,11 +141,9 @@ _TALK_REFS = ("is.open_talks", "aq.open_talks", "is.accept_terms", "aq.offer_str
               "aq.offer_wide", "aq.offer_free_hand", "c1.talks-open", "c1.talks-collapse", "c1.talks-revealed")
 
 
-def visible_record(record: "Adjudication", seat: str, talks_secret: bool) -> "Adjudication | None":
+def visible_record(record: Adjudication, seat: str, talks_secret: bool) -> Adjudication | None:
     """A record as ``seat`` may see it (``room`` for everyone at the table): None if it must stay
     hidden; changes to another cell's inner tracks keep their name but lose their numbers."""
-    import attrs
-
     if seat == "white":
         return record
     if talks_secret and seat not in ("is", "aq") and record.ref in _TALK_REFS:

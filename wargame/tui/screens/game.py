@@ -16,7 +16,7 @@ from wargame.tui.screens.charts import ChartsScreen, SummaryScreen
 from wargame.tui.screens.end import EndScreen
 from wargame.tui.screens.modals import HandoverScreen, HelpScreen, WalkthroughScreen
 from wargame.tui.screens.orders import OrdersScreen
-from wargame.tui.widgets.board import DecksPanel, ObjectivesPanel, RelationPanel, TheatreTable, record_markup
+from wargame.tui.widgets.board import DecksPanel, RelationPanel, TheatreTable, record_markup
 
 
 class GameScreen(Screen[None]):
