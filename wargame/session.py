@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from wargame.adjudication import Adjudication
-from wargame.bots import BOTS, Bot, Choice
+from wargame.bots import DEFAULT_KIND, Bot, Choice, make_bot, parse_bot
 from wargame.engine import legal_orders, order_chance, scores, unavailable_orders
 from wargame.model import CELL_TITLES, CELLS, Order, State
 from wargame.record.game import Game, Header
@@ -31,9 +31,9 @@ def parse_seats(text: str, default: Mapping[str, str]) -> dict[str, str]:
         cell, sep, kind = part.partition("=")
         if not sep:
             raise ValueError(f"seat {part!r} should look like is=human or aq=bot")
-        kind = "random" if kind == "bot" else kind
-        if kind != HUMAN and kind not in BOTS:
-            raise ValueError(f"no player kind {kind!r} (human, bot, {', '.join(BOTS)})")
+        if kind != HUMAN:
+            parse_bot(kind)  # raises with the reason
+            kind = DEFAULT_KIND if kind == "bot" else kind
         for c in CELLS if cell == "all" else (cell,):
             if c not in CELLS:
                 raise ValueError(f"no cell {c!r} (cells: {', '.join(CELLS)}, or all)")
@@ -51,7 +51,7 @@ class Session:
         if save is not None:
             game.on_change = Autosave(save, created or now())
         self.bots: dict[str, Bot] = {
-            cell: BOTS[kind](game.header.seed) for cell, kind in game.header.seats.items() if kind != HUMAN
+            cell: make_bot(kind, game.header.seed) for cell, kind in game.header.seats.items() if kind != HUMAN
         }
         self.last_turn_records: tuple[Adjudication, ...] = ()
         self.reasons: dict[str, tuple[str, ...]] = {}
@@ -61,8 +61,8 @@ class Session:
             save: Path | None = None) -> "Session":
         for cell in CELLS:
             kind = seats.get(cell, HUMAN)
-            if kind != HUMAN and kind not in BOTS:
-                raise ValueError(f"no bot {kind!r} for {cell} (bots: {', '.join(BOTS)})")
+            if kind != HUMAN:
+                parse_bot(kind)  # raises with the reason
         header = Header(scenario, seed, {c: seats.get(c, HUMAN) for c in CELLS}, exercise, new_game_id())
         return cls(rulebook, Game(rulebook, header), save)
 

@@ -30,7 +30,7 @@ class HandoverScreen(Screen[None]):
         with Vertical(id="handover-box"):
             yield Label(f"{self.turn_label}", id="handover-turn")
             yield Label(f"Pass the keyboard to: [b]{escape(self.cell_title)}[/]", id="handover-cell")
-            yield Label("Everyone else, look away. Press Enter when you are ready.")
+            yield Label("Everyone else, look away. Then press Enter.")
             yield Button("I am ready", id="ready", variant="primary")
         yield Footer()
 

@@ -14,16 +14,16 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
-from wargame.bots import BOTS
+from wargame.bots import POSTURES
 from wargame.model import CELL_TITLES, CELLS
 from wargame.record.save import SaveError, free_path, load
 from wargame.rulebook import ROOT, Rulebook
 from wargame.session import HUMAN, Session
 
 SAVES = ROOT / "saves"
-# The training audience usually plays the coalition and the governments; the groups are bots
-# until the facilitator seats people there.
-DEFAULT_SEATS = {"is": "random", "aq": "random", "coalition": HUMAN, "governments": HUMAN}
+# The training audience usually plays the coalition and the governments; the groups are doctrine
+# bots (playing the strategy the article describes) until the facilitator seats people there.
+DEFAULT_SEATS = {"is": "doctrine", "aq": "doctrine", "coalition": HUMAN, "governments": HUMAN}
 
 
 def describe_save(path: Path) -> str:
@@ -76,7 +76,7 @@ class StartScreen(Screen[None]):
         Binding("n", "new_game", "New game"),
         Binding("l", "load", "Load a save"),
         Binding("r", "replay", "Replay a save"),
-        Binding("q", "app.quit", "Quit"),
+        Binding("q", "app.quit", "Quit", show=False),  # the button says so; ctrl+q works everywhere
     ]
 
     def __init__(self, rulebook: Rulebook, seed: int | None = None):
@@ -93,12 +93,15 @@ class StartScreen(Screen[None]):
             yield Select([(s.title, sid) for sid, s in self.rulebook.scenarios.items()], value="exercise"
                          if "exercise" in self.rulebook.scenarios else next(iter(self.rulebook.scenarios)),
                          allow_blank=False, id="scenario", compact=True)
-            choices = [("Human", HUMAN)] + [(f"Bot: {kind}", kind) for kind in BOTS]
+            choices = [("Human", HUMAN), ("Bot: doctrine (plays the article's strategy)", "doctrine")]
+            choices += [(f"Bot: doctrine, {p}", f"doctrine:{p}") for p in POSTURES if p != "standard"]
+            choices += [("Bot: random legal orders", "random")]
             for cell in CELLS:
                 with Horizontal(classes="seat-row"):
                     yield Label(CELL_TITLES[cell])
                     default = DEFAULT_SEATS.get(cell, HUMAN)
-                    yield Select(choices, value=default if default in BOTS else HUMAN, allow_blank=False,
+                    yield Select(choices, value=default if default in dict((v, v) for _, v in choices) else HUMAN,
+                                 allow_blank=False,
                                  id=f"seat-{cell}", compact=True)
             yield Label("Seed (the same seed and orders give the same game)")
             yield Input(str(self.seed), type="integer", id="seed", compact=True)
