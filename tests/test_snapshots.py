@@ -7,12 +7,20 @@ After an intended change of a screen, look at the new picture and accept it with
 
 from __future__ import annotations
 
+import pytest
+
 from wargame.model import CELLS
 from wargame.rulebook import load_rulebook
 from wargame.session import HUMAN, Session
 from wargame.tui.app import WargameApp
 
 RULEBOOK = load_rulebook()
+
+
+@pytest.fixture(autouse=True)
+def colours(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pictures are taken in colour whatever the terminal the tests run from asks for."""
+    monkeypatch.delenv("NO_COLOR", raising=False)
 
 
 def humans_game(seed: int = 1) -> WargameApp:
