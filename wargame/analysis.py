@@ -888,17 +888,24 @@ def _ci(e: Mapping[str, Any], pct: bool) -> tuple[str, str]:
             f"{'-' if lo is None else f'{lo * scale:.{digits}f}'} .. {'-' if hi is None else f'{hi * scale:.{digits}f}'}{unit}")
 
 
-def simulate_command(rulebook: Rulebook, args: Any) -> int:
-    """``wargame simulate``: bot-only games, outcomes with 95% intervals, charts; games/s on stderr."""
+def _seats_or_complain(rulebook: Rulebook, args: Any) -> dict[str, str] | None:
+    """The scenario and seats of a command line, or None after a one-line complaint."""
     from wargame.headless import parse_seats
 
     if args.scenario not in rulebook.scenarios:
         print(f"wargame: no scenario {args.scenario!r} (scenarios: {', '.join(rulebook.scenarios)})", file=sys.stderr)
-        return 2
+        return None
     try:
-        seats = parse_seats(args.seats)
+        return parse_seats(args.seats)
     except ValueError as e:
         print(f"wargame: {e}", file=sys.stderr)
+        return None
+
+
+def simulate_command(rulebook: Rulebook, args: Any) -> int:
+    """``wargame simulate``: bot-only games, outcomes with 95% intervals, charts; games/s on stderr."""
+    seats = _seats_or_complain(rulebook, args)
+    if seats is None:
         return 2
     workers = args.workers or os.cpu_count() or 1
     start = time.perf_counter()
@@ -920,15 +927,8 @@ def simulate_command(rulebook: Rulebook, args: Any) -> int:
 
 def claims_command(rulebook: Rulebook, args: Any) -> int:
     """``wargame claims``: the article's claims as paired experiments."""
-    from wargame.headless import parse_seats
-
-    if args.scenario not in rulebook.scenarios:
-        print(f"wargame: no scenario {args.scenario!r} (scenarios: {', '.join(rulebook.scenarios)})", file=sys.stderr)
-        return 2
-    try:
-        seats = parse_seats(args.seats)
-    except ValueError as e:
-        print(f"wargame: {e}", file=sys.stderr)
+    seats = _seats_or_complain(rulebook, args)
+    if seats is None:
         return 2
     only = [x.strip() for x in args.only.split(",") if x.strip()] if args.only else None
     known = {getattr(e, "id", e.claim) for e in EXPERIMENTS} | {e.claim for e in EXPERIMENTS}

@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import hashlib
 from random import Random
-from typing import Any, Callable, Protocol, Sequence
+from typing import Any, Callable, Mapping, Protocol, Sequence
 
 from attrs import frozen
 
-from wargame.model import Order
+from wargame.model import CELLS, Order
 from wargame.view import View
 
 Legal = Callable[[Sequence[Order]], list[Order]]
@@ -105,6 +105,33 @@ def parse_bot(spec: str) -> tuple[str, str | None]:
     if posture not in POSTURES:
         raise ValueError(f"no posture {posture!r} (postures: {', '.join(POSTURES)})")
     return kind, posture
+
+
+HUMAN = "human"
+"""A seat played by people at the terminal."""
+
+
+def parse_seat_list(text: str, default: Mapping[str, str] | None = None, humans: bool = True) -> dict[str, str]:
+    """Who plays each seat: ``all=bot``, ``is=doctrine:cautious,coalition=human``, ...
+
+    A seat is ``cell=kind`` or ``cell=doctrine:POSTURE``; ``all`` names every cell, later entries
+    win, seats not named keep ``default``. ``bot`` means the random bot (``DEFAULT_KIND``);
+    ``human`` is allowed unless ``humans`` is False. Raises ValueError with the reason."""
+    seats = dict(default or {})
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        cell, sep, spec = part.partition("=")
+        if not sep:
+            raise ValueError(f"seat {part!r} should look like is=bot or is=doctrine:cautious")
+        if spec == HUMAN and humans:
+            value = HUMAN
+        else:
+            kind, posture = parse_bot(spec)
+            value = f"{kind}:{posture}" if posture else kind
+        for c in CELLS if cell == "all" else (cell,):
+            if c not in CELLS:
+                raise ValueError(f"no cell {c!r} (cells: {', '.join(CELLS)}, or all)")
+            seats[c] = value
+    return seats
 
 
 def make_bot(spec: str, seed: int, **options: Any) -> Bot:

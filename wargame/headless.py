@@ -7,7 +7,7 @@ from typing import Callable, Iterator, Mapping
 from attrs import frozen
 
 from wargame.adjudication import Adjudication
-from wargame.bots import Bot, make_bot, parse_bot
+from wargame.bots import Bot, make_bot, parse_seat_list
 from wargame.engine import begin_turn, legal_orders, resolve_turn, scores
 from wargame.model import CELL_TITLES, CELLS, STAGES, Order, State
 from wargame.rulebook import Rulebook
@@ -32,18 +32,7 @@ def parse_seats(text: str) -> dict[str, str]:
     A seat is ``cell=kind`` or ``cell=doctrine:POSTURE`` (cautious, standard, aggressive); ``all``
     names every cell, and later entries win (``all=doctrine,is=random``). ``bot`` means the random
     bot, as it always has (see ``bots.DEFAULT_KIND``). Raises ValueError with the reason."""
-    seats: dict[str, str] = {}
-    for part in filter(None, (p.strip() for p in text.split(","))):
-        cell, sep, spec = part.partition("=")
-        if not sep:
-            raise ValueError(f"seat {part!r} should look like is=bot or is=doctrine:cautious")
-        kind, posture = parse_bot(spec)
-        spec = f"{kind}:{posture}" if posture else kind
-        cells = CELLS if cell == "all" else (cell,)
-        for c in cells:
-            if c not in CELLS:
-                raise ValueError(f"no cell {c!r} (cells: {', '.join(CELLS)}, or all)")
-            seats[c] = spec
+    seats = parse_seat_list(text, humans=False)
     missing = [c for c in CELLS if c not in seats]
     if missing:
         raise ValueError(f"headless play needs a bot in every seat; none for {', '.join(missing)}")

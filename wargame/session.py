@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from wargame.adjudication import Adjudication
-from wargame.bots import DEFAULT_KIND, Bot, Choice, make_bot, parse_bot
+from wargame.bots import HUMAN, Bot, Choice, make_bot, parse_bot, parse_seat_list
 from wargame.engine import legal_orders, order_chance, scores, unavailable_orders
 from wargame.model import CELL_TITLES, CELLS, Order, State
 from wargame.record.game import Game, Header
@@ -20,25 +20,11 @@ from wargame.record.save import Autosave, new_game_id, now
 from wargame.rulebook import Rulebook
 from wargame.view import View, talks_secret, view, visible_record
 
-HUMAN = "human"
 
 
 def parse_seats(text: str, default: Mapping[str, str]) -> dict[str, str]:
-    """``is=human,aq=random`` or ``all=human``: who sits in each seat, "human" or a bot kind
-    ("bot" means the default bot); seats not named keep ``default``. Raises ValueError."""
-    seats = dict(default)
-    for part in filter(None, (p.strip() for p in text.split(","))):
-        cell, sep, kind = part.partition("=")
-        if not sep:
-            raise ValueError(f"seat {part!r} should look like is=human or aq=bot")
-        if kind != HUMAN:
-            parse_bot(kind)  # raises with the reason
-            kind = DEFAULT_KIND if kind == "bot" else kind
-        for c in CELLS if cell == "all" else (cell,):
-            if c not in CELLS:
-                raise ValueError(f"no cell {c!r} (cells: {', '.join(CELLS)}, or all)")
-            seats[c] = kind
-    return seats
+    """Seats at the table: humans or bots (see :func:`wargame.bots.parse_seat_list`)."""
+    return parse_seat_list(text, default)
 
 
 class Session:
