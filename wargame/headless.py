@@ -79,6 +79,8 @@ def account(rulebook: Rulebook, turn: PlayedTurn, verbose: bool = False) -> list
     for cell in CELLS:
         given = ", ".join(str(o) for o in turn.orders.get(cell, ())) or "no orders"
         lines.append(f"  orders {CELL_TITLES[cell]}: {given}")
+        if verbose:  # the bots' own sentences on why they chose what they chose
+            lines.extend(f"         why: {reason}" for reason in turn.reasons.get(cell, ()))
     for r in turn.results:
         if r.kind == "budget":
             continue
