@@ -35,7 +35,7 @@ def _parser() -> argparse.ArgumentParser:
 
     play = sub.add_parser("play", help="play a game")
     play.add_argument("--headless", action="store_true", help="no terminal UI: bots play and the account is printed")
-    play.add_argument("--seats", default="all=bot", help="who plays each cell: all=bot, or is=bot,coalition=human,... "
+    play.add_argument("--seats", default=None, help="who plays each cell: all=bot, or is=bot,coalition=human,... "
                       "(headless: all=bot; in the UI: humans in the coalition and governments seats)")
     play.add_argument("--scenario", default="exercise", help="scenario id (default: exercise)")
     play.add_argument("--seed", type=_seed, default=None, help="the game's seed (default: a fresh one, printed)")
@@ -126,8 +126,6 @@ def _load(rules: Path, decks: Path) -> Rulebook:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    args.seats_given = argv is not None and any(a.startswith("--seats") for a in argv) or (
-        argv is None and any(a.startswith("--seats") for a in sys.argv[1:]))
     try:
         return _run(args)
     except RulebookError as e:
@@ -218,7 +216,7 @@ def _play_tui(rb: Rulebook, args: argparse.Namespace) -> int:
         if args.scenario not in rb.scenarios:
             return _fail(f"no scenario {args.scenario!r} (scenarios: {', '.join(rb.scenarios)})")
         try:
-            seats = parse_seats("" if args.seats == "all=bot" and not args.seats_given else args.seats, DEFAULT_SEATS)
+            seats = parse_seats(args.seats or "", DEFAULT_SEATS)
         except ValueError as e:
             return _fail(str(e))
         seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(3), "big")
@@ -245,7 +243,7 @@ def _play_headless(rb: Rulebook, args: argparse.Namespace) -> int:
         from wargame.session import parse_seats as seat_list
 
         try:
-            seats = seat_list(args.seats if args.seats_given else "", doc.seats)
+            seats = seat_list(args.seats or "", doc.seats)
         except ValueError as e:
             return _fail(str(e))
         people = [c for c in CELLS if seats.get(c) not in BOTS]
@@ -258,6 +256,7 @@ def _play_headless(rb: Rulebook, args: argparse.Namespace) -> int:
     else:
         if args.scenario not in rb.scenarios:
             return _fail(f"no scenario {args.scenario!r} (scenarios: {', '.join(rb.scenarios)})")
+        args.seats = args.seats or "all=bot"  # headless: bots in every seat unless told otherwise
         seats = _seats(args.seats)
         if seats is None:
             return EXIT_USAGE

@@ -13,7 +13,7 @@ import re
 import string
 import tomllib
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import attrs
 from attrs import frozen
@@ -389,6 +389,15 @@ def _reads_computed(rule: Rule, names: dict[str, Name]) -> bool:
     return bool(used & computed)
 
 
+def _entries(top: _Table, key: str, seen: set[str]) -> Iterator[tuple[_Table, str]]:
+    """Each table of an array such as ``[[rule]]`` with its id; one that is not a table is
+    reported and skipped. ``seen`` collects the ids, to report one used twice."""
+    for raw in top.get(key, list, []) or []:
+        t = _Table(raw, f"{top.where}: {key}", top.problems)
+        if t.ok:
+            yield t, _id(t, seen)
+
+
 def _id(table: _Table, seen: set[str]) -> str:
     ident = table.get("id", str) or "?"
     if ident != "?" and not _ID.match(ident):
@@ -458,13 +467,8 @@ def _load_parameters(data: dict[str, Any], path: str, problems: _Problems):
 
 def _load_rules(data: dict[str, Any], path: str, names: dict[str, Name], decks: frozenset[str], problems: _Problems):
     rules = []
-    seen: set[str] = set()
     top = _Table(data, path, problems)
-    for raw in top.get("rule", list, []) or []:
-        t = _Table(raw, path + ": rule", problems)
-        if not t.ok:
-            continue
-        ident = _id(t, seen)
+    for t, ident in _entries(top, "rule", set()):
         phase = t.get("phase", str)
         if phase is not None and phase not in PHASES:
             t.fail(f"phase {phase!r} should be one of {', '.join(PHASES)}")
@@ -505,13 +509,8 @@ def _load_rules(data: dict[str, Any], path: str, names: dict[str, Name], decks: 
 
 def _load_orders(data: dict[str, Any], path: str, names: dict[str, Name], decks: frozenset[str], problems: _Problems):
     orders = []
-    seen: set[str] = set()
     top = _Table(data, path, problems)
-    for raw in top.get("order", list, []) or []:
-        t = _Table(raw, path + ": order", problems)
-        if not t.ok:
-            continue
-        ident = _id(t, seen)
+    for t, ident in _entries(top, "order", set()):
         cell = t.get("cell", str)
         if cell is not None and cell not in CELLS:
             t.fail(f"cell {cell!r} should be one of {', '.join(CELLS)}")
@@ -569,11 +568,7 @@ def _load_deck(data: dict[str, Any], path: str, names: dict[str, Name], theatres
     cites = head.cites()
     head.unknown_keys()
     cards = []
-    for raw in top.get("card", list, []) or []:
-        t = _Table(raw, path + ": card", problems)
-        if not t.ok:
-            continue
-        ident = _id(t, seen)
+    for t, ident in _entries(top, "card", seen):
         theatre = t.get("theatre", str, None)
         if theatre is not None and theatre not in theatres:
             t.fail(f"theatre {theatre!r} is not a theatre of any scenario ({', '.join(sorted(theatres))})")
@@ -602,13 +597,8 @@ def _load_deck(data: dict[str, Any], path: str, names: dict[str, Name], theatres
 
 def _load_objectives(data: dict[str, Any], path: str, names: dict[str, Name], problems: _Problems):
     objectives = []
-    seen: set[str] = set()
     top = _Table(data, path, problems)
-    for raw in top.get("objective", list, []) or []:
-        t = _Table(raw, path + ": objective", problems)
-        if not t.ok:
-            continue
-        ident = _id(t, seen)
+    for t, ident in _entries(top, "objective", set()):
         cell = t.get("cell", str)
         if cell is not None and cell not in CELLS:
             t.fail(f"cell {cell!r} should be one of {', '.join(CELLS)}")

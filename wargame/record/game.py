@@ -115,14 +115,6 @@ class CommandError(ValueError):
 
 
 @frozen
-class Seat:
-    """Who plays a cell: "human", or a bot kind such as "random"."""
-
-    cell: str
-    player: str
-
-
-@frozen
 class StepRecord:
     """One command as it was applied: the state after it and what it produced."""
 

@@ -18,7 +18,8 @@ from wargame.session import Session
 from wargame.tui.screens.modals import WalkthroughScreen
 
 
-# (label, how to read it off a state, owner: who may see it during play; None for everyone)
+# (label, how to read it off a state and its named tracks and formulas, owner: who may see it
+# during play; None for everyone)
 SERIES = (
     ("IS-held territory", lambda s, f, rb: sum(t.territory for t in s.theatres), None),
     ("oil sites held by IS", lambda s, f, rb: sum(t.oil for t in s.theatres), None),
@@ -27,8 +28,8 @@ SERIES = (
     ("IS brutality", lambda s, f, rb: f["is_brutality"], None),
     ("AQ standing", lambda s, f, rb: f["aq_standing"], None),
     ("AQ affiliates", lambda s, f, rb: sum(t.aq_affiliate for t in s.theatres), None),
-    ("strength of IS", lambda s, f, rb: formula_values(rb, s).get("is_power", 0.0), "white"),
-    ("strength of AQ", lambda s, f, rb: formula_values(rb, s).get("aq_power", 0.0), "white"),
+    ("strength of IS", lambda s, f, rb: f.get("is_power", 0.0), "white"),
+    ("strength of AQ", lambda s, f, rb: f.get("aq_power", 0.0), "white"),
     ("grievance (average)", lambda s, f, rb: sum(t.grievance for t in s.theatres) / len(s.theatres), None),
     ("reform (total)", lambda s, f, rb: sum(t.reform for t in s.theatres), None),
     ("offshoot groups", lambda s, f, rb: len(s.offshoots), None),
@@ -43,13 +44,11 @@ def series_for(session: Session, seat: str) -> list[tuple[str, list[float]]]:
     opening = new_game(session.rulebook, h.scenario, h.seed)  # the board before turn 1
     states: list[State] = [opening] + [s for _, s in turn_states(session.game)]
     reveal = seat == "white" or session.state.over
-    out = []
-    for label, read, owner in SERIES:
-        if owner is not None and not reveal and owner != seat:
-            continue
-        values = [float(read(s, flat_tracks(s), session.rulebook)) for s in states]
-        out.append((label, values))
-    return out
+    shown = [(label, read) for label, read, owner in SERIES if owner is None or reveal or owner == seat]
+    # each state's tracks and formulas are read once, for every series
+    rb = session.rulebook
+    names = [{**flat_tracks(s), **formula_values(rb, s)} for s in states]
+    return [(label, [float(read(s, f, rb)) for s, f in zip(states, names)]) for label, read in shown]
 
 
 class ChartsScreen(Screen[None]):

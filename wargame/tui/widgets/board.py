@@ -7,7 +7,6 @@ from textual.markup import escape
 from textual.widgets import DataTable, Static
 
 from wargame.adjudication import Adjudication
-from wargame.engine import Score
 from wargame.model import CELL_TITLES, STAGES
 from wargame.view import View
 
@@ -117,14 +116,6 @@ class DecksPanel(Static):
             lines.append(f"[b]{titles.get(d.deck, d.deck)}[/b]: {d.left} left, {len(d.played)} played"
                          + (f", {d.aside} set aside" if d.aside else ""))
         self.update("\n".join(lines))
-
-
-class ObjectivesPanel(Static):
-    def show(self, scores: list[Score]) -> None:
-        lines = []
-        for s in scores:
-            lines.append(f"{s.points}/{s.of}  [b]{s.title}[/b]: {s.text}")
-        self.update("\n".join(lines) or "no objectives")
 
 
 def record_markup(r: Adjudication) -> str:
