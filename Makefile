@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: play test bench check saves clean
+.PHONY: play test bench check calibrate saves clean
 
 # constraints.txt pins every package, direct or not, so every machine installs the same set.
 $(STAMP): pyproject.toml constraints.txt
@@ -21,6 +21,10 @@ test: $(STAMP)
 
 check: $(STAMP)
 	$(BIN)/wargame check
+
+# Play bot games and judge the balance targets of rules/targets.toml (exit 1 if any is missed).
+calibrate: $(STAMP)
+	$(BIN)/wargame calibrate
 
 bench: $(STAMP)
 	$(BIN)/wargame bench

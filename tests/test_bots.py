@@ -10,7 +10,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from wargame.bots import POSTURES, Choice, RandomBot, make_bot, parse_bot
+from wargame.bots import POSTURES, Choice, RandomBot, make_bot, mixed_posture, parse_bot
 from wargame.doctrine import SCORERS, Doctrine, DoctrineBot, Picture
 from wargame.engine import begin_turn, check_orders, dice, legal_orders, new_game, resolve_turn, why_illegal
 from wargame.headless import bots_for, parse_seats, play
@@ -95,9 +95,12 @@ def test_bots_never_draw_from_the_global_random(monkeypatch: pytest.MonkeyPatch)
     state = new_game(RULEBOOK, "exercise", 4)
     for _ in play(RULEBOOK, state, bots_for(parse_seats("all=doctrine,aq=doctrine:cautious,is=random"), 4, RULEBOOK)):
         pass
+    for _ in play(RULEBOOK, state, bots_for(parse_seats("all=doctrine:mixed"), 4, RULEBOOK)):
+        pass
 
 
-@pytest.mark.parametrize("seats", ["all=doctrine", "all=doctrine:aggressive,coalition=doctrine:cautious", "all=random"])
+@pytest.mark.parametrize("seats", ["all=doctrine", "all=doctrine:aggressive,coalition=doctrine:cautious", "all=random",
+                                   "all=doctrine:mixed"])
 def test_a_bot_game_is_the_same_game_as_replaying_its_orders(seats: str) -> None:
     seed = 17
     played = list(play(RULEBOOK, new_game(RULEBOOK, "spring-2016", seed), bots_for(parse_seats(seats), seed, RULEBOOK)))
@@ -186,6 +189,24 @@ def test_a_seat_list_names_doctrine_bots_and_their_postures() -> None:
 def test_a_wrong_seat_list_is_refused_with_the_reason(text: str, reason: str) -> None:
     with pytest.raises(ValueError, match=reason):
         parse_seats(text)
+
+
+def test_a_mixed_table_draws_each_seats_posture_from_the_games_seed_and_the_seat() -> None:
+    seats = parse_seats("all=doctrine:mixed")
+    assert seats == dict.fromkeys(CELLS, "doctrine:mixed")
+    for seed in range(3):
+        bots = bots_for(seats, seed, RULEBOOK)
+        assert {c: b.doctrine.posture for c, b in bots.items()} == {c: mixed_posture(seed, c) for c in CELLS}
+        assert {c: b.doctrine.posture for c, b in bots_for(seats, seed, RULEBOOK).items()} == \
+            {c: b.doctrine.posture for c, b in bots.items()}  # the same game, the same table
+    tables = {tuple(mixed_posture(seed, c) for c in CELLS) for seed in range(40)}
+    assert len(tables) > 10 and {p for t in tables for p in t} == set(POSTURES)  # postures vary by game and seat
+
+
+def test_a_mixed_seat_needs_to_know_which_seat_it_is() -> None:
+    with pytest.raises(ValueError, match="needs the seat"):
+        make_bot("doctrine:mixed", 1)
+    assert make_bot("doctrine:mixed", 1, "aq", rulebook=RULEBOOK).doctrine.posture == mixed_posture(1, "aq")
 
 
 def test_parse_bot_reads_kind_and_posture() -> None:

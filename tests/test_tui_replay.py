@@ -7,6 +7,7 @@ pytest-asyncio is not installed: each test is a plain function that runs its sce
 from __future__ import annotations
 
 import asyncio
+import re
 import shutil
 from pathlib import Path
 
@@ -53,6 +54,15 @@ def step_index(screen: ReplayScreen, kind: type) -> int:
     return next(i for i, s in enumerate(screen.steps) if isinstance(s.command, kind))
 
 
+def the_override(rulebook) -> tuple[OverrideResult, str]:
+    """The example's White Cell override of turn 3, and the label the timeline gives it: which
+    rule it overrode depends on the rulebook, so it is read from the save, not written here."""
+    _, game, _ = load(FACILITATED, rulebook)
+    command = next(s.command for s in game.steps if isinstance(s.command, OverrideResult))
+    where = f" ({command.where})" if command.where else ""
+    return command, f"T3 override: {rulebook.rule(command.ref).title}{where}"
+
+
 def test_the_timeline_lists_every_step_with_a_label(rulebook):
     _, game, _ = load(FACILITATED, rulebook)
     labels = [step_label(rulebook, s) for s in game.steps]
@@ -62,7 +72,7 @@ def test_the_timeline_lists_every_step_with_a_label(rulebook):
     assert "T3 White Cell: set coalition_will 7→8" in labels
     assert "T3 White Cell: inject Mosul falls" in labels
     assert any(lab.startswith("T3 ★ heartland: The cells agree") for lab in labels)
-    assert any(lab.startswith("T3 override: Distant gains are reversed (libya)") for lab in labels)
+    assert any(lab.startswith(the_override(rulebook)[1]) for lab in labels)
 
     app = open_replay(rulebook, FACILITATED)
 
@@ -106,7 +116,9 @@ def test_stepping_forward_and_back_changes_the_turn_and_the_state(rulebook):
         assert screen.index == inject
         changes = text(screen, "#replay-changes")
         assert "iraq.territory 5 → 3" in changes
-        assert "is_funds 10 → 8" in changes
+        # Mosul falls costs IS 2 funds, whatever it had
+        before, after = map(int, re.search(r"is_funds (\d+) → (\d+)", changes).groups())
+        assert before - after == 2
         assert "Territorial Loss card played: Mosul falls" in changes
         await pilot.press("s")  # the board
         await pilot.pause()
@@ -179,20 +191,23 @@ def test_jump_to_the_bookmark(rulebook):
 def test_the_white_cell_override_shows_in_the_replay(rulebook):
     app = open_replay(rulebook, FACILITATED)
     justification = "White Cell ruling: the players' discussion made the other outcome more plausible."
+    command, label = the_override(rulebook)
+    title = rulebook.rule(command.ref).title
 
     async def scenario(pilot):
         screen: ReplayScreen = pilot.app.screen
         await pilot.press("t", "3", "enter")
         while not isinstance(screen.steps[screen.index].command, OverrideResult):
             await pilot.press("right")
-        assert "T3 override: Distant gains are reversed (libya)" in heading(screen)
+        assert label in heading(screen)
         what = text(screen, "#replay-what")
         assert "The White Cell overrode a result of turn 3" in what
         assert justification in what
         records = screen.query_one("#replay-records", OptionList)
         first = records.get_option_at_index(0).prompt
-        assert "Overridden by the White Cell" in first and "Distant gains are reversed" in first
-        assert screen.records[0].original is True and screen.records[0].happened is False
+        assert "Overridden by the White Cell" in first and title in first
+        assert screen.records[0].original is command.original and screen.records[0].happened is command.happened
+        assert command.happened is not command.original
         assert screen.records[0].justification == justification
         # the first resolution of the turn says it was replaced
         await pilot.press("left")
@@ -218,9 +233,10 @@ def test_why_opens_the_rule_and_its_reasoning(rulebook):
         await pilot.press("y")
         why = pilot.app.screen
         assert isinstance(why, WhyScreen)
-        assert why.record.ref == "c4.distant-gains-reversed"
+        ref = the_override(rulebook)[0].ref
+        assert why.record.ref == ref
         explanation = why.explanation()
-        assert rulebook.rule("c4.distant-gains-reversed").claim in explanation
+        assert rulebook.rule(ref).claim in explanation
         assert "**The reasoning:**" in explanation
         assert "Overridden by the White Cell" in explanation
         await pilot.press("escape")

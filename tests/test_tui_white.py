@@ -9,6 +9,8 @@ from pathlib import Path
 
 from textual.widgets import ContentSwitcher, Input, OptionList, Static
 
+from wargame.bots import RandomBot
+from wargame.engine import legal_orders
 from wargame.model import CELLS
 from wargame.record.game import OverrideResult
 from wargame.record.save import load, recorded_records
@@ -17,6 +19,7 @@ from wargame.session import Session
 from wargame.tui.app import WargameApp
 from wargame.tui.screens.game import GameScreen
 from wargame.tui.screens.white import WARNING, WhiteCellScreen, fork_path
+from wargame.view import view
 
 SIZE = (100, 32)
 
@@ -322,15 +325,25 @@ def test_fork_names_never_overwrite(rulebook, tmp_path):
 
 
 def test_results_of_an_earlier_turn_cannot_be_overridden(rulebook, tmp_path):
-    session = orders_given(rulebook, tmp_path)
+    # A human coalition, so that turn 2 waits for its orders whether or not its events drew a card.
+    seats = {c: "random" for c in CELLS} | {"coalition": "human"}
+    session = Session.new(rulebook, "exercise", 7, seats, save=tmp_path / "g.json")
+    session.run_events()
+    stand_in = RandomBot(7)
+    for cell in CELLS:
+        state = session.state
+        choice = stand_in.choose(view(state, cell), lambda p, c=cell, s=state: legal_orders(rulebook, s, c, p),
+                                 rulebook.max_orders)
+        session.submit(cell, list(choice.orders), choice.reasons)
     session.resolve()
 
     async def scenario():
         app = WargameApp(rulebook, session=session)
         async with app.run_test(size=SIZE) as pilot:
-            # the app runs turn 2's events and waits on their walkthrough: turn 1's results are fixed now
-            await until(pilot, lambda: session.state.phase == "orders" and len(app.screen_stack) > 2,
-                        "turn 2's events")
+            # the app runs turn 2's events and waits on their walkthrough, or on the coalition's
+            # handover if they drew nothing: turn 1's results are fixed now
+            await until(pilot, lambda: session.state.phase == "orders" and session.state.turn == 2
+                        and len(app.screen_stack) > 2, "turn 2's events")
             screen = await open_white(app, pilot)
             await pilot.press("r")
             await until(pilot, lambda: "Roll back (f)" in text_of(screen, "#result-head"), "the explanation")

@@ -1,9 +1,10 @@
 """Monte Carlo analysis: many bot-only games, their outcomes with confidence intervals, and the
 article's claims run as paired experiments.
 
-- :func:`simulate` plays N games (seed of game i derived from the master seed and i, so the
-  results are the same whatever the number of worker processes) and :func:`summarise` turns
-  their outcomes into proportions (Wilson intervals) and means (t intervals).
+- :func:`run_batches` plays N games (seed of game i derived from the master seed and i, so the
+  results are the same whatever the number of worker processes), each measured by
+  :mod:`wargame.metrics`, and :func:`summarise` turns their outcomes into proportions (Wilson
+  intervals) and means (t intervals).
 - :func:`run_claims` runs, for each claim C1..C16 of DESIGN.md that an experiment can test, the
   same seeds twice with one factor changed (common random numbers: the game's dice and the bots'
   own dice are the same in both arms), and measures the paired difference on an outcome.
@@ -14,7 +15,6 @@ the rules. The ``wargame simulate`` and ``wargame claims`` commands are at the e
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import multiprocessing
@@ -29,10 +29,20 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 import attrs
 from attrs import frozen
 
-from wargame.doctrine import Doctrine, DoctrineBot
-from wargame.engine import formula_values, new_game, scores
-from wargame.headless import bots_for, play
-from wargame.model import ALLIANCE, CELL_TITLES, CELLS, MERGER, TALKS, State
+from wargame import metrics
+from wargame.doctrine import Doctrine
+from wargame.metrics import (  # noqa: F401  (kept importable from here)
+    EARLY_TURNS,
+    MARK_TURN,
+    SERIES,
+    SERIES_TITLES,
+    GameResult,
+    _at,
+    _periphery_territory,
+    _spawn_origins,
+    game_seed,
+)
+from wargame.model import CELL_TITLES, CELLS, MERGER, State
 from wargame.rulebook import Rulebook
 
 DEFAULT_SEATS = "all=doctrine"
@@ -119,7 +129,10 @@ def _quantile(values: Sequence[float], q: float) -> float:
     return xs[i] if i + 1 >= len(xs) else xs[i] + (xs[i + 1] - xs[i]) * frac
 
 
-def estimate(name: str, label: str, values: Sequence[float], proportion: bool) -> Estimate:
+def estimate(name: str, label: str, values: Sequence[float | None], proportion: bool) -> Estimate:
+    """A proportion (truthy values) or a mean over the games where the metric applies: values
+    that are None (:data:`wargame.metrics.NA`) are left out, and ``n`` counts the rest."""
+    values = [v for v in values if v is not None]
     if proportion:
         p, lo, hi = wilson(sum(1 for v in values if v), len(values))
         return Estimate(name, label, "proportion", len(values), p, lo, hi)
@@ -128,34 +141,6 @@ def estimate(name: str, label: str, values: Sequence[float], proportion: bool) -
 
 
 # --- one game ------------------------------------------------------------------------------------
-
-
-def game_seed(master: int, index: int) -> int:
-    """The seed of game ``index`` of a run with master seed ``master``: the same in any process."""
-    digest = hashlib.blake2b(f"simulate:{master}:{index}".encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big") >> 1
-
-
-SERIES = ("territory", "power_gap", "is_brutality", "offshoots", "stage", "faithful_reforms", "avg_grievance",
-          "is_funds", "aq_affiliates", "standing_gap", "periphery")
-"""Tracks kept turn by turn for the charts."""
-SERIES_TITLES = {
-    "territory": "IS territory (all theatres)",
-    "power_gap": "Power gap (AQ - IS; >0: IS weaker)",
-    "is_brutality": "IS brutality",
-    "offshoots": "Offshoot groups in play",
-    "stage": "AQ-IS relation (0 rivalry .. 4 split)",
-    "faithful_reforms": "Theatres with faithful reform 5+",
-    "avg_grievance": "Average grievance",
-    "is_funds": "IS funds",
-    "aq_affiliates": "AQ affiliate strength (all theatres)",
-    "standing_gap": "Standing in the movement, AQ minus IS",
-    "periphery": "IS territory outside Iraq and Syria",
-}
-EARLY_TURNS = 8
-"""The first two years: some outcomes are measured there, before the war has run its course."""
-MARK_TURN = 4
-"""The end of the first year, where some outcomes are read off the tracks."""
 
 
 @frozen
@@ -183,150 +168,12 @@ def _describe_doctrine(d: Doctrine) -> str:
 BASELINE = Arm()
 
 
-@frozen
-class GameResult:
-    """What one game came to: the outcomes analysts keep, and the main tracks turn by turn."""
-
-    index: int
-    seed: int
-    metrics: Mapping[str, float]
-    series: Mapping[str, tuple[float, ...]]
-
-
-_ORIGINS: dict[int, dict[str, str]] = {}
-
-
-def _spawn_origins(rulebook: Rulebook) -> dict[str, str]:
-    """Which rule or card spawns offshoots of which origin (for counting them by origin)."""
-    key = id(rulebook)
-    if key not in _ORIGINS:
-        out: dict[str, str] = {}
-        sources = [(r.id, r.effects) for r in rulebook.rules] + [(c.id, c.effects) for c in rulebook.cards.values()]
-        for ref, effects in sources:
-            for e in effects:
-                if e.op == "spawn_offshoot":
-                    out[ref] = str(e.args[0])
-        _ORIGINS.clear()
-        _ORIGINS[key] = out
-    return _ORIGINS[key]
-
-
-def _periphery_territory(state: State) -> int:
-    return sum(t.territory for t in state.theatres if not t.core)
-
-
-def _at(values: Sequence[float], turn: int) -> float:
-    """A track's value at the end of ``turn`` (or at the game's last turn, if it was shorter)."""
-    return values[min(turn, len(values)) - 1] if values else 0.0
-
-
 def play_game(rulebook: Rulebook, scenario: str, seed: int, seats: Mapping[str, str], arm: Arm = BASELINE,
               index: int = 0) -> GameResult:
-    """Play one bot-only game to the end and measure it."""
-    state = new_game(rulebook, scenario, seed)
-    if arm.setup:
-        state = SETUPS[arm.setup][1](state, rulebook)
-    bots = bots_for(seats, seed, rulebook)
-    for cell, doctrine in arm.doctrines:
-        bots[cell] = DoctrineBot(seed, rulebook=rulebook, doctrine=doctrine)
-    origins = _spawn_origins(rulebook)
-    formed = {"defectors": 0, "holdouts": 0, "inspired": 0}
-    formed_early = dict(formed)  # in the first two years
-    talks_turn = -1
-    absorbed_iraq = 0
-    talks = allied_turns = 0
-    series: dict[str, list[float]] = {k: [] for k in SERIES}
-    sums = {"wages_services": 0.0, "is_recruitment": 0.0, "is_brutality": 0.0, "syria_governance": 0.0}
-    periphery_start = _periphery_territory(state)
-    n_turns = 0
-    for turn in play(rulebook, state, bots):
-        for r in turn.events + turn.results:
-            if not r.happened:
-                continue
-            if r.ref == "c7.aq-welcomes-defectors" and r.theatre == "iraq":
-                absorbed_iraq += 1
-            origin = origins.get(r.ref)
-            if origin is not None:
-                for label, before, after in r.changes:
-                    if before == 0 and after > 0 and label.startswith("offshoot-") and label.endswith(".strength"):
-                        formed[origin] = formed.get(origin, 0) + 1
-                        if turn.turn <= EARLY_TURNS:
-                            formed_early[origin] = formed_early.get(origin, 0) + 1
-        s = turn.state
-        n_turns += 1
-        stage = s.relation.stage
-        if talks_turn < 0 and stage in (TALKS, ALLIANCE, MERGER):
-            talks_turn = turn.turn
-        talks |= stage == TALKS
-        allied_turns += stage in (ALLIANCE, MERGER)
-        f = formula_values(rulebook, s)
-        isl = s.islamic_state
-        sums["wages_services"] += isl.wages + isl.services
-        sums["is_recruitment"] += isl.recruitment
-        sums["is_brutality"] += isl.brutality
-        sums["syria_governance"] += next((t.governance for t in s.theatres if t.name == "syria"), 0)
-        series["territory"].append(sum(t.territory for t in s.theatres))
-        series["power_gap"].append(round(f["power_gap"], 4))
-        series["is_brutality"].append(isl.brutality)
-        series["offshoots"].append(len(s.offshoots))
-        series["stage"].append(stage)
-        series["faithful_reforms"].append(sum(1 for t in s.theatres if t.faithful and t.reform >= 5))
-        series["avg_grievance"].append(round(sum(t.grievance for t in s.theatres) / len(s.theatres), 4))
-        series["is_funds"].append(isl.funds)
-        series["aq_affiliates"].append(sum(t.aq_affiliate for t in s.theatres))
-        series["standing_gap"].append(s.al_qaeda.standing - isl.standing)
-        series["periphery"].append(_periphery_territory(s))
-        state = s
-    t = state.tally
-    f = formula_values(rulebook, state)
-    n = max(1, n_turns)
-    theatre = {th.name: th for th in state.theatres}
-    metrics: dict[str, float] = {
-        "rapprochement": float(t.rapprochement_turn >= 0),
-        "rapprochement_turn": float(t.rapprochement_turn),
-        "talks": float(talks),
-        "talks_turn": float(talks_turn if talks_turn >= 0 else state.last_turn + 1),
-        "is_weaker": float(f["power_gap"] > 0),
-        "power_gap": round(f["power_gap"], 6),
-        "offshoots_formed": float(t.offshoots_formed),
-        "offshoots_absorbed": float(t.offshoots_absorbed),
-        "defectors_formed": float(formed["defectors"]),
-        "holdouts_formed": float(formed["holdouts"]),
-        "inspired_formed": float(formed["inspired"]),
-        "defectors_early": float(formed_early["defectors"]),
-        "absorbed_iraq": float(absorbed_iraq),
-        "second_split": float(t.second_splits > 0),
-        "second_splits": float(t.second_splits),
-        "allied_turns": float(allied_turns),
-        "peak_brutality": float(t.peak_brutality),
-        "mean_is_brutality": sums["is_brutality"] / n,
-        "faithful_reforms": float(sum(1 for th in state.theatres if th.faithful and th.reform >= 5)),
-        "reform_achieved": float(any(th.faithful and th.reform >= 5 for th in state.theatres)),
-        "is_collapse": float(t.collapse_turn >= 0),
-        "collapse_turn": float(t.collapse_turn),
-        "final_stage": float(state.relation.stage),
-        "territory": float(sum(th.territory for th in state.theatres)),
-        "periphery_change": float(_periphery_territory(state) - periphery_start),
-        "periphery_change_y1": float(_at(series["periphery"], MARK_TURN) - periphery_start),
-        "standing_gap_y1": float(_at(series["standing_gap"], MARK_TURN)),
-        "mean_wages_services": sums["wages_services"] / n,
-        "mean_is_recruitment": sums["is_recruitment"] / n,
-        "avg_grievance": sum(th.grievance for th in state.theatres) / len(state.theatres),
-        "total_provinces": float(sum(th.is_province for th in state.theatres)),
-        "total_affiliates": float(sum(th.aq_affiliate for th in state.theatres)),
-        "provinces_minus_affiliates": float(sum(th.is_province - th.aq_affiliate for th in state.theatres)),
-        "offshoot_strength": float(sum(o.strength for o in state.offshoots)),
-        "is_leader_hardline": float(state.islamic_state.leader.hardline),
-        "aq_minus_is_standing": float(state.al_qaeda.standing - state.islamic_state.standing),
-        "syria_governance": float(theatre["syria"].governance) if "syria" in theatre else 0.0,
-        "mean_syria_governance": sums["syria_governance"] / n,
-        "afpak_governance": float(theatre["afpak"].governance) if "afpak" in theatre else 0.0,
-    }
-    for sc in scores(rulebook, state):
-        metrics[f"objective:{sc.objective}"] = float(sc.points)
-    for cell in CELLS:
-        metrics[f"cell:{cell}"] = sum(v for k, v in metrics.items() if k.startswith(f"objective:{cell}."))
-    return GameResult(index, seed, metrics, {k: tuple(v) for k, v in series.items()})
+    """Play one bot-only game of an experiment's arm to the end and measure it (see
+    :func:`wargame.metrics.play_game`)."""
+    setup = SETUPS[arm.setup][1] if arm.setup else None
+    return metrics.play_game(rulebook, scenario, seed, seats, setup=setup, doctrines=arm.doctrines, index=index)
 
 
 # --- many games, in parallel ---------------------------------------------------------------------

@@ -61,6 +61,7 @@ COMPUTED: dict[str, tuple[float, float, str]] = {
     "turns_left": (0, 99, "turns after this one"),
     "year": (2000, 2100, "the calendar year of this turn"),
     "total_territory": (0, 10 * N_THEATRES_MAX, "IS-held territory over all theatres"),
+    "core_territory": (0, 10 * N_THEATRES_MAX, "IS-held territory in the heartland (theatres with core = 1)"),
     "total_oil": (0, 3 * N_THEATRES_MAX, "oil sites IS holds over all theatres"),
     "total_provinces": (0, 10 * N_THEATRES_MAX, "IS province strength over all theatres"),
     "total_affiliates": (0, 10 * N_THEATRES_MAX, "AQ affiliate strength over all theatres"),
@@ -148,10 +149,11 @@ class Board:
     def refresh(self) -> None:
         """Recompute the totals and the rulebook's formulas after the board changed."""
         g = self.g
-        territory = oil = provinces = affiliates = lost = pressure = governance = grievance = 0
+        territory = core = oil = provinces = affiliates = lost = pressure = governance = grievance = 0
         n_prov = n_aff = faithful = 0
         for t in self.theatres:
             territory += t["territory"]
+            core += t["territory"] if t["core"] else 0
             oil += t["oil"]
             provinces += t["is_province"]
             affiliates += t["aq_affiliate"]
@@ -172,6 +174,7 @@ class Board:
             brutality = max(brutality, o["brutality"])
             by_name[o["theatre"]]["offshoots_here"] += o["strength"]
         g["total_territory"] = territory
+        g["core_territory"] = core
         g["total_oil"] = oil
         g["total_provinces"] = provinces
         g["total_affiliates"] = affiliates

@@ -13,7 +13,9 @@ bot or from a save.
 
 Kinds of bot (see :data:`BOTS`): ``random`` picks evenly among the legal orders; ``doctrine``
 plays the strategy the article describes for the cell it sits in (:mod:`wargame.doctrine`), in a
-posture a facilitator picks: ``cautious``, ``standard`` or ``aggressive``.
+posture a facilitator picks: ``cautious``, ``standard`` or ``aggressive``, or ``mixed``: a posture
+drawn for each game and each seat from the game's seed (:func:`mixed_posture`), so a table of
+mixed postures is the same table whenever the same seed is played.
 """
 
 from __future__ import annotations
@@ -32,6 +34,9 @@ Legal = Callable[[Sequence[Order]], list[Order]]
 
 POSTURES = ("cautious", "standard", "aggressive")
 """How hard a doctrine bot plays its cell's strategy; a facilitator picks one per seat."""
+
+MIXED = "mixed"
+"""In a seat list, ``doctrine:mixed``: a posture drawn per game and per seat (:func:`mixed_posture`)."""
 
 
 @frozen
@@ -52,6 +57,12 @@ def bot_dice(seed: int, turn: int, seat: str, salt: str = "bot") -> Random:
     """A bot's own generator for one turn: never the game's (see ``engine.dice``)."""
     digest = hashlib.blake2b(f"{salt}:{seed}:{turn}:{seat}".encode(), digest_size=8).digest()
     return Random(int.from_bytes(digest, "big"))
+
+
+def mixed_posture(seed: int, seat: str) -> str:
+    """The posture ``doctrine:mixed`` plays in ``seat`` of the game with ``seed``: drawn from a
+    generator of its own keyed by (seed, seat), never the game's dice nor ``random``'s."""
+    return bot_dice(seed, 0, seat, salt="posture").choice(POSTURES)
 
 
 class RandomBot:
@@ -92,8 +103,8 @@ thing. Ask for ``doctrine`` (or ``doctrine:cautious``...) to get a bot that play
 
 
 def parse_bot(spec: str) -> tuple[str, str | None]:
-    """``random``, ``bot``, ``doctrine`` or ``doctrine:POSTURE`` -> (kind, posture or None).
-    Raises ValueError with the reason."""
+    """``random``, ``bot``, ``doctrine`` or ``doctrine:POSTURE`` -> (kind, posture or None); the
+    posture may be ``mixed`` (drawn per game and seat). Raises ValueError with the reason."""
     kind, sep, posture = spec.strip().partition(":")
     kind = DEFAULT_KIND if kind == "bot" else kind
     if kind not in BOTS:
@@ -102,8 +113,8 @@ def parse_bot(spec: str) -> tuple[str, str | None]:
         return kind, None
     if kind != "doctrine":
         raise ValueError(f"the {kind} bot has no posture (only doctrine bots do: {', '.join(POSTURES)})")
-    if posture not in POSTURES:
-        raise ValueError(f"no posture {posture!r} (postures: {', '.join(POSTURES)})")
+    if posture not in POSTURES and posture != MIXED:
+        raise ValueError(f"no posture {posture!r} (postures: {', '.join(POSTURES)}, or {MIXED})")
     return kind, posture
 
 
@@ -134,9 +145,14 @@ def parse_seat_list(text: str, default: Mapping[str, str] | None = None, humans:
     return seats
 
 
-def make_bot(spec: str, seed: int, **options: Any) -> Bot:
-    """The bot a seat list names, e.g. ``doctrine:cautious``, seeded with ``seed``."""
+def make_bot(spec: str, seed: int, seat: str | None = None, **options: Any) -> Bot:
+    """The bot a seat list names, e.g. ``doctrine:cautious``, seeded with ``seed``, for ``seat``
+    (which ``doctrine:mixed`` needs: its posture is drawn per game and per seat)."""
     kind, posture = parse_bot(spec)
     if kind == "doctrine":
+        if posture == MIXED:
+            if seat is None:
+                raise ValueError("doctrine:mixed draws a posture per seat: make_bot needs the seat")
+            posture = mixed_posture(seed, seat)
         return BOTS[kind](seed, posture or "standard", **options)
     return BOTS[kind](seed)

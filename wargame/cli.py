@@ -89,6 +89,15 @@ def _parser() -> argparse.ArgumentParser:
     claims.add_argument("--seats", default="all=doctrine", help="bots per seat (default all=doctrine)")
     claims.add_argument("--workers", type=_positive, default=None, help="worker processes (default: one per core)")
     claims.add_argument("--only", default="", help="only these claims or experiments, e.g. C8 or C1a,C13")
+    calibrate = sub.add_parser("calibrate", help="play bot games and judge the balance targets (rules/targets.toml)")
+    calibrate.add_argument("--targets", type=Path, default=None,
+                           help="the targets file (default: targets.toml in the rules folder)")
+    calibrate.add_argument("--runs", type=_positive, default=400, help="games per seat set (default 400)")
+    calibrate.add_argument("--seed", type=_seed, default=1, help="master seed; game i's seed derives from it (default 1)")
+    calibrate.add_argument("--workers", type=_positive, default=None, help="worker processes (default: one per core)")
+    calibrate.add_argument("--only", default="", help="only these targets, e.g. talks-opened,is-ends-weaker")
+    calibrate.add_argument("--json", action="store_true", help="print the verdicts as JSON")
+    calibrate.add_argument("--metrics", action="store_true", help="list every metric and stat a target may use, and stop")
     claims_format = claims.add_mutually_exclusive_group()
     claims_format.add_argument("--json", action="store_true", help="print the results as JSON")
     claims_format.add_argument("--markdown", action="store_true", help="print a Markdown report")
@@ -161,6 +170,10 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if command == "bench":
         return _bench(rb, args)
+    if command == "calibrate":
+        from wargame.calibrate import calibrate_command
+
+        return calibrate_command(rb, args)
     if command in ("simulate", "claims"):
         from wargame.analysis import claims_command, simulate_command
 

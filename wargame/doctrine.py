@@ -201,6 +201,17 @@ def _is_propaganda(p: Picture, o: Order, d: Doctrine) -> Scored:
         f"Propaganda: a {_pct(c)} chance to lift recruiting and a standing of {int(standing)} in the movement (¶7).")
 
 
+def _is_insurgency(p: Picture, o: Order, d: Doctrine) -> Scored:
+    # Where the land is gone, the group fights on as an insurgency from its provinces (¶7).
+    T = p.T(o)
+    c = p.chance(o)
+    heartland_lost = p.g["core_territory"] == 0
+    return 2 + c * 4 + T["grievance"] * 0.15 + (1.5 if heartland_lost else 0) + 0.3 * d.boldness, (
+        f"Wage an insurgency in {p.title(o)}: IS holds no ground there, but its province ({T['is_province']}) "
+        f"lives among aggrieved locals (grievance {T['grievance']}); a {_pct(c)} chance to wear down the "
+        "government's hold (¶7).")
+
+
 def _is_expand(p: Picture, o: Order, d: Doctrine) -> Scored:
     # Distant provinces: opportunistic, where grievance is high and AQ and the coalition are
     # thin; such gains rarely last (¶3), so only when the odds are good.
@@ -216,7 +227,7 @@ def _is_expand(p: Picture, o: Order, d: Doctrine) -> Scored:
 def _is_escalate(p: Picture, o: Order, d: Doctrine) -> Scored:
     # After defeats the group has concluded it was not brutal enough, and turned harsher (¶6).
     setbacks = p.g["is_setbacks"]
-    if setbacks < (5, 3, 2)[d.boldness]:
+    if setbacks < (7, 5, 3)[d.boldness] or p.g["is_brutality"] >= (7, 9, 10)[d.boldness]:
         return None
     return 2 + setbacks * 0.8 + d.boldness, (
         f"Escalate brutality: after {int(setbacks)} recent defeats IS's leaders conclude, as they did in Iraq "
@@ -256,7 +267,7 @@ def _is_accept(p: Picture, o: Order, d: Doctrine) -> Scored:
 def _is_break_away(p: Picture, o: Order, d: Doctrine) -> Scored:
     # A merger from weakness lasts only while IS is weak or AQ holds it tight (¶5).
     g = p.g
-    if g["is_desperation"] >= _IS_DESPERATE[d.boldness] - 3:
+    if g["is_desperation"] >= _IS_DESPERATE[d.boldness] - 1:
         return None
     if g["relation_autonomy"] < 2 and g["relation_strain"] < 4 and g["is_ego"] < 8:
         return None
@@ -320,7 +331,11 @@ def _aq_welcome(p: Picture, o: Order, d: Doctrine) -> Scored:
 def _aq_propaganda(p: Picture, o: Order, d: Doctrine) -> Scored:
     # Present AQ as the movement's patient, legitimate leadership (¶2).
     c = p.chance(o)
-    return 1.5 + c * 2, f"Propaganda: a {_pct(c)} chance to present AQ as the movement's legitimate leadership (¶2)."
+    lead = p.g["aq_standing"] - p.g["is_standing"]
+    urgent = 2.5 if lead < 2 else 0.0
+    return 1.5 + c * 2 + urgent, (
+        f"Propaganda: a {_pct(c)} chance to present AQ as the movement's legitimate leadership"
+        + (f", while its standing leads IS's by only {lead:.0f}" if urgent else "") + " (¶2).")
 
 
 def _aq_fund(p: Picture, o: Order, d: Doctrine) -> Scored:
@@ -329,7 +344,9 @@ def _aq_fund(p: Picture, o: Order, d: Doctrine) -> Scored:
     allied = g["relation_stage"] in (ALLIANCE, MERGER)
     if g["aq_discipline"] >= 8 and not allied:
         return None
-    return 2 + (7 - g["aq_discipline"]) * 0.6 + (2 if allied else 0), (
+    # A deal in prospect makes discipline urgent: it is what holds a merger together (¶5).
+    prospect = 1.5 if g["relation_stage"] == TALKS else 0.0
+    return 2 + (7 - g["aq_discipline"]) * 0.6 + (2 if allied else 0) + prospect, (
         f"Fund the affiliates: discipline stands at {g['aq_discipline']:.0f}, and AQ's hold over its partners is what "
         "would keep any merger from splitting again (¶5).")
 
@@ -351,12 +368,30 @@ _OFFERS = {"aq.offer_strict": 0, "aq.offer_limited": 1, "aq.offer_wide": 2, "aq.
 def _aq_offer(p: Picture, o: Order, d: Doctrine) -> Scored:
     # Offer little autonomy: the freedom granted Zarqawi in 2004 is what led to the split (¶5).
     g = p.g
-    if g["relation_stage"] != TALKS or g["relation_offered"] >= 1:
+    if g["relation_stage"] != TALKS:
         return None
+    refused = g["relation_offered"] >= 1 and g["relation_turns"] >= 2
+    if g["relation_offered"] >= 1 and not refused:
+        return None  # give the Shura Council time to answer
     if d.autonomy is not None:
         wanted = d.autonomy
+        if refused:
+            return None  # an experiment's AQ holds to its terms
     else:
         wanted = (0, 0, 1)[d.boldness] if g["is_desperation"] >= 6 else (0, 1, 1)[d.boldness]
+        if refused:
+            # Terms refused while the talks drag on: AQ sweetens them, knowing the 2004 risk;
+            # a free hand only when AQ itself is the weaker and needs the deal (¶5).
+            # A standard AQ goes to wide autonomy only when IS is not much the weaker, so that
+            # it has reason to hold out; a cautious one never; an aggressive one wants the deal.
+            near = g["power_gap"] < g["gap_threshold"] + 1
+            # A free hand only when AQ is itself the weaker, or after years of fruitless talks.
+            ceiling = 3 if g["power_gap"] < 0 or g["relation_turns"] >= 10 else (1, 2 if near else 1, 2)[d.boldness]
+            wanted = min(ceiling, int(g["relation_autonomy"]) + 1)
+            if wanted >= 2 and g["relation_turns"] < 4:
+                return None  # wide autonomy only once the talks have dragged on for a year
+            if wanted == int(g["relation_autonomy"]):
+                return None
     if _OFFERS[o.kind] != wanted:
         return None
     why = {
@@ -365,6 +400,8 @@ def _aq_offer(p: Picture, o: Order, d: Doctrine) -> Scored:
         2: "wide autonomy, a risk AQ takes knowingly: it is how the 2004 merger came apart (¶5).",
         3: "a free hand, the mistake AQ made with Zarqawi in 2004 (¶5).",
     }[wanted]
+    if refused:
+        why = f"IS refused autonomy {int(g['relation_autonomy'])} and the talks drag on; " + why
     return 9, f"Offer terms at autonomy {wanted}: {why}"
 
 
@@ -432,7 +469,7 @@ def _co_intel(p: Picture, o: Order, d: Doctrine) -> Scored:
     wanted = _HUNT_INTEL[d.boldness] if (d.press_is and d.hunt) else 6
     if intel >= wanted:
         return None
-    return 2.5 + (wanted - intel) * 0.5, (
+    return 3 + (wanted - intel) * 1.0, (
         f"Invest in intelligence (now {intel:.0f}): a sharper picture of both groups, a chance to learn of their "
         "talks, and the means to hunt their leaders (¶2, ¶8).")
 
@@ -449,6 +486,21 @@ def _co_press_reform(p: Picture, o: Order, d: Doctrine) -> Scored:
     return value, (
         f"Press for faithful reform in {p.title(o)}: grievance is {T['grievance']}, and until Sunni inclusion is "
         f"real the anger feeds both groups ({_pct(c)} chance) (¶9, ¶10).")
+
+
+def _co_strike_franchise(p: Picture, o: Order, d: Doctrine) -> Scored:
+    # IS first (¶3); once the caliphate's ground is mostly gone, or where a franchise grows
+    # strong, the coalition opens a second front, at a cost in will if it fails.
+    T = p.T(o)
+    c = p.chance(o)
+    if T["aq_affiliate"] < 4 or p.g["coalition_will"] < 4:
+        return None
+    later = p.g["core_territory"] <= 4
+    value = (1 + T["aq_affiliate"] * 0.35 + (2 if later else 0) + 0.4 * d.boldness) * (0.4 + c)
+    return value, (
+        f"Strike AQ's franchise in {p.title(o)} (strength {T['aq_affiliate']}): "
+        + ("with the caliphate's ground mostly retaken, " if later else "")
+        + f"AQ's franchises face far less pressure than IS did ({_pct(c)} chance; a miss costs will) (¶3).")
 
 
 def _co_train(p: Picture, o: Order, d: Doctrine) -> Scored:
@@ -477,7 +529,9 @@ def _co_mediate(p: Picture, o: Order, d: Doctrine) -> Scored:
     c = p.chance(o)
     if T["peace"] == 0:
         return None
-    return 1 + c * 3, f"Mediate the talks in {p.title(o)} (peace {T['peace']}): fragile, with a long road ahead (¶9)."
+    return 2 + c * 4 + T["peace"] * 0.7, (
+        f"Mediate the talks in {p.title(o)} (peace {T['peace']}): fragile, with a long road ahead, and they "
+        f"move only with an outside mediator ({_pct(c)} chance) (¶9).")
 
 
 # --- Local Governments ------------------------------------------------------------------------
@@ -499,7 +553,7 @@ def _gov_faithful(p: Picture, o: Order, d: Doctrine) -> Scored:
     T = p.T(o)
     c = p.chance(o)
     value = 3 + T["grievance"] * 0.3 + c * 3 + (2 if T["faithful"] and T["reform"] > 0 else 0)
-    value += 1.5 if o.theatre == "iraq" else 0
+    value += 0.5 if o.theatre == "iraq" else 0
     value -= 4 * T["assad"]
     return value, (
         f"Sunni inclusion in {p.title(o)}, carried out faithfully: grievance is {T['grievance']}, and only reform "
@@ -508,11 +562,16 @@ def _gov_faithful(p: Picture, o: Order, d: Doctrine) -> Scored:
 
 def _gov_cosmetic(p: Picture, o: Order, d: Doctrine) -> Scored:
     # Reform on paper: cheap to announce, changes little (¶9). Never over faithful work.
-    if d.reform_policy() != "cosmetic":
-        return None
     T = p.T(o)
     if T["faithful"] and T["reform"] > 0:
         return None
+    if d.reform_policy() != "cosmetic":
+        # A government whose posture (not an experiment's fixed policy) leans to real reform still
+        # announces a law for show where it cannot afford the real thing and anger runs high (¶9).
+        if d.reform is not None or d.reform_policy() != "faithful" or p.budget > 4 or T["grievance"] < 6 or T["reform"] >= 3 or T["core"]:
+            return None
+        return 3.0, (f"Announce Sunni inclusion in {p.title(o)}, on paper: real reform is beyond this quarter's "
+                     f"means, and a grievance of {T['grievance']} cannot wait for it; a law for show buys time (¶9).")
     return 2 + T["grievance"] * 0.2 + (1 if o.theatre == "iraq" else 0), (
         f"Announce Sunni inclusion in {p.title(o)}, on paper: it costs little now, though it will not ease a "
         f"grievance of {T['grievance']} (¶9).")
@@ -540,7 +599,8 @@ def _gov_reconstruct(p: Picture, o: Order, d: Doctrine) -> Scored:
     if T["governance"] >= 6:
         return None
     c = p.chance(o)
-    return 1.5 + T["grievance"] * 0.2 + T["core"] + c * 2, (
+    retaken = T["territory"] == 0 and (T["core"] or T["grievance"] >= 6)
+    return 1.5 + T["grievance"] * 0.2 + T["core"] + c * 2 + (2.5 if retaken else 0), (
         f"Reconstruction in {p.title(o)}: IS holds little there now, and rebuilding (governance {T['governance']}) "
         "keeps grievance from returning (¶9, ¶10).")
 
@@ -560,7 +620,7 @@ def _gov_peace(p: Picture, o: Order, d: Doctrine) -> Scored:
     if T["peace"] == 0 and T["grievance"] >= 7:
         return None
     c = p.chance(o)
-    return 1 + c * 3, f"Peace talks in {p.title(o)} (peace {T['peace']}): a long road, but a settlement is the best case (¶9)."
+    return 1.5 + c * 4 + T["peace"] * 0.8, f"Peace talks in {p.title(o)} (peace {T['peace']}): a long road, but a settlement is the best case (¶9)."
 
 
 SCORERS: dict[str, Scorer] = {
@@ -569,6 +629,7 @@ SCORERS: dict[str, Scorer] = {
     "is.pay_wages": _is_pay_wages,
     "is.fund_services": _is_fund_services,
     "is.propaganda": _is_propaganda,
+    "is.insurgency": _is_insurgency,
     "is.expand_province": _is_expand,
     "is.escalate": _is_escalate,
     "is.purge": _is_purge,
@@ -585,6 +646,7 @@ SCORERS: dict[str, Scorer] = {
     **{k: _aq_offer for k in _OFFERS},
     "aq.enforce_discipline": _aq_enforce,
     "coalition.air_campaign": _co_air,
+    "coalition.strike_franchise": _co_strike_franchise,
     "coalition.train_equip": _co_train,
     "coalition.leadership_targeting": _co_hunt,
     "coalition.counter_finance": _co_counter_finance,
@@ -605,7 +667,7 @@ does not know is never chosen (a doctrine bot only plays what its doctrine under
 
 # Per posture: budget kept in reserve (in the cell's own currency), the least score worth an
 # order, and the spread of the bot's own tie-breaking noise.
-_RESERVE = {"is": (4, 2, 0), "aq": (3, 1, 0), "coalition": (1, 0, 0), "governments": (0, 0, 0)}
+_RESERVE = {"is": (3, 1, 0), "aq": (3, 1, 0), "coalition": (1, 0, 0), "governments": (0, 0, 0)}
 _THRESHOLD = (2.0, 1.0, 0.5)
 _NOISE = 0.6
 _REPEAT_PENALTY = 1.5  # a second order of the same kind in the same turn must be worth it

@@ -16,7 +16,8 @@ from wargame.view import view
 
 @frozen
 class PlayedTurn:
-    """One turn as it was played: the state it began in, the orders given, what happened."""
+    """One turn as it was played: the orders given, what happened, the state it ended in, and
+    the state the orders were given in (after the events; None where it was not kept)."""
 
     turn: int
     events: tuple[Adjudication, ...]
@@ -24,6 +25,7 @@ class PlayedTurn:
     reasons: Mapping[str, tuple[str, ...]]
     results: tuple[Adjudication, ...]
     state: State  # after the turn
+    orders_state: State | None = None  # after the events, when the cells chose their orders
 
 
 def parse_seats(text: str) -> dict[str, str]:
@@ -41,8 +43,10 @@ def parse_seats(text: str) -> dict[str, str]:
 
 def bots_for(seats: Mapping[str, str], seed: int, rulebook: Rulebook | None = None) -> dict[str, Bot]:
     """A bot for each seat, seeded with the game's seed; doctrine bots read ``rulebook``'s public
-    formulas (the default rulebook if none is given)."""
-    return {cell: make_bot(spec, seed, rulebook=rulebook) if spec.startswith("doctrine") else make_bot(spec, seed)
+    formulas (the default rulebook if none is given), and ``doctrine:mixed`` draws its posture
+    from (seed, seat)."""
+    return {cell: make_bot(spec, seed, cell, rulebook=rulebook) if spec.startswith("doctrine")
+            else make_bot(spec, seed, cell)
             for cell, spec in seats.items()}
 
 
@@ -63,7 +67,7 @@ def play(rulebook: Rulebook, state: State, bots: Mapping[str, Bot], turns: int |
             orders[cell] = choice.orders
             reasons[cell] = choice.reasons
         step = resolve_turn(rulebook, state, orders)
-        yield PlayedTurn(state.turn, events, orders, reasons, step.records, step.state)
+        yield PlayedTurn(state.turn, events, orders, reasons, step.records, step.state, state)
         state = step.state
         played += 1
 

@@ -186,6 +186,25 @@ class Tally:
     second_splits: int = track(0, 9)
     peak_brutality: int = track(0, 10)
     cards_drawn: int = track(0, 9999)
+    # The opening board's totals, so that objectives can score change since the start rather
+    # than levels that saturate (set once from the scenario; see ``opening_tally``).
+    opening_territory: int = track(0, 120)
+    opening_provinces: int = track(0, 120)
+    opening_affiliates: int = track(0, 120)
+    opening_governance: int = track(0, 120)
+    opening_grievance: int = track(0, 120)
+
+
+def opening_tally(theatres: tuple["Theatre", ...], tally: Tally = Tally()) -> Tally:
+    """``tally`` with the opening totals of these theatres recorded (see :class:`Tally`)."""
+    return attrs.evolve(
+        tally,
+        opening_territory=sum(t.territory for t in theatres),
+        opening_provinces=sum(t.is_province for t in theatres),
+        opening_affiliates=sum(t.aq_affiliate for t in theatres),
+        opening_governance=sum(t.governance for t in theatres),
+        opening_grievance=sum(t.grievance for t in theatres),
+    )
 
 
 @frozen

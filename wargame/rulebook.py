@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import stat
 import string
 import tomllib
 from pathlib import Path
@@ -47,11 +48,15 @@ from wargame.model import (
     Relation,
     State,
     Theatre,
+    opening_tally,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES_DIR = ROOT / "rules"
 DECKS_DIR = ROOT / "decks"
+TARGETS_FILE = "targets.toml"
+"""The balance targets in the rules folder: read by ``wargame calibrate``, not part of the
+rulebook (nor of its digest), so editing them changes no game."""
 
 PHASES = ("events", "adjudication", "dynamics", "assessment")
 """When rules run in a turn. Orders resolve at the start of ``adjudication``."""
@@ -163,6 +168,18 @@ class Scenario:
     def year(self, turn: int) -> int:
         return self.start_year + (self.start_quarter - 1 + turn - 1) // 4
 
+    def turn_of(self, quarter: str) -> int:
+        """The turn that stands for a quarter written ``2017Q4`` (or ``2017 Q4``); raises
+        ValueError with the reason if it is not a quarter of this scenario."""
+        m = re.fullmatch(r"(\d{4}) ?Q([1-4])", quarter.strip()) if isinstance(quarter, str) else None
+        if m is None:
+            raise ValueError(f"{quarter!r} is not a quarter like 2017Q4")
+        turn = (int(m.group(1)) - self.start_year) * 4 + int(m.group(2)) - self.start_quarter + 1
+        if not 1 <= turn <= self.turns:
+            first, last = self.label(1).replace(" ", ""), self.label(self.turns).replace(" ", "")
+            raise ValueError(f"no quarter {quarter!r} in scenario {self.id} (it runs {first}..{last})")
+        return turn
+
 
 @frozen
 class Rulebook:
@@ -218,7 +235,17 @@ class _Problems:
 
 def _read_toml(path: Path, problems: _Problems) -> dict[str, Any] | None:
     try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a folder, a pipe or a device: never read (it may not end)
+            problems.add(str(path), "not a regular file")
+            return None
+        if info.st_size > MAX_FILE_BYTES:
+            problems.add(str(path), f"larger than {MAX_FILE_BYTES} bytes")
+            return None
         data = path.read_bytes()
+    except FileNotFoundError:
+        problems.add(str(path), "no such file")
+        return None
     except OSError as e:
         problems.add(str(path), f"cannot read: {e.strerror or e}")
         return None
@@ -231,7 +258,20 @@ def _read_toml(path: Path, problems: _Problems) -> dict[str, Any] | None:
         problems.add(str(path), "not UTF-8 text")
     except tomllib.TOMLDecodeError as e:
         problems.add(str(path), f"not valid TOML: {e}")
+    except RecursionError:
+        problems.add(str(path), "not valid TOML: nested too deeply")
     return None
+
+
+def read_toml(path: Path | str) -> dict[str, Any]:
+    """One TOML data file read as the rulebook's are: a regular file, at most
+    :data:`MAX_FILE_BYTES`, UTF-8, valid TOML. Raises :class:`RulebookError` with one line,
+    ``path: what is wrong``."""
+    problems = _Problems()
+    data = _read_toml(Path(path), problems)
+    if data is None:
+        raise RulebookError(problems.lines)
+    return data
 
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.\-]{0,63}$")
@@ -708,6 +748,7 @@ def _load_scenarios(data: dict[str, Any], path: str, problems: _Problems) -> dic
             last_turn=turns,
             phase="events",
             theatres=tuple(theatres),
+            tally=opening_tally(tuple(theatres)),
             **parts,
         )
         scenarios[sid] = Scenario(sid, title, text, int(m.group(1)), int(m.group(2)), turns, initial)
@@ -741,7 +782,8 @@ def load_rulebook(rules_dir: Path | str = RULES_DIR, decks_dir: Path | str = DEC
     digest = hashlib.sha256()
     read: dict[str, dict[str, Any]] = {}
     sources = []
-    for path in _files(rules_dir, "*.toml") + _files(decks_dir, "*.toml"):
+    rules_files = [p for p in _files(rules_dir, "*.toml") if p.name != TARGETS_FILE]
+    for path in rules_files + _files(decks_dir, "*.toml"):
         data = _read_toml(path, problems)
         rel = f"{path.parent.name}/{path.name}"
         sources.append(rel)

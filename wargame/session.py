@@ -37,7 +37,7 @@ class Session:
         if save is not None:
             game.on_change = Autosave(save, created or now())
         self.bots: dict[str, Bot] = {
-            cell: make_bot(kind, game.header.seed) for cell, kind in game.header.seats.items() if kind != HUMAN
+            cell: make_bot(kind, game.header.seed, cell) for cell, kind in game.header.seats.items() if kind != HUMAN
         }
         self.last_turn_records: tuple[Adjudication, ...] = ()
         self.reasons: dict[str, tuple[str, ...]] = {}
