@@ -26,6 +26,7 @@ from typing import Any, Callable, Mapping, Protocol, Sequence
 
 from attrs import frozen
 
+from wargame.dice import derive
 from wargame.model import CELLS, Order
 from wargame.view import View
 
@@ -54,8 +55,11 @@ class Bot(Protocol):
 
 
 def bot_dice(seed: int, turn: int, seat: str, salt: str = "bot") -> Random:
-    """A bot's own generator for one turn: never the game's (see ``engine.dice``)."""
-    digest = hashlib.blake2b(f"{salt}:{seed}:{turn}:{seat}".encode(), digest_size=8).digest()
+    """A bot's own generator for one turn of the game whose secret is ``seed``: keyed one-way
+    from the secret (:func:`wargame.dice.derive`), so it never moves, nor tells anything about,
+    the game's dice (see :mod:`wargame.dice`). A bot never reads the secret from its view: it is
+    given it when it is seated, as the engine's own helper."""
+    digest = hashlib.blake2b(f"{salt}:{derive(seed, 'bot')}:{turn}:{seat}".encode(), digest_size=8).digest()
     return Random(int.from_bytes(digest, "big"))
 
 
@@ -74,8 +78,7 @@ class RandomBot:
         self.seed = seed
 
     def choose(self, view: View, legal: Legal, max_orders: int) -> Choice:
-        # The bot's seed and the game's both count: two bots, or two games, differ.
-        rng = bot_dice(view.seed, view.turn, view.seat, salt=f"random:{self.seed}")
+        rng = bot_dice(self.seed, view.turn, view.seat, salt="random")
         wanted = rng.randint(1, max_orders)
         orders: list[Order] = []
         for _ in range(wanted):

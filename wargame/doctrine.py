@@ -694,7 +694,7 @@ class DoctrineBot:
         d = self.doctrine
         rulebook = self.rulebook
         picture = Picture(view, rulebook)
-        rng = bot_dice(view.seed, view.turn, view.seat, salt=f"doctrine:{self.seed}")
+        rng = bot_dice(self.seed, view.turn, view.seat, salt="doctrine")
         reserve = _RESERVE.get(view.seat, (0, 0, 0))[d.boldness]
         threshold = _THRESHOLD[d.boldness]
         kinds = rulebook.order_kinds

@@ -11,19 +11,17 @@ A turn goes:
 4. ``dynamics``: the systemic rules (revenue, defection, succession, ...).
 5. ``assessment``: budgets refresh, outcomes are tallied; the next turn begins, or the game ends.
 
-Dice: each phase of each turn has its own generator, derived from (seed, turn, phase), so any
-turn replays without stored generator state and nothing outside the engine can move the game's
-dice. Python's ``random.Random`` seeded with an integer gives the same numbers on every
-platform and version.
+Dice: every roll is keyed by (the game's secret, turn, phase, the rule or order or deck that
+rolls, the theatre or offshoot it rolls for): see :mod:`wargame.dice`. No roll depends on how
+many came before it, so any turn replays without stored generator state, nothing outside the
+engine can move the game's dice, and overriding one result changes only what depends on it.
 
 Every outcome is an :class:`~wargame.adjudication.Adjudication`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import math
-from random import Random
 from typing import Any, Iterable, Mapping, Sequence
 
 import attrs
@@ -31,6 +29,7 @@ from attrs import frozen
 
 from wargame.adjudication import Adjudication, template_fields
 from wargame.board import GLOBAL_TRACKS, MAX_OFFSHOOTS, OFFSHOOT_TRACKS, THEATRE_TRACKS, Board
+from wargame.dice import Dice
 from wargame.expressions import Effect
 from wargame.model import CELL_TITLES, CELLS, DeckPiles, Order, State
 from wargame.rulebook import Card, OrderKind, Rule, Rulebook
@@ -48,10 +47,9 @@ class PhaseError(ValueError):
     """A call made in the wrong phase (e.g. resolving a turn whose events have not run)."""
 
 
-def dice(seed: int, turn: int, phase: str) -> Random:
-    """The generator for one phase of one turn of one game."""
-    digest = hashlib.blake2b(f"{seed}:{turn}:{phase}".encode(), digest_size=8).digest()
-    return Random(int.from_bytes(digest, "big"))
+def dice(seed: int, turn: int, phase: str) -> Dice:
+    """The dice of one phase of one turn of one game (``seed`` is the game's secret)."""
+    return Dice(seed, turn, phase)
 
 
 @frozen
@@ -84,7 +82,7 @@ def new_game(rulebook: Rulebook, scenario: str, seed: int) -> State:
     piles = []
     for deck in rulebook.decks.values():
         draw = [c.id for c in deck.cards]
-        rng.shuffle(draw)
+        rng.shuffle(draw, deck.id)
         piles.append(DeckPiles(deck=deck.id, draw=tuple(draw)))
     return attrs.evolve(initial, seed=seed, decks=tuple(piles))
 
@@ -102,13 +100,14 @@ _TRACK_BOUNDS = {"G": GLOBAL_TRACKS, "T": THEATRE_TRACKS, "O": OFFSHOOT_TRACKS}
 class _Resolver:
     """Applies rules, orders and cards to a :class:`Board`, rolling the phase's dice."""
 
-    def __init__(self, rulebook: Rulebook, board: Board, turn: int, phase: str, seed: int, rng: Random):
+    def __init__(self, rulebook: Rulebook, board: Board, turn: int, phase: str, seed: int, rng: Dice):
         self.rulebook = rulebook
         self.board = board
         self.turn = turn
         self.phase = phase
         self.seed = seed
         self.rng = rng
+        self.reshuffles: dict[str, int] = {}  # per deck, in this phase: keys each reshuffle's dice
         self.records: list[Adjudication] = []
         self.titles = {t["name"]: t["title"] for t in board.theatres}
         self.forced: Mapping[tuple[str, str | None], Forced] = {}
@@ -123,6 +122,7 @@ class _Resolver:
     def set_phase(self, phase: str) -> None:
         self.phase = phase
         self.rng = dice(self.seed, self.turn, phase)
+        self.reshuffles = {}
 
     # effects
 
@@ -253,7 +253,7 @@ class _Resolver:
         happened = True
         if rule.chance is not None:
             chance = float(rule.chance.fn(G, T, O))
-            roll = self.rng.random()
+            roll = self.rng.roll(rule.id, O.get("id") or T.get("name") or "")
             happened = roll < chance
             if chance <= 0.0:
                 return  # a rule that cannot fire is not news
@@ -293,7 +293,8 @@ class _Resolver:
                 draw.extend(discard + aside)
                 discard.clear()
                 aside.clear()
-                self.rng.shuffle(draw)
+                n = self.reshuffles[deck_id] = self.reshuffles.get(deck_id, 0) + 1
+                self.rng.shuffle(draw, deck_id, f"reshuffle-{n}")
                 reshuffled = True
                 self.record("deck", deck_id, deck.title, deck.cites,
                             f"The {deck.title} deck is reshuffled ({len(draw)} cards).", {}, {}, [])
@@ -337,7 +338,7 @@ class _Resolver:
         happened = True
         if kind.chance is not None:
             chance = float(kind.chance.fn(G, T, {}))
-            roll = self.rng.random()
+            roll = self.rng.roll(kind.id, order.theatre or "")
             happened = roll < chance
         original: bool | None = None
         why = ""
@@ -747,14 +748,14 @@ def fire_rule(rulebook: Rulebook, state: State, rule_id: str, roll: float, theat
 
 
 class _FixedRoll:
-    """A generator whose next roll is given; shuffles come from another one."""
+    """Dice whose every roll is given; shuffles come from other dice."""
 
-    def __init__(self, roll: float, other: Random):
+    def __init__(self, roll: float, other: Dice):
         self._roll = roll
         self._other = other
 
-    def random(self) -> float:
+    def roll(self, source: str, scope: str = "", index: int = 0) -> float:
         return self._roll
 
-    def shuffle(self, items: list) -> None:
-        self._other.shuffle(items)
+    def shuffle(self, items: list, source: str, scope: str = "") -> None:
+        self._other.shuffle(items, source, scope)

@@ -5,7 +5,10 @@
 - A cell sees its own tracks exactly.
 - The other cells' inner tracks (funds, fighters, cohesion, ego, discipline, budgets...) are
   seen only as a range that contains the true value; the coalition's ranges narrow with its
-  intelligence. The range's placement comes from a generator of its own, derived from (seed, turn, seat),
+  intelligence. A range keeps its width at the ends of a track (it is shifted, not clipped, so
+  a track at its bound is not given away), and where it sits around the truth comes from dice of
+  its own, keyed one-way from the game's secret (:func:`wargame.dice.derive`), per turn, seat
+  and track,
   never from the game's dice (see ``view``).
 - Secret AQ-IS talks are seen only by the two groups, until the coalition learns of them.
 - Nobody but the facilitator ("white") sees the order of the draw piles or the exact inner
@@ -14,9 +17,6 @@
 
 from __future__ import annotations
 
-import hashlib
-from random import Random
-
 import attrs
 from typing import Mapping
 
@@ -24,6 +24,7 @@ from attrs import frozen
 
 from wargame.adjudication import Adjudication
 from wargame.board import GLOBAL_TRACKS, flat_tracks
+from wargame.dice import Dice, derive
 from wargame.model import CELLS, Offshoot, State, Theatre
 
 SEATS = CELLS + ("white", "public")
@@ -72,7 +73,6 @@ class DeckSummary:
 class View:
     seat: str
     scenario: str
-    seed: int
     turn: int
     last_turn: int
     phase: str
@@ -99,14 +99,30 @@ def _width(state: State, seat: str, owner: str) -> int:
 _EXACT = {v: Estimate(v, v) for v in range(-1, 10000)}
 
 
+def _estimate(value: int, width: int, lo_bound: int, hi_bound: int, roll: float) -> Estimate:
+    """The range a seat sees for a track it may not see exactly: the track's scale is cut into
+    ranges of ``width + 1`` values starting at an offset only the game's secret decides (``roll``
+    in [0, 1)), and the seat sees the range the true value falls in. So every value of one range
+    gives the seat the very same picture, and nothing finer can be read from it. A range that
+    runs past an end of the track is shifted back inside, keeping its width: a track at its
+    bound is not given away."""
+    if width <= 0:
+        return _EXACT[value]
+    step = width + 1
+    offset = int(roll * step)
+    lo = (value - offset) // step * step + offset
+    lo = max(lo_bound, min(lo, hi_bound - width))
+    return Estimate(lo, lo + width)
+
+
 def view(state: State, seat: str) -> View:
     """What ``seat`` (a cell, or ``white`` for the facilitator) may see of ``state``."""
     if seat not in SEATS:
         raise ValueError(f"no seat {seat!r} (seats: {', '.join(SEATS)})")
     flat = flat_tracks(state)
-    # Where each range sits around the truth: the view's own generator, not the game's dice.
-    h = hashlib.blake2b(f"view:{state.seed}:{state.turn}:{seat}".encode(), digest_size=8).digest()
-    placement = Random(int.from_bytes(h, "big"))
+    # Where each range sits around the truth: dice of the view's own, keyed one-way from the
+    # secret, never the game's dice and nothing a seat could work out.
+    placement = Dice(derive(state.seed, "view"), state.turn, seat)
     tracks: dict[str, Estimate] = {}
     talks_hidden = (
         seat not in ("is", "aq", "white") and state.relation.stage == 1 and not state.relation.known
@@ -119,10 +135,9 @@ def view(state: State, seat: str) -> View:
         if seat == "white" or owner is None or owner == seat:
             tracks[name] = _EXACT[value]
             continue
-        width = _width(state, seat, owner)
         lo_bound, hi_bound = GLOBAL_TRACKS[name]
-        lo = max(lo_bound, value - placement.randint(0, width))
-        tracks[name] = Estimate(lo, min(hi_bound, lo + width))
+        width = min(_width(state, seat, owner), hi_bound - lo_bound)
+        tracks[name] = _estimate(value, width, lo_bound, hi_bound, placement.roll(name))
     if talks_hidden:
         # Secret talks look, from outside, like whatever came before them.
         public = 4 if state.tally.second_splits else 0
@@ -131,7 +146,7 @@ def view(state: State, seat: str) -> View:
         tracks["relation_offered"] = _EXACT[0]
     decks = tuple(DeckSummary(p.deck, len(p.draw), p.discard, len(p.aside)) for p in state.decks)
     return View(
-        seat=seat, scenario=state.scenario, seed=state.seed, turn=state.turn, last_turn=state.last_turn,
+        seat=seat, scenario=state.scenario, turn=state.turn, last_turn=state.last_turn,
         phase=state.phase, theatres=state.theatres, offshoots=state.offshoots, tracks=tracks, decks=decks,
     )
 

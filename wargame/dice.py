@@ -1,0 +1,102 @@
+"""The game's dice: counter-based and keyed per roll.
+
+Every random outcome of a game is a pure function of the game's secret and of *what the roll
+decides*: (turn, phase, source, scope, index), where the source is the rule, order or deck that
+rolls and the scope the theatre, offshoot group or draw it rolls for. No roll depends on how many
+rolls came before it, so
+
+- a facilitator's override of one result changes only what depends on that result, never the
+  dice of unrelated theatres further down the phase;
+- any turn replays without stored generator state, on any machine and in any process;
+- a vectorised engine can reproduce every roll bit for bit: the mix is SplitMix64's finaliser
+  over unsigned 64-bit integers (``uint64`` arithmetic wraps the same way), and names enter it
+  as 64-bit BLAKE2b digests worked out once.
+
+The key chain, each step ``k = mix(k ^ part)``::
+
+    game  = blake2b("game:<secret>")
+    phase = mix(mix(game ^ turn) ^ name("<phase>"))
+    roll  = mix(mix(mix(phase ^ name(source)) ^ name(scope)) ^ index)
+
+and a roll is the top 53 bits of the result as a float in [0, 1). A shuffle is Fisher-Yates
+from the last position down, position ``i`` swapped with ``floor(roll(source, scope, i) * (i+1))``.
+
+Keys for anything outside the game's own dice (bots' tie-breaks, the placement of a seat's
+estimate ranges) come from :func:`derive`, a one-way hash of the secret and a purpose: knowing
+such a key tells nothing about the game's dice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from typing import MutableSequence
+
+MASK = (1 << 64) - 1
+_GAMMA = 0x9E3779B97F4A7C15
+_M1 = 0xBF58476D1CE4E5B9
+_M2 = 0x94D049BB133111EB
+_UNIT = 2.0**-53
+
+
+def mix(x: int) -> int:
+    """SplitMix64: one step of the generator's state and its output finaliser (Steele, Lea and
+    Flood 2014). Input and output are unsigned 64-bit integers."""
+    z = (x + _GAMMA) & MASK
+    z = ((z ^ (z >> 30)) * _M1) & MASK
+    z = ((z ^ (z >> 27)) * _M2) & MASK
+    return z ^ (z >> 31)
+
+
+@lru_cache(maxsize=4096)
+def name(text: str) -> int:
+    """A name (a phase, rule id, order kind, theatre, offshoot id) as a 64-bit integer."""
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
+
+
+def derive(secret: int, purpose: str) -> int:
+    """A 64-bit key for ``purpose`` (e.g. ``"bot"``, ``"view"``) derived one-way from the game's
+    secret: it keys generators of their own and cannot be used to predict the game's dice."""
+    return name(f"{purpose}:{secret}")
+
+
+def game_key(secret: int) -> int:
+    return name(f"game:{secret}")
+
+
+def unit(h: int) -> float:
+    """The top 53 bits of a 64-bit integer as a float in [0, 1)."""
+    return (h >> 11) * _UNIT
+
+
+class Dice:
+    """The dice of one phase of one turn of one game.
+
+    >>> d = Dice(7, 3, "dynamics")
+    >>> d.roll("c6.defection", "iraq") == Dice(7, 3, "dynamics").roll("c6.defection", "iraq")
+    True
+    >>> 0.0 <= d.roll("c6.defection", "syria") < 1.0
+    True
+    """
+
+    __slots__ = ("secret", "turn", "phase", "key")
+
+    def __init__(self, secret: int, turn: int, phase: str):
+        self.secret = secret
+        self.turn = turn
+        self.phase = phase
+        self.key = mix(mix(game_key(secret) ^ (turn & MASK)) ^ name(phase))
+
+    def roll(self, source: str, scope: str = "", index: int = 0) -> float:
+        """The roll in [0, 1) for ``source`` (a rule, order or deck id) in ``scope`` (a theatre,
+        an offshoot id or "" for the whole board); ``index`` tells apart several rolls of one
+        source in one scope (the positions of a shuffle)."""
+        h = mix(mix(mix(self.key ^ name(source)) ^ name(scope)) ^ (index & MASK))
+        return unit(h)
+
+    def shuffle(self, items: MutableSequence, source: str, scope: str = "") -> None:
+        """Shuffle ``items`` in place, keyed by ``source`` and ``scope`` (e.g. a deck and which
+        reshuffle of the phase this is)."""
+        for i in range(len(items) - 1, 0, -1):
+            j = int(self.roll(source, scope, i) * (i + 1))
+            items[i], items[j] = items[j], items[i]
