@@ -519,7 +519,7 @@ def _load_rules(data: dict[str, Any], path: str, names: dict[str, Name], decks: 
         claims = tuple(t.text_list("claims"))
         for c in claims:
             if c not in CLAIMS:
-                t.fail(f"claim {c!r} is not one of C1..C16 (DESIGN.md)")
+                t.fail(f"claim {c!r} is not one of C1..C16 (docs/claims.md)")
         scope = _scope(kind, names)
         rule = Rule(
             id=ident,
