@@ -267,9 +267,14 @@ def _is_accept(p: Picture, o: Order, d: Doctrine) -> Scored:
 def _is_break_away(p: Picture, o: Order, d: Doctrine) -> Scored:
     # A merger from weakness lasts only while IS is weak or AQ holds it tight (¶5).
     g = p.g
-    if g["is_desperation"] >= _IS_DESPERATE[d.boldness] - 1:
+    desperation, line = g["is_desperation"], _IS_DESPERATE[d.boldness]
+    recovered = desperation < line - 1
+    # Pride back at the leader's level and an alliance under strain: the Shura Council walks out
+    # unless IS is truly desperate (¶2, ¶5).
+    proud = g["is_ego"] >= 8 and g["relation_strain"] >= 6 and desperation < line + 2
+    if not (recovered or proud):
         return None
-    if g["relation_autonomy"] < 2 and g["relation_strain"] < 4 and g["is_ego"] < 8:
+    if not proud and g["relation_autonomy"] < 2 and g["relation_strain"] < 4 and g["is_ego"] < 8:
         return None
     return 5 + g["relation_autonomy"], (
         f"Break away from al-Qaeda: no longer desperate, and with autonomy {int(g['relation_autonomy'])} and "
@@ -354,7 +359,7 @@ def _aq_fund(p: Picture, o: Order, d: Doctrine) -> Scored:
 def _aq_open_talks(p: Picture, o: Order, d: Doctrine) -> Scored:
     # Talk only when IS is much the weaker: it would come to AQ from weakness (¶2, ¶5).
     gap = p.g["power_gap"]
-    threshold = p.g["gap_threshold"] + (1, 0, -1)[d.boldness]
+    threshold = p.g["gap_threshold"] + (2, 1, 0)[d.boldness]
     if gap < threshold:
         return None
     return 6 + gap - threshold, (

@@ -134,14 +134,13 @@ def _first_in(turns: Iterable[int], lo: int, hi: int) -> bool:
 
 
 def _window(happened: Sequence[int], start: int, width: int, last_played: int) -> float | None:
-    """1 if something happened in turns ``start..start+width``; 0 if not and the game lasted to
-    the end of that window; :data:`NA` if the game ended before the window closed with nothing
-    seen (we cannot know), or if there was no ``start`` (-1)."""
-    if start < 0:
+    """1 if something happened in turns ``start..start+width``, 0 if not; :data:`NA` if there was
+    no ``start`` (-1) or the game ended before the window closed. A window cut short counts for
+    nothing even when the thing happened in it: counting those games only when it happened would
+    bias the share upwards (the games where it did not happen yet would be left out)."""
+    if start < 0 or last_played < start + width:
         return NA
-    if _first_in(happened, start, start + width):
-        return 1.0
-    return 0.0 if last_played >= start + width else NA
+    return 1.0 if _first_in(happened, start, start + width) else 0.0
 
 
 # --- the meter ---------------------------------------------------------------------------------
