@@ -621,42 +621,39 @@ def print_report(console: Any, header: Mapping[str, Any], rows: Sequence[Row]) -
         console.print(f"  seat set {name}: " + ", ".join(f"{c}={k}" for c, k in seats.items()), highlight=False)
     table = Table(title_justify="left")
     table.add_column("id", no_wrap=True)
-    table.add_column("title / statistic", ratio=3, overflow="fold")
+    table.add_column("target, and where its band comes from", ratio=1, overflow="fold")
     table.add_column("seats", no_wrap=True)
     table.add_column("value [95% CI]", justify="right", no_wrap=True)
     table.add_column("band", justify="right", no_wrap=True)
     table.add_column("n", justify="right", no_wrap=True)
-    table.add_column("source (¶ or rationale)", ratio=2, overflow="fold")
     table.add_column("verdict", no_wrap=True)
     for row in rows:
         t = row.target
         title = Text(t.title)
-        title.append(f"\n{t.stat} of {t.metric}" + (f" by {t.at}" if t.at else "")
-                     + (f" (value {t.value:g})" if t.value is not None else "")
-                     + (f" split by {t.split_by} >= {t.at_least:g}" if t.split_by else ""), style="dim")
+        title.append(f"\n{t.source}", style="dim")
         if t.each is None:
             o = row.outcomes[0]
-            table.add_row(t.id, title, row.seats, _value(t, o.estimate), _band(t), str(o.estimate.n), t.source,
+            table.add_row(t.id, title, row.seats, _value(t, o.estimate), _band(t), str(o.estimate.n),
                           Text(_verdict_text(o), style=_STYLE.get(o.verdict, "")))
             continue
         judged = len(row.judged)
         summary = f"{row.count(MET)}/{judged} met" + (f", {row.count(TOO_FEW)} too few" if row.count(TOO_FEW) else "")
-        table.add_row(t.id, title, row.seats, summary, _band(t), "", t.source,
+        table.add_row(t.id, title, row.seats, summary, _band(t), "",
                       Text(_verdict_text(row), style=_STYLE.get(row.verdict, "")))
         for o in row.outcomes:
             if o.verdict == MISSED:
                 table.add_row(Text(f"  └ {o.item}", style="red"), Text(o.metric, style="dim"), o.seats,
-                              _value(t, o.estimate), "", str(o.estimate.n), "",
+                              _value(t, o.estimate), "", str(o.estimate.n),
                               Text(_verdict_text(o), style=_STYLE[MISSED]))
             elif o.verdict == EXEMPT:
-                table.add_row(Text(f"  └ {o.item}", style="dim"), Text(o.metric, style="dim"), "", "", "", "",
-                              Text(o.reason, style="dim"), Text("exempt", style="dim"))
+                table.add_row(Text(f"  └ {o.item}", style="dim"), Text(f"exempt: {o.reason}", style="dim"),
+                              "", "", "", "", Text("exempt", style="dim"))
     console.print(table)
     counts = {v: sum(1 for r in rows if r.verdict == v) for v in (MET, MISSED, TOO_FEW)}
     console.print(f"{counts[MET]} met, {counts[MISSED]} missed, {counts[TOO_FEW]} with too few games "
                   f"(fewer than min_n games count; neither met nor missed).", highlight=False)
     console.print("A target is met when its estimate lies in the band; 'CI in band' when its whole 95% interval "
-                  "does too. Family targets list only the items missed.", highlight=False)
+                  "does too. Family targets list only the items missed. --json gives every figure and each target's statistic.", highlight=False)
 
 
 def metrics_command(rulebook: Rulebook, as_json: bool) -> int:
