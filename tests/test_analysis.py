@@ -8,33 +8,41 @@ import json
 import math
 import statistics
 
+import attrs
 import pytest
 from rich.console import Console
 
 from wargame.analysis import (
     BASELINE,
     EXPERIMENTS,
+    KNOB_ORDERS,
     SETUPS,
     Arm,
     Batch,
     Experiment,
     Observation,
     Untestable,
+    Withholding,
+    factor_tracks,
     game_seed,
+    judge,
     mean_ci,
     paired,
+    play_claims,
     run_batches,
-    run_claims,
     summarise,
     t975,
     verdict,
     wilson,
 )
+from wargame.board import GLOBAL_TRACKS, THEATRE_TRACKS
 from wargame.charts import band_chart, bar, print_claims, print_simulation, sparkline
 from wargame.cli import main
+from wargame.doctrine import Doctrine
 from wargame.engine import new_game
-from wargame.headless import parse_seats
-from wargame.model import digest
+from wargame.headless import PlayedTurn, parse_seats
+from wargame.metrics import EARLY_TURNS, GameMeter, bound_meaning
+from wargame.model import CELLS, Order, digest
 from wargame.rulebook import load_rulebook
 
 RULEBOOK = load_rulebook()
@@ -135,11 +143,16 @@ def test_simulate_refuses_a_wrong_scenario(capsys) -> None:
 def test_every_claim_is_an_experiment_an_observation_or_says_why_not() -> None:
     covered = {e.claim for e in EXPERIMENTS}
     assert covered == {f"C{i}" for i in range(1, 17)}
+    ids = [e.id for e in EXPERIMENTS if not isinstance(e, Untestable)]
+    assert len(ids) == len(set(ids))
     for e in EXPERIMENTS:
         if isinstance(e, Untestable):
             assert e.reason
         elif isinstance(e, Experiment):
             assert e.expected in (1, -1) and e.treatment != e.control
+            assert e.reads and e.measures, f"{e.id} must say what its factor sets and what its outcome reads"
+        else:
+            assert e.measures
 
 
 @pytest.mark.parametrize("name", sorted(SETUPS))
@@ -150,6 +163,47 @@ def test_a_factor_changes_only_the_opening_board(name: str) -> None:
     assert (changed.seed, changed.turn, changed.phase, changed.decks) == (state.seed, state.turn, state.phase, state.decks)
 
 
+KNOWN = set(GLOBAL_TRACKS) | set(THEATRE_TRACKS) | {"offshoots"}
+
+
+@pytest.mark.parametrize("exp", [e for e in EXPERIMENTS if isinstance(e, Experiment)], ids=lambda e: e.id)
+def test_no_factor_sets_what_its_experiment_measures(exp: Experiment) -> None:
+    """What the factor sets is worked out from the two arms' opening boards and the orders one arm
+    gives or withholds (not trusted from the declaration, which must match it), and it never
+    includes a track the outcome is read from. The one exception is a relative outcome: the share
+    lost of what the factor added, which the factor cannot set."""
+    assert set(exp.reads) == factor_tracks(RULEBOOK, exp), f"{exp.id}: declare reads={sorted(factor_tracks(RULEBOOK, exp))}"
+    assert set(exp.reads) | set(exp.measures) <= KNOWN
+    overlap = set(exp.reads) & set(exp.measures)
+    if exp.per is None:
+        assert not overlap, f"{exp.id}: the factor sets {sorted(overlap)}, which the outcome reads"
+    else:
+        assert exp.metric != exp.per and overlap <= set(exp.measures)
+
+
+def test_every_doctrine_knob_says_which_orders_it_changes() -> None:
+    assert set(KNOB_ORDERS) == {a.name for a in attrs.fields(Doctrine)}
+    kinds = {k.id for k in RULEBOOK.orders}
+    for orders in KNOB_ORDERS.values():
+        assert orders is None or set(orders) <= kinds
+    assert set(Arm(without=("is.accept_terms",)).without) <= kinds
+
+
+def test_a_withheld_order_is_never_offered_to_the_bot() -> None:
+    offered = []
+
+    class Spy:
+        name = "spy"
+
+        def choose(self, view, legal, max_orders):
+            offered.extend(legal(()))
+            return legal(())[:max_orders]
+
+    orders = [Order("is", "is.accept_terms"), Order("is", "is.propaganda")]
+    chosen = Withholding(Spy(), ["is.accept_terms"]).choose(None, lambda pending: orders, 3)
+    assert offered == [Order("is", "is.propaganda")] and chosen == offered
+
+
 def test_the_same_arm_twice_shows_no_effect_common_random_numbers() -> None:
     a, b = run_batches(RULEBOOK, [Batch("exercise", SEATS, BASELINE, 5, 2), Batch("exercise", SEATS, Arm(), 5, 2)])
     exp = Experiment("X", "C0", "nothing", "nothing", BASELINE, Arm(), "power_gap", "power gap", 1)
@@ -157,64 +211,123 @@ def test_the_same_arm_twice_shows_no_effect_common_random_numbers() -> None:
     assert result.differences == (0.0,) * 5 and result.verdict == "inconclusive"
 
 
+def test_a_brutality_pinned_at_10_is_at_a_bound() -> None:
+    opening = new_game(RULEBOOK, "spring-2016", 3)
+    meter = GameMeter(RULEBOOK, opening)
+    for t in range(1, EARLY_TURNS + 1):
+        brutality = 10 if t > 3 else 6  # at 10 in five of the first eight quarters
+        state = attrs.evolve(opening, turn=t, islamic_state=attrs.evolve(opening.islamic_state, brutality=brutality))
+        meter.add(PlayedTurn(t, (), {c: () for c in CELLS}, {}, (), state))
+    m = meter.metrics()
+    assert m["mean_is_brutality_early"] == (3 * 6 + 5 * 10) / EARLY_TURNS
+    assert m["bound:mean_is_brutality_early"] == 1.0 and m["bound:power_gap"] == 0.0
+    assert bound_meaning("second_split") is None and bound_meaning("mean_is_brutality_early")
+
+
 CLAIM_RUNS = 16
 
 
 @pytest.fixture(scope="module")
 def claims():
-    return run_claims(RULEBOOK, CLAIM_RUNS, master_seed=11, workers=2)
+    by_arm = play_claims(RULEBOOK, CLAIM_RUNS, master_seed=11, workers=2)
+    return by_arm, judge(by_arm)
+
+
+def _recomputed(spec: Experiment, by_arm) -> list[float]:
+    """The paired differences of an experiment, worked out here from each game's own metrics."""
+    out = []
+    for t, c in zip(by_arm[spec.treatment], by_arm[spec.control]):
+        assert t.seed == c.seed
+        a, b = t.metrics[spec.metric], c.metrics[spec.metric]
+        if a is None or b is None:
+            continue
+        if spec.per:
+            added = t.metrics[spec.per] - c.metrics[spec.per]
+            if added <= 0 or c.metrics[spec.per] <= 0:
+                continue
+            a, b = (a - b) / added, b / c.metrics[spec.per]
+        out.append(a - b)
+    return out
 
 
 def test_every_claim_reported_as_matching_does_match(claims) -> None:
-    """Each "matches" is recomputed from the paired differences (or the baseline share), not trusted."""
+    """Each result is recomputed from the games of its arms, game by game, not from what it reports."""
+    by_arm, results = claims
     by_id = {e.id: e for e in EXPERIMENTS if not isinstance(e, Untestable)}
-    assert [r.id for r in claims] == list(by_id)
-    for r in claims:
+    assert [r.id for r in results] == list(by_id)
+    for r in results:
         spec = by_id[r.id]
-        assert r.n == CLAIM_RUNS
-        if r.verdict != "matches":
-            continue
         if isinstance(spec, Observation):
-            k = round(r.treatment * r.n)
+            values = [g.metrics[spec.metric] for g in by_arm[BASELINE]]
+            k = sum(1 for v in values if v)
+            assert r.n == len(values) == CLAIM_RUNS and r.treatment == pytest.approx(k / r.n)
             _, lo, hi = wilson(k, r.n)
-            assert (lo > spec.threshold) if spec.expected > 0 else (hi < spec.threshold), r.id
+            matches = (lo > spec.threshold) if spec.expected > 0 else (hi < spec.threshold)
+            assert (r.verdict == "matches") == matches, r.id
             continue
-        d = r.differences
-        assert len(d) == CLAIM_RUNS
+        d = _recomputed(spec, by_arm)
+        assert r.n == len(d) > 0 and list(r.differences) == pytest.approx(d)
         mean = math.fsum(d) / len(d)
-        assert mean == pytest.approx(r.effect)
-        sd = statistics.stdev(d) if len(set(d)) > 1 else statistics.stdev(d + (0.0,))
-        n = len(d) if len(set(d)) > 1 else len(d) + 1
-        centre = mean if len(set(d)) > 1 else math.fsum(d) / n
-        half = t975(n - 1) * sd / math.sqrt(n)
-        if spec.expected > 0:
-            assert centre - half > 0, f"{r.id}: reported as matching, but its interval reaches {centre - half:.3f}"
+        assert r.effect == pytest.approx(mean) and r.treatment - r.control == pytest.approx(mean)
+        xs = d if len(set(d)) > 1 else d + [0.0]  # as paired(): an interval with some width
+        half = t975(len(xs) - 1) * statistics.stdev(xs) / math.sqrt(len(xs))
+        centre = math.fsum(xs) / len(xs)
+        lo, hi = centre - half, centre + half
+        matches = lo > 0 if spec.expected > 0 else hi < 0
+        assert (r.verdict == "matches") == matches, f"{r.id}: reported {r.verdict}, the games give {lo:.3f} .. {hi:.3f}"
+
+
+def test_the_control_without_a_merger_never_merges(claims) -> None:
+    by_arm, _ = claims
+    c9 = next(e for e in EXPERIMENTS if getattr(e, "id", "") == "C9")
+    control, treatment = by_arm[c9.control], by_arm[c9.treatment]
+    assert [g.metrics["merger"] for g in control] == [0.0] * CLAIM_RUNS
+    assert [g.metrics["rapprochement"] for g in control] == [0.0] * CLAIM_RUNS
+    assert len(treatment) == CLAIM_RUNS  # merged from turn 1 (SETUPS["merger_now"])
+
+
+def test_the_bound_share_is_reported_per_arm(claims) -> None:
+    by_arm, results = claims
+    by_id = {e.id: e for e in EXPERIMENTS if not isinstance(e, Untestable)}
+    for r in results:
+        spec = by_id[r.id]
+        assert r.bound == bound_meaning(spec.metric)
+
+        def share(games):
+            flags = [g.metrics[f"bound:{spec.metric}"] for g in games]
+            flags = [f for f in flags if f is not None]
+            return sum(flags) / len(flags)
+
+        if r.bound is None:
+            assert r.bound_control is None and r.bound_treatment is None and not r.flagged
+        elif isinstance(spec, Observation):
+            assert r.bound_control is None and r.bound_treatment == pytest.approx(share(by_arm[BASELINE]))
         else:
-            assert centre + half < 0, f"{r.id}: reported as matching, but its interval reaches {centre + half:.3f}"
-        assert r.treatment - r.control == pytest.approx(r.effect)
-
-
-def test_the_strongest_claims_match_even_on_a_few_games(claims) -> None:
-    verdicts = {r.id: r.verdict for r in claims}
-    strong = ("C1b", "C3a", "C7a", "C11a", "C13a", "C15", "C16a", "C16b")
-    assert {i: verdicts[i] for i in strong} == {i: "matches" for i in strong}
+            assert r.bound_control == pytest.approx(share(by_arm[spec.control]))
+            assert r.bound_treatment == pytest.approx(share(by_arm[spec.treatment]))
+        shares = [s for s in (r.bound_control, r.bound_treatment) if s is not None]
+        assert r.flagged == any(s > 0.5 for s in shares)
 
 
 def test_the_claims_print_as_a_table(claims) -> None:
-    console = Console(file=io.StringIO(), width=150)
-    print_claims(console, {"runs": CLAIM_RUNS, "scenario": "spring-2016", "seed": 11}, claims, [])
+    _, results = claims
+    console = Console(file=io.StringIO(), width=170)
+    print_claims(console, {"runs": CLAIM_RUNS, "scenario": "spring-2016", "seed": 11}, results, [])
     text = console.file.getvalue()
-    assert "C8a" in text and "matches" in text
+    assert "C8a" in text and "at a bound" in text and "At a bound:" in text
 
 
 def test_claims_command_prints_markdown_and_json(capsys) -> None:
     assert main(["claims", "--runs", "3", "--only", "C8", "--workers", "1", "--markdown"]) == 0
     out = capsys.readouterr().out
-    assert "| C8a |" in out and "| C8b |" in out and "| C3a |" not in out
-    assert main(["claims", "--runs", "3", "--only", "C8a", "--workers", "1", "--json"]) == 0
+    assert "| C8a |" in out and "| C8b |" in out and "| C3a |" not in out and "at a bound |" in out
+    assert main(["claims", "--runs", "3", "--only", "C8b", "--workers", "1", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert [c["id"] for c in data["claims"]] == ["C8a"]
-    assert data["claims"][0]["verdict"] in ("matches", "inconclusive", "contradicts")
+    [c8b] = data["claims"]
+    assert c8b["id"] == "C8b" and c8b["verdict"] in ("matches", "inconclusive", "contradicts")
+    assert c8b["reads"] == ["relation_autonomy"] and c8b["measures"] == ["relation_stage"]
+    assert c8b["bound"] and 0 <= c8b["bound_control"] <= 1 and 0 <= c8b["bound_treatment"] <= 1
+    assert isinstance(c8b["flagged"], bool) and isinstance(data["flagged"], list)
 
 
 def test_claims_refuses_an_unknown_claim(capsys) -> None:

@@ -356,10 +356,10 @@ def test_an_override_is_visible_after_loading_in_the_replay_and_in_the_report(wa
         assert r.justification == override.justification != ""
     save = tmp_path / "golden.json"
     shutil.copyfile(GOLDEN, save)
-    code, out, err = wargame("replay", save, "--log")
+    code, out, err = wargame("replay", save, "--log", "--facilitator")
     assert code == 0, err
     assert "OVERRIDDEN by the facilitator" in out and override.justification in out
-    code, out, err = wargame("report", save, "--out", "-")
+    code, out, err = wargame("report", save, "--facilitator", "--out", "-")
     assert code == 0, err
     assert "overrode" in out and override.justification in out
 
@@ -431,7 +431,7 @@ def test_the_markdown_report_says_why_the_facilitator_changed_a_track_or_injecte
     doc = read_document(save)
     set_track = next(c for c in doc.commands if isinstance(c, SetTrack))
     inject = next(c for c in doc.commands if isinstance(c, InjectCard))
-    code, out, err = wargame("report", save, "--out", "-")
+    code, out, err = wargame("report", save, "--facilitator", "--out", "-")
     assert code == 0, err
     assert set_track.justification in out, "a track override's justification is missing from the report"
     assert inject.note in out, "an inject's note is missing from the report"
@@ -443,7 +443,7 @@ def test_notes_and_bookmarks_survive_the_save_and_show_in_the_replay(wargame, ru
     assert game.notes() == [note] and game.bookmarks() == {note.bookmark: note.turn}
     save = tmp_path / "golden.json"
     shutil.copyfile(GOLDEN, save)
-    code, out, err = wargame("replay", save, "--log", "--turn", note.turn)
+    code, out, err = wargame("replay", save, "--log", "--facilitator", "--turn", note.turn)
     assert code == 0 and note.text in out and f"bookmark: {note.bookmark}" in out
 
 
@@ -696,8 +696,9 @@ def _bad_file(folder: Path, make: Callable[[Path], None]) -> Path:
     return path
 
 
-READ_COMMANDS = (("replay", "{save}", "--log"), ("replay", "{save}", "--verify"), ("report", "{save}"),
-                 ("report", "{save}", "--format", "csv"), ("play", "--headless", "--load", "{save}"),
+READ_COMMANDS = (("replay", "{save}", "--log", "--facilitator"), ("replay", "{save}", "--log", "--seat", "coalition"),
+                 ("replay", "{save}", "--verify"), ("report", "{save}", "--facilitator"),
+                 ("report", "{save}", "--seat", "is"), ("report", "{save}", "--format", "csv", "--facilitator"), ("play", "--headless", "--load", "{save}"),
                  ("fork", "{save}", "--turn", "1", "--out", "{folder}/child.json"))
 
 
@@ -732,8 +733,9 @@ def test_a_save_whose_log_does_not_replay_gets_one_line_exit_3_and_nothing_chang
     with pytest.raises(SaveError) as e:
         load(save, rulebook)
     assert word.lower() in one_line(str(e.value)).lower()
-    # `replay` without --verify shows the recorded log as it was played; everything else refuses
-    _refused_everywhere(wargame, tmp_path, save, [c for c in READ_COMMANDS if c[0] != "replay" or "--verify" in c],
+    # the facilitator's log shows the recorded log as it was played; everything else refuses (a
+    # cell's log replays the game to know what was secret when)
+    _refused_everywhere(wargame, tmp_path, save, [c for c in READ_COMMANDS if "--facilitator" not in c or c[0] != "replay"],
                         word)
 
 
@@ -777,7 +779,7 @@ def test_a_report_of_a_save_whose_digests_were_edited_fails_and_writes_nothing(w
     raw["turns"][0]["digest"] = "0" * 16
     save = write_json(tmp_path / "edited.json", raw)
     before = snapshot(tmp_path)
-    code, out, err = wargame("report", save)
+    code, out, err = wargame("report", save, "--facilitator")
     assert code != 0, "a report of a save whose digests do not match must fail (issue 3: non-zero exit)"
     assert snapshot(tmp_path) == before, "and must write nothing"
 
@@ -798,7 +800,7 @@ def test_a_record_with_a_chance_but_no_roll_is_refused_or_shown_without_a_traceb
     next(r for t in raw["turns"] for r in t["records"] if r["chance"] is not None)["roll"] = None
     save = write_json(tmp_path / "edited.json", raw)
     before = snapshot(tmp_path)
-    code, out, err = wargame("replay", save, "--log")
+    code, out, err = wargame("replay", save, "--log", "--facilitator")
     if code != 0:
         assert code == 3 and one_line(err)
     assert snapshot(tmp_path) == before
@@ -859,9 +861,12 @@ def test_when_the_rules_change_verify_says_so_and_names_the_first_turn_that_dive
     code, out, err = wargame("--rules", rules, "--decks", decks, "replay", save, "--verify")
     assert code == 1
     assert "rules or decks have changed" in out and "NOT verified" in out and "turn 1:" in out
-    # the recorded log is still shown as it was played
-    code, out, err = wargame("--rules", rules, "--decks", decks, "replay", save)
+    # the recorded log is still shown as it was played, to the facilitator
+    code, out, err = wargame("--rules", rules, "--decks", decks, "replay", save, "--facilitator")
     assert code == 0 and "== Turn 3 ==" in out
+    # a cell's log needs the game replayed to know what was secret when: refused, in one line
+    code, out, err = wargame("--rules", rules, "--decks", decks, "replay", save, "--log", "--seat", "aq")
+    assert code == 3 and "NOT verified" in one_line(err) and "== Turn" not in out
 
 
 def test_a_change_of_rules_that_does_not_change_the_game_still_verifies_and_says_so(wargame, tmp_path) -> None:
@@ -1053,7 +1058,7 @@ def saved(tmp_path) -> Path:
 
 def test_report_writes_markdown_beside_the_save(wargame, saved, rulebook) -> None:
     before = snapshot(saved.parent)
-    code, out, err = wargame("report", saved)
+    code, out, err = wargame("report", saved, "--facilitator")
     assert code == 0, err
     md = saved.with_name("exercise.report.md")
     assert set(snapshot(saved.parent)) - set(before) == {md.name}
@@ -1072,7 +1077,7 @@ def test_report_writes_markdown_beside_the_save(wargame, saved, rulebook) -> Non
 
 
 def test_report_as_json_has_the_tracks_per_turn_and_the_full_event_log(wargame, saved, rulebook) -> None:
-    code, out, err = wargame("report", saved, "--format", "json")
+    code, out, err = wargame("report", saved, "--format", "json", "--facilitator")
     assert code == 0, err
     doc = json.loads(saved.with_name("exercise.report.json").read_text(encoding="utf-8"))
     _, game, _ = load(saved, rulebook)
@@ -1084,7 +1089,7 @@ def test_report_as_json_has_the_tracks_per_turn_and_the_full_event_log(wargame, 
 
 
 def test_report_as_csv_writes_a_tracks_file_and_an_events_file(wargame, saved, rulebook) -> None:
-    code, out, err = wargame("report", saved, "--format", "csv")
+    code, out, err = wargame("report", saved, "--format", "csv", "--facilitator")
     assert code == 0, err
     _, game, _ = load(saved, rulebook)
     tracks = list(csv.DictReader(io.StringIO(saved.with_name("exercise.tracks.csv").read_text(encoding="utf-8"))))
@@ -1100,7 +1105,7 @@ def test_report_as_csv_writes_a_tracks_file_and_an_events_file(wargame, saved, r
 @pytest.mark.parametrize("fmt, start", [("markdown", "# After-action report"), ("json", "{"), ("csv", "turn,")])
 def test_report_to_dash_prints_and_writes_nothing(wargame, saved, fmt: str, start: str) -> None:
     before = snapshot(saved.parent)
-    code, out, err = wargame("report", saved, "--format", fmt, "--out", "-")
+    code, out, err = wargame("report", saved, "--format", fmt, "--out", "-", "--facilitator")
     assert code == 0, err
     assert out.startswith(start)
     assert snapshot(saved.parent) == before

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
-from textual.widgets import Select
+from textual.widgets import Input, Select
 
 from wargame.model import CELLS
 from wargame.record.save import load
@@ -75,6 +75,10 @@ def test_a_full_hot_seat_turn_from_the_start_screen_to_the_summary(saves: Path) 
             await until(pilot, lambda: screen_name(app) == "StartScreen", "the start screen")
             for cell in CELLS:
                 app.screen.query_one(f"#seat-{cell}", Select).value = HUMAN
+            await pilot.pause()
+            # people at the table: the facilitator locks the White Cell with a passphrase
+            app.screen.query_one("#lock-pass", Input).value = "umpire"
+            app.screen.query_one("#lock-again", Input).value = "umpire"
             await pilot.press("n")
             await past_the_events(pilot, app)
             for cell in CELLS:

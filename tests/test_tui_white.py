@@ -7,17 +7,24 @@ import asyncio
 import json
 from pathlib import Path
 
-from textual.widgets import ContentSwitcher, Input, OptionList, Static
+import attrs
+from textual.widgets import Checkbox, ContentSwitcher, Input, OptionList, Select, Static
 
 from wargame.bots import RandomBot
 from wargame.engine import legal_orders
 from wargame.model import CELLS
-from wargame.record.game import OverrideResult
-from wargame.record.save import load, recorded_records
+from wargame.record.game import OverrideResult, SetTrack
+from wargame.record.lock import check_lock, make_lock
+from wargame.record.save import load, read_document, recorded_records
 from wargame.rulebook import ROOT
 from wargame.session import Session
 from wargame.tui.app import WargameApp
+from wargame.tui.screens import start as start_screen
 from wargame.tui.screens.game import GameScreen
+from wargame.tui.screens.lock import DIFFERENT, MISSING, WRONG, PassphraseScreen
+from wargame.tui.screens.modals import WalkthroughScreen
+from wargame.tui.screens.replay import ReplayScreen
+from wargame.tui.screens.start import StartScreen
 from wargame.tui.screens.white import WARNING, WhiteCellScreen, fork_path
 from wargame.view import view
 
@@ -349,5 +356,284 @@ def test_results_of_an_earlier_turn_cannot_be_overridden(rulebook, tmp_path):
             await until(pilot, lambda: "Roll back (f)" in text_of(screen, "#result-head"), "the explanation")
             results = screen.query_one("#result-list", OptionList)
             assert results.option_count == 1 and results.get_option_at_index(0).disabled
+
+    run(scenario)
+
+
+# --- the White Cell is the facilitator's ----------------------------------------------------------
+
+
+def locked(session: Session, passphrase: str = "umpire") -> Session:
+    session.game.header = attrs.evolve(session.game.header, white_lock=make_lock(passphrase))
+    return session
+
+
+def test_the_white_cell_opens_only_with_the_facilitators_passphrase(rulebook, tmp_path):
+    session = locked(orders_given(rulebook, tmp_path))
+
+    async def scenario():
+        app = WargameApp(rulebook, session=session)
+        async with app.run_test(size=SIZE) as pilot:
+            await started(app, pilot)
+            seen = recorder(app)
+            await pilot.press("w")  # the key, from the walkthrough on screen
+            await until(pilot, lambda: isinstance(app.screen, PassphraseScreen), "the passphrase")
+            ask = app.screen
+            await pilot.press(*"umpyre", "enter")
+            await until(pilot, lambda: seen and seen[-1][2] == WRONG, "the refusal")
+            assert isinstance(app.screen, PassphraseScreen) and str(ask.query_one("#lock-error").content) == WRONG
+            assert not any(isinstance(s, WhiteCellScreen) for s in app.screen_stack)
+            assert ask.query_one("#lock-passphrase", Input).value == ""
+            await pilot.press("w")  # no second prompt over the first; typed into the field instead
+            assert sum(isinstance(s, PassphraseScreen) for s in app.screen_stack) == 1
+            ask.query_one("#lock-passphrase", Input).value = ""
+            await pilot.press("escape")  # cancelled: back to the game, nothing opened
+            await until(pilot, lambda: not isinstance(app.screen, PassphraseScreen), "the prompt to close")
+            assert not any(isinstance(s, WhiteCellScreen) for s in app.screen_stack)
+
+            await pilot.press("w")
+            await until(pilot, lambda: isinstance(app.screen, PassphraseScreen), "the passphrase again")
+            await pilot.press(*"umpire", "enter")
+            await until(pilot, lambda: isinstance(app.screen, WhiteCellScreen), "the White Cell")
+            screen = app.screen
+            await pilot.press("y")
+            await until(pilot, lambda: "Everything" in text_of(screen, "#white-full"), "the full view")
+
+    run(scenario)
+
+
+def test_a_game_of_bots_has_no_white_cell_lock(rulebook, tmp_path):
+    session = orders_given(rulebook, tmp_path)  # every seat a bot
+
+    async def scenario():
+        app = WargameApp(rulebook, session=session)
+        async with app.run_test(size=SIZE) as pilot:
+            await started(app, pilot)
+            screen = await open_white(app, pilot)
+            assert not any(isinstance(s, PassphraseScreen) for s in app.screen_stack)
+            assert screen.unlocked
+
+    assert read_document(tmp_path / "g.json").white_lock is None
+    run(scenario)
+
+
+def test_a_game_with_people_at_the_table_needs_a_passphrase_set_twice(rulebook, tmp_path, monkeypatch):
+    monkeypatch.setattr(start_screen, "SAVES", tmp_path)
+
+    async def scenario():
+        app = WargameApp(rulebook, seed=5)
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: isinstance(app.screen, StartScreen), "the start screen")
+            start = app.screen
+            seen = recorder(app)
+            assert start.query_one("#start-lock-row").display  # humans in the default seats
+            assert start.query_one("#lock-pass", Input).password and start.query_one("#lock-again", Input).password
+            await pilot.press("n")
+            await until(pilot, lambda: seen, "the refusal")
+            assert seen[-1][2] == MISSING and isinstance(app.screen, StartScreen)
+            assert start.query_one("#lock-pass", Input).has_focus  # where to type it
+            await pilot.press(*"umpire", "enter", *"umpyre", "enter")  # Enter in the second starts
+            await until(pilot, lambda: seen[-1][2] == DIFFERENT, "the second refusal")
+            assert isinstance(app.screen, StartScreen) and not list(tmp_path.iterdir())
+            start.query_one("#lock-again", Input).value = "umpire"
+            start.query_one("#new").focus()
+            await pilot.press("n")
+            await until(pilot, lambda: list(tmp_path.glob("*.json")), "the game to start and save itself")
+
+        save = next(tmp_path.glob("*.json"))
+        doc, game, check = load(save, rulebook)
+        assert check.verified and doc.white_lock and check_lock(doc.white_lock, "umpire")
+        assert b"umpire" not in save.read_bytes()
+
+    run(scenario)
+
+
+def test_a_solo_game_or_a_game_of_bots_starts_without_a_lock(rulebook, tmp_path, monkeypatch):
+    monkeypatch.setattr(start_screen, "SAVES", tmp_path)
+
+    async def scenario(bots: bool):
+        app = WargameApp(rulebook, seed=6 if bots else 5)
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: isinstance(app.screen, StartScreen), "the start screen")
+            start = app.screen
+            if bots:
+                for cell in CELLS:
+                    start.query_one(f"#seat-{cell}", Select).value = "random"
+                await until(pilot, lambda: not start.query_one("#start-lock-row").display, "the lock to go")
+            else:
+                start.query_one("#lock-solo", Checkbox).value = True
+            await pilot.press("n")
+            await until(pilot, lambda: any(isinstance(s, GameScreen) for s in app.screen_stack), "the game")
+
+    for bots in (False, True):
+        run(lambda: scenario(bots))
+    saves = sorted(tmp_path.glob("*.json"))
+    assert len(saves) == 2 and all(read_document(p).white_lock is None for p in saves)
+
+
+# --- the White Cell's actions are announced ------------------------------------------------------
+
+
+def walk_news(app) -> str:
+    screen = app.screen
+    assert isinstance(screen, WalkthroughScreen)
+    return str(screen.query_one("#walk-news", Static).content)
+
+
+async def to_the_next_walkthrough(app, pilot) -> None:
+    """From the adjudication walkthrough, through the summary and the pause, to the next turn's."""
+    first = app.screen
+    await pilot.press("escape")
+    await until(pilot, lambda: type(app.screen).__name__ == "SummaryScreen", "the summary")
+    await pilot.press("escape")
+    await until(pilot, lambda: game_screen(app).waiting, "the pause between turns")
+    await pilot.press("space")
+    await until(pilot, lambda: isinstance(app.screen, WalkthroughScreen) and app.screen is not first,
+                "the next walkthrough")
+
+
+def test_the_white_cells_actions_are_announced_in_the_rooms_next_walkthrough(rulebook, tmp_path):
+    session = orders_given(rulebook, tmp_path)
+    game = session.game
+    card = next(iter(rulebook.cards.values()))
+
+    async def scenario():
+        app = WargameApp(rulebook, session=session)
+        async with app.run_test(size=SIZE) as pilot:
+            await started(app, pilot)
+            flip = next(r for r in game.records(1) if r.kind == "order" and r.chance is not None)
+            game.override(flip.ref, flip.where, not flip.happened, "the umpire's ruling")
+            will = session.state.coalition.will
+            new_will = will + 1 if will < 10 else will - 1
+            game.set_track("coalition_will", new_will, "a new administration")
+            funds = session.state.islamic_state.funds
+            game.set_track("is_funds", 1 if funds != 1 else 2, "a secret donor", secret=True)
+            game.inject(card.id, "the exercise plan")
+            await to_the_next_walkthrough(app, pilot)
+            news = walk_news(app)
+            outcome = "it happened after all" if not flip.happened else "it did not happen after all"
+            assert f"White Cell: overrode {flip.title}" in news and f"{outcome} — the umpire's ruling" in news
+            assert "Changed by the White Cell's ruling:" in news
+            assert f"White Cell: set coalition will {will} → {new_will} — a new administration" in news
+            assert f"White Cell: injected {card.title} — the exercise plan" in news
+            assert "a secret donor" not in news and "funds" not in news  # secret: not for the room
+            # told once: the walkthrough after this one has no news of them
+            app.screen.action_done()
+            await until(pilot, lambda: not isinstance(app.screen, WalkthroughScreen) or not app.screen.announcements,
+                        "the walkthrough to close")
+
+    run(scenario)
+
+
+def test_a_secret_announcement_reaches_only_the_cell_it_concerns(rulebook, tmp_path):
+    seats = {c: "random" for c in CELLS} | {"is": "human"}
+    session = Session.new(rulebook, "exercise", 7, seats, save=tmp_path / "g.json")
+
+    async def scenario():
+        app = WargameApp(rulebook, session=session)
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: type(app.screen).__name__ in ("WalkthroughScreen", "HandoverScreen"),
+                        "the events or the handover")
+            if isinstance(app.screen, WalkthroughScreen):
+                await pilot.press("escape")
+            await until(pilot, lambda: type(app.screen).__name__ == "HandoverScreen", "the handover to IS")
+            # the White Cell sets IS's funds in secret, through its form, with the box ticked
+            screen = await open_white(app, pilot)
+            funds = session.state.islamic_state.funds
+            new = 3 if funds != 3 else 4
+            await pilot.press("t")
+            await until(pilot, lambda: screen.query_one("#track-target", Input).has_focus, "the track input")
+            await pilot.press(*"is_funds", "enter")
+            await until(pilot, lambda: screen.query_one("#track-value", Input).has_focus, "the value")
+            await pilot.press(*str(new), "enter")
+            await until(pilot, lambda: screen.query_one("#track-why", Input).has_focus, "the justification")
+            screen.query_one("#track-secret", Checkbox).value = True
+            await pilot.press(*"donors", "enter")
+            await until(pilot, lambda: session.state.islamic_state.funds == new, "the track to change")
+            assert session.game.commands[-1] == SetTrack(1, "is_funds", new, funds, "donors", True)
+            assert "told only to Islamic State" in text_of(screen, "#track-out")
+            assert not screen.query_one("#track-secret", Checkbox).value  # ticked for one action only
+            await pilot.press("escape", "escape")
+            await until(pilot, lambda: type(app.screen).__name__ == "HandoverScreen", "back to the handover")
+
+            await pilot.press("enter")  # IS at the keyboard: told on its own
+            await until(pilot, lambda: isinstance(app.screen, WalkthroughScreen), "IS's private notice")
+            assert "For the Islamic State only" in app.screen.heading
+            assert f"White Cell: your funds were set to {new} — donors" in walk_news(app)
+            await pilot.press("enter")
+            await until(pilot, lambda: type(app.screen).__name__ == "OrdersScreen", "IS's orders")
+            await pilot.press("c")
+            await until(pilot, lambda: isinstance(app.screen, WalkthroughScreen)
+                        and "adjudication" in app.screen.heading, "the room's walkthrough")
+            assert not app.screen.announcements, "the room is told nothing of a secret set of IS's funds"
+
+    run(scenario)
+
+
+def test_announcements_and_rulings_show_in_the_replay(rulebook, tmp_path):
+    session = orders_given(rulebook, tmp_path)
+    game = session.game
+    game.resolve()
+    flip = next(r for r in game.records(1) if r.kind == "order" and r.chance is not None)
+    game.override(flip.ref, flip.where, not flip.happened, "the umpire's ruling")
+    game.set_track("is_funds", 1 if session.state.islamic_state.funds != 1 else 2, "a secret donor", secret=True)
+    _, replayed, check = load(tmp_path / "g.json", rulebook)
+    assert check.verified
+
+    async def scenario():
+        app = WargameApp(rulebook, replay=(replayed, tmp_path / "g.json"))
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: isinstance(app.screen, ReplayScreen), "the replay")
+            screen = app.screen
+            steps = screen.steps
+            override = next(i for i, s in enumerate(steps) if isinstance(s.command, OverrideResult))
+            secret = next(i for i, s in enumerate(steps) if isinstance(s.command, SetTrack))
+            timeline = screen.query_one("#replay-timeline", OptionList)
+            labels = [str(timeline.get_option_at_index(i).prompt) for i in range(timeline.option_count)]
+            assert any("White Cell: set is_funds" in lab and "(secret)" in lab for lab in labels)
+            screen.show_step(override)
+            await pilot.pause()
+            what = screen.query_one("#replay-what", Static).visual.plain
+            assert "Announced to the room: White Cell: overrode" in what and "Changed by the White Cell's ruling" in what
+            assert any("changed by the White Cell's ruling" in p for p in screen.step_view(override).prompts)
+            screen.show_step(secret)
+            await pilot.pause()
+            what = screen.query_one("#replay-what", Static).visual.plain
+            assert "Secret: told only to Islamic State" in what
+            assert "Told the Islamic State: White Cell: your funds were set to" in what
+
+    run(scenario)
+
+
+def test_a_locked_games_replay_asks_for_the_passphrase(rulebook, tmp_path):
+    session = locked(orders_given(rulebook, tmp_path), "umpire")
+    session.resolve()
+    _, game, _ = load(tmp_path / "g.json", rulebook)
+    assert game.header.white_lock
+
+    async def scenario():
+        app = WargameApp(rulebook, replay=(game, tmp_path / "g.json"))
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: isinstance(app.screen, PassphraseScreen), "the passphrase")
+            assert not any(isinstance(s, ReplayScreen) for s in app.screen_stack)
+            await pilot.press(*"umpire", "enter")
+            await until(pilot, lambda: isinstance(app.screen, ReplayScreen), "the replay")
+
+    run(scenario)
+
+
+def test_a_new_game_from_the_command_line_with_people_asks_for_the_passphrase_first(rulebook, tmp_path):
+    seats = {c: "random" for c in CELLS} | {"coalition": "human"}
+    session = Session.new(rulebook, "exercise", 7, seats, save=tmp_path / "g.json")
+
+    async def scenario():
+        app = WargameApp(rulebook, session=session, ask_lock=True)  # as `wargame play --seats ...` opens it
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: type(app.screen).__name__ == "LockSetupScreen", "the passphrase to set")
+            assert not any(isinstance(s, GameScreen) for s in app.screen_stack)  # nothing played yet
+            assert not session.game.commands
+            await pilot.press(*"umpire", "enter", *"umpire", "enter")
+            await until(pilot, lambda: session.game.commands, "the game to begin")
+        assert check_lock(read_document(tmp_path / "g.json").white_lock, "umpire")
 
     run(scenario)

@@ -22,8 +22,36 @@ def template_fields(template: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(f for _, f, _, _ in string.Formatter().parse(template) if f))
 
 
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st..."""
+    n = int(n)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def format_value(value: Any, spec: str) -> str:
+    """A template value written out: ``{n:ordinal}`` gives 1st, 2nd...; any other spec is
+    Python's (``{x:.1f}``)."""
+    if spec == "ordinal" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return ordinal(value)
+    return format(value, spec)
+
+
+class _Value:
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any):
+        self.value = value
+
+    def __format__(self, spec: str) -> str:
+        return format_value(self.value, spec)
+
+
 class _Known(dict):
     """Template values; a name whose value was withheld from the reader prints as '?'."""
+
+    def __getitem__(self, key: str) -> Any:
+        return _Value(super().__getitem__(key))
 
     def __missing__(self, key: str) -> "_Hidden":
         return _Hidden()
@@ -55,6 +83,11 @@ class Adjudication:
     # the facilitator changed it. Both stay in the record for the debrief.
     original: bool | None = None
     justification: str = ""
+    # Set only on a record as rendered for a seat that cannot know the exact chance (see
+    # wargame.shown): the least and greatest chance on its picture of the board, and its
+    # estimates of the secret names the chance reads, e.g. (("is_wages", "1–3"),).
+    band: tuple[float, float] | None = None
+    estimates: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def shown(cls, text: str, **fields: Any) -> "Adjudication":
@@ -75,21 +108,40 @@ class Adjudication:
         return self.offshoot or self.theatre
 
     @property
-    def odds(self) -> str:
-        """'35% (rolled 0.21)' or 'certain'."""
+    def rolled(self) -> bool:
+        """Were dice rolled for it (its odds are known exactly, or as a band)?"""
+        return self.chance is not None or self.band is not None
+
+    @property
+    def chance_text(self) -> str:
+        """'35%', or a band '20–40%' for a seat that cannot know the exact chance; 'certain'."""
+        if self.band is not None:
+            lo, hi = self.band
+            return f"{lo:.0%}" if f"{lo:.0%}" == f"{hi:.0%}" else f"{lo:.0%}–{hi:.0%}"
         if self.chance is None:
             return "certain"
+        return f"{self.chance:.0%}"
+
+    @property
+    def odds(self) -> str:
+        """'35% (rolled 0.21)', '20–40% (rolled 0.21)' or 'certain'."""
+        if not self.rolled:
+            return "certain"
         if self.roll is None:
-            return f"{self.chance:.0%}"
-        return f"{self.chance:.0%} (rolled {self.roll:.2f})"
+            return self.chance_text
+        return f"{self.chance_text} (rolled {self.roll:.2f})"
+
+    def changes_text(self) -> str:
+        """'is_wages 2→3; is_funds changed': a change hidden from the reader has no numbers."""
+        return "; ".join(f"{n} {a}→{b}" if a >= 0 or b >= 0 else f"{n} changed" for n, a, b in self.changes)
 
     def line(self) -> str:
         """One line for the turn's account."""
         where = f" [{self.theatre}]" if self.theatre else ""
         cites = ",".join(f"¶{c}" for c in self.cites)
         mark = "" if self.happened else "not: "
-        odds = f" {self.odds};" if self.chance is not None else ""
-        changes = "; ".join(f"{n} {a}→{b}" if a >= 0 or b >= 0 else f"{n} changed" for n, a, b in self.changes)
+        odds = f" {self.odds};" if self.rolled else ""
+        changes = self.changes_text()
         tail = f" ({changes})" if changes else ""
         override = ""
         if self.original is not None:

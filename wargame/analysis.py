@@ -5,12 +5,21 @@ article's claims run as paired experiments.
   results are the same whatever the number of worker processes), each measured by
   :mod:`wargame.metrics`, and :func:`summarise` turns their outcomes into proportions (Wilson
   intervals) and means (t intervals).
-- :func:`run_claims` runs, for each claim C1..C16 of DESIGN.md that an experiment can test, the
-  same seeds twice with one factor changed (common random numbers: the game's dice and the bots'
-  own dice are the same in both arms), and measures the paired difference on an outcome.
+- :func:`run_claims` runs, for each claim C1..C16 (``docs/claims.md``) that an experiment can
+  test, the same seeds twice with one factor changed (common random numbers: the game's dice and
+  the bots' own dice are the same in both arms), and measures the paired difference on an
+  outcome; a claim about what usually happens is an :class:`Observation` of the baseline games,
+  and one no experiment can test says why (:class:`Untestable`). :func:`play_claims` plays the
+  arms and :func:`judge` works out the results, so a test can recompute them from the games.
 
-Factors are changed on the opening State (``attrs.evolve``) or in the bots' doctrine, never in
-the rules. The ``wargame simulate`` and ``wargame claims`` commands are at the end.
+Factors are changed on the opening State (``attrs.evolve``), in the bots' doctrine, or by
+withholding orders from the bots (:class:`Withholding`), never in the rules. A factor never sets
+what its experiment measures: each :class:`Experiment` declares the tracks its factor sets
+(``reads``, which the tests work out again from the boards and the rulebook) and those its outcome
+is read from (``measures``), and the two do not overlap; the section "the claims as experiments"
+says why each experiment is fair. Each result also reports, per arm, the share of games whose
+outcome sits at a bound of its range, flagged when either arm has it there in most games. The
+``wargame simulate`` and ``wargame claims`` commands are at the end.
 """
 
 from __future__ import annotations
@@ -42,7 +51,9 @@ from wargame.metrics import (  # noqa: F401  (kept importable from here)
     _spawn_origins,
     game_seed,
 )
-from wargame.model import CELL_TITLES, CELLS, MERGER, State
+from wargame.board import flat_tracks
+from wargame.engine import new_game
+from wargame.model import CELL_TITLES, CELLS, MERGER, Offshoot, State, Theatre
 from wargame.rulebook import Rulebook
 
 DEFAULT_SEATS = "all=doctrine"
@@ -145,17 +156,22 @@ def estimate(name: str, label: str, values: Sequence[float | None], proportion: 
 
 @frozen
 class Arm:
-    """One arm of an experiment: a change to the opening board and/or to some cells' doctrine.
+    """One arm of an experiment: a change to the opening board, to some cells' doctrine, and/or
+    orders no bot may give.
 
     ``setup`` names a function of :data:`SETUPS`; ``doctrines`` replaces the bot of a cell with a
-    doctrine bot configured so. The plain arm (no setup, no doctrines) is the baseline."""
+    doctrine bot configured so; ``without`` names order kinds withheld from every bot (see
+    :class:`Withholding`). The plain arm (none of these) is the baseline."""
 
     setup: str | None = None
     doctrines: tuple[tuple[str, Doctrine], ...] = ()
+    without: tuple[str, ...] = ()
 
     def describe(self) -> str:
         parts = [SETUPS[self.setup][0]] if self.setup else []
         parts += [f"{CELL_TITLES[c]} doctrine: {_describe_doctrine(d)}" for c, d in self.doctrines]
+        if self.without:
+            parts.append(f"no bot ever gives {', '.join(self.without)}")
         return "; ".join(parts) or "the scenario as written, doctrine bots"
 
 
@@ -168,12 +184,33 @@ def _describe_doctrine(d: Doctrine) -> str:
 BASELINE = Arm()
 
 
+class Withholding:
+    """A bot that plays as ``inner`` does, except that orders of the ``withheld`` kinds are taken
+    out of the legal orders it is offered: it chooses among the rest exactly as it would if the
+    rules did not allow those. The smallest change that keeps an order out of a game (C9's control
+    keeps IS and AQ apart by withholding IS's acceptance of terms, the only way into an alliance or
+    a merger), without touching the rules or the doctrine."""
+
+    def __init__(self, inner: Any, withheld: Iterable[str]):
+        self.inner = inner
+        self.withheld = frozenset(withheld)
+        self.name = getattr(inner, "name", "bot")
+
+    def choose(self, view: Any, legal: Callable[[Sequence[Any]], list[Any]], max_orders: int) -> Any:
+        allowed = lambda pending: [o for o in legal(pending) if o.kind not in self.withheld]  # noqa: E731
+        return self.inner.choose(view, allowed, max_orders)
+
+
 def play_game(rulebook: Rulebook, scenario: str, seed: int, seats: Mapping[str, str], arm: Arm = BASELINE,
               index: int = 0) -> GameResult:
     """Play one bot-only game of an experiment's arm to the end and measure it (see
     :func:`wargame.metrics.play_game`)."""
     setup = SETUPS[arm.setup][1] if arm.setup else None
-    return metrics.play_game(rulebook, scenario, seed, seats, setup=setup, doctrines=arm.doctrines, index=index)
+    adapt = None
+    if arm.without:
+        adapt = lambda bots: {cell: Withholding(bot, arm.without) for cell, bot in bots.items()}  # noqa: E731
+    return metrics.play_game(rulebook, scenario, seed, seats, setup=setup, doctrines=arm.doctrines, index=index,
+                             adapt_bots=adapt)
 
 
 # --- many games, in parallel ---------------------------------------------------------------------
@@ -316,6 +353,22 @@ def summarise(rulebook: Rulebook, scenario: str, results: Sequence[GameResult]) 
 
 
 # --- the claims as experiments ---------------------------------------------------------------------
+#
+# What makes an experiment fair. The factor must change an input from which the model does not set
+# the measured outcome directly: the tracks the factor sets (those its setup changes on the opening
+# board, and those written by the orders it gives or withholds: ``Experiment.reads``) never include
+# the tracks the outcome is read from (``Experiment.measures``); tests/test_analysis.py works out
+# the first from the boards and the rulebook and checks both. The factor may feed the claim's
+# mechanism (a rule's chance, a bot's judgement): that is what is tested, against everything else
+# the game does at the same time. What it may not do is write the answer: an outcome that only one
+# rule writes, and that rule fires whenever the factor is there (the Shura Council raising the
+# successor's hardline whenever a leader dies; the Assad cap holding Syria's governance whenever
+# he stays), is the rule read back, not a claim tested. Each experiment says below why it is fair.
+#
+# Bounds: an outcome read off a quantity pinned at the end of its range in most games shows little
+# of any effect (brutality stuck at 10 in both arms shows no escalation). Each result reports, per
+# arm, the share of games with the quantity at a bound (``wargame.metrics.BOUNDED``) and is flagged
+# when either arm has it there in most games; no experiment below is.
 
 
 def _evolve_theatres(state: State, change: Callable[[Any], dict[str, int]]) -> State:
@@ -331,13 +384,28 @@ def _ego_low(state: State, rb: Rulebook) -> State:
 
 
 def _is_weakened(state: State, rb: Rulebook) -> State:
-    state = _evolve_theatres(state, lambda t: {"territory": t.territory // 3, "oil": 0, "is_province": t.is_province // 2})
-    return _part(state, "islamic_state", funds=2, standing=2, fighters=5, cohesion=4)
+    # Much weaker, not yet broken: half its ground and no oil, its reserves thin. (Weaker still,
+    # talks open on turn 1 in most games, and the outcome, the turn they open, sits at its bound.)
+    state = _evolve_theatres(state, lambda t: {"territory": t.territory // 2, "oil": 0})
+    return _part(state, "islamic_state", funds=4, standing=3, fighters=8, cohesion=5)
+
+
+def _pressure_on_aq(state: State, rb: Rulebook) -> State:
+    # The same pressure values, moved from where IS is strongest to where AQ is: the theatre with
+    # the k-th strongest AQ affiliate gets the pressure of the theatre with the k-th largest IS
+    # presence (territory and province).
+    by_is = sorted(state.theatres, key=lambda t: (-(t.territory + t.is_province), t.name))
+    by_aq = sorted(state.theatres, key=lambda t: (-t.aq_affiliate, t.name))
+    moved = {a.name: i.pressure for i, a in zip(by_is, by_aq)}
+    return _evolve_theatres(state, lambda t: {"pressure": moved[t.name]})
+
+
+def _pressure_up(state: State, rb: Rulebook) -> State:
+    return _evolve_theatres(state, lambda t: {"pressure": min(10, t.pressure + 3)})
 
 
 def _periphery_gains(state: State, rb: Rulebook) -> State:
-    return _evolve_theatres(state, lambda t: {} if t.core else {"territory": min(10, t.territory + 3),
-                                                                 "turn_start_territory": min(10, t.territory + 3)})
+    return _evolve_theatres(state, lambda t: {} if t.core else {"territory": min(10, t.territory + 3)})
 
 
 def _oil_lost(state: State, rb: Rulebook) -> State:
@@ -359,20 +427,38 @@ def _merged(autonomy: int, turns: int) -> Callable[[State, Rulebook], State]:
     return setup
 
 
-def _major_defeat(state: State, rb: Rulebook) -> State:
-    state = _evolve_theatres(state, lambda t: {"territory": max(0, t.territory - 3), "oil": min(t.oil, 1)} if t.core else {})
+def _calm(state: State, rb: Rulebook) -> State:
+    # IS at brutality 3, where harshness no longer eases by itself: room to escalate in both arms.
+    return _part(state, "islamic_state", brutality=3)
+
+
+def _calm_major_defeat(state: State, rb: Rulebook) -> State:
+    state = _evolve_theatres(_calm(state, rb), lambda t: {"territory": max(0, t.territory - 3), "oil": min(t.oil, 1)}
+                             if t.core else {})
     return _part(state, "islamic_state", setbacks=8)
 
 
-def _collapsed(state: State, rb: Rulebook) -> State:
-    state = _evolve_theatres(state, lambda t: {"territory": 0, "oil": 0, "turn_start_territory": 0,
-                                               "is_province": min(t.is_province, 1)})
-    return _part(state, "islamic_state", collapsed=1, funds=2, standing=2)
+def _heartland_lost(state: State, rb: Rulebook) -> State:
+    # The ground and oil of Iraq and Syria gone; the rules declare the collapse at the end of turn 1.
+    return _evolve_theatres(state, lambda t: {"territory": 0, "oil": 0} if t.core else {})
 
 
-def _collapsed_good_climate(state: State, rb: Rulebook) -> State:
-    state = _collapsed(state, rb)
-    return _evolve_theatres(state, lambda t: {"grievance": max(0, t.grievance - 3), "governance": min(10, t.governance + 3)})
+def _groups_after_collapse(state: State, rb: Rulebook) -> State:
+    # The heartland lost and, in every theatre, a young inspired group (strength 2): whether they
+    # thrive is what C11b watches.
+    state = _heartland_lost(state, rb)
+    brutality = min(10, state.islamic_state.brutality + 1)
+    groups = tuple(Offshoot(id=f"opening-{t.name}", theatre=t.name, origin="inspired", strength=2, brutality=brutality)
+                   for t in state.theatres)
+    return attrs.evolve(state, offshoots=groups)
+
+
+def _good_climate(base: Callable[[State, Rulebook], State]) -> Callable[[State, Rulebook], State]:
+    def setup(state: State, rb: Rulebook) -> State:
+        return _evolve_theatres(base(state, rb), lambda t: {"grievance": max(0, t.grievance - 3),
+                                                            "governance": min(10, t.governance + 3)})
+
+    return setup
 
 
 def _leader_killed(state: State, rb: Rulebook) -> State:
@@ -391,14 +477,14 @@ def _assad_gone(state: State, rb: Rulebook) -> State:
     return _evolve_theatres(state, lambda t: {"assad": 0} if t.name == "syria" else {})
 
 
-def _afpak_settled(groups: bool) -> Callable[[State, Rulebook], State]:
+def _afpak_settled(province: int | None = None, affiliate: int | None = None) -> Callable[[State, Rulebook], State]:
     def setup(state: State, rb: Rulebook) -> State:
         def change(t: Any) -> dict[str, int]:
             if t.name != "afpak":
                 return {}
             out = {"peace": 5, "settled": 1}
-            if not groups:
-                out.update(is_province=0, aq_affiliate=0, territory=0, turn_start_territory=0)
+            if province is not None:
+                out.update(is_province=province, aq_affiliate=affiliate)
             return out
 
         return _evolve_theatres(state, change)
@@ -407,12 +493,18 @@ def _afpak_settled(groups: bool) -> Callable[[State, Rulebook], State]:
 
 
 def _root_causes(state: State, rb: Rulebook) -> State:
-    return _evolve_theatres(state, lambda t: {"reform": 6, "faithful": 1, "governance": max(t.governance, 5)})
+    # Root causes alone: Sunni inclusion carried out faithfully everywhere (reform 6). Governance
+    # is left as it is: lifting it too would weaken the groups through every rule that reads it.
+    return _evolve_theatres(state, lambda t: {"reform": 6, "faithful": 1})
 
 
 SETUPS: dict[str, tuple[str, Callable[[State, Rulebook], State]]] = {
     "ego_low": ("IS's ego 3 instead of 9", _ego_low),
-    "is_weakened": ("IS starts much weaker (a third of its ground, no oil, half its provinces, funds 2)", _is_weakened),
+    "is_weakened": ("IS starts much weaker (half its ground, no oil, funds 4, standing 3, fighters 8, cohesion 5)",
+                    _is_weakened),
+    "pressure_on_aq": ("the opening pressure moved onto AQ's franchises (the heaviest where AQ is strongest, not "
+                       "where IS is)", _pressure_on_aq),
+    "pressure_up": ("3 more coalition pressure in every theatre", _pressure_up),
     "periphery_gains": ("IS starts with 3 more territory in every theatre outside Iraq and Syria", _periphery_gains),
     "oil_lost": ("IS has lost every oil site at the start", _oil_lost),
     "unpaid": ("IS starts unable to pay: wages 0, services 0, funds 0", _unpaid),
@@ -420,19 +512,26 @@ SETUPS: dict[str, tuple[str, Callable[[State, Rulebook], State]]] = {
     "merged_0": ("IS and AQ start merged, autonomy 0", _merged(0, 1)),
     "merged_3": ("IS and AQ start merged, autonomy 3", _merged(3, 1)),
     "merger_now": ("IS merges into AQ on turn 1 (autonomy 0)", _merged(0, 0)),
-    "major_defeat": ("IS has just suffered a major defeat (3 ground lost in Iraq and Syria, setbacks 8)", _major_defeat),
-    "collapsed": ("the caliphate has collapsed at the start", _collapsed),
-    "collapsed_good_climate": ("the caliphate has collapsed, grievance 3 lower and governance 3 higher everywhere",
-                               _collapsed_good_climate),
+    "calm": ("IS starts at brutality 3", _calm),
+    "calm_major_defeat": ("IS starts at brutality 3, just after a major defeat (3 ground lost in Iraq and Syria, "
+                          "setbacks 8)", _calm_major_defeat),
+    "heartland_lost": ("IS has lost its ground and oil in Iraq and Syria: the caliphate collapses on turn 1",
+                       _heartland_lost),
+    "groups_after_collapse": ("the caliphate collapses on turn 1; a young inspired group (strength 2) in every "
+                              "theatre", _groups_after_collapse),
+    "groups_after_collapse_good_climate": ("the same, with grievance 3 lower and governance 3 higher everywhere",
+                                           _good_climate(_groups_after_collapse)),
     "leader_killed": ("IS's leader is killed on turn 1 (vacuum 2)", _leader_killed),
     "oil_lost_leader_killed": ("IS has lost its oil and its leader is killed on turn 1",
                                lambda state, rb: _leader_killed(_oil_lost(state, rb), rb)),
     "reform_faithful": ("reform 5 in every theatre, carried out faithfully", _reform_board(1)),
     "reform_paper": ("reform 5 in every theatre, on paper only", _reform_board(0)),
     "assad_gone": ("Assad no longer holds on in Syria", _assad_gone),
-    "afpak_settled_groups": ("a settlement in Afghanistan-Pakistan, with IS and AQ still there", _afpak_settled(True)),
-    "afpak_settled_clear": ("a settlement in Afghanistan-Pakistan, with IS and AQ gone from it", _afpak_settled(False)),
-    "root_causes": ("root causes addressed: faithful reform 6 and governance 5+ everywhere", _root_causes),
+    "afpak_settled": ("a settlement in Afghanistan-Pakistan, IS and AQ there as written (province 3, affiliate 4)",
+                      _afpak_settled()),
+    "afpak_settled_weak_groups": ("a settlement in Afghanistan-Pakistan, IS and AQ there with little left "
+                                  "(province 1, affiliate 1)", _afpak_settled(1, 1)),
+    "root_causes": ("root causes addressed: faithful reform 6 in every theatre (governance as written)", _root_causes),
 }
 """Changes to the opening board, by name: (what it means, the function)."""
 
@@ -441,11 +540,32 @@ def _doc(cell: str, **knobs: Any) -> tuple[tuple[str, Doctrine], ...]:
     return ((cell, Doctrine(**knobs)),)
 
 
+KNOB_ORDERS: dict[str, tuple[str, ...] | None] = {
+    "posture": None,  # every order of the cell
+    "autonomy": ("aq.offer_strict", "aq.offer_limited", "aq.offer_wide", "aq.offer_free_hand"),
+    "welcome": ("aq.welcome_defectors",),
+    "reform": ("gov.reform_faithful", "gov.reform_cosmetic", "gov.crackdown"),
+    "press_is": ("coalition.air_campaign", "coalition.counter_finance", "coalition.leadership_targeting",
+                 "coalition.intelligence"),
+    "hunt": ("coalition.leadership_targeting", "coalition.intelligence"),
+    "press_reform": ("coalition.press_reform",),
+}
+"""For each knob of :class:`~wargame.doctrine.Doctrine`, the order kinds whose use it changes (the
+doctrine's scorers that read it): what an arm that turns the knob gives or withholds."""
+
+
 @frozen
 class Experiment:
     """A claim as a paired experiment: the same seeds with the factor (``treatment``) and without
     (``control``); the effect is treatment minus control on ``metric``, and the article expects
-    its sign to be ``expected`` (+1 or -1)."""
+    its sign to be ``expected`` (+1 or -1).
+
+    ``reads``: the tracks the factor sets (see :func:`factor_tracks`, which the tests compare it
+    with); ``measures``: the tracks the outcome is read from. The two never overlap, but for a
+    relative outcome (``per``): then ``metric`` counts what was lost of what ``per`` counts at the
+    start, and the effect is the share of the treatment's extra ``per`` lost, game by game, minus
+    the share the control loses of its own: a share of the factor's own addition, which the
+    setup cannot set."""
 
     id: str
     claim: str
@@ -456,6 +576,9 @@ class Experiment:
     metric: str
     metric_label: str
     expected: int
+    reads: tuple[str, ...] = ()
+    measures: tuple[str, ...] = ()
+    per: str | None = None
 
 
 @frozen
@@ -477,81 +600,238 @@ class Observation:
     metric_label: str
     threshold: float
     expected: int  # +1: above the threshold; -1: below
+    measures: tuple[str, ...] = ()
 
+
+_POWER = ("territory", "is_province", "is_funds", "is_fighters", "is_cohesion", "is_standing", "aq_affiliate",
+          "aq_funds", "aq_discipline", "aq_standing", "aq_recruitment")  # the formulas is_power and aq_power
+_KEPT_APART = ("is.accept_terms",)  # the only way into an alliance or a merger (orders.toml)
 
 EXPERIMENTS: tuple[Experiment | Observation | Untestable, ...] = (
+    # C1. Fair: ego is IS's own track; the outcome is when the relation opens talks, which the
+    # talks rule and both groups' orders decide from the weaker group's ego among much else.
     Experiment("C1a", "C1", "Ego is the main barrier to talks (¶2)", "IS's ego low (3) vs as written (9)",
-               Arm("ego_low"), BASELINE, "talks_turn", "turn talks first open (never: last + 1)", -1),
+               Arm("ego_low"), BASELINE, "talks_turn", "turn talks first open (never: last + 1)", -1,
+               reads=("is_ego",), measures=("relation_stage",)),
+    # Fair: the factor takes IS's ground, oil and reserves; when talks open is the relation's.
     Experiment("C1b", "C1", "Talks open when one group is much weaker and desperate (¶2)",
                "IS much weaker at the start vs as written", Arm("is_weakened"), BASELINE, "talks_turn",
-               "turn talks first open (never: last + 1)", -1),
-    Observation("C2", "C2", "IS, not AQ, is the one that becomes the weaker (¶3)", "is_weaker",
-                "IS ends the weaker group", 0.5, +1),
-    Experiment("C3a", "C3", "Coalition pressure falls mostly on IS (¶3)",
-               "coalition presses IS (air, counter-finance, hunt) vs does not", BASELINE,
-               Arm(doctrines=_doc("coalition", press_is=False)), "power_gap", "power gap (AQ - IS) at the end", +1),
-    Experiment("C3b", "C3", "AQ's franchises face less pressure than IS (¶3)",
-               "coalition presses IS vs does not", BASELINE, Arm(doctrines=_doc("coalition", press_is=False)),
-               "provinces_minus_affiliates", "IS province minus AQ affiliate strength at the end", -1),
+               "turn talks first open (never: last + 1)", -1,
+               reads=("is_cohesion", "is_fighters", "is_funds", "is_standing", "oil", "territory"),
+               measures=("relation_stage",)),
+    Observation("C2a", "C2", "IS, not AQ, is the one that becomes the weaker (¶3)", "is_weaker",
+                "IS ends the weaker group", 0.5, +1, measures=_POWER),
+    # C2's counterfactual. Fair: the factor moves only where the pressure falls on the opening
+    # board (the coalition plays as it does); the groups' strength follows from the rules that
+    # wear provinces and franchises down under pressure and from everything else in the game.
+    Experiment("C2b", "C2", "... because the pressure falls on IS, not on AQ's franchises (¶3)",
+               "pressure on IS (as written) vs the same pressure on AQ's franchises", BASELINE, Arm("pressure_on_aq"),
+               "power_gap", "power gap (AQ - IS) at the end", +1, reads=("pressure",), measures=_POWER),
+    # C3. Fair: the factor is pressure only; provinces and franchises are worn down by rules whose
+    # chance grows with it, and grow back by the groups' own orders and grievance. Read after two
+    # years, before IS's provinces run out in the games with more pressure.
+    Experiment("C3a", "C3", "Coalition pressure wears IS's provinces down (¶3)",
+               "3 more pressure in every theatre vs as written", Arm("pressure_up"), BASELINE, "total_provinces_y2",
+               "IS province strength after two years", -1, reads=("pressure",), measures=("is_province",)),
+    Experiment("C3b", "C3", "... and AQ's franchises much less (¶3)", "3 more pressure in every theatre vs as written",
+               Arm("pressure_up"), BASELINE, "provinces_minus_affiliates_y2",
+               "IS province minus AQ affiliate strength after two years", -1, reads=("pressure",),
+               measures=("is_province", "aq_affiliate")),
+    # C4. The setup adds distant ground, so an absolute loss would grow with it by construction;
+    # the outcome is relative: the share of the added ground lost in the first year (the
+    # treatment's extra loss over the control's, game by game, over the 21 steps added), minus the
+    # share of its own distant ground the control loses. The rules decide what is lost.
     Experiment("C4", "C4", "IS gains outside Iraq and Syria are followed by setbacks (¶3)",
                "3 more territory in each distant theatre vs as written", Arm("periphery_gains"), BASELINE,
-               "periphery_change_y1", "change in distant territory over the first year", -1),
+               "periphery_lost_y1", "share of distant ground lost in the first year (with: of the ground added)", +1,
+               reads=("territory",), measures=("territory",), per="periphery_start"),
+    # C5. Fair: oil sites are set; wages, services and recruiting are IS's own tracks, cut by rules
+    # that read revenue and funds, and raised by IS's orders.
     Experiment("C5a", "C5", "Lost oil means lower wages and services (¶4)", "oil lost at the start vs not",
-               Arm("oil_lost"), BASELINE, "mean_wages_services", "IS wages + services, game average", -1),
+               Arm("oil_lost"), BASELINE, "mean_wages_services", "IS wages + services, game average", -1,
+               reads=("oil",), measures=("is_wages", "is_services")),
     Experiment("C5b", "C5", "... and less recruiting (¶4)", "oil lost at the start vs not",
-               Arm("oil_lost"), BASELINE, "mean_is_recruitment", "IS recruitment, game average", -1),
+               Arm("oil_lost"), BASELINE, "mean_is_recruitment_early", "IS recruitment, average over two years", -1,
+               reads=("oil",), measures=("is_recruitment",)),
+    # C6. Fair: pay is set; groups form by the defection rule, whose chance reads pay among the
+    # ground lost and cohesion, and by cards.
     Experiment("C6", "C6", "Unpaid members defect and form offshoots (¶4)", "IS starts unable to pay vs as written",
-               Arm("unpaid"), BASELINE, "defectors_early", "defectors' groups formed in the first two years", +1),
+               Arm("unpaid"), BASELINE, "defectors_early", "defectors' groups formed in the first two years", +1,
+               reads=("is_funds", "is_services", "is_wages"), measures=("offshoots",)),
+    # C7. Fair: the knob only opens AQ's doors (outreach); whether a group comes in is the
+    # absorption rule's roll on the group's brutality, AQ's standing and more.
     Experiment("C7a", "C7", "AQ welcomes defectors back (¶4)", "AQ welcomes defectors vs never does", BASELINE,
-               Arm(doctrines=_doc("aq", welcome=False)), "offshoots_absorbed", "offshoots absorbed by AQ", +1),
+               Arm(doctrines=_doc("aq", welcome=False)), "offshoots_absorbed", "offshoots absorbed by AQ", +1,
+               reads=("outreach",), measures=("offshoots",)),
+    # Fair: the factor is AQ's affiliate in Iraq; absorption is read in the first year, while AQ
+    # still lacks an affiliate there as written (it builds one within a year or two, after which
+    # the two arms no longer differ in what the claim is about).
     Experiment("C7b", "C7", "... most of all in Iraq, where it has no affiliate (¶4)",
                "no AQ affiliate in Iraq (as written) vs an affiliate of 3", BASELINE, Arm("iraq_affiliate"),
-               "absorbed_iraq", "groups absorbed by AQ in Iraq", +1),
+               "absorbed_iraq_y1", "groups absorbed by AQ in Iraq in the first year", +1,
+               reads=("aq_affiliate",), measures=("offshoots",)),
+    # C8. Both arms start merged; the factor is the autonomy granted. The split chance reads it:
+    # that is the claim's mechanism; the split itself is rolled each quarter, and IS's choice to
+    # break away weighs desperation, ego and strain too. Neither arm's setup sets the outcome.
     Experiment("C8a", "C8", "The more autonomy AQ grants, the likelier a second split (¶5)",
                "start merged at autonomy 3 vs 0", Arm("merged_3"), Arm("merged_0"), "second_split",
-               "a second split", +1),
+               "a second split", +1, reads=("relation_autonomy",), measures=("tally_second_splits",)),
     Experiment("C8b", "C8", "... and the weaker the alliance (¶5)", "start merged at autonomy 3 vs 0",
-               Arm("merged_3"), Arm("merged_0"), "allied_turns", "quarters allied or merged", -1),
-    Experiment("C9", "C9", "On a merger, holdouts form their own offshoots (¶6)", "merger on turn 1 vs none",
-               Arm("merger_now"), BASELINE, "holdouts_formed", "holdouts' groups formed", +1),
-    Experiment("C10", "C10", "After a major defeat, brutality escalates (¶6)", "a major defeat at the start vs none",
-               Arm("major_defeat"), BASELINE, "mean_is_brutality", "IS brutality, game average", +1),
-    Experiment("C11a", "C11", "An IS collapse inspires violent offshoots (¶7)", "caliphate collapsed at the start vs not",
-               Arm("collapsed"), BASELINE, "inspired_formed", "inspired groups formed", +1),
+               Arm("merged_3"), Arm("merged_0"), "allied_turns", "quarters allied or merged", -1,
+               reads=("relation_autonomy",), measures=("relation_stage",)),
+    # C9. The control keeps IS and AQ apart for the whole game: no bot ever accepts terms, the only
+    # way into an alliance or a merger (tests check it never merges). Fair: groups form by the
+    # holdouts rule on the merger and by the cards and rules that spawn groups anyway.
+    Experiment("C9", "C9", "On a merger, holdouts form their own offshoots (¶6)",
+               "merger on turn 1 vs IS and AQ kept apart all game", Arm("merger_now"), Arm(without=_KEPT_APART),
+               "holdouts_formed", "holdouts' groups formed", +1,
+               reads=("aq_standing", "is_standing", "relation_offered", "relation_stage", "relation_turns"),
+               measures=("offshoots",)),
+    # C10. Both arms start at brutality 3 (as written it is 7 and reaches 10 in most quarters of
+    # both arms); the factor is the defeat: lost ground and setbacks. Escalation is the rule's roll
+    # on setbacks and the leaders' choice; harshness eases in quiet quarters.
+    Experiment("C10", "C10", "After a major defeat, brutality escalates (¶6)",
+               "a major defeat at the start vs none (both at brutality 3)", Arm("calm_major_defeat"), Arm("calm"),
+               "mean_is_brutality_early", "IS brutality, average over two years", +1,
+               reads=("is_setbacks", "oil", "territory"), measures=("is_brutality",)),
+    # C11. The factor is the loss of the heartland; the collapse follows by the rules, and so do
+    # the groups: inspired ones where grievance runs high, defectors, holdouts, AQ taking some in,
+    # others withering. The outcome is every offshoot's strength, over the game.
+    Experiment("C11a", "C11", "An IS collapse inspires violent offshoots (¶7)",
+               "the heartland lost at the start (collapse on turn 1) vs as written", Arm("heartland_lost"), BASELINE,
+               "mean_offshoot_strength", "offshoot strength, game average", +1,
+               reads=("oil", "territory"), measures=("offshoots",)),
+    # Both arms start with the same young groups after a collapse; the factor is the climate. The
+    # outcome is how those groups fare (their strength after two years), not how many new ones
+    # form, which the climate also changes.
     Experiment("C11b", "C11", "Their success depends on the political climate (¶7)",
-               "after a collapse: the climate as written vs grievance -3 and governance +3", Arm("collapsed"),
-               Arm("collapsed_good_climate"), "offshoot_strength", "offshoot strength at the end", +1),
+               "the same groups after a collapse: the climate as written vs grievance -3, governance +3",
+               Arm("groups_after_collapse"), Arm("groups_after_collapse_good_climate"), "opening_offshoots_y2",
+               "strength of those groups after two years", +1, reads=("governance", "grievance"),
+               measures=("offshoots",)),
+    # C12. Fair: the factor opens the vacuum; AQ's and IS's standing move by the vacuum rule, which
+    # needs lost ground and dry revenue too, by cards and by both groups' propaganda.
     Experiment("C12a", "C12", "A vacuum, lost ground and dry revenue: only AQ can fill it (¶8)",
                "oil already lost: IS's leader killed on turn 1 vs not", Arm("oil_lost_leader_killed"), Arm("oil_lost"),
-               "standing_gap_y1", "AQ minus IS standing after a year", +1),
-    Experiment("C12b", "C12", "The successor is not more diplomatic (¶8)", "IS's leader killed on turn 1 vs not",
-               Arm("leader_killed"), BASELINE, "is_leader_hardline", "IS leader's hardline at the end", +1),
-    Experiment("C13a", "C13", "Marginalisation feeds the groups until reform is faithful (¶9)",
+               "standing_gap_y1", "AQ minus IS standing after a year", +1,
+               reads=("is_leader_successions", "is_leader_vacuum"), measures=("aq_standing", "is_standing")),
+    # What a death does to a deal: the successor's hardline is not measured (the succession rule
+    # raises it whenever a leader dies, and nothing lowers it), but whether IS comes to AQ's terms,
+    # which the Shura Council decides on desperation, ego and its leader's hardline.
+    Experiment("C12b", "C12", "The successor is no more diplomatic: a death brings IS no closer to AQ's terms (¶8)",
+               "IS's leader killed on turn 1 vs not", Arm("leader_killed"), BASELINE, "rapprochement",
+               "alliance or merger by the end", -1, reads=("is_leader_successions", "is_leader_vacuum"),
+               measures=("relation_stage",)),
+    # C13. Fair: the factor is whether reform is carried out; grievance moves by rules that read
+    # it, and by cards, crackdowns and reconstruction.
+    Experiment("C13a", "C13", "Marginalisation feeds anger until reform is faithful (¶9)",
                "reform 5 everywhere, faithful vs on paper", Arm("reform_faithful"), Arm("reform_paper"),
-               "avg_grievance", "average grievance at the end", -1),
-    Experiment("C13b", "C13", "... faithfully carried out, not on paper (¶9)",
-               "governments reform faithfully vs on paper", Arm(doctrines=_doc("governments", reform="faithful")),
-               Arm(doctrines=_doc("governments", reform="cosmetic")), "avg_grievance",
-               "average grievance at the end", -1),
-    Experiment("C14", "C14", "With Assad staying, Syria's governance cannot rise far (¶9)",
-               "Assad stays (as written) vs gone", BASELINE, Arm("assad_gone"), "mean_syria_governance",
-               "Syria's governance, game average", -1),
+               "avg_grievance", "average grievance at the end", -1, reads=("faithful",), measures=("grievance",)),
+    # What was C13b (the governments' policy, faithful vs on paper, on grievance) let the factor
+    # write the outcome: faithful reform orders lower grievance themselves. The other half of the
+    # claim, that reform is slow, is what the games show.
+    Observation("C13b", "C13", "Reform is slow: in most games no theatre has faithful reform 5+ by 2021 (¶9)",
+                "reform_achieved", "a theatre with faithful reform 5+ at the end", 0.5, -1,
+                measures=("reform", "faithful")),
+    # C14. Assad's staying is a fact of the board; what the article draws from it is that Syria
+    # stays a root cause feeding the groups (¶9, ¶10). Fair: the groups' strength in Syria is not
+    # what the rules keyed to Assad write (Syria's governance cap, grievance and peace on cards).
+    Experiment("C14", "C14", "With Assad staying, Syria keeps feeding the groups (¶9, ¶10)",
+               "Assad stays (as written) vs gone", BASELINE, Arm("assad_gone"), "syria_groups",
+               "strength of the groups in Syria at the end", +1, reads=("assad",),
+               measures=("is_province", "aq_affiliate", "offshoots")),
+    # C15. Both arms settle, with the groups present in both (the rule that lets them trouble the
+    # new government is live in both); the factor is how much influence they keep. Governance is
+    # read over the two years after the settlement (later it sits at 0 in most games).
     Experiment("C15", "C15", "After a settlement, groups with influence trouble the new government (¶9)",
-               "settled Afghanistan-Pakistan with IS and AQ present vs gone", Arm("afpak_settled_groups"),
-               Arm("afpak_settled_clear"), "afpak_governance", "Afghanistan-Pakistan governance at the end", -1),
+               "settled Afghanistan-Pakistan, the groups as written vs with little left", Arm("afpak_settled"),
+               Arm("afpak_settled_weak_groups"), "mean_afpak_governance_early",
+               "Afghanistan-Pakistan governance, average over two years", -1, reads=("aq_affiliate", "is_province"),
+               measures=("governance",)),
+    # C16. Root causes alone (faithful reform), governance as written. Provinces and franchises
+    # lose ground by a rule that also needs governance 4+, and grow by grievance, orders, absorption.
+    # For the other groups, how many form: the rule that starves them acts on faithful reform
+    # alone, so their strength would read it back.
     Experiment("C16a", "C16", "Addressing root causes weakens IS (¶10)", "root causes addressed vs as written",
-               Arm("root_causes"), BASELINE, "total_provinces", "IS province strength at the end", -1),
+               Arm("root_causes"), BASELINE, "total_provinces", "IS province strength at the end", -1,
+               reads=("faithful", "reform"), measures=("is_province",)),
     Experiment("C16b", "C16", "... and AQ (¶10)", "root causes addressed vs as written", Arm("root_causes"), BASELINE,
-               "total_affiliates", "AQ affiliate strength at the end", -1),
-    Experiment("C16c", "C16", "... and the other groups (¶10)", "root causes addressed vs as written",
-               Arm("root_causes"), BASELINE, "offshoot_strength", "offshoot strength at the end", -1),
+               "total_affiliates", "AQ affiliate strength at the end", -1, reads=("faithful", "reform"),
+               measures=("aq_affiliate",)),
+    Experiment("C16c", "C16", "... and the other groups: fewer form (¶10)", "root causes addressed vs as written",
+               Arm("root_causes"), BASELINE, "offshoots_formed", "offshoot groups formed", -1,
+               reads=("faithful", "reform"), measures=("offshoots",)),
     Untestable("C14", "Afghan talks start in their infancy (¶9)",
                "a fact about the opening board, not the effect of a factor: the scenario sets the Afghan talks at "
-               "peace 1 (checked by test_c14_afghan_talks_start_in_their_infancy); only the Assad half is an experiment"),
-    Untestable("C12", "The Shura Council chooses the successor (¶8)",
-               "who is chosen is not modelled beyond his hardline-ness, which C12b measures; no factor can be varied"),
+               "peace 1 (checked by test_c14_afghan_talks_start_in_their_infancy)"),
+    Untestable("C12", "The Shura Council chooses a successor no more diplomatic (¶8)",
+               "the successor is modelled only by his hardline, which the succession rule and the Leader Death cards "
+               "raise whenever a leader dies and nothing lowers: an experiment on it would read that rule back. It is "
+               "checked as a property of the rules (test_c12_a_successor_is_never_more_conciliatory, "
+               "test_c12_no_leader_death_card_softens_a_leader); C12b measures what follows, whether IS comes to terms"),
 )
 """Every claim, as an experiment, an observation, or with the reason it cannot be tested."""
+
+
+# --- what the factor sets -----------------------------------------------------------------------------
+
+
+def _writes(effects: Iterable[Any], rulebook: Rulebook, seen: frozenset[str] = frozenset()) -> set[str]:
+    """The tracks a list of effects writes ("offshoots" for spawning or absorbing a group); a card
+    drawn writes what its deck's cards write."""
+    out: set[str] = set()
+    for e in effects:
+        if e.op in ("spawn_offshoot", "absorb_offshoot"):
+            out.add("offshoots")
+        elif e.op == "draw":
+            deck = e.args[0]
+            if deck not in seen:
+                for card in rulebook.cards.values():
+                    if card.deck == deck:
+                        out |= _writes(card.effects, rulebook, seen | {deck})
+        else:
+            out.add("offshoots" if e.where == "O" else e.target)
+    return out
+
+
+def _arm_orders(rulebook: Rulebook, arm: Arm) -> set[str]:
+    """The order kinds whose use the arm changes: those it withholds and those its doctrines'
+    knobs weigh differently (:data:`KNOB_ORDERS`)."""
+    kinds = set(arm.without)
+    for cell, d in arm.doctrines:
+        base = Doctrine()
+        for field in attrs.fields(Doctrine):
+            if getattr(d, field.name) == getattr(base, field.name):
+                continue
+            orders = KNOB_ORDERS[field.name]
+            kinds |= {k.id for k in rulebook.orders if k.cell == cell} if orders is None else set(orders)
+    return kinds
+
+
+def _opening(rulebook: Rulebook, scenario: str, arm: Arm, seed: int) -> State:
+    state = new_game(rulebook, scenario, seed)
+    return SETUPS[arm.setup][1](state, rulebook) if arm.setup else state
+
+
+def factor_tracks(rulebook: Rulebook, exp: Experiment, scenario: str = "spring-2016", seed: int = 1) -> frozenset[str]:
+    """What an experiment's factor sets: every track whose opening value differs between the two
+    arms' boards (global tracks by their rulebook name, theatre tracks by theirs, "offshoots" for
+    the groups in play), and every track written by the orders one arm gives or withholds and the
+    other does not."""
+    a, b = _opening(rulebook, scenario, exp.treatment, seed), _opening(rulebook, scenario, exp.control, seed)
+    out = {name for name, v in flat_tracks(a).items() if flat_tracks(b)[name] != v}
+    for ta, tb in zip(a.theatres, b.theatres):
+        out |= {f.name for f in attrs.fields(Theatre) if getattr(ta, f.name) != getattr(tb, f.name)}
+    if a.offshoots != b.offshoots:
+        out.add("offshoots")
+    kinds = _arm_orders(rulebook, exp.treatment) | _arm_orders(rulebook, exp.control)
+    for kind in rulebook.orders:
+        if kind.id in kinds:
+            out |= _writes(kind.success + kind.failure, rulebook)
+    return frozenset(out)
+
+
+# --- the results ----------------------------------------------------------------------------------------
 
 
 @frozen
@@ -572,9 +852,16 @@ class ClaimResult:
     hi: float
     verdict: str  # "matches", "contradicts", "inconclusive"
     differences: tuple[float, ...] = ()  # paired, treatment - control, game by game
+    reads: tuple[str, ...] = ()
+    measures: tuple[str, ...] = ()
+    bound: str | None = None  # what "at a bound" means for the outcome (None: a tally or a yes/no outcome)
+    bound_control: float | None = None  # share of the control's games with the outcome at a bound
+    bound_treatment: float | None = None  # ... of the treatment's (an observation's: of the baseline games)
+    flagged: bool = False  # either arm at a bound in most games
 
     def as_dict(self, with_data: bool = False) -> dict[str, Any]:
         d = {k: _num(v) for k, v in attrs.asdict(self).items() if k != "differences"}
+        d["reads"], d["measures"] = list(self.reads), list(self.measures)
         if with_data:
             d["differences"] = list(self.differences)
         return d
@@ -592,20 +879,58 @@ def verdict(expected: int, lo: float, hi: float) -> str:
     return "matches" if hi < 0 else "contradicts" if lo > 0 else "inconclusive"
 
 
-def paired(exp: Experiment, treated: Sequence[GameResult], control: Sequence[GameResult]) -> ClaimResult:
+def bound_share(metric: str, games: Sequence[GameResult]) -> float | None:
+    """The share of games whose outcome ``metric`` sat at a bound (``bound:<metric>``, see
+    :data:`wargame.metrics.BOUNDED`); None for an outcome without one."""
+    if metrics.bound_meaning(metric) is None:
+        return None
+    flags = [r.metrics[f"bound:{metric}"] for r in games]
+    flags = [f for f in flags if f is not None]
+    return math.fsum(flags) / len(flags) if flags else None
+
+
+def _flagged(*shares: float | None) -> bool:
+    return any(s is not None and s > 0.5 for s in shares)
+
+
+def paired_values(exp: Experiment, treated: Sequence[GameResult],
+                  control: Sequence[GameResult]) -> list[tuple[float, float]]:
+    """Game by game (the same seed in both arms), the treatment's and the control's value of the
+    outcome; games where it does not apply are left out. For a relative outcome (``per``): the
+    share of the treatment's extra ``per`` that it lost beyond what the control lost, and the
+    share of its own ``per`` the control lost."""
     assert [r.seed for r in treated] == [r.seed for r in control], "paired arms must share their seeds"
-    t = [r.metrics[exp.metric] for r in treated]
-    c = [r.metrics[exp.metric] for r in control]
-    diffs = tuple(a - b for a, b in zip(t, c))
+    out = []
+    for t, c in zip(treated, control):
+        a, b = t.metrics[exp.metric], c.metrics[exp.metric]
+        if a is None or b is None:
+            continue
+        if exp.per is None:
+            out.append((a, b))
+            continue
+        held_t, held_c = t.metrics[exp.per], c.metrics[exp.per]
+        if held_t is None or held_c is None or held_t <= held_c or held_c <= 0:
+            continue
+        out.append(((a - b) / (held_t - held_c), b / held_c))
+    return out
+
+
+def paired(exp: Experiment, treated: Sequence[GameResult], control: Sequence[GameResult]) -> ClaimResult:
+    pairs = paired_values(exp, treated, control)
+    t = [a for a, _ in pairs]
+    c = [b for _, b in pairs]
+    diffs = tuple(a - b for a, b in pairs)
     m, lo, hi = mean_ci(diffs)
     if diffs and diffs[0] != 0 and all(d == diffs[0] for d in diffs):
         # Every game moved by the same amount: a t interval would have no width at all. Be
         # conservative and add one game in which the factor changed nothing: the interval then
         # has a width that shrinks with the number of games, as it should.
         _, lo, hi = mean_ci(diffs + (0.0,))
+    bc, bt = bound_share(exp.metric, control), bound_share(exp.metric, treated)
     return ClaimResult(exp.id, exp.claim, exp.statement, "experiment", exp.factor, exp.metric, exp.metric_label,
                        exp.expected, len(diffs), _mean(c), _mean(t), m, lo, hi,
-                       verdict(exp.expected, lo, hi), diffs)
+                       verdict(exp.expected, lo, hi), diffs, exp.reads, exp.measures,
+                       metrics.bound_meaning(exp.metric), bc, bt, _flagged(bc, bt))
 
 
 def _mean(xs: Sequence[float]) -> float | None:
@@ -613,11 +938,53 @@ def _mean(xs: Sequence[float]) -> float | None:
 
 
 def observed(obs: Observation, baseline: Sequence[GameResult]) -> ClaimResult:
-    values = [r.metrics[obs.metric] for r in baseline]
+    values = [r.metrics[obs.metric] for r in baseline if r.metrics[obs.metric] is not None]
     p, lo, hi = wilson(sum(1 for v in values if v), len(values))
     v = verdict(obs.expected, lo - obs.threshold, hi - obs.threshold)
+    b = bound_share(obs.metric, baseline)
     return ClaimResult(obs.id, obs.claim, obs.statement, "observation", f"baseline games (threshold {obs.threshold:g})",
-                       obs.metric, obs.metric_label, obs.expected, len(values), None, p, p, lo, hi, v)
+                       obs.metric, obs.metric_label, obs.expected, len(values), None, p, p, lo, hi, v, (), (),
+                       obs.measures, metrics.bound_meaning(obs.metric), None, b, _flagged(b))
+
+
+def _chosen(only: Iterable[str] | None) -> list[Experiment | Observation]:
+    wanted = set(only) if only is not None else None
+    return [e for e in EXPERIMENTS if not isinstance(e, Untestable)
+            and (wanted is None or e.id in wanted or e.claim in wanted)]
+
+
+def _arms(chosen: Sequence[Experiment | Observation]) -> list[Arm]:
+    arms: list[Arm] = []
+    for e in chosen:
+        for arm in ((e.treatment, e.control) if isinstance(e, Experiment) else (BASELINE,)):
+            if arm not in arms:
+                arms.append(arm)
+    return arms
+
+
+def play_claims(rulebook: Rulebook, runs: int, master_seed: int = 1, scenario: str = "spring-2016",
+                seats: Mapping[str, str] | None = None, workers: int = 1, rules_dir: Path | None = None,
+                decks_dir: Path | None = None, progress: Callable[[int], None] | None = None,
+                only: Iterable[str] | None = None) -> dict[Arm, list[GameResult]]:
+    """Every arm the chosen claims need, each played on the same ``runs`` seeds (common random
+    numbers: the game's dice and the bots' own are the same in every arm)."""
+    from wargame.headless import parse_seats
+
+    seats = dict(seats or parse_seats(DEFAULT_SEATS))
+    arms = _arms(_chosen(only))
+    batches = [Batch(scenario, seats, arm, runs, master_seed) for arm in arms]
+    return dict(zip(arms, run_batches(rulebook, batches, workers, rules_dir, decks_dir, progress)))
+
+
+def judge(by_arm: Mapping[Arm, Sequence[GameResult]], only: Iterable[str] | None = None) -> list[ClaimResult]:
+    """Each chosen claim's result from the games of its arms."""
+    out = []
+    for e in _chosen(only):
+        if isinstance(e, Experiment):
+            out.append(paired(e, by_arm[e.treatment], by_arm[e.control]))
+        else:
+            out.append(observed(e, by_arm[BASELINE]))
+    return out
 
 
 def run_claims(rulebook: Rulebook, runs: int, master_seed: int = 1, scenario: str = "spring-2016",
@@ -625,26 +992,8 @@ def run_claims(rulebook: Rulebook, runs: int, master_seed: int = 1, scenario: st
                decks_dir: Path | None = None, progress: Callable[[int], None] | None = None,
                only: Iterable[str] | None = None) -> list[ClaimResult]:
     """Every testable claim, each arm played on the same ``runs`` seeds (common random numbers)."""
-    from wargame.headless import parse_seats
-
-    seats = dict(seats or parse_seats(DEFAULT_SEATS))
-    wanted = set(only) if only is not None else None
-    chosen = [e for e in EXPERIMENTS if not isinstance(e, Untestable) and (wanted is None or e.id in wanted or e.claim in wanted)]
-    arms: list[Arm] = []
-    for e in chosen:
-        for arm in ((e.treatment, e.control) if isinstance(e, Experiment) else (BASELINE,)):
-            if arm not in arms:
-                arms.append(arm)
-    batches = [Batch(scenario, seats, arm, runs, master_seed) for arm in arms]
-    played = run_batches(rulebook, batches, workers, rules_dir, decks_dir, progress)
-    by_arm = dict(zip(arms, played))
-    out = []
-    for e in chosen:
-        if isinstance(e, Experiment):
-            out.append(paired(e, by_arm[e.treatment], by_arm[e.control]))
-        else:
-            out.append(observed(e, by_arm[BASELINE]))
-    return out
+    by_arm = play_claims(rulebook, runs, master_seed, scenario, seats, workers, rules_dir, decks_dir, progress, only)
+    return judge(by_arm, only)
 
 
 def untestable(only: Iterable[str] | None = None) -> list[Untestable]:
@@ -655,15 +1004,7 @@ def untestable(only: Iterable[str] | None = None) -> list[Untestable]:
 
 def claims_games(runs: int, only: Iterable[str] | None = None) -> int:
     """How many games ``run_claims`` plays (for a progress bar)."""
-    wanted = set(only) if only is not None else None
-    arms: list[Arm] = []
-    for e in EXPERIMENTS:
-        if isinstance(e, Untestable) or (wanted is not None and e.id not in wanted and e.claim not in wanted):
-            continue
-        for arm in ((e.treatment, e.control) if isinstance(e, Experiment) else (BASELINE,)):
-            if arm not in arms:
-                arms.append(arm)
-    return runs * len(arms)
+    return runs * len(_arms(_chosen(only)))
 
 
 # --- the commands ---------------------------------------------------------------------------------
@@ -793,6 +1134,7 @@ def claims_command(rulebook: Rulebook, args: Any) -> int:
     header = {"scenario": args.scenario, "runs": args.runs, "seed": args.seed, "seats": seats}
     if args.json:
         print(json.dumps({**header, "claims": [r.as_dict() for r in results],
+                          "flagged": [r.id for r in results if r.flagged],
                           "untestable": [attrs.asdict(u) for u in untestable(only)]}, indent=2, ensure_ascii=False))
     elif args.markdown:
         print(claims_markdown(header, results, untestable(only)))
@@ -805,6 +1147,25 @@ def claims_command(rulebook: Rulebook, args: Any) -> int:
 
 
 _SIGN = {1: "+", -1: "-"}
+FLAG = "⚑"
+
+
+def bound_text(r: ClaimResult) -> str:
+    """The share of games at a bound, without / with the factor (an observation: of the baseline
+    games), flagged when either is most games; "n/a" for a tally or a yes/no outcome."""
+    if r.bound is None:
+        return "n/a"
+    pct = lambda v: "-" if v is None else f"{v * 100:.0f}%"  # noqa: E731
+    text = pct(r.bound_treatment) if r.kind == "observation" else f"{pct(r.bound_control)} / {pct(r.bound_treatment)}"
+    return f"{text} {FLAG}" if r.flagged else text
+
+
+def bound_summary(results: Sequence[ClaimResult]) -> str:
+    flagged = [r.id for r in results if r.flagged]
+    return ("At a bound: the share of games in which the quantity an outcome is read from sits at the end of its range "
+            "when it is read (without / with the factor); n/a for tallies of events and yes/no outcomes. "
+            + (f"{FLAG} flags an arm at a bound in most games: {', '.join(flagged)}." if flagged
+               else "No experiment has either arm at a bound in most games."))
 
 
 def claims_markdown(header: Mapping[str, Any], results: Sequence[ClaimResult],
@@ -817,13 +1178,17 @@ def claims_markdown(header: Mapping[str, Any], results: Sequence[ClaimResult],
         "Observations are proportions over the baseline games with their 95% Wilson interval. A claim *matches* "
         "when the whole interval lies on the side the article expects.",
         "",
-        "| id | claim | factor | outcome | expected | without | with | effect | 95% CI | verdict |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| id | claim | factor | outcome | expected | without | with | effect | 95% CI | verdict | at a bound |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         lines.append(
             f"| {r.id} | {r.statement} | {r.factor} | {r.metric_label} | {_SIGN[r.expected]} | "
-            f"{_fmt(r.control)} | {_fmt(r.treatment)} | {_fmt(r.effect)} | {_fmt(r.lo)} .. {_fmt(r.hi)} | {r.verdict} |")
+            f"{_fmt(r.control)} | {_fmt(r.treatment)} | {_fmt(r.effect)} | {_fmt(r.lo)} .. {_fmt(r.hi)} | {r.verdict} | "
+            f"{bound_text(r)} |")
+    counts = {v: sum(1 for r in results if r.verdict == v) for v in ("matches", "inconclusive", "contradicts")}
+    lines += ["", f"{counts['matches']} match the article, {counts['inconclusive']} inconclusive, "
+                  f"{counts['contradicts']} contradict it.", "", bound_summary(results)]
     if gone:
         lines += ["", "Not testable by experiment:", ""]
         lines += [f"- {u.claim} ({u.statement}): {u.reason}" for u in gone]

@@ -82,6 +82,36 @@ THEATRE_COMPUTED: dict[str, tuple[float, float, str]] = {
     "gained_here": (0, 10, "IS territory gained here so far this turn"),
     "offshoots_here": (0, 10 * MAX_OFFSHOOTS, "strength of the offshoots based here"),
 }
+# --- who may read which name (view.py builds each seat's picture from these) ---------------------
+
+# Tracks a cell keeps to itself: the other cells see them only as estimates.
+INNER: dict[str, tuple[str, ...]] = {
+    "is": ("is_funds", "is_fighters", "is_wages", "is_services", "is_recruitment", "is_cohesion",
+           "is_ego", "is_leader_hardline", "is_acceptance"),
+    "aq": ("aq_funds", "aq_ego", "aq_discipline", "aq_recruitment", "aq_leader_hardline"),
+    "coalition": ("coalition_budget", "coalition_intel"),
+    "governments": ("gov_capacity",),
+}
+OWNER = {name: cell for cell, names in INNER.items() for name in names}
+PARTIES = ("is", "aq")  # the two groups: parties to any AQ-IS talks
+# How long the current stage of the relation has lasted is known to the two groups only.
+PARTIES_ONLY = ("relation_turns",)
+# What secret AQ-IS talks change: shown to outsiders as it was before the talks while they last.
+TALK_FIELDS = ("relation_stage", "relation_autonomy", "relation_offered")
+
+
+def hidden_from(seat: str) -> frozenset[str]:
+    """The global tracks ``seat`` may not always see exactly: the other cells' inner tracks, and
+    for a seat other than the two groups' the clock of the relation and what secret talks hide.
+    The facilitator (``white``) sees everything."""
+    return _HIDDEN.get(seat, _HIDDEN["public"])
+
+
+_HIDDEN: dict[str, frozenset[str]] = {"white": frozenset()}
+for _seat in ("is", "aq", "coalition", "governments", "public"):
+    _HIDDEN[_seat] = frozenset(n for n, owner in OWNER.items() if owner != _seat) | (
+        frozenset() if _seat in PARTIES else frozenset(PARTIES_ONLY + TALK_FIELDS))
+
 CONSTANTS: dict[str, int] = {"RIVALRY": 0, "TALKS": 1, "ALLIANCE": 2, "MERGER": 3, "SPLIT": 4}
 TEXT_NAMES = {"theatre": "T", "origin": "O"}  # text names, only compared with quoted text
 

@@ -168,7 +168,10 @@ _SIGN = {1: "+", -1: "-"}
 
 
 def print_claims(console: Console, header: Mapping[str, Any], results: Sequence[Any], untestable: Sequence[Any]) -> None:
-    """The claims table: one row an experiment, the claim over the factor that was changed."""
+    """The claims table: one row an experiment, the claim over the factor that was changed, and the
+    share of games with its outcome at a bound."""
+    from wargame.analysis import bound_summary, bound_text
+
     console.print(Text(f"The article's claims as paired experiments: {header['runs']} games an arm, "
                        f"{header['scenario']}, seed {header['seed']}", style="bold"))
     table = Table(title_justify="left", show_lines=True)
@@ -181,6 +184,7 @@ def print_claims(console: Console, header: Mapping[str, Any], results: Sequence[
     table.add_column("effect", justify="right", no_wrap=True)
     table.add_column("95% CI", justify="right", no_wrap=True)
     table.add_column("verdict", no_wrap=True)
+    table.add_column("at a bound", justify="right", no_wrap=True)
     for r in results:
         if r.kind == "observation":
             effect, ci, without, with_ = _pct(r.effect), f"{_pct(r.lo)} .. {_pct(r.hi)}", "", _pct(r.treatment)
@@ -190,7 +194,8 @@ def print_claims(console: Console, header: Mapping[str, Any], results: Sequence[
         claim = Text(r.statement)
         claim.append("\n" + r.factor, style="dim")
         table.add_row(r.id, claim, r.metric_label, _SIGN.get(r.expected, "?"), without, with_, effect, ci,
-                      Text(r.verdict, style=_VERDICT_STYLE.get(r.verdict, "")))
+                      Text(r.verdict, style=_VERDICT_STYLE.get(r.verdict, "")),
+                      Text(bound_text(r), style="red" if r.flagged else ""))
     console.print(table)
     counts = {v: sum(1 for r in results if r.verdict == v) for v in ("matches", "inconclusive", "contradicts")}
     console.print(f"{counts['matches']} match the article, {counts['inconclusive']} inconclusive, "
@@ -198,5 +203,6 @@ def print_claims(console: Console, header: Mapping[str, Any], results: Sequence[
     console.print("Effect: the mean paired difference, with the factor minus without, over the same seeds "
                   "(observations: the share of baseline games). A claim matches when its whole 95% interval lies on "
                   "the side the article expects (exp.).", highlight=False)
+    console.print(bound_summary(results), highlight=False)
     for u in untestable:
         console.print(f"Not testable by experiment: {u.claim} ({u.statement}): {u.reason}.", highlight=False)

@@ -50,11 +50,13 @@ def _parser() -> argparse.ArgumentParser:
     replay.add_argument("--verify", action="store_true", help="replay it with the current rules and check every digest")
     replay.add_argument("--log", action="store_true", help="print the log as it was played (no terminal UI)")
     replay.add_argument("--turn", type=_positive, help="with --log: only this turn")
+    _whose(replay, "with --log: ")
 
-    report = sub.add_parser("report", help="write the after-action report of a saved game")
+    report = sub.add_parser("report", help="write the after-action report of a saved game, for a cell or the facilitator")
     report.add_argument("save", type=Path)
     report.add_argument("--format", choices=("markdown", "json", "csv"), default="markdown")
     report.add_argument("--out", type=Path, help="where to write (default: beside the save; '-' for the terminal)")
+    _whose(report, "")
 
     fork = sub.add_parser("fork", help="branch a saved game at the start of a turn into a new save")
     fork.add_argument("save", type=Path)
@@ -102,6 +104,25 @@ def _parser() -> argparse.ArgumentParser:
     claims_format.add_argument("--json", action="store_true", help="print the results as JSON")
     claims_format.add_argument("--markdown", action="store_true", help="print a Markdown report")
     return p
+
+
+def _whose(parser: argparse.ArgumentParser, prefix: str) -> None:
+    """--seat CELL or --facilitator: whose export it is (one of them is required, see _needs_whose)."""
+    from wargame.model import CELLS
+
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--seat", choices=CELLS, metavar="CELL",
+                       help=f"{prefix}only what this cell may see ({', '.join(CELLS)}): its debrief handout")
+    group.add_argument("--facilitator", action="store_true",
+                       help=f"{prefix}everything, every cell's secrets and the seed included: the White Cell's")
+
+
+def _needs_whose(args: argparse.Namespace, what: str) -> str | None:
+    """The one-line refusal when an export does not say whose it is (None: it does)."""
+    if args.seat or args.facilitator:
+        return None
+    return (f"{what} shows secrets: choose whose it is, --seat CELL (is, aq, coalition, governments) for a cell's "
+            "handout, or --facilitator for everything")
 
 
 def _seed(text: str) -> int:
@@ -181,6 +202,18 @@ def _run(args: argparse.Namespace) -> int:
     if command in ("replay", "report", "fork"):
         from wargame.record.save import SaveError
 
+        refusal = None
+        if command == "report":
+            refusal = _needs_whose(args, "a report")
+        elif command == "replay" and not args.verify:
+            printed = args.log or not _terminal()  # without a terminal, replay prints the log
+            if printed:
+                refusal = _needs_whose(args, "a log")
+            elif args.seat:
+                refusal = "the replay viewer is the facilitator's; for what a cell may see: --log --seat CELL"
+        if refusal:
+            return _fail(refusal)
+
         try:
             return {"replay": _replay, "report": _report, "fork": _fork}[command](rb, args)
         except SaveError as e:
@@ -235,7 +268,8 @@ def _play_tui(rb: Rulebook, args: argparse.Namespace) -> int:
         seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(3), "big")
         save = args.save or free_path(SAVES / f"{args.scenario}-seed{seed}.json")
         session = Session.new(rb, args.scenario, seed, seats, args.exercise, save=save)
-    WargameApp(rb, session=session).run()
+    # a new game with people at the table: the facilitator sets the White Cell's passphrase first
+    WargameApp(rb, session=session, ask_lock=not args.load).run()
     return 0
 
 
@@ -343,14 +377,22 @@ def _replay(rb: Rulebook, args: argparse.Namespace) -> int:
                   f"(wargame replay {args.save} --log prints the log as it was played)", file=sys.stderr)
         WargameApp(rb, replay=(game, args.save)).run()
         return 0
+    if args.seat:
+        return _seat_log(rb, args)
+    from wargame.record.game import Note, ResolveTurn
+    from wargame.record.report import unfinished_line
+
     doc = read_document(args.save)
     records = recorded_records(doc)
     notes = {}
-    from wargame.record.game import Note
-
     for c in doc.commands:
         if isinstance(c, Note):
             notes.setdefault(c.turn, []).append(c)
+    # the log as it was played, without replaying it: it says it is unfinished from the commands
+    scenario = rb.scenarios.get(doc.scenario)
+    played = len({c.turn for c in doc.commands if isinstance(c, ResolveTurn)})
+    if scenario is not None and played < scenario.turns:
+        print(unfinished_line(played + 1, scenario.turns, played))
     turns = sorted({r.turn for r in records} | set(notes))
     for turn in turns:
         if args.turn and turn != args.turn:
@@ -364,6 +406,39 @@ def _replay(rb: Rulebook, args: argparse.Namespace) -> int:
     return 0
 
 
+def _seat_log(rb: Rulebook, args: argparse.Namespace) -> int:
+    """The log as one cell may see it: the game is replayed to know what was secret when."""
+    from wargame.model import CELL_TITLES
+    from wargame.record import fog
+    from wargame.record.report import unfinished
+    from wargame.record.save import load
+
+    doc, game, check = load(args.save, rb)
+    if not check.verified:
+        return _fail(f"{args.save}: {check.message}; a cell's log needs a save that verifies "
+                     f"(wargame replay {args.save} --log --facilitator prints it as it was recorded)", EXIT_BAD_DATA)
+    seat = args.seat
+    stop = unfinished(game)
+    if stop:
+        print(stop)
+    print(f"The log as the {CELL_TITLES[seat]} may see it: the other cells' secret tracks are hidden.")
+    records = fog.seat_records(game, seat)
+    told: dict[int, list] = {}
+    for a in fog.announcements(game, seat):
+        told.setdefault(a.turn, []).append(a)
+    for turn in sorted(set(records) | set(told)):
+        if args.turn and turn != args.turn:
+            continue
+        print(f"== Turn {turn} ==")
+        for a in told.get(turn, []):
+            for line in a.lines():
+                print(f"  white  {line}")
+        for r in records.get(turn, []):
+            if r.happened or r.kind == "order" or r.original is not None:
+                print(f"  {r.phase[:6]:6} {r.line()}")
+    return 0
+
+
 def _report(rb: Rulebook, args: argparse.Namespace) -> int:
     from wargame.record import report
     from wargame.record.save import load
@@ -372,21 +447,26 @@ def _report(rb: Rulebook, args: argparse.Namespace) -> int:
     if not check.verified:
         return _fail(f"{args.save}: {check.message}; no report written (see: wargame replay {args.save} --verify)",
                      EXIT_BAD_DATA)
+    seat = args.seat or report.FACILITATOR
     outputs: list[tuple[Path | None, str]] = []
     stem = args.save.with_suffix("")
+    suffix = f".{args.seat}" if args.seat else ""  # a cell's handout never overwrites the facilitator's report
     if args.format == "markdown":
-        outputs.append((args.out or stem.with_name(stem.name + ".report.md"), report.markdown(game)))
+        outputs.append((args.out or stem.with_name(stem.name + f".report{suffix}.md"), report.markdown(game, seat=seat)))
     elif args.format == "json":
-        outputs.append((args.out or stem.with_name(stem.name + ".report.json"), report.as_json(game)))
+        outputs.append((args.out or stem.with_name(stem.name + f".report{suffix}.json"), report.as_json(game, seat)))
     else:
         base = args.out.with_suffix("") if args.out and str(args.out) != "-" else stem
-        tracks = report.as_csv(report.tracks_per_turn(game))
-        events = report.as_csv(report.event_log(game))
+        tracks = report.as_csv(report.tracks_per_turn(game, seat))
+        events = report.as_csv(report.event_log(game, seat))
         if args.out and str(args.out) == "-":
             outputs.append((Path("-"), tracks))
         else:
-            outputs.append((base.with_name(base.name + ".tracks.csv"), tracks))
-            outputs.append((base.with_name(base.name + ".events.csv"), events))
+            outputs.append((base.with_name(base.name + f"{suffix}.tracks.csv"), tracks))
+            outputs.append((base.with_name(base.name + f"{suffix}.events.csv"), events))
+        stop = report.unfinished(game)
+        if stop:  # a CSV file has no room for it: said beside it
+            print(stop, file=sys.stderr if args.out and str(args.out) == "-" else sys.stdout)
     for path, text in outputs:
         if str(path) == "-":
             sys.stdout.write(text)

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import ast
 import math
+from functools import lru_cache
 from typing import Any, Callable
 
 import attrs
@@ -121,6 +122,15 @@ _BINOPS: dict[type, str | None] = {
     ast.Pow: None,
 }
 _COMPARE = (ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE)
+# a binary operation on two single values, worked out exactly (precise intervals only)
+_EXACT: dict[type, Callable[[float, float], float]] = {
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+    ast.Div: _div,
+    ast.FloorDiv: _floordiv,
+    ast.Mod: _mod,
+}
 
 Interval = tuple[float, float]
 _UNBOUNDED: Interval = (-math.inf, math.inf)
@@ -148,9 +158,13 @@ class _Checker:
     """Walks a parsed tree: refuses what is not allowed, computes each node's bounds, and
     rewrites names into lookups of the board's mappings."""
 
-    def __init__(self, scope: Scope):
+    def __init__(self, scope: Scope, precise: bool = False):
         self.scope = scope
         self.names: set[str] = set()
+        # Precise: comparisons, conditions and and/or are decided where the bounds decide them
+        # (for a seat's picture of one board, :func:`interval`); the loader's check over every
+        # board takes either branch whatever the condition says.
+        self.precise = precise
 
     def check(self, node: ast.AST, depth: int = 0) -> tuple[ast.expr, Interval]:
         try:
@@ -197,22 +211,28 @@ class _Checker:
             if isinstance(node.op, ast.UAdd):
                 return operand, (lo, hi)
             if isinstance(node.op, ast.Not):
-                return ast.UnaryOp(ast.Not(), operand), (0.0, 1.0)
+                truth = _truth((lo, hi)) if self.precise else None
+                bounds = (0.0, 1.0) if truth is None else (0.0, 0.0) if truth else (1.0, 1.0)
+                return ast.UnaryOp(ast.Not(), operand), bounds
             raise ExpressionError("bitwise operators are not allowed")
         if isinstance(node, ast.BinOp):
             return self._binop(node, d)
         if isinstance(node, ast.BoolOp):
             parts = [self.check(v, d) for v in node.values]
+            if self.precise:
+                return ast.BoolOp(node.op, [p for p, _ in parts]), _boolop(node.op, [b for _, b in parts])
             lo = min(b[0] for _, b in parts)
             hi = max(b[1] for _, b in parts)
             return ast.BoolOp(node.op, [p for p, _ in parts]), (min(lo, 0.0), max(hi, 1.0))
         if isinstance(node, ast.Compare):
             return self._compare(node, d)
         if isinstance(node, ast.IfExp):
-            test, _ = self.check(node.test, d)
+            test, t = self.check(node.test, d)
             body, b1 = self.check(node.body, d)
             orelse, b2 = self.check(node.orelse, d)
-            return ast.IfExp(test, body, orelse), (min(b1[0], b2[0]), max(b1[1], b2[1]))
+            truth = _truth(t) if self.precise else None
+            bounds = b1 if truth else b2 if truth is False else (min(b1[0], b2[0]), max(b1[1], b2[1]))
+            return ast.IfExp(test, body, orelse), bounds
         if isinstance(node, ast.Call):
             return self._call(node, d)
         raise ExpressionError(f"{_describe(node)} is not allowed in the rulebook's expressions")
@@ -256,6 +276,14 @@ class _Checker:
             ends = [a[0] ** n, a[1] ** n] + ([0.0] if a[0] < 0 < a[1] else [])
             return ast.BinOp(left, ast.Pow(), e), (min(ends), max(ends))
         right, b = self.check(node.right, d)
+        if self.precise and a[0] == a[1] and b[0] == b[1] and op in _EXACT:
+            try:
+                v = float(_EXACT[op](a[0], b[0]))
+            except (OverflowError, ZeroDivisionError):
+                v = math.inf
+            node_out = ast.BinOp(left, node.op, right) if _BINOPS[op] is None else \
+                ast.Call(ast.Name(_BINOPS[op], ast.Load()), [left, right], [])
+            return node_out, (v, v)
         if op is ast.Add:
             return ast.BinOp(left, ast.Add(), right), (a[0] + b[0], a[1] + b[1])
         if op is ast.Sub:
@@ -298,9 +326,10 @@ class _Checker:
                 else:
                     parts.append(o)
             return ast.Compare(parts[0], node.ops, [parts[1]]), (0.0, 1.0)
-        left, _ = self.check(node.left, d)
-        right, _ = self.check(node.comparators[0], d)
-        return ast.Compare(left, node.ops, [right]), (0.0, 1.0)
+        left, a = self.check(node.left, d)
+        right, b = self.check(node.comparators[0], d)
+        bounds = _compare_bounds(node.ops[0], a, b) if self.precise else (0.0, 1.0)
+        return ast.Compare(left, node.ops, [right]), bounds
 
     def _text(self, node: ast.AST) -> str | None:
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
@@ -327,6 +356,9 @@ class _Checker:
         parts = [self.check(a, d) for a in node.args]
         args = [p for p, _ in parts]
         bs = [b for _, b in parts]
+        if self.precise and all(lo == hi for lo, hi in bs):
+            v = float(FUNCTIONS[fname][0](*(lo for lo, _ in bs)))
+            return ast.Call(ast.Name(fname, ast.Load()), args, []), (v, v)
         if fname == "abs":
             lo, hi = bs[0]
             bounds = (0.0 if lo <= 0 <= hi else min(abs(lo), abs(hi)), max(abs(lo), abs(hi)))
@@ -349,6 +381,61 @@ class _Checker:
             branches = branches or [(min(llo, hlo, xlo), max(lhi, hhi, xhi))]
             bounds = (min(b[0] for b in branches), max(b[1] for b in branches))
         return ast.Call(ast.Name(fname, ast.Load()), args, []), (float(bounds[0]), float(bounds[1]))
+
+
+def _truth(b: Interval) -> bool | None:
+    """Whether a value in ``b`` is surely true (not 0), surely false (0), or may be either."""
+    if b[0] > 0 or b[1] < 0:
+        return True
+    if b[0] == b[1] == 0:
+        return False
+    return None
+
+
+def _boolop(op: ast.boolop, parts: list[Interval]) -> Interval:
+    """``a and b and ...`` is the first false operand or the last; ``a or ...`` the first true
+    operand or the last (Python's values, not only 0 and 1)."""
+    out: list[Interval] = []
+    for i, b in enumerate(parts):
+        last = i == len(parts) - 1
+        truth = _truth(b)
+        if last:
+            out.append(b)
+            break
+        if isinstance(op, ast.And):
+            if truth is False:
+                out.append((0.0, 0.0))
+                break
+            if truth is None:
+                out.append((0.0, 0.0))  # this operand may be the false one that is returned
+        else:
+            if truth:
+                out.append(b)
+                break
+            if truth is None:
+                out.append(b)  # this operand may be the true one that is returned
+    return (min(b[0] for b in out), max(b[1] for b in out))
+
+
+def _compare_bounds(op: ast.cmpop, a: Interval, b: Interval) -> Interval:
+    """1, 0, or 0..1 for a comparison of a value in ``a`` with one in ``b``."""
+    if isinstance(op, (ast.Eq, ast.NotEq)):
+        if a[0] == a[1] == b[0] == b[1]:
+            same: bool | None = True
+        elif a[1] < b[0] or b[1] < a[0]:
+            same = False
+        else:
+            same = None
+        result = same if isinstance(op, ast.Eq) or same is None else not same
+    elif isinstance(op, ast.Lt):
+        result = True if a[1] < b[0] else False if a[0] >= b[1] else None
+    elif isinstance(op, ast.LtE):
+        result = True if a[1] <= b[0] else False if a[0] > b[1] else None
+    elif isinstance(op, ast.Gt):
+        result = True if a[0] > b[1] else False if a[1] <= b[0] else None
+    else:  # GtE
+        result = True if a[0] >= b[1] else False if a[1] < b[0] else None
+    return (0.0, 1.0) if result is None else (1.0, 1.0) if result else (0.0, 0.0)
 
 
 def _span(*xs: float) -> Interval:
@@ -432,6 +519,22 @@ def compile_expression(source: Any, scope: Scope) -> Expression:
     checker = _Checker(scope)
     body, bounds = checker.check(tree.body)  # type: ignore[attr-defined]
     return Expression(source, _compile(body, source), bounds, frozenset(checker.names))
+
+
+@lru_cache(maxsize=4096)
+def _parsed(source: str) -> ast.expr:
+    return _parse(source, "eval").body  # type: ignore[attr-defined]
+
+
+def interval(source: str, scope: Scope) -> Interval:
+    """The least and greatest value an expression of the rulebook can take when each name lies
+    within the bounds ``scope`` gives it: for one seat's picture of one board (its estimates as
+    ranges, what it knows as single values), the loader's interval check made precise, with
+    comparisons and conditions decided wherever the ranges decide them. The expression must be
+    one the rulebook accepted."""
+    checker = _Checker(scope, precise=True)
+    _, bounds = checker.check(_parsed(source))
+    return bounds
 
 
 # --- effects ---------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from wargame.bots import Bot, make_bot, parse_seat_list
 from wargame.engine import begin_turn, legal_orders, resolve_turn, scores
 from wargame.model import CELL_TITLES, CELLS, STAGES, Order, State
 from wargame.rulebook import Rulebook
+from wargame.shown import render_records
 from wargame.view import view
 
 
@@ -26,6 +27,7 @@ class PlayedTurn:
     results: tuple[Adjudication, ...]
     state: State  # after the turn
     orders_state: State | None = None  # after the events, when the cells chose their orders
+    start_state: State | None = None  # before the events (None where it was not kept)
 
 
 def parse_seats(text: str) -> dict[str, str]:
@@ -56,6 +58,7 @@ def play(rulebook: Rulebook, state: State, bots: Mapping[str, Bot], turns: int |
     played = 0
     while not state.over and (turns is None or played < turns):
         events: tuple[Adjudication, ...] = ()
+        start = state
         if state.phase == "events":
             step = begin_turn(rulebook, state)
             state, events = step.state, step.records
@@ -67,34 +70,49 @@ def play(rulebook: Rulebook, state: State, bots: Mapping[str, Bot], turns: int |
             orders[cell] = choice.orders
             reasons[cell] = choice.reasons
         step = resolve_turn(rulebook, state, orders)
-        yield PlayedTurn(state.turn, events, orders, reasons, step.records, step.state, state)
+        yield PlayedTurn(state.turn, events, orders, reasons, step.records, step.state, state, start)
         state = step.state
         played += 1
 
 
-def account(rulebook: Rulebook, turn: PlayedTurn, verbose: bool = False) -> list[str]:
-    """The turn in words, for a terminal or a log file."""
+def account(rulebook: Rulebook, turn: PlayedTurn, verbose: bool = False, seat: str = "white") -> list[str]:
+    """The turn in words, for a terminal or a log file: all of it for the facilitator
+    (``white``), or what ``seat`` (a cell, or ``public`` for the room) is shown of it, every
+    record rendered from the seat's view (:func:`wargame.shown.render_records`)."""
     scenario = rulebook.scenarios[turn.state.scenario]
     s = turn.state
+    events, results = list(turn.events), list(turn.results)
+    if seat != "white":
+        orders_state = turn.orders_state or s
+        events = render_records(rulebook, events, turn.start_state or orders_state, seat)
+        results = render_records(rulebook, results, orders_state, seat)
     lines = [f"== Turn {turn.turn}: {scenario.label(turn.turn)} =="]
-    for r in turn.events:
+    for r in events:
         if r.happened or verbose:
             lines.append(f"  event  {r.line()}")
     for cell in CELLS:
         given = ", ".join(str(o) for o in turn.orders.get(cell, ())) or "no orders"
+        if seat != "white" and cell != seat:
+            shown = [r for r in results if r.kind == "order" and r.cell == cell]
+            given = ", ".join(f"{r.ref} in {r.theatre}" if r.theatre else r.ref for r in shown) or "no orders seen"
         lines.append(f"  orders {CELL_TITLES[cell]}: {given}")
-        if verbose:  # the bots' own sentences on why they chose what they chose
+        if verbose and seat in ("white", cell):  # the bots' own sentences on why they chose what they chose
             lines.extend(f"         why: {reason}" for reason in turn.reasons.get(cell, ()))
-    for r in turn.results:
+    for r in results:
         if r.kind == "budget":
             continue
         if r.happened or verbose or r.kind == "order":
             lines.append(f"  {r.phase[:6]:6} {r.line()}")
     territory = sum(t.territory for t in s.theatres)
+    if seat == "white":
+        funds, stage, autonomy = str(s.islamic_state.funds), s.relation.stage, str(s.relation.autonomy)
+    else:
+        v = view(s, seat)
+        funds, stage, autonomy = str(v.tracks["is_funds"]), int(v.tracks["relation_stage"].lo), str(v.tracks["relation_autonomy"])
     lines.append(
-        f"  -- IS territory {territory}, funds {s.islamic_state.funds}, brutality {s.islamic_state.brutality}; "
-        f"AQ standing {s.al_qaeda.standing}; relation: {STAGES[s.relation.stage]}"
-        + (f" (autonomy {s.relation.autonomy})" if s.relation.stage in (2, 3) else "")
+        f"  -- IS territory {territory}, funds {funds}, brutality {s.islamic_state.brutality}; "
+        f"AQ standing {s.al_qaeda.standing}; relation: {STAGES[stage]}"
+        + (f" (autonomy {autonomy})" if stage in (2, 3) else "")
         + f"; offshoots {len(s.offshoots)}; coalition will {s.coalition.will}"
     )
     return lines

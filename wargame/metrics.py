@@ -22,7 +22,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from attrs import frozen
 
-from wargame.board import GLOBAL_TRACKS, THEATRE_TRACKS, flat_tracks
+from wargame.board import GLOBAL_TRACKS, MAX_OFFSHOOTS, THEATRE_TRACKS, flat_tracks
 from wargame.engine import formula_values, legal_orders, new_game, scores
 from wargame.headless import PlayedTurn, bots_for, play
 from wargame.model import ALLIANCE, CELLS, MERGER, TALKS, State
@@ -92,6 +92,145 @@ def track_bounds(track: str) -> tuple[int, int]:
     if track.startswith("avg_") and track[4:] in AVERAGED_TRACKS:
         return THEATRE_TRACKS[track[4:]]
     return BOUND_TRACKS[track]
+
+
+# --- the quantities the claims measure, and when they sit at a bound ---------------------------
+#
+# An experiment's effect is cut short when what it measures is pinned at the end of its range
+# (brutality stuck at 10 in both arms shows no escalation, however strong the factor). So each
+# outcome read off a bounded quantity has a companion ``bound:<metric>``: 1 if, in that game, the
+# quantity sat at a bound when (or for as long as) the metric reads it. A sum of tracks sits at a
+# bound when every part sits at the same end (all at their lowest, or all at their highest); a
+# difference of two, when either part does (the comparison is cut short either way). Tallies of
+# events (groups formed, absorbed, a second split) and yes/no outcomes are not positions on a
+# track and have no companion.
+
+Part = tuple[int, int, int]  # a track's value, its lowest, its highest
+
+
+def _all_at(parts: Sequence[Part]) -> bool:
+    return bool(parts) and (all(v == lo for v, lo, _ in parts) or all(v == hi for v, _, hi in parts))
+
+
+def _any_at(parts: Sequence[Part]) -> bool:
+    return any(v in (lo, hi) for v, lo, hi in parts)
+
+
+def _theatre_parts(state: State, track: str, which: Callable[[Any], bool] = lambda t: True) -> list[Part]:
+    lo, hi = THEATRE_TRACKS[track]
+    return [(getattr(t, track), lo, hi) for t in state.theatres if which(t)]
+
+
+def _global_part(flat: Mapping[str, int], track: str) -> Part:
+    lo, hi = GLOBAL_TRACKS[track]
+    return (flat[track], lo, hi)
+
+
+def _groups_in(state: State, name: str) -> list[Part]:
+    parts: list[Part] = []
+    for t in state.theatres:
+        if t.name == name:
+            parts += [(t.is_province, *THEATRE_TRACKS["is_province"]), (t.aq_affiliate, *THEATRE_TRACKS["aq_affiliate"])]
+            parts.append((sum(o.strength for o in state.offshoots if o.theatre == name), 0, 10 * MAX_OFFSHOOTS))
+    return parts
+
+
+def _opening_groups(state: State, opening: State) -> bool | None:
+    ids = {o.id for o in opening.offshoots}
+    if not ids:
+        return None
+    now = {o.id: o.strength for o in state.offshoots}
+    return _all_at([(now.get(i, 0), 0, 10) for i in sorted(ids)])
+
+
+@frozen
+class Seen:
+    """One turn's end as the bound checks read it: the state, the game's opening state, the global
+    tracks by name and the formulas' values (worked out once a turn by the meter)."""
+
+    rulebook: Rulebook
+    state: State
+    opening: State
+    flat: Mapping[str, int]
+    formulas: Mapping[str, float]
+
+
+def _formula_at_bound(seen: Seen, name: str) -> bool:
+    lo, hi = next(expr.bounds for n, expr in seen.rulebook.formulas if n == name)
+    value = seen.formulas[name]
+    return value <= lo or value >= hi
+
+
+QUANTITIES: dict[str, tuple[str, Callable[[Seen], bool | None]]] = {
+    "is_brutality": ("IS brutality at 0 or 10", lambda x: _any_at([_global_part(x.flat, "is_brutality")])),
+    "is_recruitment": ("IS recruitment at 0 or 10", lambda x: _any_at([_global_part(x.flat, "is_recruitment")])),
+    "wages_services": ("IS wages and services both at 0, or both at 5",
+                       lambda x: _all_at([_global_part(x.flat, "is_wages"), _global_part(x.flat, "is_services")])),
+    "provinces": ("every IS province at 0 (or every one at 10)", lambda x: _all_at(_theatre_parts(x.state, "is_province"))),
+    "affiliates": ("every AQ affiliate at 0 (or every one at 10)",
+                   lambda x: _all_at(_theatre_parts(x.state, "aq_affiliate"))),
+    "provinces_affiliates": ("IS's provinces or AQ's affiliates all at 0 (or all at 10)",
+                             lambda x: _all_at(_theatre_parts(x.state, "is_province"))
+                             or _all_at(_theatre_parts(x.state, "aq_affiliate"))),
+    "periphery": ("IS territory outside Iraq and Syria all lost (or all at 10)",
+                  lambda x: _all_at(_theatre_parts(x.state, "territory", lambda t: not t.core))),
+    "offshoot_strength": ("no offshoot group in play",
+                          lambda x: sum(g.strength for g in x.state.offshoots) in (0, 10 * MAX_OFFSHOOTS)),
+    "opening_offshoots": ("the groups in play at the start all gone (or all at 10)",
+                          lambda x: _opening_groups(x.state, x.opening)),
+    "standings": ("AQ's or IS's standing at 0 or 10",
+                  lambda x: _any_at([_global_part(x.flat, "aq_standing"), _global_part(x.flat, "is_standing")])),
+    "grievance": ("grievance at 0 in every theatre (or at 10 in every one)",
+                  lambda x: _all_at(_theatre_parts(x.state, "grievance"))),
+    "syria_groups": ("no IS province, AQ affiliate or offshoot left in Syria",
+                     lambda x: _all_at(_groups_in(x.state, "syria"))),
+    "afpak_governance": ("Afghanistan-Pakistan governance at 0 or 10",
+                         lambda x: _any_at(_theatre_parts(x.state, "governance", lambda t: t.name == "afpak"))),
+    "power_gap": ("the power gap at either end of the range its formula allows",
+                  lambda x: _formula_at_bound(x, "power_gap")),
+}
+"""Bounded quantities the claims' outcomes are read from: what "at a bound" means, in words, and
+whether a turn's end (:class:`Seen`) sits at one (None where the quantity does not apply: no group
+was in play at the start)."""
+
+BOUNDED: dict[str, tuple[str, str]] = {
+    "power_gap": ("power_gap", "end"),
+    "total_provinces": ("provinces", "end"),
+    "total_affiliates": ("affiliates", "end"),
+    "total_provinces_y2": ("provinces", "y2"),
+    "provinces_minus_affiliates_y2": ("provinces_affiliates", "y2"),
+    "periphery_lost_y1": ("periphery", "y1"),
+    "mean_wages_services": ("wages_services", "most"),
+    "mean_is_recruitment": ("is_recruitment", "most"),
+    "mean_is_recruitment_early": ("is_recruitment", "most_early"),
+    "mean_is_brutality": ("is_brutality", "most"),
+    "mean_is_brutality_early": ("is_brutality", "most_early"),
+    "offshoot_strength": ("offshoot_strength", "end"),
+    "mean_offshoot_strength": ("offshoot_strength", "most"),
+    "opening_offshoots_y2": ("opening_offshoots", "y2"),
+    "standing_gap_y1": ("standings", "y1"),
+    "avg_grievance": ("grievance", "end"),
+    "syria_groups": ("syria_groups", "end"),
+    "mean_afpak_governance_early": ("afpak_governance", "most_early"),
+}
+"""Outcomes read off a quantity of :data:`QUANTITIES`, and when: at the end of the game
+(``end``), of the first year (``y1``) or of the first two years (``y2``), or over most of the game
+(``most``: more than half of its turns) or of its first two years (``most_early``)."""
+_WHEN = {"end": "at the end", "y1": "at the end of the first year", "y2": "at the end of the second year",
+         "most": "in most quarters", "most_early": "in most quarters of the first two years"}
+TURN_BOUNDS = {"talks_turn": "talks opened on turn 1 or never", "allied_turns": "allied or merged in no quarter or in every one"}
+"""Outcomes that are themselves counted in turns, at a bound at either end of the game."""
+
+
+def bound_meaning(metric: str) -> str | None:
+    """What ``bound:<metric>`` means, in words; None for an outcome that has no bound (a tally of
+    events or a yes/no outcome)."""
+    if metric in TURN_BOUNDS:
+        return TURN_BOUNDS[metric]
+    if metric in BOUNDED:
+        quantity, when = BOUNDED[metric]
+        return f"{QUANTITIES[quantity][0]} {_WHEN[when]}"
+    return None
 
 
 # --- helpers of the older outcomes ------------------------------------------------------------
@@ -171,6 +310,7 @@ class GameMeter:
         self.formed = {"defectors": 0, "holdouts": 0, "inspired": 0}
         self.formed_early = dict(self.formed)  # in the first two years
         self.absorbed_iraq = 0
+        self.absorbed_iraq_y1 = 0  # in the first year
         self.talks = False
         self.talks_turn = -1
         self.allied_turns = 0
@@ -198,6 +338,13 @@ class GameMeter:
         self.idle_run = dict.fromkeys(CELLS, 0)
         self.at_lo = dict.fromkeys(TRACKS, 0)
         self.at_hi = dict.fromkeys(TRACKS, 0)
+        # what the claims read at a given turn, turn by turn; and whether each quantity they read
+        # sat at a bound at the end of each turn (see QUANTITIES)
+        self.by_turn: dict[str, list[float]] = {k: [] for k in ("provinces", "affiliates", "opening_offshoots")}
+        self.early = {"is_brutality": 0.0, "is_recruitment": 0.0, "afpak_governance": 0.0}  # first two years
+        self.offshoot_strength_sum = 0.0
+        self.bound_flags: dict[str, list[bool | None]] = {q: [] for q in QUANTITIES}
+        self._opening_ids = frozenset(o.id for o in opening.offshoots)
         self._previous = opening
 
     def add(self, turn: PlayedTurn, options: Mapping[str, int] | None = None) -> None:
@@ -220,6 +367,7 @@ class GameMeter:
                 self.drawn.add(ref)
             if ref == "c7.aq-welcomes-defectors" and r.theatre == "iraq":
                 self.absorbed_iraq += 1
+                self.absorbed_iraq_y1 += t <= MARK_TURN
             origin = origins.get(ref)
             if origin is not None:
                 for label, before, after in r.changes:
@@ -304,6 +452,22 @@ class GameMeter:
         series["standing_gap"].append(aq.standing - isl.standing)
         series["periphery"].append(_periphery_territory(s))
         flat = flat_tracks(s)
+        provinces = sum(th.is_province for th in theatres)
+        affiliates = sum(th.aq_affiliate for th in theatres)
+        offshoot_strength = sum(o.strength for o in s.offshoots)
+        by_turn = self.by_turn
+        by_turn["provinces"].append(provinces)
+        by_turn["affiliates"].append(affiliates)
+        by_turn["opening_offshoots"].append(sum(o.strength for o in s.offshoots if o.id in self._opening_ids))
+        self.offshoot_strength_sum += offshoot_strength
+        if t <= EARLY_TURNS:
+            early = self.early
+            early["is_brutality"] += isl.brutality
+            early["is_recruitment"] += isl.recruitment
+            early["afpak_governance"] += sum(th.governance for th in theatres if th.name == "afpak")
+        seen = Seen(rulebook, s, self.opening, flat, f)
+        for name, (_, at_bound) in QUANTITIES.items():
+            self.bound_flags[name].append(at_bound(seen))
         at_lo, at_hi = self.at_lo, self.at_hi
         for name, (lo, hi) in BOUND_TRACKS.items():
             v = flat[name]
@@ -392,6 +556,8 @@ class GameMeter:
             "iraq_faithful_reform": float(self.iraq_faithful_turn >= 0),
             "iraq_faithful_turn": float(self.iraq_faithful_turn),
             "turns": float(self.n_turns),
+            # what the claims' experiments measure (see wargame.analysis.EXPERIMENTS)
+            **self._claims_metrics(),
         }
         cell_points: dict[str, float] = dict.fromkeys(CELLS, 0.0)
         for sc in scores(rulebook, state):
@@ -407,6 +573,8 @@ class GameMeter:
             m[f"idle_turns:{cell}"] = float(self.idle_turns[cell]) if measured else NA
             m[f"idle_share:{cell}"] = self.idle_turns[cell] / measured if measured else NA
             m[f"idle_run:{cell}"] = float(self.idle_run[cell]) if measured else NA
+        for metric in (*TURN_BOUNDS, *BOUNDED):
+            m[f"bound:{metric}"] = self._bound(metric, m)
         for name in TRACKS:
             lo, hi = self.at_lo[name], self.at_hi[name]
             m[f"at_bound:{name}"] = (lo + hi) / self.n_turns if self.n_turns else NA
@@ -421,17 +589,66 @@ class GameMeter:
             m[f"ordered:{kind.cell}:{kind.id}"] = float((kind.cell, kind.id) in ordered)
         return m
 
+    def _claims_metrics(self) -> dict[str, float | None]:
+        """The outcomes the claims read at a given turn or over the first two years: :data:`NA`
+        in a game that has not (yet) lasted that long."""
+        played = self.n_turns
+        by_turn = self.by_turn
+        year, two = played >= MARK_TURN, played >= EARLY_TURNS
+
+        def at(values: Sequence[float], turn: int, whole: bool) -> float | None:
+            return float(_at(values, turn)) if whole else NA
+
+        provinces, affiliates = by_turn["provinces"], by_turn["affiliates"]
+        start = float(self.periphery_start)
+        return {
+            "total_provinces_y2": at(provinces, EARLY_TURNS, two),
+            "provinces_minus_affiliates_y2": (float(_at(provinces, EARLY_TURNS) - _at(affiliates, EARLY_TURNS))
+                                              if two else NA),
+            "periphery_start": start,
+            "periphery_lost_y1": start - _at(self.series["periphery"], MARK_TURN) if year else NA,
+            "mean_is_brutality_early": self.early["is_brutality"] / EARLY_TURNS if two else NA,
+            "mean_is_recruitment_early": self.early["is_recruitment"] / EARLY_TURNS if two else NA,
+            "mean_afpak_governance_early": self.early["afpak_governance"] / EARLY_TURNS if two else NA,
+            "mean_offshoot_strength": self.offshoot_strength_sum / played if played else NA,
+            "opening_offshoots_y2": at(by_turn["opening_offshoots"], EARLY_TURNS, two and bool(self._opening_ids)),
+            "absorbed_iraq_y1": float(self.absorbed_iraq_y1) if year else NA,
+            "syria_groups": float(sum(part for part, _, _ in _groups_in(self.state, "syria"))),
+        }
+
+    def _bound(self, metric: str, m: Mapping[str, float | None]) -> float | None:
+        """``bound:<metric>``: 1 if the quantity the metric is read from sat at a bound when the
+        metric reads it (see :data:`BOUNDED`, :data:`TURN_BOUNDS`); :data:`NA` where the metric is."""
+        value = m.get(metric)
+        if value is NA or not self.n_turns:
+            return NA
+        if metric == "talks_turn":
+            return float(value in (1.0, float(self.state.last_turn + 1)))
+        if metric == "allied_turns":
+            return float(value in (0.0, float(self.n_turns)))
+        quantity, when = BOUNDED[metric]
+        flags = self.bound_flags[quantity]
+        if when in ("end", "y1", "y2"):
+            turn = {"end": len(flags), "y1": MARK_TURN, "y2": EARLY_TURNS}[when]
+            flag = flags[min(turn, len(flags)) - 1]  # as _at reads the metric in a shorter game
+            return NA if flag is None else float(flag)
+        window = [x for x in (flags if when == "most" else flags[:EARLY_TURNS]) if x is not None]
+        return float(sum(window) > len(window) / 2) if window else NA
+
     def result(self, index: int, seed: int) -> GameResult:
         return GameResult(index, seed, self.metrics(), {k: tuple(v) for k, v in self.series.items()})
 
 
 def play_game(rulebook: Rulebook, scenario: str, seed: int, seats: Mapping[str, str],
               setup: Callable[[State, Rulebook], State] | None = None,
-              doctrines: Iterable[tuple[str, Any]] = (), index: int = 0) -> GameResult:
+              doctrines: Iterable[tuple[str, Any]] = (), index: int = 0,
+              adapt_bots: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> GameResult:
     """Play one bot-only game to the end and measure it.
 
     ``setup`` changes the opening board (an experiment's factor); ``doctrines`` seats a doctrine
-    bot configured by a :class:`~wargame.doctrine.Doctrine` in some cells, ``(cell, doctrine)``."""
+    bot configured by a :class:`~wargame.doctrine.Doctrine` in some cells, ``(cell, doctrine)``;
+    ``adapt_bots``, if given, receives the seated bots and returns those that play (an experiment
+    may wrap one, e.g. to withhold an order from it)."""
     state = new_game(rulebook, scenario, seed)
     if setup is not None:
         state = setup(state, rulebook)
@@ -442,6 +659,8 @@ def play_game(rulebook: Rulebook, scenario: str, seed: int, seats: Mapping[str, 
 
         for cell, doctrine in doctrines:
             bots[cell] = DoctrineBot(seed, rulebook=rulebook, doctrine=doctrine)
+    if adapt_bots is not None:
+        bots = adapt_bots(bots)
     meter = GameMeter(rulebook, state)
     for turn in play(rulebook, state, bots):
         meter.add(turn)
@@ -508,6 +727,19 @@ METRICS: tuple[tuple[str, str], ...] = (
     ("iraq_faithful_reform", "1 if Iraq reached reform 5+ carried out faithfully at a turn's end"),
     ("iraq_faithful_turn", "first turn ending with faithful reform 5+ in Iraq (-1: never)"),
     ("turns", "turns played"),
+    ("total_provinces_y2", "IS province strength at the end of the second year"),
+    ("provinces_minus_affiliates_y2", "IS province minus AQ affiliate strength at the end of the second year"),
+    ("periphery_start", "IS territory outside Iraq and Syria at the start"),
+    ("periphery_lost_y1", "IS territory outside Iraq and Syria lost over the first year (start minus the end of turn "
+                          f"{MARK_TURN}; negative if it grew)"),
+    ("mean_is_brutality_early", f"IS brutality, average over the first two years (turns 1-{EARLY_TURNS})"),
+    ("mean_is_recruitment_early", f"IS recruitment, average over the first two years (turns 1-{EARLY_TURNS})"),
+    ("mean_afpak_governance_early", f"Afghanistan-Pakistan governance, average over turns 1-{EARLY_TURNS}"),
+    ("mean_offshoot_strength", "offshoot strength, game average"),
+    ("opening_offshoots_y2", f"strength at the end of turn {EARLY_TURNS} of the offshoot groups in play at the start "
+                             "(0 once gone; n/a without any)"),
+    ("absorbed_iraq_y1", f"groups absorbed by AQ in Iraq in the first year (turns 1-{MARK_TURN})"),
+    ("syria_groups", "strength of the groups in Syria at the end: IS province, AQ affiliate and offshoots"),
 )
 """The metrics of every game that are not a family, with their meaning."""
 
@@ -524,6 +756,8 @@ FAMILIES: tuple[tuple[str, str], ...] = (
     ("at_bound:{track}", "share of turns ending with the track at its lowest or highest"),
     ("at_lo:{track}", "share of turns ending with the track at its lowest"),
     ("at_hi:{track}", "share of turns ending with the track at its highest"),
+    ("bound:{bounded}", "1 if the quantity the metric is read from sat at a bound when the metric reads it "
+                        "(wargame.metrics.BOUNDED)"),
     ("fired:{rule}", "1 if the rule fired at least once"),
     ("drawn:{card}", "1 if the card was played at least once"),
     ("ordered:{cell}:{order}", "1 if the cell gave that kind of order at least once"),
@@ -534,7 +768,8 @@ each of them."""
 
 def family_items(rulebook: Rulebook, family: str, cells: Iterable[str] | None = None) -> list[str]:
     """The items a ``{family}`` placeholder stands for: cells, objective ids, rule ids, card ids,
-    tracks, or order kind ids (of ``cells`` only, when given)."""
+    tracks, the metrics read off a bounded quantity (``bounded``), or order kind ids (of ``cells``
+    only, when given)."""
     if family == "cell":
         return list(CELLS)
     if family == "objective":
@@ -545,6 +780,8 @@ def family_items(rulebook: Rulebook, family: str, cells: Iterable[str] | None = 
         return list(rulebook.cards)
     if family == "track":
         return list(TRACKS)
+    if family == "bounded":
+        return [*TURN_BOUNDS, *BOUNDED]
     if family == "order":
         wanted = set(CELLS if cells is None else cells)
         return [k.id for k in rulebook.orders if k.cell in wanted]

@@ -23,11 +23,13 @@ from wargame.board import (
     COMPUTED,
     CONSTANTS,
     GLOBAL_TRACKS,
+    OWNER,
     N_THEATRES_MAX,
     OFFSHOOT_TRACKS,
     TEXT_NAMES,
     THEATRE_COMPUTED,
     THEATRE_TRACKS,
+    hidden_from,
 )
 from wargame.expressions import (
     Effect,
@@ -198,11 +200,23 @@ class Rulebook:
     by_phase: dict[str, tuple[Rule, ...]] = attrs.field(init=False)
     order_kinds: dict[str, OrderKind] = attrs.field(init=False)
     cards: dict[str, Card] = attrs.field(init=False)
+    # formula -> every name it reads that is not itself a formula (through the formulas it reads)
+    formula_reads: dict[str, frozenset[str]] = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "by_phase", {p: tuple(r for r in self.rules if r.phase == p) for p in PHASES})
         object.__setattr__(self, "order_kinds", {o.id: o for o in self.orders})
         object.__setattr__(self, "cards", {c.id: c for d in self.decks.values() for c in d.cards})
+        object.__setattr__(self, "formula_reads", _formula_reads(self.formulas))
+
+    def reads(self, names: Iterable[str]) -> frozenset[str]:
+        """The names read through ``names`` (an expression's, a template's fields): each formula
+        stands for the names it reads, down to the tracks, totals and parameters."""
+        fr = self.formula_reads
+        out: set[str] = set()
+        for n in names:
+            out |= fr.get(n, {n})
+        return frozenset(out)
 
     def rule(self, rule_id: str) -> Rule:
         for r in self.rules:
@@ -218,6 +232,17 @@ class Rulebook:
             f"{len(self.parameters)} parameters, {len(self.formulas)} formulas; "
             f"decks: {decks}; scenarios: {', '.join(self.scenarios)}"
         )
+
+
+def _formula_reads(formulas: Iterable[tuple[str, Expression]]) -> dict[str, frozenset[str]]:
+    """Each formula's reads, formulas expanded (a formula reads only those above it)."""
+    out: dict[str, frozenset[str]] = {}
+    for name, expr in formulas:
+        reads: set[str] = set()
+        for n in expr.names:
+            reads |= out.get(n, {n})
+        out[name] = frozenset(reads)
+    return out
 
 
 # --- reading files -----------------------------------------------------------------------------
@@ -370,15 +395,20 @@ TEMPLATE_EXTRAS = ("title", "theatre_title", "chance", "roll", "cell")
 
 def _check_template(text: str, scope: Scope, table: _Table, key: str) -> None:
     try:
-        fields = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
+        parts = [(f, spec or "") for _, f, spec, _ in string.Formatter().parse(text) if f is not None]
     except ValueError as e:
         table.fail(f"{key!r}: cannot read the template: {e}")
         return
-    for f in fields:
+    for f, spec in parts:
         if not f or not re.fullmatch(r"[a-z_][a-z0-9_]*", f):
             table.fail(f"{key!r}: a template field is a plain name in braces, not {{{f}}}")
         elif f not in TEMPLATE_EXTRAS and scope.lookup(f) is None:
             table.fail(f"{key!r}: unknown name {{{f}}} in the template")
+        elif spec and spec != "ordinal" and f not in TEMPLATE_EXTRAS:
+            try:
+                format(1.5, spec)
+            except (ValueError, TypeError):
+                table.fail(f"{key!r}: {{{f}:{spec}}}: a number's format is 'ordinal' or like '.1f'")
 
 
 def _expression(table: _Table, key: str, scope: Scope, *, required: bool = False, chance: bool = False):
@@ -547,7 +577,24 @@ def _load_rules(data: dict[str, Any], path: str, names: dict[str, Name], decks: 
     return rules
 
 
-def _load_orders(data: dict[str, Any], path: str, names: dict[str, Name], decks: frozenset[str], problems: _Problems):
+def _secret_read(expr: Expression, scope: Scope, cell: str, formulas: dict[str, frozenset[str]]) -> str | None:
+    """The first name ``expr`` reads (through formulas) that ``cell`` may not always see exactly:
+    another cell's inner track, or, for an outsider, what secret AQ-IS talks hide. Theatre and
+    offshoot names are public. None if it reads only what ``cell`` may see."""
+    hidden = hidden_from(cell)
+    for n in sorted(expr.names):
+        where = scope.lookup(n)
+        if where is None or where[0] != "G":
+            continue
+        for m in sorted(formulas.get(n, {n})):
+            if m in hidden:
+                return m
+    return None
+
+
+def _load_orders(data: dict[str, Any], path: str, names: dict[str, Name], decks: frozenset[str], problems: _Problems,
+                 formulas: dict[str, frozenset[str]] | None = None):
+    formulas = formulas or {}
     orders = []
     top = _Table(data, path, problems)
     for t, ident in _entries(top, "order", set()):
@@ -568,7 +615,14 @@ def _load_orders(data: dict[str, Any], path: str, names: dict[str, Name], decks:
             when = _expression(rt, "when", scope, required=True)
             reason = rt.get("reason", str)
             rt.unknown_keys()
-            if when is not None and reason:
+            if when is not None and cell in CELLS:
+                secret = _secret_read(when, scope, cell, formulas)
+                if secret is not None:
+                    rt.fail(f"'{when.source}' reads {secret}, which {cell} may not see"
+                            + (f" (an inner track of {OWNER[secret]})" if secret in OWNER
+                               else " (the AQ-IS relation as only the two groups know it)")
+                            + f": a requirement may read only public names and {cell}'s own tracks")
+            if when is not None and reason and rt.ok:
                 requires.append(Requirement(when, reason))
             t.ok = t.ok and rt.ok
         order = OrderKind(
@@ -818,7 +872,7 @@ def load_rulebook(rules_dir: Path | str = RULES_DIR, decks_dir: Path | str = DEC
     path, data = part("adjudication")
     rules = _load_rules(data, path, names, deck_ids, problems)
     path, data = part("orders")
-    orders = _load_orders(data, path, names, deck_ids, problems)
+    orders = _load_orders(data, path, names, deck_ids, problems, _formula_reads(formulas))
     path, data = part("objectives")
     objectives = _load_objectives(data, path, names, problems)
     covered = {c for r in rules for c in r.claims}

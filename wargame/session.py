@@ -18,7 +18,8 @@ from wargame.model import CELL_TITLES, CELLS, Order, State
 from wargame.record.game import Game, Header
 from wargame.record.save import Autosave, new_game_id, now
 from wargame.rulebook import Rulebook
-from wargame.view import View, talks_secret, view, visible_record
+from wargame.shown import MenuItem, Odds, Points, objective_points, order_menu, order_odds, render_records
+from wargame.view import View, view
 
 
 
@@ -40,16 +41,22 @@ class Session:
             cell: make_bot(kind, game.header.seed, cell) for cell, kind in game.header.seats.items() if kind != HUMAN
         }
         self.last_turn_records: tuple[Adjudication, ...] = ()
+        # The states the last phase run and the last turn's resolution began on: what a seat is
+        # shown of their records is worked out from its view of these (wargame.shown).
+        self.phase_base: State | None = None
+        self.last_turn_base: State | None = None
         self.reasons: dict[str, tuple[str, ...]] = {}
+        self._views: dict[str, tuple[State, View]] = {}  # the last view of each seat, and its state
 
     @classmethod
     def new(cls, rulebook: Rulebook, scenario: str, seed: int, seats: Mapping[str, str], exercise: str = "",
-            save: Path | None = None) -> "Session":
+            save: Path | None = None, white_lock: str | None = None) -> "Session":
         for cell in CELLS:
             kind = seats.get(cell, HUMAN)
             if kind != HUMAN:
                 parse_bot(kind)  # raises with the reason
-        header = Header(scenario, seed, {c: seats.get(c, HUMAN) for c in CELLS}, exercise, new_game_id())
+        header = Header(scenario, seed, {c: seats.get(c, HUMAN) for c in CELLS}, exercise, new_game_id(),
+                        white_lock=white_lock)
         return cls(rulebook, Game(rulebook, header), save)
 
     # reading
@@ -65,6 +72,9 @@ class Session:
     def quarter(self, turn: int | None = None) -> str:
         return self.scenario.label(self.state.turn if turn is None else turn)
 
+    def has_humans(self) -> bool:
+        return any(self.is_human(cell) for cell in CELLS)
+
     def is_human(self, cell: str) -> bool:
         return self.game.header.seats.get(cell, HUMAN) == HUMAN
 
@@ -73,7 +83,13 @@ class Session:
         return CELL_TITLES[cell] + ("" if kind == HUMAN else f" ({kind} bot)")
 
     def view(self, seat: str) -> View:
-        return view(self.state, seat)
+        state = self.state
+        kept = self._views.get(seat)
+        if kept is not None and kept[0] is state:
+            return kept[1]
+        v = view(state, seat)
+        self._views[seat] = (state, v)
+        return v
 
     def submitted(self) -> set[str]:
         return set(self.game.pending)
@@ -87,15 +103,16 @@ class Session:
                 return cell
         return None
 
-    def records_for(self, seat: str, records: Sequence[Adjudication]) -> list[Adjudication]:
-        """What ``seat`` may see of these records (``white`` sees all; ``room`` is everyone)."""
-        secret = talks_secret(self.state)
-        out = []
-        for r in records:
-            shown = visible_record(r, seat if seat != "room" else "public", secret)
-            if shown is not None:
-                out.append(shown)
-        return out
+    def records_for(self, seat: str, records: Sequence[Adjudication], before: State | None = None) -> list[Adjudication]:
+        """These records as ``seat`` is shown them (``white`` sees all; ``room`` is everyone),
+        worked out from its view of ``before``, the state their phase began on (by default that
+        of the last phase run): see :func:`wargame.shown.render_records`."""
+        base = before or self.phase_base or self.state
+        return render_records(self.rulebook, records, base, seat)
+
+    def last_turn_for(self, seat: str) -> list[Adjudication]:
+        """The records of the last turn resolved, as ``seat`` is shown them."""
+        return self.records_for(seat, self.last_turn_records, self.last_turn_base)
 
     def legal(self, cell: str, pending: Sequence[Order] = ()) -> list[Order]:
         return legal_orders(self.rulebook, self.state, cell, pending)
@@ -104,7 +121,22 @@ class Session:
         return unavailable_orders(self.rulebook, self.state, cell, pending)
 
     def chance(self, order: Order) -> float:
+        """The true chance of an order: for the facilitator. A cell is shown :meth:`odds`."""
         return order_chance(self.rulebook, self.state, order)
+
+    def odds(self, cell: str, order: Order) -> Odds:
+        """The chance of an order as ``cell`` can work it out from its view: exact, or a band."""
+        return order_odds(self.rulebook, self.view(cell), order)
+
+    def menu(self, cell: str, pending: Sequence[Order] = ()) -> list[MenuItem]:
+        """Every order of ``cell``: available or why not, and its odds as the cell sees them."""
+        return order_menu(self.rulebook, self.state, cell, pending)
+
+    def objective_points(self, seat: str, cell: str | None = None) -> list[Points]:
+        """Objectives' points as ``seat`` can work them out from its view (ranges where it
+        cannot know); the facilitator's, and everyone's once the game is over, are exact."""
+        v = self.view("white" if self.state.over else ("public" if seat == "room" else seat))
+        return objective_points(self.rulebook, v, cell)
 
     def cost(self, order: Order) -> int:
         return self.rulebook.order_kinds[order.kind].cost
@@ -119,7 +151,10 @@ class Session:
     # acting
 
     def run_events(self) -> list[Adjudication]:
-        return list(self.game.run_events().records) if self.state.phase == "events" else []
+        if self.state.phase != "events":
+            return []
+        self.phase_base = self.state
+        return list(self.game.run_events().records)
 
     def bot_choice(self, cell: str) -> Choice:
         """A bot's orders: it sees only its cell's view and never the game's dice. Safe to run in
@@ -133,7 +168,9 @@ class Session:
         self.reasons[cell] = tuple(reasons)
 
     def resolve(self) -> list[Adjudication]:
+        before = self.state
         records = list(self.game.resolve().records)
+        self.phase_base = self.last_turn_base = before
         self.last_turn_records = tuple(records)
         self.reasons = {}
         return records

@@ -23,7 +23,16 @@ from typing import Mapping
 from attrs import frozen
 
 from wargame.adjudication import Adjudication
-from wargame.board import GLOBAL_TRACKS, flat_tracks
+from wargame.board import (  # noqa: F401 (INNER, OWNER... are read from here too)
+    GLOBAL_TRACKS,
+    INNER,
+    OWNER,
+    PARTIES,
+    PARTIES_ONLY,
+    TALK_FIELDS,
+    flat_tracks,
+    hidden_from,
+)
 from wargame.dice import Dice, derive
 from wargame.model import CELLS, Offshoot, State, Theatre
 
@@ -31,17 +40,7 @@ SEATS = CELLS + ("white", "public")
 """The four cells, the facilitator (``white``, who sees everything) and ``public``: what the whole
 room may see, as on a projector between two cells' turns."""
 
-# Tracks a cell keeps to itself: others see them only as estimates.
-INNER: dict[str, tuple[str, ...]] = {
-    "is": ("is_funds", "is_fighters", "is_wages", "is_services", "is_recruitment", "is_cohesion",
-           "is_ego", "is_leader_hardline", "is_acceptance"),
-    "aq": ("aq_funds", "aq_ego", "aq_discipline", "aq_recruitment", "aq_leader_hardline"),
-    "coalition": ("coalition_budget", "coalition_intel"),
-    "governments": ("gov_capacity",),
-}
-OWNER = {name: cell for cell, names in INNER.items() for name in names}
-# How long the current stage of the relation has lasted is known to the two groups only.
-PARTIES_ONLY = ("relation_turns",)
+# Who may see what is declared with the board's names (see wargame.board): INNER, OWNER, PARTIES_ONLY.
 
 
 @frozen
@@ -152,13 +151,16 @@ def view(state: State, seat: str) -> View:
 
 
 # Orders and rules whose results give away secret talks while the coalition does not know.
-_TALK_REFS = ("is.open_talks", "aq.open_talks", "is.accept_terms", "aq.offer_strict", "aq.offer_limited",
+TALK_REFS = _TALK_REFS = ("is.open_talks", "aq.open_talks", "is.accept_terms", "aq.offer_strict", "aq.offer_limited",
               "aq.offer_wide", "aq.offer_free_hand", "c1.talks-open", "c1.talks-collapse", "c1.talks-revealed")
 
 
 def visible_record(record: Adjudication, seat: str, talks_secret: bool) -> Adjudication | None:
     """A record as ``seat`` may see it (``room`` for everyone at the table): None if it must stay
-    hidden; changes to another cell's inner tracks keep their name but lose their numbers."""
+    hidden; changes to another cell's inner tracks keep their name but lose their numbers.
+
+    A coarse filter that needs no view: what a seat is *shown* (its estimates in the sentence,
+    its odds, the talks' trace) is :func:`wargame.shown.render_records`."""
     if seat == "white":
         return record
     if talks_secret and seat not in ("is", "aq") and record.ref in _TALK_REFS:

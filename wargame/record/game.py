@@ -56,6 +56,7 @@ class InjectCard:
     turn: int
     card: str
     note: str = ""
+    secret: bool = False  # told only to the cells it concerns (see wargame.record.fog)
 
 
 @frozen
@@ -65,6 +66,7 @@ class SetTrack:
     value: int
     original: int
     justification: str
+    secret: bool = False  # told only to the cells it concerns (see wargame.record.fog)
 
 
 @frozen
@@ -78,6 +80,7 @@ class OverrideResult:
     happened: bool
     original: bool
     justification: str
+    secret: bool = False  # told only to the cells it concerns (see wargame.record.fog)
 
 
 @frozen
@@ -90,6 +93,8 @@ class Note:
 
 
 Command = Union[GiveOrders, RunEvents, ResolveTurn, InjectCard, SetTrack, OverrideResult, Note]
+# The White Cell's commands that change the game: each is announced (see wargame.record.fog).
+WHITE_ACTIONS = (InjectCard, SetTrack, OverrideResult)
 COMMAND_TYPES: dict[str, type] = {
     "orders": GiveOrders,
     "events": RunEvents,
@@ -131,6 +136,8 @@ class Header:
     exercise: str = ""
     game: str = ""  # this game's id; a save never overwrites a file of another game
     parent: "Parent | None" = None
+    # the salted hash of the White Cell's passphrase (wargame.record.lock); None: no lock
+    white_lock: str | None = None
 
 
 @frozen
@@ -171,6 +178,16 @@ class Game:
 
     def records_by_turn(self) -> dict[int, list[Adjudication]]:
         """The records in force, turn by turn (one pass over the log)."""
+        out: dict[int, list[Adjudication]] = {}
+        for step, kept in zip(self.steps, self.in_force()):
+            if kept:
+                for r in step.records:
+                    out.setdefault(r.turn, []).append(r)
+        return dict(sorted(out.items()))
+
+    def in_force(self) -> list[bool]:
+        """For each step, whether its records are in force (False for a resolution that a later
+        override of the same turn replaced)."""
         overridden: set[int] = set()  # turns with an override later in the log
         keep: list[bool] = [True] * len(self.steps)
         for i in range(len(self.steps) - 1, -1, -1):
@@ -179,12 +196,7 @@ class Game:
                 keep[i] = False
             if isinstance(c, OverrideResult):
                 overridden.add(c.turn)
-        out: dict[int, list[Adjudication]] = {}
-        for step, kept in zip(self.steps, keep):
-            if kept:
-                for r in step.records:
-                    out.setdefault(r.turn, []).append(r)
-        return dict(sorted(out.items()))
+        return keep
 
     def notes(self) -> list[Note]:
         return [c for c in self.commands if isinstance(c, Note)]
@@ -282,16 +294,17 @@ class Game:
     def resolve(self) -> StepRecord:
         return self.apply(ResolveTurn(self.turn))
 
-    def inject(self, card: str, note: str = "") -> StepRecord:
-        return self.apply(InjectCard(self.turn, card, note))
+    def inject(self, card: str, note: str = "", secret: bool = False) -> StepRecord:
+        return self.apply(InjectCard(self.turn, card, note, secret))
 
-    def set_track(self, target: str, value: int, justification: str) -> StepRecord:
+    def set_track(self, target: str, value: int, justification: str, secret: bool = False) -> StepRecord:
         original = _read_track(self.state, target)
         if original is None:
             raise CommandError(f"there is no track {target!r}")
-        return self.apply(SetTrack(self.turn, target, value, original, justification))
+        return self.apply(SetTrack(self.turn, target, value, original, justification, secret))
 
-    def override(self, ref: str, where: str | None, happened: bool, justification: str) -> StepRecord:
+    def override(self, ref: str, where: str | None, happened: bool, justification: str,
+                 secret: bool = False) -> StepRecord:
         if self._before_resolve is None:
             raise CommandError("no turn has been resolved yet")
         turn = self._before_resolve.turn
@@ -302,7 +315,7 @@ class Game:
                                "(events are changed with an inject or a track override instead)")
         last = shown[-1]
         engine_said = last.happened if last.original is None else last.original
-        return self.apply(OverrideResult(turn, ref, where, happened, engine_said, justification))
+        return self.apply(OverrideResult(turn, ref, where, happened, engine_said, justification, secret))
 
     def note(self, text: str, bookmark: str | None = None, turn: int | None = None) -> StepRecord:
         return self.apply(Note(self.turn if turn is None else turn, text, bookmark))

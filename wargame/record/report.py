@@ -3,6 +3,11 @@
 Markdown for the debrief (a timeline of key events, the rules that fired with their ¶ cites,
 turning points, objectives per cell, tracks per turn), JSON and CSV for analysts (the tracks per
 turn and the full event log).
+
+Every report is written for one seat: ``white``, the facilitator's full report (the seed, every
+cell's secret tracks, the notes), or a cell's debrief handout: only the records that cell may see
+(:mod:`wargame.record.fog`), the other cells' secret tracks as its estimates (``view(state,
+seat)``), the White Cell's actions as they were announced to it, and never the game's seed.
 """
 
 from __future__ import annotations
@@ -17,8 +22,14 @@ from wargame.adjudication import Adjudication
 from wargame.board import flat_tracks
 from wargame.engine import formula_values, scores
 from wargame.model import CELL_TITLES, CELLS, STAGES, State
+from wargame.record import fog
 from wargame.record.game import Game, OverrideResult, ResolveTurn
 from wargame.rulebook import Rulebook
+from wargame.view import view
+
+FACILITATOR = "white"
+# Tracks only the facilitator sees in a report: the groups' strengths are made of secret tracks.
+WHITE_ONLY = ("is_power", "aq_power")
 
 # The tracks shown per turn: the story of the game in a few columns.
 MAIN_TRACKS = ("total_territory", "total_oil", "is_funds", "is_fighters", "is_recruitment", "is_brutality",
@@ -36,68 +47,110 @@ def turn_states(game: Game) -> list[tuple[int, State]]:
     return sorted(out.items())
 
 
-def track_row(rulebook: Rulebook, turn: int, state: State) -> dict[str, Any]:
-    flat = flat_tracks(state)
-    formulas = formula_values(rulebook, state)
+def track_row(rulebook: Rulebook, turn: int, state: State, seat: str = FACILITATOR) -> dict[str, Any]:
+    """The main tracks after ``turn`` as ``seat`` sees them: exact, or a range ("5-8") for another
+    cell's secret track; the groups' strengths for the facilitator only."""
     theatres = state.theatres
-    computed = {
+    computed: dict[str, Any] = {
         "total_territory": sum(t.territory for t in theatres),
         "total_oil": sum(t.oil for t in theatres),
         "total_affiliates": sum(t.aq_affiliate for t in theatres),
         "offshoot_count": len(state.offshoots),
         "avg_grievance": round(sum(t.grievance for t in theatres) / len(theatres), 2),
         "faithful_reforms": sum(1 for t in theatres if t.faithful and t.reform >= 5),
-        "is_power": round(formulas.get("is_power", 0.0), 2),
-        "aq_power": round(formulas.get("aq_power", 0.0), 2),
     }
+    if seat == FACILITATOR:
+        flat: dict[str, Any] = flat_tracks(state)
+        formulas = formula_values(rulebook, state)
+        computed["is_power"] = round(formulas.get("is_power", 0.0), 2)
+        computed["aq_power"] = round(formulas.get("aq_power", 0.0), 2)
+    else:
+        flat = {name: est.lo if est.exact else str(est) for name, est in view(state, seat).tracks.items()}
     row: dict[str, Any] = {"turn": turn, "quarter": rulebook.scenarios[state.scenario].label(turn)}
     for name in MAIN_TRACKS:
-        row[name] = computed[name] if name in computed else flat[name]
+        if name in computed:
+            row[name] = computed[name]
+        elif name in flat:
+            row[name] = flat[name]
+        elif name not in WHITE_ONLY:
+            row[name] = "?"
     return row
 
 
-def tracks_per_turn(game: Game) -> list[dict[str, Any]]:
-    return [track_row(game.rulebook, turn, state) for turn, state in turn_states(game)]
+def tracks_per_turn(game: Game, seat: str = FACILITATOR) -> list[dict[str, Any]]:
+    return [track_row(game.rulebook, turn, state, seat) for turn, state in turn_states(game)]
 
 
-def event_log(game: Game) -> list[dict[str, Any]]:
+def unfinished(game: Game) -> str | None:
+    """The line a report or log of an unfinished game starts with (None once it is over)."""
+    state = game.state
+    if state.over:
+        return None
+    return unfinished_line(state.turn, state.last_turn, len(game.digests))
+
+
+def unfinished_line(turn: int, last_turn: int, played: int) -> str:
+    return (f"Unfinished game: turn {turn} of {last_turn}; {played} of {last_turn} turns played, "
+            "so this is not how the game ended.")
+
+
+def event_log(game: Game, seat: str = FACILITATOR) -> list[dict[str, Any]]:
     out = []
-    for r in game.records():
+    for r in _records(game, seat):
         out.append({
             "turn": r.turn, "phase": r.phase, "kind": r.kind, "ref": r.ref, "title": r.title,
             "cites": " ".join(f"¶{c}" for c in r.cites), "cell": r.cell or "", "where": r.where or "",
             "chance": "" if r.chance is None else round(r.chance, 4), "roll": "" if r.roll is None else round(r.roll, 4),
-            "happened": r.happened, "changes": "; ".join(f"{n} {a}->{b}" for n, a, b in r.changes),
+            "happened": r.happened, "changes": "; ".join(f"{n} {a}->{b}" if a >= 0 or b >= 0 else f"{n} changed"
+                                 for n, a, b in r.changes),
             "text": r.text,
             "overridden": r.original is not None, "justification": r.justification,
         })
     return out
 
 
-def turning_points(game: Game) -> list[str]:
-    """The moments a debrief should stop at."""
+def _records(game: Game, seat: str) -> list[Adjudication]:
+    return [r for records in fog.seat_records(game, seat).values() for r in records]
+
+
+def _stage(state: State, seat: str) -> tuple[int, int]:
+    """The relation's stage and autonomy as ``seat`` sees them (secret talks look like before)."""
+    if seat == FACILITATOR:
+        return state.relation.stage, state.relation.autonomy
+    tracks = view(state, seat).tracks
+    return tracks["relation_stage"].lo, tracks["relation_autonomy"].lo
+
+
+def turning_points(game: Game, seat: str = FACILITATOR) -> list[str]:
+    """The moments a debrief should stop at (as ``seat`` may know of them)."""
     points = []
     rb = game.rulebook
     previous: State | None = None
     for turn, state in turn_states(game):
         q = rb.scenarios[state.scenario].label(turn)
         if previous is not None:
-            if state.relation.stage != previous.relation.stage:
-                extra = f" (autonomy {state.relation.autonomy})" if state.relation.stage in (2, 3) else ""
-                points.append(f"Turn {turn} ({q}): the AQ-IS relation moved from {STAGES[previous.relation.stage]} "
-                              f"to {STAGES[state.relation.stage]}{extra}.")
+            (stage, autonomy), (was, _) = _stage(state, seat), _stage(previous, seat)
+            if stage != was:
+                extra = f" (autonomy {autonomy})" if stage in (2, 3) else ""
+                points.append(f"Turn {turn} ({q}): the AQ-IS relation moved from {STAGES[was]} "
+                              f"to {STAGES[stage]}{extra}.")
             if state.islamic_state.collapsed and not previous.islamic_state.collapsed:
                 points.append(f"Turn {turn} ({q}): the caliphate collapsed as a territorial project.")
             if state.islamic_state.leader.successions > previous.islamic_state.leader.successions:
                 points.append(f"Turn {turn} ({q}): IS lost its leader; the Shura Council chose a successor.")
             if state.al_qaeda.leader.successions > previous.al_qaeda.leader.successions:
                 points.append(f"Turn {turn} ({q}): AQ lost its leader.")
+            if seat != FACILITATOR:  # the groups' strengths are made of secret tracks
+                previous = state
+                continue
             gap_now = formula_values(rb, state).get("power_gap", 0.0)
             gap_before = formula_values(rb, previous).get("power_gap", 0.0)
             if (gap_now > 0) != (gap_before > 0):
                 weaker = "IS" if gap_now > 0 else "AQ"
                 points.append(f"Turn {turn} ({q}): {weaker} became the weaker group.")
         previous = state
+    if seat != FACILITATOR:
+        return points  # the White Cell's rulings are in the timeline, as the seat was told them
     for r in game.records():
         if r.original is not None:
             points.append(f"Turn {r.turn}: the facilitator overrode {r.title}: {r.justification}")
@@ -117,40 +170,63 @@ def _key_event(r: Adjudication) -> bool:
     )
 
 
-def markdown(game: Game, title: str = "") -> str:
+def markdown(game: Game, title: str = "", seat: str = FACILITATOR) -> str:
+    """The report in Markdown: the facilitator's (``white``) or a cell's debrief handout."""
     rb = game.rulebook
     h = game.header
     scenario = rb.scenarios[h.scenario]
     state = game.state
+    white = seat == FACILITATOR
     lines = [f"# After-action report: {title or h.exercise or scenario.title}", ""]
+    stop = unfinished(game)
+    if stop:
+        lines += [f"**{stop}**", ""]
+    if white:
+        lines += ["The facilitator's report: everything, every cell's secrets included. Not for the cells.", ""]
+    else:
+        lines += [f"Debrief handout for the {CELL_TITLES[seat]}: what it may see. The other cells' secret tracks "
+                  "are its estimates, shown as ranges.", ""]
     played = len(turn_states(game))
-    lines.append(f"Scenario **{scenario.title}** ({h.scenario}), seed {h.seed}; {played} of {scenario.turns} turns "
+    seed = f", seed {h.seed}" if white else ""
+    lines.append(f"Scenario **{scenario.title}** ({h.scenario}){seed}; {played} of {scenario.turns} turns "
                  f"played ({scenario.label(1)} to {scenario.label(max(1, played))}). Seats: "
                  + ", ".join(f"{CELL_TITLES[c]} {h.seats.get(c, 'human')}" for c in CELLS) + ".")
     if h.parent:
         lines.append(f"Forked from game {h.parent.game} at turn {h.parent.turn} ({h.parent.save or 'unsaved'}).")
     t = state.tally
     lines += ["", "## Outcome", ""]
-    lines.append(f"- AQ-IS relation at the end: {STAGES[state.relation.stage]}"
-                 + (f", autonomy {state.relation.autonomy}" if state.relation.stage in (2, 3) else ""))
+    stage, autonomy = _stage(state, seat)
+    lines.append(f"- AQ-IS relation at the end: {STAGES[stage]}" + (f", autonomy {autonomy}" if stage in (2, 3) else ""))
     lines.append("- Rapprochement: " + (f"turn {t.rapprochement_turn} ({scenario.label(t.rapprochement_turn)})"
                                         if t.rapprochement_turn >= 0 else "none"))
-    gap = formula_values(rb, state).get("power_gap", 0.0)
-    lines.append(f"- Weaker group at the end: {'IS' if gap > 0 else 'AQ'} (strength gap {gap:+.1f})")
+    if white:
+        gap = formula_values(rb, state).get("power_gap", 0.0)
+        lines.append(f"- Weaker group at the end: {'IS' if gap > 0 else 'AQ'} (strength gap {gap:+.1f})")
     lines.append(f"- IS collapse: {'turn ' + str(t.collapse_turn) if t.collapse_turn >= 0 else 'no'}; offshoots "
                  f"formed {t.offshoots_formed}, absorbed by AQ {t.offshoots_absorbed}; second splits "
                  f"{t.second_splits}; peak brutality {t.peak_brutality}")
-    lines += ["", "## Objectives", "", "| Cell | Objective | Points |", "|---|---|---|"]
-    for cell in CELLS:
+    lines += ["", "## Objectives", ""]
+    # a cell's handout scores the others only once the game is over (as the end screen shows the room)
+    scored = CELLS if white or state.over else (seat,)
+    if not white and not state.over:
+        lines += ["Your objectives; the other cells' are scored at the end of the game.", ""]
+    lines += ["| Cell | Objective | Points |", "|---|---|---|"]
+    for cell in scored:
         for s in scores(rb, state, cell):
             lines.append(f"| {CELL_TITLES[cell]} | {s.title} | {s.points}/{s.of} |")
     lines += ["", "## Turning points", ""]
-    lines += [f"- {p}" for p in turning_points(game)] or ["- none"]
+    lines += [f"- {p}" for p in turning_points(game, seat)] or ["- none"]
     lines += ["", "## Timeline of key events", ""]
-    for turn, _ in turn_states(game):
-        key = [r for r in game.records(turn) if _key_event(r)]
-        if key:
+    by_turn = fog.seat_records(game, seat)
+    told: dict[int, list[fog.Announcement]] = {}
+    for a in fog.announcements(game, seat):
+        told.setdefault(a.turn, []).append(a)
+    for turn in sorted({turn for turn, _ in turn_states(game)} | set(told)):
+        key = [r for r in by_turn.get(turn, ()) if _key_event(r)]
+        if key or told.get(turn):
             lines.append(f"**Turn {turn} ({scenario.label(turn)})**")
+            for a in told.get(turn, ()):
+                lines.append(f"- {a.lines()[0]}" + "".join(f"\n  - {more}" for more in a.lines()[1:]))
             for r in key:
                 cites = ", ".join(f"¶{c}" for c in r.cites)
                 odds = f" ({r.odds})" if r.chance is not None else ""
@@ -163,25 +239,36 @@ def markdown(game: Game, title: str = "") -> str:
                 lines.append(f"- {r.title}{' in ' + r.where if r.where else ''}{odds}: {r.text} [{r.ref}{'; ' + cites if cites else ''}]{override}")
             lines.append("")
     lines += ["## Rules that fired", "", "| Rule | Cites | Times | Claim |", "|---|---|---|---|"]
-    fired = Counter(r.ref for r in game.records() if r.kind == "rule" and r.happened)
+    fired = Counter(r.ref for records in by_turn.values() for r in records if r.kind == "rule" and r.happened)
     for ref, n in fired.most_common():
         rule = rb.rule(ref)
         lines.append(f"| {ref} | {', '.join(f'¶{c}' for c in rule.cites)} | {n} | {rule.claim} |")
-    rows = tracks_per_turn(game)
+    rows = tracks_per_turn(game, seat)
     if rows:
         cols = ["turn", "quarter", "total_territory", "total_oil", "is_funds", "is_recruitment", "is_brutality",
                 "aq_standing", "relation_stage", "offshoot_count", "avg_grievance", "faithful_reforms", "is_power", "aq_power"]
+        cols = [c for c in cols if c in rows[0]]
         lines += ["", "## Tracks per turn", "", "| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
         for row in rows:
             lines.append("| " + " | ".join(str(row[c]) for c in cols) + " |")
     return "\n".join(lines) + "\n"
 
 
-def as_json(game: Game) -> str:
+def as_json(game: Game, seat: str = FACILITATOR) -> str:
     h = game.header
-    doc = {"game": h.game, "scenario": h.scenario, "seed": h.seed, "tracks": tracks_per_turn(game),
-           "events": event_log(game), "notes": [{"turn": n.turn, "text": n.text, "bookmark": n.bookmark}
-                                                for n in game.notes()]}
+    doc: dict[str, Any] = {}
+    stop = unfinished(game)
+    if stop:
+        doc["unfinished"] = stop
+    doc["seat"] = "facilitator" if seat == FACILITATOR else seat
+    doc |= {"game": h.game, "scenario": h.scenario}
+    if seat == FACILITATOR:
+        doc["seed"] = h.seed
+    doc |= {"tracks": tracks_per_turn(game, seat), "events": event_log(game, seat),
+            "announcements": [{"turn": a.turn, "kind": a.kind, "text": a.text, "changed": list(a.changed)}
+                              for a in fog.announcements(game, seat)]}
+    if seat == FACILITATOR:  # the facilitator's notes may speak of any cell's secrets
+        doc["notes"] = [{"turn": n.turn, "text": n.text, "bookmark": n.bookmark} for n in game.notes()]
     return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
 
 

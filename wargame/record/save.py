@@ -1,8 +1,8 @@
 """Saved games: a JSON file a facilitator can open in an editor, and the log that rebuilds a game.
 
 The file holds a header (format, schema version, engine version, the digest of the rules and
-decks in force, scenario, seed, seats, exercise name, times, parent game if it was forked), the
-commands in order, and for every turn the digest of the state after it and the records as they
+decks in force, scenario, seed, seats, exercise name, times, parent game if it was forked, and,
+for a game with a White Cell passphrase, its salted hash ``white_lock``), the commands in order, and for every turn the digest of the state after it and the records as they
 were shown. Loading replays the commands and checks every digest.
 
 Writing is atomic (a temporary file, flushed, then renamed over the old one): a crash or a full
@@ -23,6 +23,7 @@ from typing import Any, Callable
 import attrs
 import cattrs
 from attrs import frozen
+from cattrs.gen import make_dict_unstructure_fn, override
 from cattrs.strategies import configure_tagged_union
 
 from wargame import __version__
@@ -31,6 +32,7 @@ from wargame.model import digest
 from wargame.record.game import (
     COMMAND_NAMES,
     COMMAND_TYPES,
+    WHITE_ACTIONS,
     Command,
     CommandError,
     Game,
@@ -39,6 +41,7 @@ from wargame.record.game import (
     ReplayError,
     replay,
 )
+from wargame.record.lock import valid_lock
 
 FORMAT = "wargame-save"
 SCHEMA = 1
@@ -109,10 +112,14 @@ class SaveDocument:
     commands: tuple[Command, ...]
     turns: tuple[TurnDoc, ...]
     final: str
+    # Optional, after schema 1 was fixed: a save without it has no White Cell lock. Written only
+    # when set, so that a save without one reads and writes back byte for byte as before.
+    white_lock: str | None = None
 
     @property
     def header(self) -> Header:
-        return Header(self.scenario, self.seed, dict(self.seats), self.exercise, self.game, self.parent)
+        return Header(self.scenario, self.seed, dict(self.seats), self.exercise, self.game, self.parent,
+                      self.white_lock)
 
 
 def _strict(kind: type) -> Callable[[Any, type], Any]:
@@ -131,6 +138,9 @@ def _converter() -> cattrs.Converter:
     c = cattrs.Converter(forbid_extra_keys=True)
     for kind in (int, float, str, bool):
         c.register_structure_hook(kind, _strict(kind))
+    # a White Cell action that is not secret is saved as it was before the field existed
+    for cls in WHITE_ACTIONS:
+        c.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, c, secret=override(omit_if_default=True)))
     configure_tagged_union(Command, c, tag_generator=lambda cls: COMMAND_NAMES[cls], tag_name="type")
     return c
 
@@ -165,7 +175,7 @@ def document(game: Game, created: str = "", updated: str = "") -> SaveDocument:
         format=FORMAT, schema=SCHEMA, engine=__version__, rulebook=game.rulebook.digest, game=h.game,
         exercise=h.exercise, scenario=h.scenario, seed=h.seed, seats=dict(h.seats), created=created or stamp,
         updated=updated or stamp, parent=h.parent, commands=tuple(game.commands), turns=tuple(turns),
-        final=digest(game.state),
+        final=digest(game.state), white_lock=h.white_lock,
     )
 
 
@@ -181,6 +191,8 @@ def dumps(doc: SaveDocument) -> str:
     for key in ("format", "schema", "engine", "rulebook", "game", "exercise", "scenario", "seed", "seats",
                 "created", "updated", "parent"):
         out.append(f" {line(key)}: {line(raw[key])},")
+    if raw.get("white_lock") is not None:
+        out.append(f' "white_lock": {line(raw["white_lock"])},')
     out.append(' "commands": [')
     commands = [{"type": c.pop("type"), **c} for c in raw["commands"]]
     out.extend(f"  {line(c)}{',' if i < len(commands) - 1 else ''}" for i, c in enumerate(commands))
@@ -331,6 +343,9 @@ def parse_document(raw: Any, where: str = "save") -> SaveDocument:
     seed = raw.get("seed")
     if type(seed) is int and not 0 <= seed < 2**63:
         raise SaveError(f"{where}: the seed {_short(seed)} is out of range (0 to 2**63-1)")
+    lock = raw.get("white_lock")
+    if isinstance(lock, str) and not valid_lock(lock):
+        raise SaveError(f"{where}: damaged or edited save: the White Cell's lock is not one this program makes")
     try:
         return CONVERTER.structure(raw, SaveDocument)
     except Exception as e:  # cattrs reports a group of problems; the first says enough

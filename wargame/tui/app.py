@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
+import attrs
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -30,23 +31,38 @@ class WargameApp(App[None]):
     ]
 
     def __init__(self, rulebook: Rulebook, *, session: Session | None = None,
-                 replay: tuple[Game, Path | None] | None = None, seed: int | None = None):
+                 replay: tuple[Game, Path | None] | None = None, seed: int | None = None, ask_lock: bool = False):
         super().__init__()
         self.rulebook = rulebook
         self.start_session = session
         self.start_replay = replay
         self.start_seed = seed  # the seed the start screen proposes (tests fix it)
+        # a new game from the command line: with people at the table, the facilitator first sets
+        # the White Cell's passphrase (or plays solo), as on the start screen
+        self.ask_lock = ask_lock
 
     def on_mount(self) -> None:
         if self.start_session is not None:
             from wargame.tui.screens.game import GameScreen
 
-            self.push_screen(GameScreen(self.start_session))
+            session = self.start_session
+            if self.ask_lock and session.has_humans() and not session.game.header.white_lock:
+                from wargame.tui.screens.lock import LockSetupScreen
+
+                def locked(lock: str | None) -> None:
+                    session.game.header = attrs.evolve(session.game.header, white_lock=lock)
+                    self.push_screen(GameScreen(session))
+
+                self.push_screen(LockSetupScreen(), locked)
+            else:
+                self.push_screen(GameScreen(session))
         elif self.start_replay is not None:
+            from wargame.tui.screens.lock import unlock_then
             from wargame.tui.screens.replay import ReplayScreen
 
             game, path = self.start_replay
-            self.push_screen(ReplayScreen(self.rulebook, game, path))
+            unlock_then(self, game.header.white_lock, lambda: self.push_screen(ReplayScreen(self.rulebook, game, path)),
+                        "the replay (every cell's secrets)", otherwise=self.exit)
         else:
             from wargame.tui.screens.start import StartScreen
 
@@ -69,7 +85,7 @@ class WargameApp(App[None]):
 
         for screen in reversed(self.screen_stack):
             if isinstance(screen, GameScreen):
-                if self.screen is not screen and type(self.screen).__name__ == "WhiteCellScreen":
+                if self.screen is not screen and type(self.screen).__name__ in ("WhiteCellScreen", "PassphraseScreen"):
                     return
                 screen.action_white_cell()
                 return

@@ -10,43 +10,47 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 
-from wargame.board import flat_tracks
+from wargame.board import GLOBAL_TRACKS, flat_tracks
 from wargame.engine import formula_values, new_game
 from wargame.model import State
 from wargame.record.report import turn_states
 from wargame.session import Session
+from wargame.shown import series_visible
 from wargame.tui.screens.modals import WalkthroughScreen
 
 
-# (label, how to read it off a state and its named tracks and formulas, owner: who may see it
-# during play; None for everyone)
+# (label, how to read it off a state and its named tracks and formulas, the names it reads: a
+# series is shown to a seat only if the seat may always see all of them exactly, through the
+# formulas they read; to the White Cell always, and to everyone once the game is over)
 SERIES = (
-    ("IS-held territory", lambda s, f, rb: sum(t.territory for t in s.theatres), None),
-    ("oil sites held by IS", lambda s, f, rb: sum(t.oil for t in s.theatres), None),
-    ("IS funds", lambda s, f, rb: f["is_funds"], "is"),
-    ("IS recruiting", lambda s, f, rb: f["is_recruitment"], "is"),
-    ("IS brutality", lambda s, f, rb: f["is_brutality"], None),
-    ("AQ standing", lambda s, f, rb: f["aq_standing"], None),
-    ("AQ affiliates", lambda s, f, rb: sum(t.aq_affiliate for t in s.theatres), None),
-    ("strength of IS", lambda s, f, rb: f.get("is_power", 0.0), "white"),
-    ("strength of AQ", lambda s, f, rb: f.get("aq_power", 0.0), "white"),
-    ("grievance (average)", lambda s, f, rb: sum(t.grievance for t in s.theatres) / len(s.theatres), None),
-    ("reform (total)", lambda s, f, rb: sum(t.reform for t in s.theatres), None),
-    ("offshoot groups", lambda s, f, rb: len(s.offshoots), None),
-    ("coalition will", lambda s, f, rb: f["coalition_will"], None),
+    ("IS-held territory", lambda s, f, rb: sum(t.territory for t in s.theatres), ()),
+    ("oil sites held by IS", lambda s, f, rb: sum(t.oil for t in s.theatres), ()),
+    ("IS funds", lambda s, f, rb: f["is_funds"], ("is_funds",)),
+    ("IS recruiting", lambda s, f, rb: f["is_recruitment"], ("is_recruitment",)),
+    ("IS brutality", lambda s, f, rb: f["is_brutality"], ("is_brutality",)),
+    ("AQ standing", lambda s, f, rb: f["aq_standing"], ("aq_standing",)),
+    ("AQ affiliates", lambda s, f, rb: sum(t.aq_affiliate for t in s.theatres), ()),
+    ("strength of IS", lambda s, f, rb: f.get("is_power", 0.0), ("is_power",)),
+    ("strength of AQ", lambda s, f, rb: f.get("aq_power", 0.0), ("aq_power",)),
+    ("grievance (average)", lambda s, f, rb: sum(t.grievance for t in s.theatres) / len(s.theatres), ()),
+    ("reform (total)", lambda s, f, rb: sum(t.reform for t in s.theatres), ()),
+    ("offshoot groups", lambda s, f, rb: len(s.offshoots), ()),
+    ("coalition will", lambda s, f, rb: f["coalition_will"], ("coalition_will",)),
 )
 
 
 def series_for(session: Session, seat: str) -> list[tuple[str, list[float]]]:
-    """The charts ``seat`` may see: public tracks for the room, its own tracks for a cell, all
-    for the White Cell (and for everyone once the game is over)."""
+    """The charts ``seat`` may see: those whose every input it may always see exactly (public
+    tracks for the room, its own as well for a cell: see :func:`wargame.shown.series_visible`),
+    all for the White Cell (and for everyone once the game is over)."""
     h = session.game.header
     opening = new_game(session.rulebook, h.scenario, h.seed)  # the board before turn 1
     states: list[State] = [opening] + [s for _, s in turn_states(session.game)]
-    reveal = seat == "white" or session.state.over
-    shown = [(label, read) for label, read, owner in SERIES if owner is None or reveal or owner == seat]
-    # each state's tracks and formulas are read once, for every series
     rb = session.rulebook
+    reveal = seat == "white" or session.state.over
+    shown = [(label, read) for label, read, reads in SERIES
+             if reveal or series_visible(rb, seat, [r for r in reads if r in rb.formula_reads or r in GLOBAL_TRACKS])]
+    # each state's tracks and formulas are read once, for every series
     names = [{**flat_tracks(s), **formula_values(rb, s)} for s in states]
     return [(label, [float(read(s, f, rb)) for s, f in zip(states, names)]) for label, read in shown]
 
@@ -109,7 +113,7 @@ class SummaryScreen(Screen[None]):
     def on_mount(self) -> None:
         self.title = "Turn summary"
         s = self.session
-        records = s.records_for("room", s.last_turn_records)
+        records = s.last_turn_for("room")
         changed: dict[str, tuple[int, int]] = {}
         for r in records:
             for name, before, after in r.changes:
@@ -140,7 +144,7 @@ class SummaryScreen(Screen[None]):
         if option.disabled:
             return
         name = option.id
-        records = [r for r in self.session.records_for("room", self.session.last_turn_records)
+        records = [r for r in self.session.last_turn_for("room")
                    if any(c[0] == name for c in r.changes)]
         self.app.push_screen(WalkthroughScreen(self.session.rulebook, f"What changed {name}", records))
 

@@ -16,31 +16,40 @@ from wargame.rulebook import ROOT
 from wargame.session import Session
 
 
-def objectives_table(table: DataTable, session: Session) -> None:
+def objectives_rows(session: Session, seat: str = "public") -> list[tuple[str, str, str, str]]:
+    """(cell, objective, points, what it asks) as ``seat`` can work them out from its view: a
+    range of points where it cannot know (exact for the facilitator, and for everyone at the end)."""
+    return [(CELL_TITLES[p.objective.cell], p.objective.title, str(p), p.objective.text)
+            for cell in CELLS for p in session.objective_points(seat, cell)]
+
+
+def objectives_table(table: DataTable, session: Session, seat: str = "public") -> None:
     table.add_columns("Cell", "Objective", "Points", "What it asks")
-    for cell in CELLS:
-        for s in session.scores(cell):
-            table.add_row(CELL_TITLES[cell], s.title, f"{s.points}/{s.of}", s.text)
+    for row in objectives_rows(session, seat):
+        table.add_row(*row)
 
 
 class ObjectivesScreen(Screen[None]):
-    """Every cell's objectives, with the points they would score on the board now."""
+    """Every cell's objectives, with the points they would score on the board now, as ``seat``
+    (by default the whole room) can work them out: a range where it cannot know."""
 
     BINDINGS = [Binding("escape,enter,o,q", "close", "Close")]
 
-    def __init__(self, session: Session):
+    def __init__(self, session: Session, seat: str = "public"):
         super().__init__()
         self.session = session
+        self.seat = seat
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Label("Objectives: points if the game ended now", classes="screen-title")
+        yield Label("Objectives: points if the game ended now (a range where it cannot be known)",
+                    classes="screen-title")
         yield DataTable(id="objectives")
         yield Footer()
 
     def on_mount(self) -> None:
         self.title = "Objectives"
-        objectives_table(self.query_one(DataTable), self.session)
+        objectives_table(self.query_one(DataTable), self.session, self.seat)
 
     def action_close(self) -> None:
         self.dismiss()
@@ -88,7 +97,7 @@ class EndScreen(Screen[None]):
             "Scores: " + "; ".join(f"{CELL_TITLES[c]} {totals[c]}/{most[c]}" for c in CELLS),
         ]
         self.query_one("#outcome", Static).update("\n".join(lines))
-        objectives_table(self.query_one(DataTable), s)
+        objectives_table(self.query_one(DataTable), s, "white")  # the debrief: final and exact
         path = report_path(s)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -101,6 +110,10 @@ class EndScreen(Screen[None]):
             self.query_one("#report", Static).update(f"Could not write the report to {path}: {e.strerror or e}")
 
     def action_replay(self) -> None:
+        from wargame.tui.screens.lock import unlock_then
         from wargame.tui.screens.replay import ReplayScreen
 
-        self.app.push_screen(ReplayScreen(self.session.rulebook, self.session.game, self.session.save))
+        s = self.session
+        unlock_then(self.app, s.game.header.white_lock,
+                    lambda: self.app.push_screen(ReplayScreen(s.rulebook, s.game, s.save)),
+                    "the replay (every cell's secrets)")

@@ -11,6 +11,7 @@ from textual.widgets import Footer, Header, Label, Static
 
 from wargame.bots import Choice
 from wargame.model import CELL_TITLES, CELLS, Order
+from wargame.record import fog
 from wargame.session import Session
 from wargame.tui.screens.charts import ChartsScreen, SummaryScreen
 from wargame.tui.screens.end import EndScreen
@@ -37,6 +38,12 @@ class GameScreen(Screen[None]):
         self.paused = False
         self.busy = False  # a modal or a bot is under way: advance() waits for it
         self.waiting = False  # a turn is over: the room waits on the board for the next one
+        # The White Cell's actions are announced: to the room in its next walkthrough, and to a
+        # cell on its own (a secret told to it alone, its own exact values) after its handover.
+        # Steps of the log before these were told before (a game loaded from a save).
+        steps = len(session.game.steps)
+        self.announced = steps
+        self.told = {cell: steps for cell in CELLS}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -64,7 +71,7 @@ class GameScreen(Screen[None]):
         self.query_one(TheatreTable).show(v)
         self.query_one(RelationPanel).show(v)
         self.query_one(DecksPanel).show(v, {d.id: d.title for d in s.rulebook.decks.values()})
-        records = s.records_for("room", s.last_turn_records)
+        records = s.last_turn_for("room")
         shown = [r for r in records if r.happened and r.kind in ("card", "rule", "inject", "override")][:12]
         body = "\n".join(record_markup(r).split("\n")[0] for r in shown)
         self.query_one("#last-records", Static).update(
@@ -89,6 +96,20 @@ class GameScreen(Screen[None]):
 
     # the flow of a turn
 
+    def room_news(self) -> list[fog.Announcement]:
+        """The White Cell's actions the room has not been told of yet (marked as told now)."""
+        game = self.session.game
+        news = fog.announcements(game, fog.ROOM, self.announced)
+        self.announced = len(game.steps)
+        return news
+
+    def private_news(self, cell: str) -> list[fog.Announcement]:
+        """What ``cell`` is to be told on its own, since it was last at the keyboard."""
+        game = self.session.game
+        news = fog.private_announcements(game, cell, self.told[cell])
+        self.told[cell] = len(game.steps)
+        return news
+
     def advance(self) -> None:
         if self.paused or self.busy or self.waiting or not self.is_current:
             return
@@ -96,33 +117,52 @@ class GameScreen(Screen[None]):
         rb = s.rulebook
         if s.state.over:
             self.busy = True
-            self.app.push_screen(EndScreen(s), self._done)
+            news = self.room_news()
+            if news:  # a ruling on the last turn: told before the end
+                self.app.push_screen(WalkthroughScreen(rb, "The White Cell", [], announcements=news),
+                                     lambda _: self.app.push_screen(EndScreen(s), self._done))
+            else:
+                self.app.push_screen(EndScreen(s), self._done)
             return
         if s.state.phase == "events":
             records = self.for_the_room(s.run_events())
+            news = self.room_news()
             self.refresh_board()
-            if not records:
+            if not records and not news:
                 self.notify(f"Turn {s.state.turn}: no events this quarter.")
                 self.call_later(self.advance)
                 return
             self.busy = True
             title = f"Turn {s.state.turn}, {s.quarter()}: events"
-            self.app.push_screen(WalkthroughScreen(rb, title, records), self._done)
+            self.app.push_screen(WalkthroughScreen(rb, title, records, announcements=news), self._done)
             return
         cell = s.next_cell()
         if cell is None:
             turn, quarter = s.state.turn, s.quarter()
             records = s.resolve()
+            news = self.room_news()
             self.refresh_board()
             self.busy = True
-            walk = WalkthroughScreen(rb, f"Turn {turn}, {quarter}: adjudication", self.for_the_room(records))
+            walk = WalkthroughScreen(rb, f"Turn {turn}, {quarter}: adjudication", self.for_the_room(records),
+                                     announcements=news)
             self.app.push_screen(walk, lambda _: self.app.push_screen(SummaryScreen(s, turn), self._turn_over))
             return
         self.busy = True
         if s.is_human(cell):
             handover = HandoverScreen(CELL_TITLES[cell], f"Turn {s.state.turn}, {s.quarter()}")
-            self.app.push_screen(handover, lambda _: self.app.push_screen(
-                OrdersScreen(s, cell), lambda orders: self.submit(cell, orders or [])))
+
+            def orders(_: object = None) -> None:
+                self.app.push_screen(OrdersScreen(s, cell), lambda given: self.submit(cell, given or []))
+
+            def ready(_: object = None) -> None:
+                news = self.private_news(cell)
+                if news:  # only this cell is at the keyboard now
+                    title = f"For the {CELL_TITLES[cell]} only: from the White Cell"
+                    self.app.push_screen(WalkthroughScreen(rb, title, [], announcements=news), orders)
+                else:
+                    orders()
+
+            self.app.push_screen(handover, ready)
         else:
             self.set_status(f"{s.seat_label(cell)} is choosing its orders…")
             self.run_bot(cell)
@@ -175,6 +215,12 @@ class GameScreen(Screen[None]):
         self.app.push_screen(ObjectivesScreen(self.session))
 
     def action_white_cell(self) -> None:
+        """The White Cell, behind the facilitator's passphrase if the game has one."""
+        from wargame.tui.screens.lock import unlock_then
+
+        unlock_then(self.app, self.session.game.header.white_lock, self.open_white_cell)
+
+    def open_white_cell(self) -> None:
         from wargame.tui.screens.white import WhiteCellScreen
 
         def after(result: str | None) -> None:

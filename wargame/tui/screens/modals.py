@@ -12,6 +12,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Label, Markdown, Static
 
 from wargame.adjudication import Adjudication
+from wargame.record.fog import Announcement
 from wargame.rulebook import Rulebook
 from wargame.tui.widgets.board import record_markup
 
@@ -41,8 +42,15 @@ class HandoverScreen(Screen[None]):
         self.dismiss()
 
 
+def _formulas(rulebook: Rulebook, expr) -> list[str]:
+    """The formulas a chance reads, written out (never their values)."""
+    return [f"- `{n}` = `{rulebook.formula_text[n]}`" for n in sorted(expr.names) if n in rulebook.formula_text]
+
+
 class WhyScreen(ModalScreen[None]):
-    """The rule or card behind a record, and the article's reasoning."""
+    """The rule or card behind a record, and the article's reasoning. Give it the record as the
+    seat is shown it (:func:`wargame.shown.render_records`): the formulas are written out, the
+    values it reads that the seat may not know only as the seat's estimates."""
 
     BINDINGS = [Binding("escape,enter,y", "close", "Close")]
 
@@ -56,9 +64,12 @@ class WhyScreen(ModalScreen[None]):
         rb = self.rulebook
         cites = ", ".join(f"¶{c}" for c in r.cites)
         lines = [f"# {r.title}", "", r.text, ""]
-        if r.chance is not None:
-            lines.append(f"**Odds:** {r.chance:.0%}; the roll was {r.roll:.2f}, so it "
+        if r.rolled and r.roll is not None:
+            odds = r.chance_text + (" by your estimates (you cannot know the exact chance)" if r.band is not None else "")
+            lines.append(f"**Odds:** {odds}; the roll was {r.roll:.2f}, so it "
                          f"{'happened' if r.happened else 'did not happen'} (it happens when the roll is below the chance).")
+        if r.estimates:
+            lines.append("**Your estimates** of what it reads: " + "; ".join(f"{n} {e}" for n, e in r.estimates))
         if r.kind == "rule":
             rule = rb.rule(r.ref)
             lines += [f"**Rule** `{rule.id}` ({cites}), in the {rule.phase} phase, claims {', '.join(rule.claims)}.", "",
@@ -67,12 +78,14 @@ class WhyScreen(ModalScreen[None]):
                 lines.append(f"**When:** `{rule.when.source}`")
             if rule.chance is not None:
                 lines.append(f"**Chance:** `{rule.chance.source}`")
+                lines += _formulas(rb, rule.chance)
             lines.append("**Effects:** " + "; ".join(f"`{e.source}`" for e in rule.effects))
         elif r.kind == "order":
             kind = rb.order_kinds[r.ref]
             lines += [f"**Order** `{kind.id}` of {r.cell} ({cites}): {kind.text}", ""]
             if kind.chance is not None:
                 lines.append(f"**Chance:** `{kind.chance.source}`")
+                lines += _formulas(rb, kind.chance)
             lines.append("**On success:** " + ("; ".join(f"`{e.source}`" for e in kind.success) or "nothing"))
             if kind.failure:
                 lines.append("**On failure:** " + "; ".join(f"`{e.source}`" for e in kind.failure))
@@ -103,10 +116,21 @@ class WhyScreen(ModalScreen[None]):
         self.dismiss()
 
 
+def announcement_markup(announcements: Sequence[Announcement]) -> str:
+    """The White Cell's announcements, above the results of a walkthrough."""
+    lines = ["[b $warning]From the White Cell[/]"]
+    for a in announcements:
+        first, *more = a.lines()
+        lines.append(f"[b]{escape(first)}[/]")
+        lines += [f"   {escape(m)}" for m in more]
+    return "\n".join(lines)
+
+
 class WalkthroughScreen(Screen[None]):
     """The results of a phase, one at a time: what happened, the odds, the roll, the rule, the ¶,
     and why. Enter, space or → shows the next (and goes on after the last); ← the previous;
-    y asks why; a shows all at once; Esc skips the rest."""
+    y asks why; a shows all at once; Esc skips the rest. The White Cell's actions since the last
+    walkthrough (``announcements``) are shown above the results, all the way through."""
 
     BINDINGS = [
         Binding("enter,right,space", "next", "Next", priority=True),
@@ -116,11 +140,13 @@ class WalkthroughScreen(Screen[None]):
         Binding("escape", "done", "Skip the rest"),
     ]
 
-    def __init__(self, rulebook: Rulebook, title: str, records: Sequence[Adjudication]):
+    def __init__(self, rulebook: Rulebook, title: str, records: Sequence[Adjudication],
+                 announcements: Sequence[Announcement] = ()):
         super().__init__()
         self.rulebook = rulebook
         self.heading = title
         self.records = list(records)
+        self.announcements = list(announcements)
         self.index = 0
         self.show_all = False
 
@@ -128,6 +154,9 @@ class WalkthroughScreen(Screen[None]):
         yield Label(self.heading, id="walk-title")
         yield Label("", id="walk-count")
         with VerticalScroll(id="walk-body"):
+            news = Static(announcement_markup(self.announcements) if self.announcements else "", id="walk-news")
+            news.display = bool(self.announcements)
+            yield news
             yield Static("", id="walk-record")
         yield Footer()
 
@@ -138,7 +167,7 @@ class WalkthroughScreen(Screen[None]):
         body = self.query_one("#walk-record", Static)
         count = self.query_one("#walk-count", Label)
         if not self.records:
-            count.update("Nothing happened that this seat may see.")
+            count.update("Enter: go on" if self.announcements else "Nothing happened that this seat may see.")
             body.update("")
             return
         if self.show_all:
@@ -205,7 +234,9 @@ A turn is a quarter. Each turn:
 | **ctrl+q** | quit (the game is saved after every step; `wargame play --load SAVE` continues it) |
 
 The board shows what the cell at the keyboard may see: its own tracks exactly, the others'
-secret tracks as ranges (`6-9`), and nothing of anyone's pending orders.
+secret tracks as ranges (`6-9`), and nothing of anyone's pending orders. Odds that read what a
+cell cannot know exactly are shown as a band over its estimates (`20%–40%`), and so are the
+objectives' points (`0–1/2`).
 """
 
 

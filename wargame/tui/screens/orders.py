@@ -1,5 +1,7 @@
 """A cell chooses its orders: only legal ones are offered, each with its cost and its odds; an
-order that cannot be given says why."""
+order that cannot be given says why. Everything on it is worked out from the cell's own view
+(:func:`wargame.shown.order_menu`): the odds are exact where the cell knows all they read, else a
+band over its estimates."""
 
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ class OrdersScreen(Screen[list[Order]]):
         self.cell = cell
         self.chosen: list[Order] = []
         self.kind_id: str | None = None
+        self.odds: dict[Order, str] = {}  # each order's odds as the cell sees them, from the menu
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -60,18 +63,22 @@ class OrdersScreen(Screen[list[Order]]):
 
     # lists
 
+    def menu(self):
+        """The cell's orders now: available or why not, and the odds as the cell sees them."""
+        return self.session.menu(self.cell, self.chosen)
+
     def refresh_lists(self) -> None:
         s = self.session
-        legal = s.legal(self.cell, self.chosen)
-        unavailable = s.unavailable(self.cell, self.chosen)
+        menu = self.menu()
+        self.odds = {m.order: m.odds for m in menu}
         kinds = self.query_one("#kinds", OptionList)
         highlighted = kinds.highlighted
         kinds.clear_options()
         for kind in s.rulebook.orders:
             if kind.cell != self.cell:
                 continue
-            ok = [o for o in legal if o.kind == kind.id]
-            why = next((r for o, r in unavailable if o.kind == kind.id), "not available")
+            ok = [m.order for m in menu if m.order.kind == kind.id and m.available]
+            why = next((m.reason for m in menu if m.order.kind == kind.id and not m.available), "not available")
             where = f" in {len(ok)} theatres" if kind.target == "theatre" and ok else ""
             if ok:
                 odds = "" if kind.target == "theatre" else f", {self._odds(ok[0])}"
@@ -88,7 +95,8 @@ class OrdersScreen(Screen[list[Order]]):
     def _odds(self, order: Order) -> str:
         if self.session.rulebook.order_kinds[order.kind].chance is None:
             return "certain"
-        return f"{self.session.chance(order):.0%} chance"
+        odds = self.odds.get(order)
+        return f"{odds if odds is not None else self.session.odds(self.cell, order)} chance"
 
     def refresh_targets(self) -> None:
         targets = self.query_one("#targets", OptionList)
@@ -99,8 +107,9 @@ class OrdersScreen(Screen[list[Order]]):
             return
         kind = self.session.rulebook.order_kinds[self.kind_id]
         title.update(f"Where: {escape(kind.title)}")
-        legal = {o for o in self.session.legal(self.cell, self.chosen) if o.kind == kind.id}
-        reasons = {o: r for o, r in self.session.unavailable(self.cell, self.chosen) if o.kind == kind.id}
+        menu = [m for m in self.menu() if m.order.kind == kind.id]
+        legal = {m.order for m in menu if m.available}
+        reasons = {m.order: m.reason or "" for m in menu if not m.available}
         for t in self.session.state.theatres:
             order = Order(self.cell, kind.id, t.name)
             if order in legal:
@@ -152,8 +161,7 @@ class OrdersScreen(Screen[list[Order]]):
                 self.refresh_targets()
 
     def add(self, order: Order) -> None:
-        reason = self.session.unavailable(self.cell, self.chosen)
-        why = next((r for o, r in reason if o == order), None)
+        why = next((m.reason for m in self.menu() if m.order == order), "not available")
         if why is not None:
             self.notify(why, title="Not available", severity="warning")
             return

@@ -28,6 +28,7 @@ from wargame.adjudication import Adjudication
 from wargame.board import OFFSHOOT_TRACKS, THEATRE_TRACKS, flat_tracks
 from wargame.engine import new_game
 from wargame.model import CELL_TITLES, CELLS, State
+from wargame.record import fog
 from wargame.record.game import (
     Game,
     GiveOrders,
@@ -84,14 +85,15 @@ def step_label(rulebook: Rulebook, step: StepRecord) -> str:
         return f"{t} orders: {_SHORT_CELLS.get(c.cell, c.cell)}"
     if isinstance(c, ResolveTurn):
         return f"{t} resolved"
+    secret = " (secret)" if isinstance(c, (InjectCard, SetTrack, OverrideResult)) and c.secret else ""
     if isinstance(c, InjectCard):
-        return f"{t} White Cell: inject {_card_title(rulebook, c.card)}"
+        return f"{t} White Cell: inject {_card_title(rulebook, c.card)}{secret}"
     if isinstance(c, SetTrack):
-        return f"{t} White Cell: set {c.target} {c.original}→{c.value}"
+        return f"{t} White Cell: set {c.target} {c.original}→{c.value}{secret}"
     if isinstance(c, OverrideResult):
         where = f" ({c.where})" if c.where else ""
         ruled = "happened" if c.happened else "did not happen"
-        return f"{t} override: {_rule_title(rulebook, c.ref)}{where} → {ruled}"
+        return f"{t} override: {_rule_title(rulebook, c.ref)}{where} → {ruled}{secret}"
     if isinstance(c, Note):
         if c.bookmark:
             return f"{t} ★ {c.bookmark}: {_shorten(c.text)}"
@@ -445,10 +447,15 @@ class ReplayScreen(Screen[None]):
         else:
             changes_text = "[$text-muted]Nothing changed on the board at this step.[/]"
         records = step.records
-        if isinstance(c, OverrideResult):  # the overridden result first
-            records = tuple(r for r in records if r.original is not None) + tuple(
-                r for r in records if r.original is None)
-        return StepView(heading, what, changes_text, tuple(records), tuple(record_markup(r) for r in records))
+        prompts = [record_markup(r) for r in records]
+        if isinstance(c, OverrideResult):  # the overridden result first; those the ruling changed marked
+            ruled = fog.ruled_records(self.game, i)
+            mark = "\n   [b $warning]◆ changed by the White Cell's ruling[/]"
+            prompts = [p + (mark if k in ruled else "") for k, p in enumerate(prompts)]
+            order = sorted(range(len(records)), key=lambda k: records[k].original is None)
+            records = tuple(records[k] for k in order)
+            prompts = [prompts[k] for k in order]
+        return StepView(heading, what, changes_text, tuple(records), tuple(prompts))
 
     def _superseded_by(self, i: int) -> int | None:
         turn = self.steps[i].command.turn
@@ -461,6 +468,31 @@ class ReplayScreen(Screen[None]):
         return None
 
     def _what(self, i: int) -> str:
+        text = self._what_happened(i)
+        if isinstance(self.steps[i].command, (InjectCard, SetTrack, OverrideResult)):
+            text += "\n" + self._told(i)
+        return text
+
+    def _told(self, i: int) -> str:
+        """Who was told of the White Cell's action at step ``i``, and what the room read."""
+        game = self.game
+        who = fog.told(game, i)
+        room = fog.announcement(game, i, fog.ROOM)
+        lines = []
+        if room is not None:
+            lines.append("[b]Announced to the room:[/] " + escape(room.text))
+            lines += [f"  {escape(line)}" for line in room.lines()[1:]]
+        else:
+            cells = [CELL_TITLES[c] for c in CELLS if c in who]
+            lines.append("[b $warning]Secret:[/] " + (f"told only to {escape(', '.join(cells))}" if cells
+                                                      else "told to no cell"))
+        for cell in CELLS:
+            mine = fog.announcement(game, i, cell)
+            if mine is not None and (room is None or mine.lines() != room.lines()):
+                lines.append(f"[b]Told the {escape(CELL_TITLES[cell])}:[/] " + escape("; ".join(mine.lines())))
+        return "\n".join(lines)
+
+    def _what_happened(self, i: int) -> str:
         rb = self.rulebook
         step = self.steps[i]
         c = step.command

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Select
+from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
 from wargame.bots import POSTURES
@@ -19,6 +19,7 @@ from wargame.model import CELL_TITLES, CELLS
 from wargame.record.save import SaveError, free_path, load
 from wargame.rulebook import ROOT, Rulebook
 from wargame.session import HUMAN, Session
+from wargame.tui.screens.lock import SOLO, lock_choice, unlock_then
 
 SAVES = ROOT / "saves"
 # The training audience usually plays the coalition and the governments; the groups are doctrine
@@ -107,6 +108,12 @@ class StartScreen(Screen[None]):
             yield Input(str(self.seed), type="integer", id="seed", compact=True)
             yield Label("Exercise name (kept in the save and the report)")
             yield Input("", placeholder="e.g. Staff course, syndicate 2", id="exercise", compact=True)
+            # with people at the table, the facilitator locks the White Cell (not for bots only)
+            with Horizontal(id="start-lock-row"):
+                yield Label("White Cell passphrase")
+                yield Input(password=True, placeholder="the facilitator's", id="lock-pass", compact=True)
+                yield Input(password=True, placeholder="again", id="lock-again", compact=True)
+            yield Checkbox(SOLO, id="lock-solo", compact=True)
             with Horizontal(id="start-buttons"):
                 yield Button("New game (n)", id="new", variant="primary")
                 yield Button("Load a save (l)", id="load")
@@ -121,6 +128,26 @@ class StartScreen(Screen[None]):
         if self.app.is_headless:  # tests and snapshots: a cursor that does not blink
             for field in self.query(Input):
                 field.cursor_blink = False
+        self.show_lock()
+
+    def humans(self) -> bool:
+        return any(self.query_one(f"#seat-{cell}", Select).value == HUMAN for cell in CELLS)
+
+    def show_lock(self) -> None:
+        """The passphrase fields, for a game with at least one person at the table."""
+        people = self.humans()
+        self.query_one("#start-lock-row").display = people
+        self.query_one("#lock-solo").display = people
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if (event.select.id or "").startswith("seat-"):
+            self.show_lock()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "lock-pass":  # Enter: the passphrase again, then start the game
+            self.query_one("#lock-again", Input).focus()
+        elif event.input.id == "lock-again":
+            self.action_new_game()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         action = {"new": self.action_new_game, "load": self.action_load, "replay": self.action_replay,
@@ -137,9 +164,18 @@ class StartScreen(Screen[None]):
             return
         seed = int(seed_text)
         exercise = self.query_one("#exercise", Input).value.strip()
+        lock = None
+        if self.humans():
+            lock, refusal = lock_choice(self.query_one("#lock-pass", Input).value,
+                                        self.query_one("#lock-again", Input).value,
+                                        self.query_one("#lock-solo", Checkbox).value)
+            if refusal:
+                self.notify(refusal, title="White Cell", severity="error", markup=False)
+                self.query_one("#lock-pass", Input).focus()
+                return
         stem = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in (exercise or str(scenario)))[:40]
         save = free_path(SAVES / f"{stem}-seed{seed}.json")
-        session = Session.new(self.rulebook, str(scenario), seed, seats, exercise, save=save)
+        session = Session.new(self.rulebook, str(scenario), seed, seats, exercise, save=save, white_lock=lock)
         self.notify(f"The game saves itself after every step to {save}.")
         self.app.play(session)  # type: ignore[attr-defined]
 
@@ -174,8 +210,12 @@ class StartScreen(Screen[None]):
         if opened is None:
             return
         doc, game, check = opened
-        if not check.verified:
-            self.notify(check.message, severity="warning", timeout=10)
         from wargame.tui.screens.replay import ReplayScreen
 
-        self.app.push_screen(ReplayScreen(self.rulebook, game, path))
+        def show() -> None:
+            if not check.verified:
+                self.notify(check.message, severity="warning", timeout=10)
+            self.app.push_screen(ReplayScreen(self.rulebook, game, path))
+
+        # the replay shows every cell's secrets: a locked game's asks for the passphrase first
+        unlock_then(self.app, game.header.white_lock, show, "the replay (every cell's secrets)")

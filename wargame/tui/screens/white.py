@@ -4,6 +4,9 @@ Everything here is a command of the game's log (an inject, a track or result ove
 so it is autosaved and shows in the replay with its justification; rolling back is a fork into
 a new save, the game as it stands left untouched. A command the game refuses shows as a
 one-line notification and changes nothing.
+
+Injects, set tracks and overridden results are announced to the room in its next walkthrough;
+one marked secret is told only to the cells it concerns (see :mod:`wargame.record.fog`).
 """
 
 from __future__ import annotations
@@ -17,12 +20,13 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.validation import Integer
-from textual.widgets import Button, ContentSwitcher, Footer, Input, Label, OptionList, Static
+from textual.widgets import Button, Checkbox, ContentSwitcher, Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wargame.adjudication import Adjudication
 from wargame.board import GLOBAL_TRACKS, OFFSHOOT_TRACKS, THEATRE_TRACKS, Board, flat_tracks
 from wargame.model import CELL_TITLES, CELLS, STAGES
+from wargame.record import fog
 from wargame.record.game import (
     RESOLUTION_PHASES,
     CommandError,
@@ -107,6 +111,23 @@ def markup(records) -> str:
     return "\n".join(out)
 
 
+SECRET = "secret: tell only the cells it concerns"
+
+
+def told_markup(session: Session, step: int) -> str:
+    """Who will be told of the White Cell's action at ``step``, and what the room will read."""
+    game = session.game
+    who = fog.told(game, step)
+    room = fog.announcement(game, step, fog.ROOM)
+    if room is not None:
+        said = "\n".join(escape(line) for line in room.lines())
+        return f"[$text-muted]The room is told at its next walkthrough:[/]\n{said}"
+    cells = [CELL_TITLES[c] for c in CELLS if c in who]
+    if not cells:
+        return "[b $warning]Secret:[/] no cell would notice it; only the White Cell knows."
+    return f"[b $warning]Secret:[/] told only to {escape(', '.join(cells))}, each when next at the keyboard."
+
+
 def short(r: Adjudication) -> str:
     """A record on one line: ✔/✘, the title, where, the odds, and whether it was overridden."""
     mark = "[b $success]✔[/]" if r.happened else "[b $error]✘[/]"
@@ -185,6 +206,8 @@ class WhiteCellScreen(ModalScreen[str | None]):
             with Horizontal(classes="white-row"):
                 yield Label("Note:", classes="white-label")
                 yield Input(placeholder="why, for the record (optional)", id="inject-note", compact=True)
+            yield Checkbox(SECRET + " (a card is played in the open: a card that changes the public board is "
+                           "told to all)", id="inject-secret", compact=True)
             yield Static("", id="inject-out", classes="white-out")
         with VerticalScroll(id="pane-track", classes="white-pane"):
             yield Label("Override a track: type or pick the track, a new value and why (required), Enter to set.",
@@ -204,6 +227,8 @@ class WhiteCellScreen(ModalScreen[str | None]):
                 yield Label("Why:", classes="white-label")
                 yield Input(placeholder="the justification (required; stays in the record)", id="track-why",
                             compact=True)
+            yield Checkbox(SECRET + " (a cell's own secret track: that cell; a public one: everyone)",
+                           id="track-secret", compact=True)
             yield Static("", id="track-out", classes="white-out")
         with VerticalScroll(id="pane-result", classes="white-pane"):
             yield Static("", id="result-head", classes="white-hint")
@@ -213,6 +238,8 @@ class WhiteCellScreen(ModalScreen[str | None]):
                 yield Label("Why:", classes="white-label")
                 yield Input(placeholder="the justification (required; stays in the record)", id="result-why",
                             compact=True)
+            yield Checkbox(SECRET + " (the cells whose picture of the turn it changes)", id="result-secret",
+                           compact=True)
             yield Static("", id="result-out", classes="white-out")
         with VerticalScroll(id="pane-note", classes="white-pane"):
             yield Label("Annotate the current turn; give a bookmark name to make it a place the replay can jump to.",
@@ -469,14 +496,18 @@ class WhiteCellScreen(ModalScreen[str | None]):
             self.query_one("#inject-decks", OptionList).focus()
             return
         note = self.query_one("#inject-note", Input).value.strip()
+        secret = self.query_one("#inject-secret", Checkbox).value
         try:
-            step = self.session.game.inject(self.card, note)
+            step = self.session.game.inject(self.card, note, secret)
         except (CommandError, SaveError) as e:
             self.refused(e)
             return
-        # the room sees the injected card on the board (cards are played in the open)
-        self.session.last_turn_records = self.session.last_turn_records + tuple(step.records)
-        self.query_one("#inject-out", Static).update(markup(step.records))
+        index = len(self.session.game.steps) - 1
+        # the room sees the injected card on the board (cards are played in the open), unless secret
+        if fog.ROOM in fog.told(self.session.game, index):
+            self.session.last_turn_records = self.session.last_turn_records + tuple(step.records)
+        self.query_one("#inject-out", Static).update(markup(step.records) + "\n" + told_markup(self.session, index))
+        self.query_one("#inject-secret", Checkbox).value = False
         self.query_one("#inject-card", Static).update("")
         self.warn("#inject-warn")
         self.query_one("#inject-note", Input).value = ""
@@ -584,12 +615,14 @@ class WhiteCellScreen(ModalScreen[str | None]):
             self.say(message, "Refused", "error")
             self.query_one("#track-why", Input).focus()
             return
+        secret = self.query_one("#track-secret", Checkbox).value
         try:
-            step = self.session.game.set_track(name, value, why)
+            step = self.session.game.set_track(name, value, why, secret)
         except (CommandError, SaveError) as e:
             self.refused(e)
             return
-        out.update(markup(step.records))
+        out.update(markup(step.records) + "\n" + told_markup(self.session, len(self.session.game.steps) - 1))
+        self.query_one("#track-secret", Checkbox).value = False
         self.warn("#track-warn")
         self.query_one("#track-why", Input).value = ""
         self.query_one("#track-value", Input).value = ""
@@ -690,16 +723,19 @@ class WhiteCellScreen(ModalScreen[str | None]):
             return
         s = self.session
         turn = r.turn
+        secret = self.query_one("#result-secret", Checkbox).value
         try:
-            s.game.override(r.ref, r.where, not r.happened, why)
+            s.game.override(r.ref, r.where, not r.happened, why, secret)
         except (CommandError, SaveError) as e:
             self.refused(e)
             return
+        self.query_one("#result-secret", Checkbox).value = False
         # the board and the summary read the last turn's records: now the turn as resolved again
         mine = tuple(x for x in s.last_turn_records if x.kind == "inject" and x.phase not in RESOLUTION_PHASES)
         s.last_turn_records = tuple(x for x in s.game.records(turn) if x.phase in RESOLUTION_PHASES) + mine
         new = next((x for x in overridable(s, turn) if (x.ref, x.where) == (r.ref, r.where)), None)
-        out.update(record_markup(new) if new is not None else "")
+        out.update((record_markup(new) + "\n" if new is not None else "")
+                   + told_markup(s, len(s.game.steps) - 1))
         self.query_one("#result-why", Input).value = ""
         self.say(f"Overridden: {r.title}", "White Cell")
         self.refresh_all()

@@ -57,29 +57,26 @@ class TheatreTable(DataTable):
             self.add_column(label, key=label)
 
     def show(self, view: View) -> None:
-        offshoots: dict[str, int] = {}
-        for o in view.offshoots:
-            offshoots[o.theatre] = offshoots.get(o.theatre, 0) + o.strength
         self.clear()
-        for t in view.theatres:
-            reform = f"{t.reform}{'f' if t.faithful and t.reform else ''}"
-            peace = "settled" if t.settled else str(t.peace)
-            self.add_row(
-                t.title, str(t.territory), str(t.oil), str(t.is_province), str(t.aq_affiliate),
-                str(offshoots.get(t.name, 0)), str(t.grievance), str(t.governance), str(t.pressure), reform, peace,
-                key=t.name,
-            )
+        for t, row in zip(view.theatres, theatre_rows(view)):
+            self.add_row(*row, key=t.name)
+
+
+def cell_rows(view: View, cell: str) -> list[tuple[str, str]]:
+    """One cell's tracks as the seat of ``view`` sees them: (name, value or estimate)."""
+    rows = []
+    for name in CELL_TRACKS[cell]:
+        est = view.tracks.get(name)
+        if est is not None:
+            rows.append((pretty(name), str(est) + ("" if est.exact else " (est.)")))
+    return rows
 
 
 class CellPanel(Static):
     """One cell's tracks, as that cell (or the room) may see them."""
 
     def show(self, view: View, cell: str) -> None:
-        rows = []
-        for name in CELL_TRACKS[cell]:
-            est = view.tracks.get(name)
-            if est is not None:
-                rows.append((pretty(name), str(est) + ("" if est.exact else " (est.)")))
+        rows = cell_rows(view, cell)
         # two pairs of columns for a long list, so it fits a small terminal
         half = (len(rows) + 1) // 2 if len(rows) > 6 else len(rows)
         table = Table.grid(padding=(0, 1))
@@ -93,39 +90,64 @@ class CellPanel(Static):
         self.border_title = CELL_TITLES[cell]
 
 
+def relation_lines(view: View) -> list[str]:
+    """The AQ-IS relation as the seat of ``view`` sees it (markup)."""
+    stage = int(view.tracks["relation_stage"].lo)
+    lines = [f"[b]AQ–IS relation:[/b] {STAGES[stage]}"]
+    if stage in (2, 3):
+        lines.append(f"autonomy granted: {view.tracks['relation_autonomy']}")
+        lines.append(f"strain: {view.tracks['relation_strain']}")
+    if stage == 1:
+        lines.append("terms on the table: " + ("yes" if view.tracks["relation_offered"].lo else "no"))
+    t = view.tracks
+    lines.append(f"offshoots: {len(view.offshoots)} in play, {t['tally_offshoots_formed']} formed, "
+                 f"{t['tally_offshoots_absorbed']} absorbed by AQ")
+    lines.append(f"second splits: {t['tally_second_splits']}")
+    return lines
+
+
 class RelationPanel(Static):
     def show(self, view: View) -> None:
-        stage = int(view.tracks["relation_stage"].lo)
-        lines = [f"[b]AQ–IS relation:[/b] {STAGES[stage]}"]
-        if stage in (2, 3):
-            lines.append(f"autonomy granted: {view.tracks['relation_autonomy']}")
-            lines.append(f"strain: {view.tracks['relation_strain']}")
-        if stage == 1:
-            lines.append("terms on the table: " + ("yes" if view.tracks["relation_offered"].lo else "no"))
-        t = view.tracks
-        lines.append(f"offshoots: {len(view.offshoots)} in play, {t['tally_offshoots_formed']} formed, "
-                     f"{t['tally_offshoots_absorbed']} absorbed by AQ")
-        lines.append(f"second splits: {t['tally_second_splits']}")
-        self.update("\n".join(lines))
+        self.update("\n".join(relation_lines(view)))
+
+
+def deck_lines(view: View, titles: dict[str, str]) -> list[str]:
+    """The decks as anyone sees them: cards left, played, set aside (markup)."""
+    return [f"[b]{titles.get(d.deck, d.deck)}[/b]: {d.left} left, {len(d.played)} played"
+            + (f", {d.aside} set aside" if d.aside else "") for d in view.decks]
+
+
+def theatre_rows(view: View) -> list[tuple[str, ...]]:
+    """The theatre table's rows (see :data:`THEATRE_COLUMNS`) as the seat of ``view`` sees them."""
+    offshoots: dict[str, int] = {}
+    for o in view.offshoots:
+        offshoots[o.theatre] = offshoots.get(o.theatre, 0) + o.strength
+    rows = []
+    for t in view.theatres:
+        reform = f"{t.reform}{'f' if t.faithful and t.reform else ''}"
+        peace = "settled" if t.settled else str(t.peace)
+        rows.append((t.title, str(t.territory), str(t.oil), str(t.is_province), str(t.aq_affiliate),
+                     str(offshoots.get(t.name, 0)), str(t.grievance), str(t.governance), str(t.pressure), reform, peace))
+    return rows
 
 
 class DecksPanel(Static):
     def show(self, view: View, titles: dict[str, str]) -> None:
-        lines = []
-        for d in view.decks:
-            lines.append(f"[b]{titles.get(d.deck, d.deck)}[/b]: {d.left} left, {len(d.played)} played"
-                         + (f", {d.aside} set aside" if d.aside else ""))
-        self.update("\n".join(lines))
+        self.update("\n".join(deck_lines(view, titles)))
 
 
 def record_markup(r: Adjudication) -> str:
     """A record in Textual markup (theme colours): what happened, the odds and the roll, the
-    tracks it changed, the rule and its ¶."""
+    tracks it changed, the rule and its ¶. Give it a record as the seat is shown it
+    (:func:`wargame.shown.render_records`): its odds may then be a band over the seat's estimates."""
     mark = "[b $success]✔[/]" if r.happened else "[b $error]✘[/]"
     where = escape(f" [{r.where}]") if r.where else ""
-    odds = f"  [i]{r.chance:.0%}, rolled {r.roll:.2f}[/]" if r.chance is not None else ""
+    odds = ""
+    if r.rolled:
+        rolled = f", rolled {r.roll:.2f}" if r.roll is not None else ""
+        odds = f"  [i]{r.chance_text}{' by your estimates' if r.band is not None else ''}{rolled}[/]"
     lines = [f"{mark} [b]{escape(r.title)}[/]{where}{odds}", f"   {escape(r.text)}"]
-    changes = "; ".join(f"{n} {a}→{b}" if a >= 0 or b >= 0 else f"{n} changed" for n, a, b in r.changes)
+    changes = r.changes_text()
     if changes:
         lines.append(f"   [$text-muted]{escape(changes)}[/]")
     cites = ", ".join(f"¶{c}" for c in r.cites)
@@ -135,3 +157,12 @@ def record_markup(r: Adjudication) -> str:
     elif r.justification:
         lines.append(f"   [b $warning]White Cell:[/] {escape(r.justification)}")
     return "\n".join(lines)
+
+
+def board_text(view: View, titles: dict[str, str]) -> str:
+    """Everything the board shows the seat of ``view`` in plain lines: the theatres, every cell's
+    panel, the relation and the decks (what the widgets above draw)."""
+    lines = [" | ".join(row) for row in theatre_rows(view)]
+    for cell in CELL_TRACKS:
+        lines.append(f"{CELL_TITLES[cell]}: " + ", ".join(f"{n} {v}" for n, v in cell_rows(view, cell)))
+    return "\n".join(lines + relation_lines(view) + deck_lines(view, titles))

@@ -1,0 +1,469 @@
+"""What a seat is shown, worked out from what that seat may see.
+
+:func:`wargame.view.view` decides what a seat may see of a state. Everything else put before a
+seat is computed here from that view alone, so that nothing it is shown depends on what it may
+not see (tests/test_fog.py holds every function here to that):
+
+- **records** (:func:`render_records`): its own tracks exactly; another cell's secret track, in a
+  sentence, as the seat's estimate ("now 1–3 (by your last estimate)"), in the list of changes
+  by name only, for every secret track the rule, order or card acts on (whether or not the value
+  moved, which would give away a track at its bound); a formula counts as secret if it reads
+  anything the seat may not see exactly. Records of secret AQ-IS talks are left out for
+  outsiders, and so is a record that prints what a seat has no picture of at all (how long the
+  relation's stage has lasted, for an outsider).
+- **odds** (:func:`order_odds`, and the odds of a rendered record): exact when the seat knows
+  every input of the chance; else a band, the least and greatest chance over the seat's
+  estimate ranges, by the rulebook's interval analysis (:func:`wargame.expressions.interval`).
+  A record's band is worked out on the seat's picture of the board when the phase began.
+- **orders** (:func:`order_menu`): availability and reasons already read only public names and
+  the cell's own tracks (the rulebook refuses a requirement that reads more), plus the odds.
+- **objectives** (:func:`objective_points`): points, or a range of points, on the seat's picture.
+
+The facilitator (``white``) is shown everything as it is.
+"""
+
+from __future__ import annotations
+
+import math
+import string
+from typing import Any, Iterable, Sequence
+
+import attrs
+from attrs import frozen
+
+from wargame.adjudication import Adjudication, format_value, template_fields
+from wargame.board import (
+    COMPUTED,
+    CONSTANTS,
+    GLOBAL_TRACKS,
+    OFFSHOOT_TRACKS,
+    PARTIES,
+    PARTIES_ONLY,
+    TALK_FIELDS,
+    THEATRE_COMPUTED,
+    THEATRE_TRACKS,
+    Board,
+    hidden_from,
+)
+from wargame.engine import legal_orders, unavailable_orders
+from wargame.expressions import Effect, Expression, Name, Scope, interval
+from wargame.model import Order, State
+from wargame.rulebook import Objective, Rulebook
+from wargame.view import TALK_REFS, View, view
+
+ROOM = "public"
+# What a record about the AQ-IS talks changes or prints (TALK_REFS: the talks' rules and orders).
+TALK_TRACKS = frozenset(TALK_FIELDS + PARTIES_ONLY + ("relation_known",))
+_LOCAL = frozenset(THEATRE_TRACKS) | frozenset(THEATRE_COMPUTED) | frozenset(OFFSHOOT_TRACKS) | {
+    "theatre", "origin", "name", "id", "title", "theatre_title", "roll", "cell"}
+
+
+def seat_of(seat: str) -> str:
+    """``room`` (everyone at the table) is the ``public`` seat."""
+    return ROOM if seat == "room" else seat
+
+
+# --- odds --------------------------------------------------------------------------------------
+
+
+@frozen
+class Odds:
+    """A chance as a seat knows it: exact (lo == hi) or a band."""
+
+    lo: float
+    hi: float
+
+    @property
+    def exact(self) -> bool:
+        return f"{self.lo:.0%}" == f"{self.hi:.0%}"
+
+    def __str__(self) -> str:
+        return f"{self.lo:.0%}" if self.exact else f"{self.lo:.0%}–{self.hi:.0%}"
+
+
+def _num(x: float, spec: str = "") -> str:
+    if spec:
+        try:
+            return format_value(x, spec)
+        except (ValueError, TypeError):
+            pass
+    return str(int(x)) if float(x).is_integer() else f"{x:.1f}"
+
+
+def _range(lo: float, hi: float, spec: str = "") -> str:
+    a, b = _num(lo, spec), _num(hi, spec)
+    return a if a == b else f"{a}–{b}"
+
+
+# --- a seat's picture of the board ---------------------------------------------------------------
+
+
+class Picture:
+    """One seat's picture of a board, for working out what it is shown: every global name as a
+    range (its estimate, or a single value where it knows it), the public totals and theatres
+    exactly, and the rulebook's formulas as ranges over those."""
+
+    __slots__ = ("view", "rulebook", "g", "bounds", "secret", "theatres", "offshoots", "_scope", "_local")
+
+    def __init__(self, rulebook: Rulebook, v: View):
+        self.view = v
+        self.rulebook = rulebook
+        tracks = {n: (est.mid if (est := v.tracks.get(n)) is not None else lo) for n, (lo, _) in GLOBAL_TRACKS.items()}
+        board = Board.seen(tracks, v.theatres, v.offshoots, v.turn, v.last_turn, rulebook.parameters, ())
+        scenario = rulebook.scenarios.get(v.scenario)
+        if scenario is not None:
+            board.g["year"] = scenario.year(v.turn)
+        board.refresh()
+        g = board.g
+        bounds: dict[str, tuple[float, float]] = {}
+        secret: set[str] = set()
+        names: dict[str, Name] = {}
+        for n, (lo, hi) in GLOBAL_TRACKS.items():
+            est = v.tracks.get(n)
+            b = (float(est.lo), float(est.hi)) if est is not None else (float(lo), float(hi))
+            bounds[n] = b
+            if est is None or not est.exact:
+                secret.add(n)
+            names[n] = Name("track", *b)
+        for n, (lo, hi, _) in COMPUTED.items():
+            if n in g:
+                bounds[n] = (float(g[n]), float(g[n]))
+                names[n] = Name("value", *bounds[n], not n.startswith("avg_"))
+            else:  # not known at this point of the turn
+                bounds[n] = (float(lo), float(hi))
+                names[n] = Name("value", *bounds[n], True)
+        for n, c in CONSTANTS.items():
+            bounds[n] = (float(c), float(c))
+            names[n] = Name("value", c, c, True)
+        for n, p in rulebook.parameters.items():
+            bounds[n] = (float(p), float(p))
+            names[n] = Name("value", p, p, isinstance(p, int))
+        scope = Scope(globals=names)
+        for n, expr in rulebook.formulas:
+            if rulebook.formula_reads[n] & secret:
+                secret.add(n)
+                b = interval(expr.source, scope)
+            else:
+                x = float(expr.fn(g, {}, {}))
+                b = (x, x)
+            g[n] = (b[0] + b[1]) / 2
+            bounds[n] = b
+            names[n] = Name("value", *b, False)
+        self.g = g
+        self.bounds = bounds
+        self.secret = frozenset(secret)
+        self.theatres = {t["name"]: t for t in board.theatres}
+        self.offshoots = {o["id"]: o for o in board.offshoots}
+        self._scope = names
+        self._local: dict[tuple[str | None, str | None], Scope] = {}
+
+    # what the seat knows
+
+    def reads_secret(self, names: Iterable[str]) -> frozenset[str]:
+        """The names among ``names`` (expressions' names, template fields; local names are
+        public) whose value the seat does not know exactly."""
+        return frozenset(n for n in names if n in self.secret)
+
+    def hidden_inputs(self, expr: Expression) -> list[str]:
+        """The tracks behind ``expr`` (through its formulas) the seat knows only as estimates."""
+        return sorted(n for n in self.rulebook.reads(expr.names) if n in self.secret and n in GLOBAL_TRACKS)
+
+    def estimate(self, name: str, spec: str = "") -> str:
+        """The seat's estimate of a global track or formula, e.g. ``1–3``."""
+        return _range(*self.bounds[name], spec)
+
+    # working out expressions
+
+    def scope(self, theatre: str | None = None, offshoot: str | None = None) -> Scope:
+        key = (theatre, offshoot)
+        scope = self._local.get(key)
+        if scope is None:
+            T = _local_names(self.theatres.get(theatre or ""), THEATRE_TRACKS, THEATRE_COMPUTED, "theatre")
+            O = _local_names(self.offshoots.get(offshoot or ""), OFFSHOOT_TRACKS, {}, "origin")
+            scope = self._local[key] = Scope(globals=self._scope, theatre=T, offshoot=O,
+                                             kind="offshoot" if offshoot else "theatre" if theatre else "global")
+        return scope
+
+    def odds(self, expr: Expression | None, theatre: str | None = None, offshoot: str | None = None) -> Odds:
+        """The chance ``expr`` gives on this picture: exact if the seat knows all it reads."""
+        if expr is None:
+            return Odds(1.0, 1.0)
+        if not self.reads_secret(expr.names):
+            T = self.theatres.get(theatre or "", {})
+            O = self.offshoots.get(offshoot or "", {})
+            x = float(expr.fn(self.g, T, O))
+            return Odds(x, x)
+        lo, hi = interval(expr.source, self.scope(theatre, offshoot))
+        return Odds(max(0.0, min(1.0, lo)), max(0.0, min(1.0, hi)))
+
+    def range(self, expr: Expression) -> tuple[float, float]:
+        """The least and greatest value of a global expression on this picture."""
+        if not self.reads_secret(expr.names):
+            x = float(expr.fn(self.g, {}, {}))
+            return x, x
+        return interval(expr.source, self.scope())
+
+
+def _local_names(d: dict | None, tracks: dict, computed: dict, text: str) -> dict[str, Name]:
+    """A theatre's or an offshoot's names: public, so known exactly when the seat sees it; an
+    offshoot that formed since the picture was taken is known only by the tracks' bounds."""
+    out: dict[str, Name] = {}
+    for n, (lo, hi) in tracks.items():
+        v = d.get(n) if d else None
+        out[n] = Name("track", v, v) if v is not None else Name("track", lo, hi)
+    for n, (lo, hi, _) in computed.items():
+        v = d.get(n) if d else None
+        out[n] = Name("value", v, v, True) if v is not None else Name("value", lo, hi, True)
+    out[text] = Name("text", 0, 0)
+    return out
+
+
+_pictures: list[Any] = [None, None, None]  # [rulebook, view, Picture]: the last one worked out
+
+
+def picture(rulebook: Rulebook, v: View) -> Picture:
+    """The seat's picture of the board ``v`` shows (the last one asked for is kept)."""
+    rb, last, pic = _pictures
+    if rb is rulebook and last is v:
+        return pic
+    pic = Picture(rulebook, v)
+    _pictures[:] = [rulebook, v, pic]
+    return pic
+
+
+def order_odds(rulebook: Rulebook, v: View, order: Order) -> Odds:
+    """The chance of an order as the seat of ``v`` can work it out (1 for an order that rolls
+    no dice)."""
+    kind = rulebook.order_kinds[order.kind]
+    return picture(rulebook, v).odds(kind.chance, order.theatre)
+
+
+@frozen
+class MenuItem:
+    """One order a cell could give, as the orders screen lists it."""
+
+    order: Order
+    reason: str | None  # why it is not available now; None if it is
+    odds: str  # "35%", "20–40%" or "certain"
+
+    @property
+    def available(self) -> bool:
+        return self.reason is None
+
+
+def order_menu(rulebook: Rulebook, state: State, cell: str, pending: Sequence[Order] = ()) -> list[MenuItem]:
+    """Every order of ``cell`` in the rulebook's order, whether it may be added to ``pending``
+    now and why not, and its odds on the cell's picture. Availability reads only public names
+    and the cell's own tracks (the rulebook refuses any other requirement), so none of this
+    depends on what the cell may not see."""
+    legal = set(legal_orders(rulebook, state, cell, pending))
+    reasons = dict(unavailable_orders(rulebook, state, cell, pending))
+    v = view(state, cell)
+    pic = picture(rulebook, v)
+    out = []
+    for order in list(legal) + list(reasons):
+        kind = rulebook.order_kinds[order.kind]
+        odds = "certain" if kind.chance is None else str(pic.odds(kind.chance, order.theatre))
+        out.append(MenuItem(order, reasons.get(order), odds))
+    index = {k.id: i for i, k in enumerate(rulebook.orders)}
+    theatres = {t.name: i for i, t in enumerate(state.theatres)}
+    out.sort(key=lambda m: (index.get(m.order.kind, 999), theatres.get(m.order.theatre or "", -1)))
+    return out
+
+
+# --- objectives --------------------------------------------------------------------------------
+
+
+@frozen
+class Points:
+    """An objective's points as a seat can work them out: exact (lo == hi) or a range."""
+
+    objective: Objective
+    lo: int
+    hi: int
+
+    @property
+    def of(self) -> int:
+        return self.objective.points
+
+    def __str__(self) -> str:
+        return f"{self.lo}/{self.of}" if self.lo == self.hi else f"{self.lo}–{self.hi}/{self.of}"
+
+
+def _points(x: float, most: int) -> int:
+    return max(0, min(most, math.floor(x + 0.5)))
+
+
+def objective_points(rulebook: Rulebook, v: View, cell: str | None = None) -> list[Points]:
+    """Each objective's points on the picture of ``v``: exact where the seat knows all the score
+    reads, else the least and the most it could be worth."""
+    pic = picture(rulebook, v)
+    out = []
+    for obj in rulebook.objectives:
+        if cell is None or obj.cell == cell:
+            lo, hi = pic.range(obj.score)
+            out.append(Points(obj, _points(lo, obj.points), _points(hi, obj.points)))
+    return out
+
+
+# --- records -------------------------------------------------------------------------------------
+
+
+def _chance_of(rulebook: Rulebook, record: Adjudication) -> Expression | None:
+    if record.kind == "rule":
+        try:
+            return rulebook.rule(record.ref).chance
+        except KeyError:
+            return None
+    if record.kind == "order":
+        kind = rulebook.order_kinds.get(record.ref)
+        return kind.chance if kind is not None else None
+    return None
+
+
+def _effects_of(rulebook: Rulebook, record: Adjudication) -> tuple[Effect, ...]:
+    """The effects a record's rule, order or card applied (the branch its result took)."""
+    if record.kind == "rule":
+        try:
+            return rulebook.rule(record.ref).effects if record.happened else ()
+        except KeyError:
+            return ()
+    if record.kind == "order":
+        kind = rulebook.order_kinds.get(record.ref)
+        if kind is None:
+            return ()
+        return kind.success if record.happened else kind.failure
+    if record.kind in ("card", "inject"):
+        card = rulebook.cards.get(record.ref)
+        return card.effects if card is not None else ()
+    return ()
+
+
+def _touches_talks(rulebook: Rulebook, record: Adjudication) -> bool:
+    """Does the record speak of the AQ-IS talks: one of their rules or orders, or one that
+    changes or prints the relation's stage, terms, autonomy, clock or whether it is known?"""
+    if record.ref in TALK_REFS:
+        return True
+    if any(n in TALK_TRACKS for n, _, _ in record.changes):
+        return True
+    return bool(rulebook.reads(template_fields(record.template)) & TALK_TRACKS)
+
+
+def render_record(rulebook: Rulebook, record: Adjudication, seat: str, pic: Picture | None,
+                  talks_hidden: bool = False) -> Adjudication | None:
+    """A record as ``seat`` is shown it, worked out from ``pic``, the seat's picture of the board
+    when the record's phase began (see the module's docstring); None if the seat is not shown it
+    at all. ``talks_hidden``: the record falls while AQ-IS talks are secret to outsiders (or ends
+    talks that were). The facilitator (``white``) is shown every record as it is."""
+    seat = seat_of(seat)
+    if seat == "white" or pic is None:
+        return record
+    outsider = seat not in PARTIES
+    if talks_hidden and outsider and _touches_talks(rulebook, record):
+        return None
+    v = pic.view
+    if record.kind == "budget":
+        if record.cell == seat:
+            return record
+        return attrs.evolve(record, changes=(), template=f"{_escape(record.title)}: orders given.", values=())
+    if record.kind == "override":
+        target = record.ref
+        if target in GLOBAL_TRACKS and target in pic.secret:
+            return attrs.evolve(record, changes=((target, -1, -1),) if target in v.tracks else (),
+                                template=f"The facilitator changed {_escape(target)}.", values=())
+        return record
+    fields = template_fields(record.template)
+    if any(f in GLOBAL_TRACKS and f not in v.tracks for f in fields):
+        return None  # it would print what the seat has no picture of at all
+    expr = _chance_of(rulebook, record)
+    chance, band, estimates = record.chance, None, ()
+    secret_chance = record.chance is not None and expr is not None and bool(pic.reads_secret(expr.names))
+    if secret_chance:
+        odds = pic.odds(expr, record.theatre, record.offshoot)
+        chance, band = None, (odds.lo, odds.hi)
+        estimates = tuple((n, pic.estimate(n) if n in v.tracks else "unknown") for n in pic.hidden_inputs(expr))
+    text = _render_text(record, pic, band if secret_chance else None)
+    # the changes the seat may see, in order; then another cell's secret tracks by name only,
+    # each one the outcome acts on, in the order of its effects (whether and where one moved
+    # would give away a track at its bound)
+    changes: list[tuple[str, int, int]] = []
+    for n, a, b in record.changes:
+        if n not in GLOBAL_TRACKS or n not in pic.secret:
+            changes.append((n, a, b))
+    for e in _effects_of(rulebook, record):
+        n = e.target
+        if e.where == "G" and n in pic.secret and n in v.tracks and (n, -1, -1) not in changes:
+            changes.append((n, -1, -1))
+    return attrs.evolve(record, chance=chance, band=band, estimates=estimates, changes=tuple(changes),
+                        template=_escape(text), values=())
+
+
+def _escape(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def _render_text(record: Adjudication, pic: Picture, band: tuple[float, float] | None) -> str:
+    """The record's sentence with every value the seat may not know replaced by its estimate."""
+    values = dict(record.values)
+    try:
+        parts = list(string.Formatter().parse(record.template))
+    except ValueError:
+        return record.template
+    out = []
+    for literal, field, spec, conversion in parts:
+        out.append(literal)
+        if field is None:
+            continue
+        spec = spec or ""
+        if field == "chance" and band is not None:
+            out.append(str(Odds(*band)))
+        elif field not in _LOCAL and pic.reads_secret(pic.rulebook.reads([field]) | {field}):
+            out.append(f"{pic.estimate(field, spec)} (by your last estimate)" if field in pic.bounds else "unknown")
+        elif field in values:
+            try:
+                out.append(format_value(values[field], spec))
+            except (ValueError, TypeError):
+                out.append(str(values[field]))
+        else:
+            out.append("?")
+    return "".join(out)
+
+
+def talks_hidden_flags(before: State, records: Sequence[Adjudication]) -> list[bool]:
+    """For each record of a phase that began on ``before``: does it fall while AQ-IS talks are
+    secret from outsiders? True when the talks are secret after it, or were before it and it
+    ends them without their coming to light (the coalition learning of them, or an alliance or
+    a merger): talks that end in secret leave no trace."""
+    stage, known = before.relation.stage, before.relation.known
+    out = []
+    for r in records:
+        secret_before = stage == 1 and not known
+        for n, _, b in r.changes:
+            if n == "relation_stage":
+                stage = b
+            elif n == "relation_known":
+                known = b
+        secret_after = stage == 1 and not known
+        out.append(secret_after or (secret_before and not (known or stage in (2, 3))))
+    return out
+
+
+def render_records(rulebook: Rulebook, records: Sequence[Adjudication], before: State, seat: str) -> list[Adjudication]:
+    """The records of one phase (or a whole turn's resolution) that began on ``before``, as
+    ``seat`` is shown them: the one function every screen and account uses for a seat."""
+    seat = seat_of(seat)
+    if seat == "white":
+        return list(records)
+    pic = picture(rulebook, view(before, seat))
+    out = []
+    for r, hidden in zip(records, talks_hidden_flags(before, records)):
+        shown = render_record(rulebook, r, seat, pic, hidden)
+        if shown is not None:
+            out.append(shown)
+    return out
+
+
+def series_visible(rulebook: Rulebook, seat: str, reads: Iterable[str]) -> bool:
+    """May ``seat`` see, exactly and always, everything a series (a chart) reads?"""
+    return not (rulebook.reads(reads) & hidden_from(seat_of(seat)))
+
