@@ -360,7 +360,8 @@ def _aq_open_talks(p: Picture, o: Order, d: Doctrine) -> Scored:
     # Talk only when IS is much the weaker: it would come to AQ from weakness (¶2, ¶5).
     gap = p.g["power_gap"]
     threshold = p.g["gap_threshold"] + (2, 1, 0)[d.boldness]
-    if gap < threshold:
+    # ... and desperate by AQ's reading of it: a proud IS would not answer (¶2).
+    if gap < threshold or p.g["is_desperation"] < (9, 8, 7)[d.boldness]:
         return None
     return 6 + gap - threshold, (
         f"Reach out to the Islamic State: IS is much the weaker (gap {gap:.1f}), so it would come to AQ from "
