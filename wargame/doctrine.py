@@ -101,6 +101,9 @@ class Picture:
         tracks = {name: (est.mid if (est := view.tracks.get(name)) is not None else 0) for name in GLOBAL_TRACKS}
         board = Board.seen(tracks, view.theatres, view.offshoots, view.turn, view.last_turn, rulebook.parameters,
                            rulebook.formulas)
+        scenario = rulebook.scenarios.get(view.scenario)
+        if scenario is not None:
+            board.g["year"] = scenario.year(view.turn)  # a formula may read it
         board.refresh()
         self.g = board.g
         self.theatres = {t["name"]: t for t in board.theatres}
@@ -673,7 +676,7 @@ does not know is never chosen (a doctrine bot only plays what its doctrine under
 
 # Per posture: budget kept in reserve (in the cell's own currency), the least score worth an
 # order, and the spread of the bot's own tie-breaking noise.
-_RESERVE = {"is": (3, 1, 0), "aq": (3, 1, 0), "coalition": (1, 0, 0), "governments": (0, 0, 0)}
+_RESERVE = {"is": (2, 1, 0), "aq": (3, 1, 0), "coalition": (1, 0, 0), "governments": (0, 0, 0)}
 _THRESHOLD = (2.0, 1.0, 0.5)
 _NOISE = 0.6
 _REPEAT_PENALTY = 1.5  # a second order of the same kind in the same turn must be worth it
