@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: play test bench check calibrate saves clean
+.PHONY: play test fuzz bench check calibrate saves clean
 
 # constraints.txt pins every package, direct or not, so every machine installs the same set.
 $(STAMP): pyproject.toml constraints.txt
@@ -18,6 +18,11 @@ play: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# The families of hostile files and arguments, for longer: far more Hypothesis examples each.
+FUZZ = $(wildcard tests/test_files_*.py tests/test_bad_data_*.py) tests/test_saves.py
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=soak $(BIN)/python -m pytest -q $(FUZZ)
 
 check: $(STAMP)
 	$(BIN)/wargame check

@@ -23,6 +23,21 @@ settings.register_profile("soak", max_examples=2000, deadline=None, suppress_hea
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_users_key(tmp_path_factory):
+    """No test reads or writes the user's signing key: the configuration folder is a temporary
+    one (for subprocesses too), and no key file is chosen from the environment."""
+    saved = {k: os.environ.get(k) for k in ("XDG_CONFIG_HOME", "WARGAME_KEY_FILE")}
+    os.environ["XDG_CONFIG_HOME"] = str(tmp_path_factory.mktemp("config"))
+    os.environ.pop("WARGAME_KEY_FILE", None)
+    yield
+    for k, v in saved.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
 @pytest.fixture(scope="session")
 def rulebook() -> Rulebook:
     return load_rulebook()

@@ -26,6 +26,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import wargame.cli as cli
+import wargame.files as files_module
 import wargame.record.save as save_module
 from wargame.board import flat_tracks
 from wargame.engine import legal_orders, new_game
@@ -63,12 +64,13 @@ from wargame.view import view
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
-GOLDEN = GOLDEN_DIR / "save-v1.json"
+GOLDEN = GOLDEN_DIR / "save-v2.json"
+GOLDEN_V1 = GOLDEN_DIR / "save-v1.json"  # the golden save of schema 1: old saves still load
 EXAMPLE_SAVES = ROOT / "saves"
 STAMP = "2026-01-01T00:00:00Z"
 RANDOM_SEATS = {cell: "random" for cell in CELLS}
 REGENERATE = (
-    "the golden save tests/golden/save-v1.json no longer verifies with the current rules and decks. If they "
+    "the golden save tests/golden/save-v2.json no longer verifies with the current rules and decks. If they "
     "changed on purpose, rerun `.venv/bin/python tests/golden/make_golden.py` and commit the new golden save; "
     "if not, the change broke old saves"
 )
@@ -172,10 +174,11 @@ def wargame(capsys, monkeypatch, rulebook):
 # --- 1. the log is the record --------------------------------------------------------------------
 
 
-def test_the_golden_save_of_schema_1_verifies_and_holds_every_kind_of_command(rulebook) -> None:
-    doc, game, check = load(GOLDEN, rulebook)
+def test_the_golden_save_of_the_current_schema_verifies_and_holds_every_kind_of_command(rulebook) -> None:
+    doc, game, check = load(GOLDEN, rulebook, "current")
     assert check.verified, f"{check.message}: {REGENERATE}"
-    assert doc.format == FORMAT and doc.schema == 1
+    assert doc.format == FORMAT and doc.schema == save_module.SCHEMA == 2
+    assert doc.rulebook_files and doc.checksum and doc.signature is None
     assert {type(c) for c in doc.commands} == set(COMMAND_TYPES.values()), "the golden save lacks a command kind"
     assert digest(game.state) == doc.final
     assert check.turns == 3 and game.turn == 4
@@ -300,8 +303,8 @@ def test_wargame_fork_writes_a_new_save_that_names_its_parent_and_continues(warg
     assert parent.read_bytes() == GOLDEN.read_bytes()
     doc, game, check = load(child, rulebook)
     assert check.verified, check.message
-    assert doc.parent == Parent("golden-v1", str(parent), 3)
-    assert doc.game not in ("", "golden-v1")
+    assert doc.parent == Parent("golden-v2", str(parent), 3)
+    assert doc.game not in ("", "golden-v2")
     assert list(doc.commands) == golden_live(rulebook).prefix(3)
     # a fork is a new game: it never replaces an existing file
     before = snapshot(tmp_path)
@@ -454,6 +457,9 @@ def test_every_shipped_save_verifies(rulebook) -> None:
     for path in saves:
         doc, game, check = load(path, rulebook)
         assert check.verified, f"{path.name}: {check.message}" + (f": {REGENERATE}" if path == GOLDEN else "")
+        # made with today's rules (they verify with their own anyway): `make saves` after a rules change
+        assert not check.today_differs, (f"{path.name} was made with other rules than today's: run `make saves`"
+                                         + (f" and {REGENERATE}" if path == GOLDEN else ""))
         assert digest(game.state) == doc.final and check.turns == len(game.digests) > 0
         ids[path] = doc.game
     assert len(set(ids.values())) == len(ids), f"two shipped saves share a game id: {ids}"
@@ -494,36 +500,21 @@ def _full_disk(*args, **kwargs):
     raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
 
-def _half_written_open(real_open):
-    """open() whose files take half of what is written, then report a full disk."""
+def _half_written(real_write):
+    """os.write() that writes half of what it is given to a temporary file, then reports a full
+    disk (other files, pytest's own included, are written as usual)."""
 
-    def fake_open(file, mode="r", *args, **kwargs):
-        f = real_open(file, mode, *args, **kwargs)
-        if "w" not in mode:
-            return f
+    def fake_write(fd, data):
+        try:
+            name = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            name = ""
+        if not name.endswith(".tmp"):
+            return real_write(fd, data)
+        real_write(fd, bytes(data[: len(data) // 2]))
+        _full_disk()
 
-        class HalfWritten:
-            def __enter__(self):
-                return self
-
-            def __exit__(self, *exc):
-                f.close()
-                return False
-
-            def write(self, data):
-                f.write(data[: len(data) // 2])
-                f.flush()
-                _full_disk()
-
-            def flush(self):
-                f.flush()
-
-            def fileno(self):
-                return f.fileno()
-
-        return HalfWritten()
-
-    return fake_open
+    return fake_write
 
 
 @pytest.mark.parametrize("failure", ["write", "fsync", "replace"])
@@ -533,11 +524,11 @@ def test_a_full_disk_mid_write_leaves_the_previous_save_intact_and_no_temp_file(
     game = bot_game(rulebook, 5, 1, on_change=Autosave(path, STAMP))
     good = path.read_bytes()
     if failure == "write":
-        monkeypatch.setattr(save_module, "open", _half_written_open(open), raising=False)
+        monkeypatch.setattr(files_module.os, "write", _half_written(os.write))
     elif failure == "fsync":
-        monkeypatch.setattr(save_module.os, "fsync", _full_disk)
+        monkeypatch.setattr(files_module.os, "fsync", _full_disk)
     else:
-        monkeypatch.setattr(save_module.os, "replace", _full_disk)
+        monkeypatch.setattr(files_module.os, "replace", _full_disk)
     with pytest.raises(SaveError) as e:
         game.run_events()
     message = one_line(str(e.value))
@@ -561,7 +552,7 @@ def test_a_save_never_overwrites_a_file_of_another_game_or_a_foreign_file(wargam
     folder = tmp_path / "a-folder"
     folder.mkdir()
     before = snapshot(tmp_path)
-    for target, says in ((other, "another game (golden-v1)"), (notes, "not a save"), (folder, "not a save")):
+    for target, says in ((other, "another game (golden-v2)"), (notes, "not a save"), (folder, "not a save")):
         game = Game(rulebook, Header("exercise", 1, dict(RANDOM_SEATS), "", "new-game"), Autosave(target, STAMP))
         with pytest.raises(SaveError, match=re.escape(says)) as e:
             game.run_events()
@@ -576,7 +567,7 @@ def test_a_save_never_overwrites_a_file_of_another_game_or_a_foreign_file(wargam
     game.on_change = Autosave(other, doc.created)
     game.run_events()
     doc2, _, check = load(other, rulebook)
-    assert check.verified and len(doc2.commands) == len(doc.commands) + 1 and doc2.game == "golden-v1"
+    assert check.verified and len(doc2.commands) == len(doc.commands) + 1 and doc2.game == "golden-v2"
 
 
 # --- 3. bad input --------------------------------------------------------------------------------
@@ -853,19 +844,27 @@ def _richer_land(text: str) -> str:
     return re.sub(r"(?m)^land_income = [0-9.]+", "land_income = 0.9", text)
 
 
-def test_when_the_rules_change_verify_says_so_and_names_the_first_turn_that_diverges(wargame, rulebook,
-                                                                                      tmp_path) -> None:
+def test_when_the_rules_change_a_save_verifies_with_its_own_and_current_names_the_first_turn_that_diverges(
+        wargame, rulebook, tmp_path) -> None:
     rules, decks = _changed_rules(tmp_path / "rulebook", _richer_land)
     save = tmp_path / "bots.json"
     write_save(save, document(bot_game(rulebook, 5, 3), STAMP, STAMP))
+    # the save carries the rules it was played with: it replays and verifies with them
     code, out, err = wargame("--rules", rules, "--decks", decks, "replay", save, "--verify")
+    assert code == 0, out + err
+    assert "rules or decks have changed" in out and "saved in it" in out and "\nverified: 3 turns" in out
+    # under today's rules, it names the first turn that differs
+    code, out, err = wargame("--rules", rules, "--decks", decks, "replay", save, "--verify", "--rules", "current")
     assert code == 1
     assert "rules or decks have changed" in out and "NOT verified" in out and "turn 1:" in out
-    # the recorded log is still shown as it was played, to the facilitator
+    # the log as it was played, to the facilitator and to a cell, checked by a replay with its own rules
     code, out, err = wargame("--rules", rules, "--decks", decks, "replay", save, "--facilitator")
-    assert code == 0 and "== Turn 3 ==" in out
-    # a cell's log needs the game replayed to know what was secret when: refused, in one line
+    assert code == 0 and "== Turn 3 ==" in out and "verified" in out
     code, out, err = wargame("--rules", rules, "--decks", decks, "replay", save, "--log", "--seat", "aq")
+    assert code == 0 and "== Turn 3 ==" in out
+    # a cell's log under today's rules needs the game replayed to know what was secret when: refused
+    code, out, err = wargame("--rules", rules, "--decks", decks, "replay", save, "--log", "--seat", "aq",
+                             "--rules", "current")
     assert code == 3 and "NOT verified" in one_line(err) and "== Turn" not in out
 
 
@@ -873,7 +872,7 @@ def test_a_change_of_rules_that_does_not_change_the_game_still_verifies_and_says
     rules, decks = _changed_rules(tmp_path / "rulebook", lambda text: text + "\n# a comment\n")
     save = tmp_path / "golden.json"
     shutil.copyfile(GOLDEN, save)
-    code, out, err = wargame("--rules", rules, "--decks", decks, "replay", save, "--verify")
+    code, out, err = wargame("--rules", rules, "--decks", decks, "replay", save, "--verify", "--rules", "current")
     assert code == 0 and "rules or decks have changed" in out and "verified: 3 turns" in out
 
 
@@ -884,11 +883,14 @@ def test_when_the_rules_change_under_a_facilitated_save_verify_still_names_the_f
     rules, decks = _changed_rules(tmp_path / "rulebook", _richer_land)
     save = tmp_path / "golden.json"
     shutil.copyfile(GOLDEN, save)
-    code, out, err = wargame("--rules", rules, "--decks", decks, "replay", save, "--verify")
+    code, out, err = wargame("--rules", rules, "--decks", decks, "replay", save, "--verify", "--rules", "current")
     assert code != 0
     said = out + err
     assert "rules or decks have changed" in said
     assert re.search(r"\bturn 1\b", said), f"the first turn that diverges is turn 1; said: {said.strip()}"
+    # with the rules saved in it, it still verifies
+    code, out, err = wargame("--rules", rules, "--decks", decks, "replay", save, "--verify")
+    assert code == 0, out + err
 
 
 # --- 4. Hypothesis: mutated and truncated saves --------------------------------------------------
@@ -990,10 +992,16 @@ def test_any_value_in_any_field_is_either_a_save_or_refused_in_one_line(rulebook
 # --- 5. the schema and its migrations ------------------------------------------------------------
 
 
-def test_a_save_of_schema_1_loads_and_schemas_below_1_are_refused(rulebook) -> None:
-    raw = golden_dict()
-    assert raw["schema"] == 1
-    assert parse_document(raw).schema == 1
+def v1_dict() -> dict[str, Any]:
+    return json.loads(GOLDEN_V1.read_text(encoding="utf-8"))
+
+
+def test_a_save_of_schema_1_loads_as_schema_2_and_schemas_below_1_are_refused(rulebook) -> None:
+    raw = v1_dict()
+    assert raw["schema"] == 1 and "checksum" not in raw and "rulebook_files" not in raw
+    doc = parse_document(raw)
+    assert doc.schema == 2 and doc.checksum is None and doc.rulebook_files is None
+    assert raw["schema"] == 1, "the migration works on a copy"
     for bad in (0, -5, "1", 1.0, None, True):
         with pytest.raises(SaveError, match="schema") as e:
             parse_document({**raw, "schema": bad})
@@ -1006,36 +1014,38 @@ def _rename_title(doc: dict) -> dict:
 
 
 def test_an_old_schema_is_migrated_step_by_step_then_read(monkeypatch) -> None:
-    monkeypatch.setattr(save_module, "SCHEMA", 2)
-    monkeypatch.setattr(save_module, "MIGRATIONS", {1: _rename_title})
+    monkeypatch.setattr(save_module, "SCHEMA", 3)
+    monkeypatch.setattr(save_module, "MIGRATIONS", {**save_module.MIGRATIONS, 2: _rename_title})
     raw = golden_dict()
-    raw["title"] = raw.pop("exercise")  # schema 1 (as imagined here) called it "title"
+    raw["title"] = raw.pop("exercise")  # schema 2 (as imagined here) called it "title"
     doc = parse_document(raw)
-    assert doc.schema == 2 and doc.exercise == "Golden save, schema 1"
+    assert doc.schema == 3 and doc.exercise == "Golden save, schema 2"
     assert "title" in raw and "exercise" not in raw, "the migration works on a copy"
     # a save already at the new schema needs no migration, and a newer one is refused
-    assert parse_document({**golden_dict(), "schema": 2}).schema == 2
+    assert parse_document({**golden_dict(), "schema": 3}).schema == 3
     with pytest.raises(SaveError, match="newer"):
-        parse_document({**golden_dict(), "schema": 3})
+        parse_document({**golden_dict(), "schema": 4})
 
 
 def test_a_missing_migration_is_refused_naming_the_schema(monkeypatch) -> None:
-    monkeypatch.setattr(save_module, "SCHEMA", 3)
-    monkeypatch.setattr(save_module, "MIGRATIONS", {1: _rename_title})
+    monkeypatch.setattr(save_module, "SCHEMA", 4)
+    monkeypatch.setattr(save_module, "MIGRATIONS", {**save_module.MIGRATIONS, 2: _rename_title})
     raw = golden_dict()
     raw["title"] = raw.pop("exercise")
-    with pytest.raises(SaveError, match="schema 2") as e:
+    with pytest.raises(SaveError, match="schema 3") as e:
         parse_document(raw)
     one_line(str(e.value))
     monkeypatch.setattr(save_module, "MIGRATIONS", {})
-    with pytest.raises(SaveError, match="schema 1"):
+    with pytest.raises(SaveError, match="schema 2"):
         parse_document(golden_dict())
+    with pytest.raises(SaveError, match="schema 1"):
+        parse_document(v1_dict())
 
 
 def test_a_damaged_old_save_that_its_migration_cannot_handle_is_refused_in_one_line(monkeypatch) -> None:
-    monkeypatch.setattr(save_module, "SCHEMA", 2)
-    monkeypatch.setattr(save_module, "MIGRATIONS", {1: _rename_title})
-    raw = golden_dict()  # lacks the "title" the migration expects: a damaged schema-1 save
+    monkeypatch.setattr(save_module, "SCHEMA", 3)
+    monkeypatch.setattr(save_module, "MIGRATIONS", {**save_module.MIGRATIONS, 2: _rename_title})
+    raw = golden_dict()  # lacks the "title" the migration expects: a damaged schema-2 save
     try:
         parse_document(raw)
     except SaveError as e:
@@ -1069,7 +1079,7 @@ def test_report_writes_markdown_beside_the_save(wargame, saved, rulebook) -> Non
         assert section in text, section
     rules = text.split("## Rules that fired")[1].split("##")[0]
     assert re.search(r"\| [a-z0-9.-]+ \| ¶\d+", rules), "each rule that fired with its ¶ cites"
-    tracks = text.split("## Tracks per turn")[1].strip().splitlines()
+    tracks = [row for row in text.split("## Tracks per turn")[1].strip().splitlines() if row.startswith("|")]
     assert [row.split("|")[1].strip() for row in tracks[2:]] == ["1", "2", "3"]
     for cell in ("Islamic State", "al-Qaeda", "Coalition", "Local Governments"):
         assert f"| {cell} |" in text

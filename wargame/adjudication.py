@@ -8,58 +8,20 @@ first time it is read, from values captured when the record was made.
 
 from __future__ import annotations
 
-import string
-from functools import lru_cache
 from typing import Any
 
 from attrs import frozen
 
+from wargame.expressions import MISSING, format_number, ordinal, render_template, template_fields  # noqa: F401
+
 KINDS = ("rule", "order", "card", "deck", "budget", "inject", "override")
 
 
-@lru_cache(maxsize=None)
-def template_fields(template: str) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(f for _, f, _, _ in string.Formatter().parse(template) if f))
-
-
-def ordinal(n: int) -> str:
-    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st..."""
-    n = int(n)
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
 def format_value(value: Any, spec: str) -> str:
-    """A template value written out: ``{n:ordinal}`` gives 1st, 2nd...; any other spec is
-    Python's (``{x:.1f}``)."""
-    if spec == "ordinal" and isinstance(value, (int, float)) and not isinstance(value, bool):
-        return ordinal(value)
-    return format(value, spec)
-
-
-class _Value:
-    __slots__ = ("value",)
-
-    def __init__(self, value: Any):
-        self.value = value
-
-    def __format__(self, spec: str) -> str:
-        return format_value(self.value, spec)
-
-
-class _Known(dict):
-    """Template values; a name whose value was withheld from the reader prints as '?'."""
-
-    def __getitem__(self, key: str) -> Any:
-        return _Value(super().__getitem__(key))
-
-    def __missing__(self, key: str) -> "_Hidden":
-        return _Hidden()
-
-
-class _Hidden:
-    def __format__(self, spec: str) -> str:
-        return "?"
+    """A template value written out: ``{n:ordinal}`` gives 1st, 2nd...; ``{x:.1f}`` one decimal.
+    Only the specs of :data:`wargame.expressions.NUMBER_SPECS` are used: any other raises
+    ValueError (never a width, a nested field or an attribute)."""
+    return format_number(value, spec)
 
 
 @frozen
@@ -97,10 +59,8 @@ class Adjudication:
     @property
     def text(self) -> str:
         """The sentence that explains it (a value hidden from the reader shows as '?')."""
-        try:
-            return self.template.format_map(_Known(self.values))
-        except (KeyError, ValueError, IndexError, TypeError):
-            return self.template
+        values = dict(self.values)
+        return render_template(self.template, lambda name, spec: values.get(name, MISSING))
 
     @property
     def where(self) -> str | None:

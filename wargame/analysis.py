@@ -33,7 +33,7 @@ import sys
 import time
 from pathlib import Path
 from statistics import NormalDist
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import attrs
 from attrs import frozen
@@ -151,6 +151,103 @@ def estimate(name: str, label: str, values: Sequence[float | None], proportion: 
     return Estimate(name, label, "mean", len(values), m, lo, hi)
 
 
+class Moments:
+    """A running count, mean and sum of squared deviations (Welford): a mean and a standard
+    deviation over any number of values in constant memory, the same whatever their number."""
+
+    __slots__ = ("n", "mean", "m2")
+
+    def __init__(self) -> None:
+        self.n = 0
+        self.mean = 0.0
+        self.m2 = 0.0
+
+    def add(self, x: float) -> None:
+        self.n += 1
+        d = x - self.mean
+        self.mean += d / self.n
+        self.m2 += d * (x - self.mean)
+
+    def copy(self) -> "Moments":
+        other = Moments()
+        other.n, other.mean, other.m2 = self.n, self.mean, self.m2
+        return other
+
+    @property
+    def sd(self) -> float:
+        return math.sqrt(max(0.0, self.m2) / (self.n - 1)) if self.n > 1 else math.nan
+
+    def mean_ci(self) -> tuple[float, float, float]:
+        """As :func:`mean_ci` over the values added."""
+        if self.n == 0:
+            return math.nan, math.nan, math.nan
+        if self.n == 1:
+            return self.mean, -math.inf, math.inf
+        half = t975(self.n - 1) * self.sd / math.sqrt(self.n)
+        return self.mean, self.mean - half, self.mean + half
+
+
+class Proportion:
+    """A running count of true values among those that apply."""
+
+    __slots__ = ("k", "n")
+
+    def __init__(self) -> None:
+        self.k = 0
+        self.n = 0
+
+    def add(self, flag: Any) -> None:
+        self.n += 1
+        self.k += bool(flag)
+
+
+MAX_DISTINCT = 4096
+"""Distinct values a :class:`Quantiles` sketch keeps; past that it counts on a coarser grid."""
+
+
+class Quantiles:
+    """Quantiles of a stream in bounded memory: a count of each value seen, exact while there are
+    at most :data:`MAX_DISTINCT` distinct values, then on a grid that doubles its step until they
+    fit (each value then off by at most the step). Fed in the same order, the same answer."""
+
+    __slots__ = ("counts", "step")
+
+    def __init__(self) -> None:
+        self.counts: dict[float, int] = {}
+        self.step = 0.0  # 0: exact
+
+    def add(self, x: float) -> None:
+        if self.step:
+            x = round(x / self.step) * self.step
+        self.counts[x] = self.counts.get(x, 0) + 1
+        while len(self.counts) > MAX_DISTINCT:
+            xs = sorted(self.counts)
+            self.step = self.step * 2 if self.step else max((xs[-1] - xs[0]) / MAX_DISTINCT, 1e-9)
+            coarse: dict[float, int] = {}
+            for v, k in self.counts.items():
+                c = round(v / self.step) * self.step
+                coarse[c] = coarse.get(c, 0) + k
+            self.counts = coarse
+
+    def quantile(self, q: float) -> float:
+        """As :func:`_quantile` over the values added (linear between order statistics)."""
+        n = sum(self.counts.values())
+        if n == 0:
+            return math.nan
+        pos = q * (n - 1)
+        i = int(pos)
+        frac = pos - i
+        below = 0
+        xs = sorted(self.counts)
+        for j, x in enumerate(xs):
+            below += self.counts[x]
+            if below > i:  # x is the i-th value (from 0)
+                if frac == 0 or below > i + 1 or j + 1 == len(xs):
+                    return x
+                return x + (xs[j + 1] - x) * frac
+        return xs[-1]
+
+
 # --- one game ------------------------------------------------------------------------------------
 
 
@@ -241,42 +338,94 @@ class Batch:
     master_seed: int
 
 
+MAX_RUNS = 1_000_000
+"""The most games ``simulate``, ``calibrate`` (per seat set) and ``claims`` (per arm) play in one run."""
+WINDOW = 4
+"""Chunks of games in flight per worker process: what is handed out before a result is back."""
+
+
+def _chunk_size(runs: int, workers: int) -> int:
+    return max(1, min(8, runs // max(1, workers * 16)))
+
+
 def _chunks(runs: int, workers: int) -> list[range]:
-    size = max(1, min(8, runs // max(1, workers * 16)))
+    size = _chunk_size(runs, workers)
     return [range(i, min(runs, i + size)) for i in range(0, runs, size)]
 
 
-def run_batches(rulebook: Rulebook, batches: Sequence[Batch], workers: int = 1,
-                rules_dir: Path | None = None, decks_dir: Path | None = None,
-                progress: Callable[[int], None] | None = None) -> list[list[GameResult]]:
-    """Play every batch; results come back in game order within each batch, whatever ``workers``.
+def workers_for(batches: Sequence[Batch], requested: int | None = None) -> int:
+    """How many worker processes play ``batches``: as many as asked (default: one per core), but
+    never more than the cores, nor than the chunks of games there are to hand out."""
+    cpus = os.cpu_count() or 1
+    wanted = max(1, min(requested or cpus, cpus))
+    chunks = sum(-(-b.runs // _chunk_size(max(b.runs, 1), wanted)) for b in batches)
+    return max(1, min(wanted, chunks))
 
-    With more than one worker the games run in separate processes (the "spawn" context, each
-    loading the rulebook once from ``rules_dir`` and ``decks_dir``); ``progress`` is told how many
-    games each finished chunk held."""
-    jobs = []
-    owners = []
-    for b, batch in enumerate(batches):
-        for chunk in _chunks(batch.runs, workers):
-            games = tuple((i, game_seed(batch.master_seed, i)) for i in chunk)
-            jobs.append((batch.scenario, dict(batch.seats), batch.arm, games))
-            owners.append(b)
-    out: list[list[GameResult]] = [[] for _ in batches]
+
+def _jobs(batches: Sequence[Batch], workers: int) -> Iterator[tuple[int, tuple[str, dict[str, str], Arm, tuple[tuple[int, int], ...]]]]:
+    """(batch, job) for every chunk of games, made as they are handed out (never all at once):
+    chunk by chunk, and within a chunk batch by batch, so the arms of paired games come back
+    side by side."""
+    sizes = [_chunk_size(b.runs, workers) for b in batches]
+    starts = [0] * len(batches)
+    while any(start < b.runs for start, b in zip(starts, batches)):
+        for i, b in enumerate(batches):
+            if starts[i] < b.runs:
+                chunk = range(starts[i], min(b.runs, starts[i] + sizes[i]))
+                starts[i] = chunk.stop
+                yield i, (b.scenario, dict(b.seats), b.arm, tuple((g, game_seed(b.master_seed, g)) for g in chunk))
+
+
+def stream_batches(rulebook: Rulebook, batches: Sequence[Batch], workers: int = 1,
+                   rules_dir: Path | None = None, decks_dir: Path | None = None,
+                   progress: Callable[[int], None] | None = None) -> Iterator[tuple[int, list[GameResult]]]:
+    """Play every batch, yielding (batch, results of a chunk of its games) in game order within
+    each batch whatever ``workers`` (see :func:`workers_for`, which bounds it). Jobs are made as
+    they are handed out and at most :data:`WINDOW` chunks a worker are in flight: memory does not
+    grow with the number of games. With more than one worker the games run in separate processes
+    (the "spawn" context, each loading the rulebook once from ``rules_dir`` and ``decks_dir``);
+    ``progress`` is told how many games each finished chunk held."""
+    workers = workers_for(batches, workers)
     if workers <= 1:
-        for owner, (scenario, seats, arm, games) in zip(owners, jobs):
-            out[owner].extend(play_game(rulebook, scenario, seed, seats, arm, i) for i, seed in games)
+        for b, (scenario, seats, arm, games) in _jobs(batches, workers):
+            results = [play_game(rulebook, scenario, seed, seats, arm, i) for i, seed in games]
             if progress:
-                progress(len(games))
-        return out
+                progress(len(results))
+            yield b, results
+        return
+    from collections import deque
+
     from wargame.rulebook import DECKS_DIR, RULES_DIR
 
     ctx = multiprocessing.get_context("spawn")
     init = (str(rules_dir or RULES_DIR), str(decks_dir or DECKS_DIR))
     with ctx.Pool(workers, initializer=_init_worker, initargs=init) as pool:
-        for owner, results in zip(owners, pool.imap(_run_chunk, jobs)):
-            out[owner].extend(results)
+        flight: deque = deque()
+        jobs = _jobs(batches, workers)
+        for b, job in jobs:
+            flight.append((b, pool.apply_async(_run_chunk, (job,))))
+            while len(flight) >= workers * WINDOW:
+                owner, pending = flight.popleft()
+                results = pending.get()
+                if progress:
+                    progress(len(results))
+                yield owner, results
+        while flight:
+            owner, pending = flight.popleft()
+            results = pending.get()
             if progress:
                 progress(len(results))
+            yield owner, results
+
+
+def run_batches(rulebook: Rulebook, batches: Sequence[Batch], workers: int = 1,
+                rules_dir: Path | None = None, decks_dir: Path | None = None,
+                progress: Callable[[int], None] | None = None) -> list[list[GameResult]]:
+    """Every game of every batch, kept, in game order within each batch (for a test, or a few
+    games); the commands stream them instead (:func:`stream_batches`)."""
+    out: list[list[GameResult]] = [[] for _ in batches]
+    for b, results in stream_batches(rulebook, batches, workers, rules_dir, decks_dir, progress):
+        out[b].extend(results)
     return out
 
 
@@ -304,52 +453,107 @@ OUTCOMES: tuple[tuple[str, str, bool], ...] = (
 )
 
 
-def summarise(rulebook: Rulebook, scenario: str, results: Sequence[GameResult]) -> dict[str, Any]:
-    """Every outcome of a run with its 95% interval, by-year rapprochement, objectives, tracks."""
-    sc = rulebook.scenarios[scenario]
-    m = [r.metrics for r in results]
-    outcomes = [estimate(k, label, [x[k] for x in m], prop) for k, label, prop in OUTCOMES]
-    turns = [int(x["rapprochement_turn"]) for x in m]
-    years = sorted({sc.year(t) for t in range(1, sc.turns + 1)})
-    by_year = []
-    for y in years:
-        last = max(t for t in range(1, sc.turns + 1) if sc.year(t) == y)
-        p, lo, hi = wilson(sum(1 for t in turns if 0 <= t <= last), len(turns))
-        by_year.append({"year": y, "value": _num(p), "lo": _num(lo), "hi": _num(hi)})
-    reached = [t for t in turns if t >= 0]
-    histogram = {t: reached.count(t) for t in range(1, sc.turns + 1)}
-    objectives = {}
-    for cell in CELLS:
-        objs = [o for o in rulebook.objectives if o.cell == cell]
-        total = estimate(f"cell:{cell}", CELL_TITLES[cell], [x.get(f"cell:{cell}", 0.0) for x in m], False)
-        objectives[cell] = {
-            "title": CELL_TITLES[cell],
-            "of": sum(o.points for o in objs),
-            "total": total.as_dict(),
-            "objectives": [
-                {"id": o.id, "title": o.title, "of": o.points,
-                 **estimate(o.id, o.title, [x.get(f"objective:{o.id}", 0.0) for x in m], False).as_dict()}
-                for o in objs
-            ],
+class SimulationTally:
+    """What ``simulate`` reports, kept as running sums over the games fed to it (in game order):
+    proportions and means with their intervals, when the rapprochement came, each cell's points,
+    and each charted track turn by turn (its mean and a :class:`Quantiles` sketch of its 10th, 50th
+    and 90th percentiles). Its memory does not depend on the number of games."""
+
+    def __init__(self, rulebook: Rulebook, scenario: str):
+        self.rulebook = rulebook
+        self.scenario = scenario
+        self.runs = 0
+        self.outcomes = {k: Proportion() if prop else Moments() for k, _, prop in OUTCOMES}
+        self.turns: dict[int, int] = {}  # rapprochement turn (-1: never) -> games
+        self.reached = Moments()
+        self.cells = {cell: Moments() for cell in CELLS}
+        self.objectives = {o.id: Moments() for o in rulebook.objectives}
+        self.length: int | None = None  # turns every game's series has (the shortest)
+        self.sums: dict[str, list[float]] = {k: [] for k in SERIES}
+        self.sketches: dict[str, list[Quantiles]] = {k: [] for k in SERIES}
+
+    def add(self, result: GameResult) -> None:
+        m = result.metrics
+        self.runs += 1
+        for k, tally in self.outcomes.items():
+            if m[k] is not None:
+                tally.add(m[k])
+        t = int(m["rapprochement_turn"])
+        self.turns[t] = self.turns.get(t, 0) + 1
+        if t >= 0:
+            self.reached.add(t)
+        for cell, tally in self.cells.items():
+            v = m.get(f"cell:{cell}", 0.0)
+            if v is not None:
+                tally.add(v)
+        for oid, tally in self.objectives.items():
+            v = m.get(f"objective:{oid}", 0.0)
+            if v is not None:
+                tally.add(v)
+        for k in SERIES:
+            values = result.series[k]
+            self.length = len(values) if self.length is None else min(self.length, len(values))
+            sums, sketches = self.sums[k], self.sketches[k]
+            for i, v in enumerate(values[: self.length]):
+                if i == len(sums):
+                    sums.append(0.0)
+                    sketches.append(Quantiles())
+                sums[i] += v
+                sketches[i].add(v)
+
+    def _estimate(self, name: str, label: str, tally: Moments | Proportion) -> Estimate:
+        if isinstance(tally, Proportion):
+            p, lo, hi = wilson(tally.k, tally.n)
+            return Estimate(name, label, "proportion", tally.n, p, lo, hi)
+        m, lo, hi = tally.mean_ci()
+        return Estimate(name, label, "mean", tally.n, m, lo, hi)
+
+    def summary(self) -> dict[str, Any]:
+        """Every outcome of the run with its 95% interval, by-year rapprochement, objectives, tracks."""
+        sc = self.rulebook.scenarios[self.scenario]
+        labels = {k: label for k, label, _ in OUTCOMES}
+        outcomes = [self._estimate(k, labels[k], tally) for k, tally in self.outcomes.items()]
+        by_year = []
+        for y in sorted({sc.year(t) for t in range(1, sc.turns + 1)}):
+            last = max(t for t in range(1, sc.turns + 1) if sc.year(t) == y)
+            p, lo, hi = wilson(sum(n for t, n in self.turns.items() if 0 <= t <= last), self.runs)
+            by_year.append({"year": y, "value": _num(p), "lo": _num(lo), "hi": _num(hi)})
+        histogram = {t: self.turns.get(t, 0) for t in range(1, sc.turns + 1)}
+        objectives = {}
+        for cell in CELLS:
+            objs = [o for o in self.rulebook.objectives if o.cell == cell]
+            objectives[cell] = {
+                "title": CELL_TITLES[cell],
+                "of": sum(o.points for o in objs),
+                "total": self._estimate(f"cell:{cell}", CELL_TITLES[cell], self.cells[cell]).as_dict(),
+                "objectives": [{"id": o.id, "title": o.title, "of": o.points,
+                                **self._estimate(o.id, o.title, self.objectives[o.id]).as_dict()} for o in objs],
+            }
+        n = self.length or 0
+        series = {k: [_num(total / self.runs) for total in self.sums[k][:n]] for k in SERIES}
+        bands = {k: {f"p{q}": [_num(sk.quantile(q / 100)) for sk in self.sketches[k][:n]] for q in (10, 50, 90)}
+                 for k in SERIES}
+        return {
+            "scenario": self.scenario,
+            "runs": self.runs,
+            "outcomes": [e.as_dict() for e in outcomes],
+            "rapprochement_by_year": by_year,
+            "rapprochement_turns": {"histogram": histogram, "never": self.runs - self.reached.n,
+                                    "labels": {t: sc.label(t) for t in range(1, sc.turns + 1)},
+                                    "mean_turn": _num(self.reached.mean) if self.reached.n else None},
+            "objectives": objectives,
+            "series": series,
+            "series_bands": bands,
         }
-    series = {}
-    bands = {}
-    for k in SERIES:
-        per_turn = list(zip(*(r.series[k] for r in results))) if results else []
-        series[k] = [_num(math.fsum(col) / len(col)) for col in per_turn]
-        bands[k] = {q: [_num(_quantile(col, q / 100)) for col in per_turn] for q in (10, 50, 90)}
-    return {
-        "scenario": scenario,
-        "runs": len(results),
-        "outcomes": [e.as_dict() for e in outcomes],
-        "rapprochement_by_year": by_year,
-        "rapprochement_turns": {"histogram": histogram, "never": len(turns) - len(reached),
-                                "labels": {t: sc.label(t) for t in range(1, sc.turns + 1)},
-                                "mean_turn": _num(mean_ci(reached)[0]) if reached else None},
-        "objectives": objectives,
-        "series": series,
-        "series_bands": {k: {f"p{q}": v for q, v in b.items()} for k, b in bands.items()},
-    }
+
+
+def summarise(rulebook: Rulebook, scenario: str, results: Iterable[GameResult]) -> dict[str, Any]:
+    """Every outcome of a run with its 95% interval, by-year rapprochement, objectives, tracks
+    (:class:`SimulationTally` over ``results``)."""
+    tally = SimulationTally(rulebook, scenario)
+    for r in results:
+        tally.add(r)
+    return tally.summary()
 
 
 # --- the claims as experiments ---------------------------------------------------------------------
@@ -893,6 +1097,20 @@ def _flagged(*shares: float | None) -> bool:
     return any(s is not None and s > 0.5 for s in shares)
 
 
+def _pair(exp: Experiment, t: GameResult, c: GameResult) -> tuple[float, float] | None:
+    """One game's (treatment, control) values of the outcome, or None where it does not apply
+    (see :func:`paired_values`)."""
+    a, b = t.metrics[exp.metric], c.metrics[exp.metric]
+    if a is None or b is None:
+        return None
+    if exp.per is None:
+        return a, b
+    held_t, held_c = t.metrics[exp.per], c.metrics[exp.per]
+    if held_t is None or held_c is None or held_t <= held_c or held_c <= 0:
+        return None
+    return (a - b) / (held_t - held_c), b / held_c
+
+
 def paired_values(exp: Experiment, treated: Sequence[GameResult],
                   control: Sequence[GameResult]) -> list[tuple[float, float]]:
     """Game by game (the same seed in both arms), the treatment's and the control's value of the
@@ -900,51 +1118,120 @@ def paired_values(exp: Experiment, treated: Sequence[GameResult],
     share of the treatment's extra ``per`` that it lost beyond what the control lost, and the
     share of its own ``per`` the control lost."""
     assert [r.seed for r in treated] == [r.seed for r in control], "paired arms must share their seeds"
-    out = []
-    for t, c in zip(treated, control):
-        a, b = t.metrics[exp.metric], c.metrics[exp.metric]
-        if a is None or b is None:
-            continue
-        if exp.per is None:
-            out.append((a, b))
-            continue
-        held_t, held_c = t.metrics[exp.per], c.metrics[exp.per]
-        if held_t is None or held_c is None or held_t <= held_c or held_c <= 0:
-            continue
-        out.append(((a - b) / (held_t - held_c), b / held_c))
-    return out
+    return [p for p in (_pair(exp, t, c) for t, c in zip(treated, control)) if p is not None]
+
+
+MAX_KEPT_DIFFERENCES = 10_000
+"""A claim's result keeps its first paired differences, game by game, up to this many (its
+statistics are worked out from every game)."""
+
+
+class _BoundShare:
+    __slots__ = ("sum", "n")
+
+    def __init__(self) -> None:
+        self.sum = 0.0
+        self.n = 0
+
+    def add(self, flag: float | None) -> None:
+        if flag is not None:
+            self.sum += flag
+            self.n += 1
+
+    @property
+    def share(self) -> float | None:
+        return self.sum / self.n if self.n else None
+
+
+class ClaimTally:
+    """One experiment's or observation's result, kept as running sums over its games, fed game by
+    game in game order (an experiment: the treatment's and the control's game of each seed)."""
+
+    def __init__(self, spec: Experiment | Observation):
+        self.spec = spec
+        self.bounded = metrics.bound_meaning(spec.metric) is not None
+        self.diffs = Moments()
+        self.treated = Moments()
+        self.control = Moments()
+        self.first: float | None = None
+        self.same = True  # every difference so far equal to the first
+        self.kept: list[float] = []
+        self.bound_t = _BoundShare()
+        self.bound_c = _BoundShare()
+        self.flags = Proportion()
+
+    def add(self, *games: GameResult) -> None:
+        spec = self.spec
+        key = f"bound:{spec.metric}"
+        if isinstance(spec, Observation):
+            (g,) = games
+            v = g.metrics[spec.metric]
+            if v is not None:
+                self.flags.add(v)
+            if self.bounded:
+                self.bound_t.add(g.metrics[key])
+            return
+        t, c = games
+        assert t.seed == c.seed, "paired arms must share their seeds"
+        if self.bounded:
+            self.bound_t.add(t.metrics[key])
+            self.bound_c.add(c.metrics[key])
+        pair = _pair(spec, t, c)
+        if pair is None:
+            return
+        a, b = pair
+        d = a - b
+        self.treated.add(a)
+        self.control.add(b)
+        self.diffs.add(d)
+        if self.first is None:
+            self.first = d
+        elif d != self.first:
+            self.same = False
+        if len(self.kept) < MAX_KEPT_DIFFERENCES:
+            self.kept.append(d)
+
+    def result(self) -> ClaimResult:
+        spec = self.spec
+        if isinstance(spec, Observation):
+            p, lo, hi = wilson(self.flags.k, self.flags.n)
+            v = verdict(spec.expected, lo - spec.threshold, hi - spec.threshold)
+            b = self.bound_t.share if self.bounded else None
+            return ClaimResult(spec.id, spec.claim, spec.statement, "observation",
+                               f"baseline games (threshold {spec.threshold:g})", spec.metric, spec.metric_label,
+                               spec.expected, self.flags.n, None, p, p, lo, hi, v, (), (), spec.measures,
+                               metrics.bound_meaning(spec.metric), None, b, _flagged(b))
+        m, lo, hi = self.diffs.mean_ci()
+        if self.diffs.n and self.first != 0 and self.same:
+            # Every game moved by the same amount: a t interval would have no width at all. Be
+            # conservative and add one game in which the factor changed nothing: the interval then
+            # has a width that shrinks with the number of games, as it should.
+            widened = self.diffs.copy()
+            widened.add(0.0)
+            _, lo, hi = widened.mean_ci()
+        bc = self.bound_c.share if self.bounded else None
+        bt = self.bound_t.share if self.bounded else None
+        return ClaimResult(spec.id, spec.claim, spec.statement, "experiment", spec.factor, spec.metric,
+                           spec.metric_label, spec.expected, self.diffs.n,
+                           self.control.mean if self.control.n else None,
+                           self.treated.mean if self.treated.n else None, m, lo, hi,
+                           verdict(spec.expected, lo, hi), tuple(self.kept), spec.reads, spec.measures,
+                           metrics.bound_meaning(spec.metric), bc, bt, _flagged(bc, bt))
 
 
 def paired(exp: Experiment, treated: Sequence[GameResult], control: Sequence[GameResult]) -> ClaimResult:
-    pairs = paired_values(exp, treated, control)
-    t = [a for a, _ in pairs]
-    c = [b for _, b in pairs]
-    diffs = tuple(a - b for a, b in pairs)
-    m, lo, hi = mean_ci(diffs)
-    if diffs and diffs[0] != 0 and all(d == diffs[0] for d in diffs):
-        # Every game moved by the same amount: a t interval would have no width at all. Be
-        # conservative and add one game in which the factor changed nothing: the interval then
-        # has a width that shrinks with the number of games, as it should.
-        _, lo, hi = mean_ci(diffs + (0.0,))
-    bc, bt = bound_share(exp.metric, control), bound_share(exp.metric, treated)
-    return ClaimResult(exp.id, exp.claim, exp.statement, "experiment", exp.factor, exp.metric, exp.metric_label,
-                       exp.expected, len(diffs), _mean(c), _mean(t), m, lo, hi,
-                       verdict(exp.expected, lo, hi), diffs, exp.reads, exp.measures,
-                       metrics.bound_meaning(exp.metric), bc, bt, _flagged(bc, bt))
-
-
-def _mean(xs: Sequence[float]) -> float | None:
-    return math.fsum(xs) / len(xs) if xs else None
+    assert [r.seed for r in treated] == [r.seed for r in control], "paired arms must share their seeds"
+    tally = ClaimTally(exp)
+    for t, c in zip(treated, control):
+        tally.add(t, c)
+    return tally.result()
 
 
 def observed(obs: Observation, baseline: Sequence[GameResult]) -> ClaimResult:
-    values = [r.metrics[obs.metric] for r in baseline if r.metrics[obs.metric] is not None]
-    p, lo, hi = wilson(sum(1 for v in values if v), len(values))
-    v = verdict(obs.expected, lo - obs.threshold, hi - obs.threshold)
-    b = bound_share(obs.metric, baseline)
-    return ClaimResult(obs.id, obs.claim, obs.statement, "observation", f"baseline games (threshold {obs.threshold:g})",
-                       obs.metric, obs.metric_label, obs.expected, len(values), None, p, p, lo, hi, v, (), (),
-                       obs.measures, metrics.bound_meaning(obs.metric), None, b, _flagged(b))
+    tally = ClaimTally(obs)
+    for g in baseline:
+        tally.add(g)
+    return tally.result()
 
 
 def _chosen(only: Iterable[str] | None) -> list[Experiment | Observation]:
@@ -991,9 +1278,31 @@ def run_claims(rulebook: Rulebook, runs: int, master_seed: int = 1, scenario: st
                seats: Mapping[str, str] | None = None, workers: int = 1, rules_dir: Path | None = None,
                decks_dir: Path | None = None, progress: Callable[[int], None] | None = None,
                only: Iterable[str] | None = None) -> list[ClaimResult]:
-    """Every testable claim, each arm played on the same ``runs`` seeds (common random numbers)."""
-    by_arm = play_claims(rulebook, runs, master_seed, scenario, seats, workers, rules_dir, decks_dir, progress, only)
-    return judge(by_arm, only)
+    """Every testable claim, each arm played on the same ``runs`` seeds (common random numbers).
+    The games are not kept: each seed's games in every arm are fed to each claim's
+    :class:`ClaimTally` as they come back (the arms of a chunk of seeds come back side by side),
+    so memory does not grow with ``runs``. The same results as :func:`judge` on
+    :func:`play_claims`'s games."""
+    from wargame.headless import parse_seats
+
+    seats = dict(seats or parse_seats(DEFAULT_SEATS))
+    chosen = _chosen(only)
+    arms = _arms(chosen)
+    index = {arm: i for i, arm in enumerate(arms)}
+    tallies = [(ClaimTally(e), [index[e.treatment], index[e.control]] if isinstance(e, Experiment)
+                else [index[BASELINE]]) for e in chosen]
+    batches = [Batch(scenario, seats, arm, runs, master_seed) for arm in arms]
+    waiting: list[list[GameResult]] = [[] for _ in arms]
+    for b, results in stream_batches(rulebook, batches, workers, rules_dir, decks_dir, progress):
+        waiting[b].extend(results)
+        ready = min(len(w) for w in waiting)
+        for g in range(ready):
+            games = [w[g] for w in waiting]
+            for tally, which in tallies:
+                tally.add(*(games[i] for i in which))
+        if ready:
+            waiting = [w[ready:] for w in waiting]
+    return [tally.result() for tally, _ in tallies]
 
 
 def untestable(only: Iterable[str] | None = None) -> list[Untestable]:
@@ -1081,13 +1390,20 @@ def _seats_or_complain(rulebook: Rulebook, args: Any) -> dict[str, str] | None:
     from wargame.headless import parse_seats
 
     if args.scenario not in rulebook.scenarios:
-        print(f"wargame: no scenario {args.scenario!r} (scenarios: {', '.join(rulebook.scenarios)})", file=sys.stderr)
+        print(f"wargame: no scenario {_short(repr(args.scenario))} (scenarios: {', '.join(rulebook.scenarios)})",
+              file=sys.stderr)
         return None
     try:
         return parse_seats(args.seats)
     except ValueError as e:
-        print(f"wargame: {e}", file=sys.stderr)
+        print(f"wargame: {_short(str(e), 300)}", file=sys.stderr)
         return None
+
+
+def _short(text: str, most: int = 60) -> str:
+    """An argument as a complaint shows it: one line, cut short."""
+    text = text.replace("\n", " ").replace("\r", " ")
+    return text if len(text) <= most else text[: most - 1] + "…"
 
 
 def simulate_command(rulebook: Rulebook, args: Any) -> int:
@@ -1095,14 +1411,16 @@ def simulate_command(rulebook: Rulebook, args: Any) -> int:
     seats = _seats_or_complain(rulebook, args)
     if seats is None:
         return 2
-    workers = args.workers or os.cpu_count() or 1
+    batches = [Batch(args.scenario, seats, BASELINE, args.runs, args.seed)]
+    workers = workers_for(batches, args.workers)
     start = time.perf_counter()
+    tally = SimulationTally(rulebook, args.scenario)  # the games are summed as they come, not kept
     with _progress_bar(args.runs, f"simulate {args.scenario}") as advance:
-        results = run_batches(rulebook, [Batch(args.scenario, seats, BASELINE, args.runs, args.seed)], workers,
-                              args.rules, args.decks, advance)[0]
+        for _, results in stream_batches(rulebook, batches, workers, args.rules, args.decks, advance):
+            for r in results:
+                tally.add(r)
     elapsed = time.perf_counter() - start
-    summary = summarise(rulebook, args.scenario, results)
-    summary = {"seed": args.seed, "seats": seats, **summary}
+    summary = {"seed": args.seed, "seats": seats, **tally.summary()}
     if args.json:
         print(json.dumps(summary, indent=2, ensure_ascii=False))
     else:
@@ -1122,9 +1440,11 @@ def claims_command(rulebook: Rulebook, args: Any) -> int:
     known = {getattr(e, "id", e.claim) for e in EXPERIMENTS} | {e.claim for e in EXPERIMENTS}
     unknown = [x for x in only or () if x not in known]
     if unknown:
-        print(f"wargame: no claim or experiment {', '.join(unknown)} (see wargame claims --help)", file=sys.stderr)
+        shown = ", ".join(x[:40] for x in unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
+        print(f"wargame: no claim or experiment {shown} (see wargame claims --help)", file=sys.stderr)
         return 2
-    workers = args.workers or os.cpu_count() or 1
+    workers = workers_for([Batch(args.scenario, seats, arm, args.runs, args.seed) for arm in _arms(_chosen(only))],
+                          args.workers)
     start = time.perf_counter()
     total = claims_games(args.runs, only)
     with _progress_bar(total, "claims") as advance:

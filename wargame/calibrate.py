@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
 import statistics
 import sys
@@ -29,7 +28,8 @@ from typing import Any, Iterable, Mapping, Sequence
 import attrs
 from attrs import frozen
 
-from wargame.analysis import BASELINE, Z95, Batch, _console, _progress_bar, _rate, mean_ci, run_batches, wilson
+from wargame.analysis import (BASELINE, Z95, Batch, Moments, Proportion, _console, _progress_bar, _rate, mean_ci,
+                              stream_batches, wilson, workers_for)
 from wargame.metrics import GameResult, family_items, metric_catalogue, metric_maximum
 from wargame.model import CELLS
 from wargame.rulebook import TARGETS_FILE, Rulebook, RulebookError, read_toml
@@ -527,28 +527,124 @@ def _num(v: Any) -> Any:
     return v
 
 
+MAX_DISTINCT_VALUES = 10_000
+"""``distinct`` counts different values up to this many (a value past it reads as at least this)."""
+
+
+class StatTally:
+    """A target's statistic over one metric, kept as running sums over the games fed to it (so its
+    memory does not grow with the number of games): :func:`compute` for values that come one game
+    at a time."""
+
+    def __init__(self, target: Target, maximum: float | None = None):
+        self.target = target
+        self.maximum = maximum
+        self.moments = Moments()
+        self.flags = Proportion()
+        self.seen: set[float] = set()
+        self.n = 0
+        self.high = Proportion()
+        self.low = Proportion()
+
+    def add(self, value: float | None, split: float | None = None) -> None:
+        t = self.target
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return
+        stat = t.stat
+        if stat == "difference":
+            if split is None or (isinstance(split, float) and math.isnan(split)):
+                return
+            (self.high if split >= t.at_least else self.low).add(value)  # type: ignore[operator]
+        elif stat in ("mean", "sd", "share_of_max", "sd_of_max"):
+            self.moments.add(value)
+        elif stat == "share":
+            self.flags.add(value)
+        elif stat == "share_at_most":
+            self.flags.add(value <= t.value)  # type: ignore[operator]
+        elif stat == "share_at_least":
+            self.flags.add(value >= t.value)  # type: ignore[operator]
+        elif stat == "by":
+            self.flags.add(0 <= value <= t.at_turn)  # type: ignore[operator]
+        elif stat == "distinct":
+            self.n += 1
+            if len(self.seen) < MAX_DISTINCT_VALUES:
+                self.seen.add(value)
+        else:
+            raise KeyError(stat)
+
+    def estimate(self) -> Estimate:
+        stat = self.target.stat
+        if stat in ("share", "share_at_most", "share_at_least", "by"):
+            p, lo, hi = wilson(self.flags.k, self.flags.n)
+            return Estimate(p, lo, hi, self.flags.n)
+        if stat in ("mean", "share_of_max"):
+            e = Estimate(*self.moments.mean_ci(), self.moments.n)
+            return e if stat == "mean" else scaled(e, self.maximum or math.nan)
+        if stat in ("sd", "sd_of_max"):
+            n = self.moments.n
+            if n < 2:
+                e = Estimate(math.nan, math.nan, math.nan, n)
+            else:
+                sd_ = self.moments.sd
+                half = Z95 / math.sqrt(2 * (n - 1))
+                e = Estimate(sd_, max(0.0, sd_ * (1 - half)), sd_ * (1 + half), n)
+            return e if stat == "sd" else scaled(e, self.maximum or math.nan)
+        if stat == "distinct":
+            k = float(len(self.seen))
+            return Estimate(k, k, k, self.n)
+        high, low = self.high, self.low
+        if not high.n or not low.n:
+            return Estimate(math.nan, math.nan, math.nan, min(high.n, low.n))
+        p1, l1, u1 = wilson(high.k, high.n)
+        p2, l2, u2 = wilson(low.k, low.n)
+        d = p1 - p2
+        lo = d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
+        hi = d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+        return Estimate(d, max(-1.0, lo), min(1.0, hi), min(high.n, low.n))
+
+
+Feed = tuple[StatTally, str, "str | None"]  # a tally, the metric it reads, the metric that splits the games
+
+
+def tallies(target: Target, rulebook: Rulebook, seat_sets: Mapping[str, Mapping[str, str]]
+            ) -> dict[tuple[str, str | None], Feed]:
+    """A :class:`StatTally` for each (seat set, item) the target judges (exempt items have none),
+    with the metric it reads and the one that splits the games."""
+    out: dict[tuple[str, str | None], Feed] = {}
+    exempt = dict(target.exempt)
+    for s in target.seats:
+        for item, metric, split in expand(target, rulebook, seat_sets[s]):
+            if item not in exempt:
+                out[(s, item)] = (StatTally(target, metric_maximum(rulebook, metric)), metric, split)
+    return out
+
+
+def feed(feeds: Iterable[Feed], result: GameResult) -> None:
+    """One game's metrics into the tallies of a (scenario, seat set) it was played for."""
+    m = result.metrics
+    for tally, metric, split in feeds:
+        tally.add(m.get(metric), m.get(split) if split else None)
+
+
 def _outcomes(target: Target, rulebook: Rulebook, name: str, seats: Mapping[str, str],
-              results: Sequence[GameResult]) -> dict[str | None, Outcome]:
+              estimates: Mapping[tuple[str, str | None], Estimate]) -> dict[str | None, Outcome]:
     out: dict[str | None, Outcome] = {}
     exempt = dict(target.exempt)
     for item, metric, split in expand(target, rulebook, seats):
         if item in exempt:
             out[item] = Outcome(item, name, metric, _NAN, EXEMPT, False, exempt[item])
             continue
-        values = [r.metrics.get(metric) for r in results]
-        splits = [r.metrics.get(split) for r in results] if split else None
-        e = compute(target, values, splits, metric_maximum(rulebook, metric))
+        e = estimates[(name, item)]
         verdict, inside = judge(e, target.band, target.min_n)
         out[item] = Outcome(item, name, metric, e, verdict, inside)
     return out
 
 
-def evaluate(target: Target, rulebook: Rulebook, seat_sets: Mapping[str, Mapping[str, str]],
-             results: Mapping[tuple[str, str], Sequence[GameResult]]) -> list[Row]:
-    """The target's rows: one per seat set, or one for all of them with ``combine = "any"``
-    (an item is met if it is met on any seat set). ``results`` maps (scenario, seat set) to the
-    games played."""
-    per = {s: _outcomes(target, rulebook, s, seat_sets[s], results[(target.scenario, s)]) for s in target.seats}
+def rows(target: Target, rulebook: Rulebook, seat_sets: Mapping[str, Mapping[str, str]],
+         estimates: Mapping[tuple[str, str | None], Estimate]) -> list[Row]:
+    """The target's rows from the estimates of its (seat set, item)s: one per seat set, or one for
+    all of them with ``combine = "any"`` (an item is met if it is met on any seat set)."""
+    per = {s: _outcomes(target, rulebook, s, seat_sets[s], estimates) for s in target.seats}
     if target.combine == "each" or len(target.seats) == 1:
         return [Row(target, s, tuple(per[s].values())) for s in target.seats]
     items: list[str | None] = []
@@ -566,6 +662,17 @@ def evaluate(target: Target, rulebook: Rulebook, seat_sets: Mapping[str, Mapping
         else:
             combined.append(found[0])
     return [Row(target, "|".join(target.seats), tuple(combined))]
+
+
+def evaluate(target: Target, rulebook: Rulebook, seat_sets: Mapping[str, Mapping[str, str]],
+             results: Mapping[tuple[str, str], Sequence[GameResult]]) -> list[Row]:
+    """The target's rows from games kept in lists: ``results`` maps (scenario, seat set) to the
+    games played. (``wargame calibrate`` feeds its tallies game by game instead.)"""
+    fed = tallies(target, rulebook, seat_sets)
+    for (s, _), f in fed.items():
+        for r in results[(target.scenario, s)]:
+            feed([f], r)
+    return rows(target, rulebook, seat_sets, {k: t.estimate() for k, (t, _, _) in fed.items()})
 
 
 # --- the command -----------------------------------------------------------------------------------
@@ -691,8 +798,8 @@ def calibrate_command(rulebook: Rulebook, args: Any) -> int:
         known = {t.id for t in chosen}
         unknown = [x for x in wanted if x not in known]
         if unknown:
-            print(f"wargame: no target {', '.join(unknown)} in {path} (see wargame calibrate --help)",
-                  file=sys.stderr)
+            shown = ", ".join(x[:40] for x in unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
+            print(f"wargame: no target {shown} in {path} (see wargame calibrate --help)", file=sys.stderr)
             return EXIT_USAGE
         chosen = [t for t in chosen if t.id in wanted]
     needed: list[tuple[str, str]] = []
@@ -700,22 +807,31 @@ def calibrate_command(rulebook: Rulebook, args: Any) -> int:
         for s in t.seats:
             if (t.scenario, s) not in needed:
                 needed.append((t.scenario, s))
-    workers = args.workers or os.cpu_count() or 1
     batches = [Batch(scenario, targets.seat_sets[s], BASELINE, args.runs, args.seed) for scenario, s in needed]
+    workers = workers_for(batches, args.workers)
     total = args.runs * len(batches)
+    # Each game goes into the tallies of the targets judged on its (scenario, seat set), and is
+    # not kept: memory does not grow with --runs.
+    fed = [tallies(t, rulebook, targets.seat_sets) for t in chosen]
+    by_batch: list[list[Feed]] = [[] for _ in needed]
+    for t, f in zip(chosen, fed):
+        for (s, _), one in f.items():
+            by_batch[needed.index((t.scenario, s))].append(one)
     start = time.perf_counter()
     with _progress_bar(total, "calibrate") as advance:
-        played = run_batches(rulebook, batches, workers, args.rules, args.decks, advance)
+        for b, results in stream_batches(rulebook, batches, workers, args.rules, args.decks, advance):
+            for r in results:
+                feed(by_batch[b], r)
     elapsed = time.perf_counter() - start
-    results = dict(zip(needed, played))
-    rows = [row for t in chosen for row in evaluate(t, rulebook, targets.seat_sets, results)]
+    found = [row for t, f in zip(chosen, fed)
+             for row in rows(t, rulebook, targets.seat_sets, {k: tally.estimate() for k, (tally, _, _) in f.items()})]
     header = {"targets": str(path), "runs": args.runs, "seed": args.seed,
               "seat_sets": {s: dict(targets.seat_sets[s]) for s in dict.fromkeys(s for _, s in needed)}}
-    missed = sum(1 for r in rows if r.verdict == MISSED)
+    missed = sum(1 for r in found if r.verdict == MISSED)
     if args.json:
-        print(json.dumps({**header, "missed": missed, "results": [r.as_dict() for r in rows]},
+        print(json.dumps({**header, "missed": missed, "results": [r.as_dict() for r in found]},
                          indent=2, ensure_ascii=False))
     else:
-        print_report(_console(160), header, rows)
+        print_report(_console(160), header, found)
     _rate(total, elapsed, workers)
     return EXIT_MISSED if missed else 0

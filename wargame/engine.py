@@ -90,6 +90,12 @@ def new_game(rulebook: Rulebook, scenario: str, seed: int) -> State:
 # --- the resolver: one phase on a working board ------------------------------------------------
 
 
+def _literal(text: str) -> str:
+    """A text the engine writes into a record's template (a title, a list of orders): shown as
+    it is, never read as fields."""
+    return text.replace("{", "{{").replace("}", "}}")
+
+
 def _round(x: float) -> int:
     return math.floor(x + 0.5)
 
@@ -263,7 +269,7 @@ class _Resolver:
             happened, original, why = self._force(rule.id, O.get("id") or T.get("name"), happened)
         if not happened:
             if rule.explain_fail or original is not None:
-                self.record("rule", rule.id, rule.title, rule.cites, rule.explain_fail or f"{rule.title}: not this time.",
+                self.record("rule", rule.id, rule.title, rule.cites, rule.explain_fail or f"{_literal(rule.title)}: not this time.",
                             T, O, [], chance, roll, False, original=original, justification=why)
             return
         # The rule's record goes before those of any cards its effects draw.
@@ -288,7 +294,7 @@ class _Resolver:
             if not draw:
                 if reshuffled or not (discard or aside):
                     self.record("deck", deck_id, deck.title, deck.cites,
-                                f"No card of the {deck.title} deck can be played now.", {}, {}, [])
+                                f"No card of the {_literal(deck.title)} deck can be played now.", {}, {}, [])
                     return
                 draw.extend(discard + aside)
                 discard.clear()
@@ -297,7 +303,7 @@ class _Resolver:
                 self.rng.shuffle(draw, deck_id, f"reshuffle-{n}")
                 reshuffled = True
                 self.record("deck", deck_id, deck.title, deck.cites,
-                            f"The {deck.title} deck is reshuffled ({len(draw)} cards).", {}, {}, [])
+                            f"The {_literal(deck.title)} deck is reshuffled ({len(draw)} cards).", {}, {}, [])
             card_id = draw.pop(0)
             card = self.rulebook.cards[card_id]
             T = self._card_theatre(card)
@@ -589,7 +595,7 @@ def set_track(rulebook: Rulebook, state: State, target: str, value: int, justifi
     if where and m in board.offshoots and name == "strength" and value == 0:
         board.offshoots.remove(m)
     resolver = _Resolver(rulebook, board, state.turn, state.phase, state.seed, dice(state.seed, state.turn, "override"))
-    resolver.record("override", target, "Facilitator override", (), f"The facilitator set {target} from {before} to {value}.",
+    resolver.record("override", target, "Facilitator override", (), _literal(f"The facilitator set {target} from {before} to {value}."),
                     {}, {}, [(target, before, value)], justification=justification)
     return Step(board.freeze(state), tuple(resolver.records))
 
@@ -629,7 +635,7 @@ def resolve_turn(rulebook: Rulebook, state: State, orders: Mapping[str, Sequence
             before = G[budget]
             G[budget] = before - cost
             board.dirty = True
-            resolver.record("budget", budget, f"{CELL_TITLES[cell]} orders", (), (
+            resolver.record("budget", budget, f"{CELL_TITLES[cell]} orders", (), _literal(
                 f"{CELL_TITLES[cell]} gave {len(mine)} order{'s' if len(mine) > 1 else ''}: "
                 + ", ".join(str(o) for o in mine) + f"; cost {cost}."), {}, {},
                 [(budget, before, G[budget])] if cost else [], cell=cell)

@@ -16,7 +16,7 @@ from wargame.bots import HUMAN, Bot, Choice, make_bot, parse_bot, parse_seat_lis
 from wargame.engine import legal_orders, order_chance, scores, unavailable_orders
 from wargame.model import CELL_TITLES, CELLS, Order, State
 from wargame.record.game import Game, Header
-from wargame.record.save import Autosave, new_game_id, now
+from wargame.record.save import Autosave, lock_save, new_game_id, now
 from wargame.rulebook import Rulebook
 from wargame.shown import MenuItem, Odds, Points, objective_points, order_menu, order_odds, render_records
 from wargame.view import View, view
@@ -31,12 +31,16 @@ def parse_seats(text: str, default: Mapping[str, str]) -> dict[str, str]:
 class Session:
     """One game at the table."""
 
-    def __init__(self, rulebook: Rulebook, game: Game, save: Path | None = None, created: str = ""):
+    def __init__(self, rulebook: Rulebook, game: Game, save: Path | None = None, created: str = "",
+                 force: bool = False):
         self.rulebook = rulebook
         self.game = game
         self.save = save
+        self.lock = None
         if save is not None:
-            game.on_change = Autosave(save, created or now())
+            # while this session plays it, no other process may (a SaveError, one line, if one does)
+            self.lock = lock_save(save)
+            game.on_change = Autosave(save, created or now(), force=force)
         self.bots: dict[str, Bot] = {
             cell: make_bot(kind, game.header.seed, cell) for cell, kind in game.header.seats.items() if kind != HUMAN
         }
@@ -50,14 +54,21 @@ class Session:
 
     @classmethod
     def new(cls, rulebook: Rulebook, scenario: str, seed: int, seats: Mapping[str, str], exercise: str = "",
-            save: Path | None = None, white_lock: str | None = None) -> "Session":
+            save: Path | None = None, white_lock: str | None = None, game_id: str | None = None,
+            force: bool = False) -> "Session":
         for cell in CELLS:
             kind = seats.get(cell, HUMAN)
             if kind != HUMAN:
                 parse_bot(kind)  # raises with the reason
-        header = Header(scenario, seed, {c: seats.get(c, HUMAN) for c in CELLS}, exercise, new_game_id(),
+        header = Header(scenario, seed, {c: seats.get(c, HUMAN) for c in CELLS}, exercise, game_id or new_game_id(),
                         white_lock=white_lock)
-        return cls(rulebook, Game(rulebook, header), save)
+        return cls(rulebook, Game(rulebook, header), save, force=force)
+
+    def close(self) -> None:
+        """Let other processes play the save again (done at exit anyway)."""
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
 
     # reading
 

@@ -25,7 +25,6 @@ The facilitator (``white``) is shown everything as it is.
 from __future__ import annotations
 
 import math
-import string
 from typing import Any, Iterable, Sequence
 
 import attrs
@@ -46,7 +45,7 @@ from wargame.board import (
     hidden_from,
 )
 from wargame.engine import legal_orders, unavailable_orders
-from wargame.expressions import Effect, Expression, Name, Scope, interval
+from wargame.expressions import MISSING, Effect, Expression, Name, Scope, Written, interval, render_template
 from wargame.model import Order, State
 from wargame.rulebook import Objective, Rulebook
 from wargame.view import TALK_REFS, View, view
@@ -405,28 +404,21 @@ def _escape(text: str) -> str:
 def _render_text(record: Adjudication, pic: Picture, band: tuple[float, float] | None) -> str:
     """The record's sentence with every value the seat may not know replaced by its estimate."""
     values = dict(record.values)
-    try:
-        parts = list(string.Formatter().parse(record.template))
-    except ValueError:
-        return record.template
-    out = []
-    for literal, field, spec, conversion in parts:
-        out.append(literal)
-        if field is None:
-            continue
-        spec = spec or ""
+
+    def lookup(field: str, spec: str) -> Any:
         if field == "chance" and band is not None:
-            out.append(str(Odds(*band)))
-        elif field not in _LOCAL and pic.reads_secret(pic.rulebook.reads([field]) | {field}):
-            out.append(f"{pic.estimate(field, spec)} (by your last estimate)" if field in pic.bounds else "unknown")
-        elif field in values:
+            return Written(str(Odds(*band)))
+        if field not in _LOCAL and pic.reads_secret(pic.rulebook.reads([field]) | {field}):
+            return Written(f"{pic.estimate(field, spec)} (by your last estimate)" if field in pic.bounds else "unknown")
+        if field in values:
+            value = values[field]
             try:
-                out.append(format_value(values[field], spec))
-            except (ValueError, TypeError):
-                out.append(str(values[field]))
-        else:
-            out.append("?")
-    return "".join(out)
+                return Written(format_value(value, spec))
+            except ValueError:
+                return Written(str(value))
+        return MISSING
+
+    return render_template(record.template, lookup)
 
 
 def talks_hidden_flags(before: State, records: Sequence[Adjudication]) -> list[bool]:

@@ -1,13 +1,17 @@
-"""Write tests/golden/save-v1.json: the golden save of save schema 1.
+"""Write tests/golden/save-v<SCHEMA>.json: the golden save of the current save schema.
 
 Run once per schema version (and again only when the rules or decks change on purpose and
-tests/test_saves.py says the golden save no longer verifies):
+tests/test_saves.py says the golden save was not played with today's rules):
 
     .venv/bin/python tests/golden/make_golden.py
 
+The golden saves of older schemas stay as they were (save-v1.json: schema 1, before saves held
+their rules, a checksum and the seat command): they prove old saves still load and show their log.
+
 The game: the `exercise` scenario, seed 2016, random bots in every seat; two turns played, a
 result of turn 2 overridden, a bookmarked note, a track set by the facilitator, a card
-injected, then a third turn played. Every kind of command appears in it at least once.
+injected, the seats changed (logged), then a third turn played. Every kind of command appears in
+it at least once.
 """
 
 from __future__ import annotations
@@ -22,7 +26,8 @@ from wargame.engine import legal_orders  # noqa: E402
 from wargame.headless import bots_for  # noqa: E402
 from wargame.model import CELLS  # noqa: E402
 from wargame.record.game import Game, Header, play_bots  # noqa: E402
-from wargame.record.save import SCHEMA, document, dumps  # noqa: E402
+from wargame.record.save import SCHEMA, document, write_save  # noqa: E402
+from wargame.record.signing import unsigned  # noqa: E402
 from wargame.rulebook import load_rulebook  # noqa: E402
 from wargame.view import view  # noqa: E402
 
@@ -43,7 +48,7 @@ def choosers(rulebook, seed: int):
 
 
 def header() -> Header:
-    return Header("exercise", SEED, dict(SEATS), "Golden save, schema 1", "golden-v1")
+    return Header("exercise", SEED, dict(SEATS), f"Golden save, schema {SCHEMA}", f"golden-v{SCHEMA}")
 
 
 def facilitate(game: Game) -> Game:
@@ -56,6 +61,7 @@ def facilitate(game: Game) -> Game:
     game.note("Turn 2 reviewed with the cells.", bookmark="after-override")
     game.set_track("is_funds", 7, "A donor network seized in the Gulf.")
     game.inject(next(iter(sorted(rulebook.cards))), "Facilitator's inject for the debrief.")
+    game.set_seats({**SEATS, "is": "doctrine:cautious"}, "The IS seat is handed to a cautious doctrine bot.")
     play_bots(game, choosers(rulebook, SEED), 1)
     return game
 
@@ -67,7 +73,8 @@ def golden_game(rulebook) -> Game:
 def main() -> None:
     game = golden_game(load_rulebook())
     out = HERE / f"save-v{SCHEMA}.json"
-    out.write_text(dumps(document(game, STAMP, STAMP)), encoding="utf-8")
+    with unsigned():  # no one's key in a golden save
+        write_save(out, document(game, STAMP, STAMP), remake=True)
     print(f"wrote {out}: {len(game.commands)} commands, {len(game.digests)} turns")
 
 

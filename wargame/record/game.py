@@ -26,6 +26,7 @@ from wargame.engine import (
     resolve_turn,
     set_track,
 )
+from wargame.bots import HUMAN, parse_bot
 from wargame.model import CELLS, Order, State, digest
 
 
@@ -92,7 +93,18 @@ class Note:
     bookmark: str | None = None
 
 
-Command = Union[GiveOrders, RunEvents, ResolveTurn, InjectCard, SetTrack, OverrideResult, Note]
+@frozen
+class SetSeats:
+    """Who plays each cell from this command on (``was``: who played before), e.g. when a game
+    is continued headless with bots in seats people held. The header names the seats in force."""
+
+    turn: int
+    seats: dict[str, str]
+    was: dict[str, str]
+    note: str = ""
+
+
+Command = Union[GiveOrders, RunEvents, ResolveTurn, InjectCard, SetTrack, OverrideResult, Note, SetSeats]
 # The White Cell's commands that change the game: each is announced (see wargame.record.fog).
 WHITE_ACTIONS = (InjectCard, SetTrack, OverrideResult)
 COMMAND_TYPES: dict[str, type] = {
@@ -103,6 +115,7 @@ COMMAND_TYPES: dict[str, type] = {
     "set": SetTrack,
     "override": OverrideResult,
     "note": Note,
+    "seats": SetSeats,
 }
 COMMAND_NAMES = {cls: name for name, cls in COMMAND_TYPES.items()}
 
@@ -256,6 +269,17 @@ class Game:
             if not c.text.strip():
                 raise CommandError("a note needs some text")
             return Step(state, ())
+        if isinstance(c, SetSeats):
+            now = seats_in_full(self.header.seats)
+            if seats_in_full(c.was) != now:
+                raise CommandError(f"the seats were {seat_words(now)}, not {seat_words(c.was)} as the command says")
+            problem = seats_problem(c.seats)
+            if problem:
+                raise CommandError(problem)
+            if seats_in_full(c.seats) == now:
+                raise CommandError("the seats are already those")
+            self.header = attrs.evolve(self.header, seats=dict(c.seats))
+            return Step(state, ())
         raise CommandError(f"unknown command {c!r}")
 
     def _override(self, c: OverrideResult) -> Step:
@@ -320,6 +344,10 @@ class Game:
     def note(self, text: str, bookmark: str | None = None, turn: int | None = None) -> StepRecord:
         return self.apply(Note(self.turn if turn is None else turn, text, bookmark))
 
+    def set_seats(self, seats: Mapping[str, str], note: str = "") -> StepRecord:
+        """Change who plays each cell from now on (logged: a replay and the header know it)."""
+        return self.apply(SetSeats(self.turn, seats_in_full(seats), seats_in_full(self.header.seats), note))
+
     # forks and replays
 
     def prefix(self, turn: int) -> list[Command]:
@@ -328,7 +356,7 @@ class Game:
             raise CommandError(f"turn {turn} is not a turn of this game (1..{self.state.last_turn})")
         out = []
         for c in self.commands:
-            if isinstance(c, (RunEvents, GiveOrders, ResolveTurn, InjectCard, SetTrack)) and c.turn >= turn:
+            if isinstance(c, (RunEvents, GiveOrders, ResolveTurn, InjectCard, SetTrack, SetSeats)) and c.turn >= turn:
                 break
             if isinstance(c, OverrideResult) and c.turn >= turn:
                 break
@@ -342,7 +370,8 @@ class Game:
         commands = self.prefix(turn)
         if turn > self.turn:
             raise CommandError(f"turn {turn} has not been reached yet (the game is at turn {self.turn})")
-        header = attrs.evolve(self.header, game=game_id, parent=Parent(self.header.game, save, turn))
+        header = attrs.evolve(self.header, game=game_id, parent=Parent(self.header.game, save, turn),
+                              seats=initial_seats(self.header, self.commands))
         child = Game(self.rulebook, header)
         for c in commands:
             child.apply(c)
@@ -357,10 +386,41 @@ class ReplayError(CommandError):
         self.game = game
 
 
+def initial_seats(header: Header, commands: Sequence[Command]) -> dict[str, str]:
+    """The seats a game began with: its header names those in force after its last command."""
+    first = next((c for c in commands if isinstance(c, SetSeats)), None)
+    return dict(first.was) if first is not None else dict(header.seats)
+
+
+def seats_in_full(seats: Mapping[str, str]) -> dict[str, str]:
+    """Every cell's seat (a cell not named is played by people), in the order of the cells."""
+    return {c: seats.get(c, HUMAN) for c in CELLS} | {c: k for c, k in seats.items() if c not in CELLS}
+
+
+def seat_words(seats: Mapping[str, str]) -> str:
+    return ",".join(f"{c}={k}" for c, k in seats_in_full(seats).items())
+
+
+def seats_problem(seats: Mapping[str, object]) -> str | None:
+    """What is wrong with a table of seats (one line), or None: each a cell, each ``human`` or a
+    bot this program has."""
+    for cell, kind in seats.items():
+        if cell not in CELLS:
+            return f"seat {str(cell)[:40]!r}: there is no such cell (cells: {', '.join(CELLS)})"
+        if not isinstance(kind, str):
+            return f"seat {cell}: {str(kind)[:40]!r} is not a kind of player"
+        if kind != HUMAN:
+            try:
+                parse_bot(kind)
+            except ValueError as e:
+                return f"seat {cell}: {e}"
+    return None
+
+
 def replay(rulebook, header: Header, commands: Sequence[Command]) -> Game:
     """Rebuild a game from its commands (raises :class:`ReplayError` at the first that fails)."""
     try:
-        game = Game(rulebook, header)
+        game = Game(rulebook, attrs.evolve(header, seats=initial_seats(header, commands)))
     except ValueError as e:  # e.g. a negative seed
         raise CommandError(str(e)) from None
     for i, c in enumerate(commands):

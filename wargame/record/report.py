@@ -16,7 +16,7 @@ import csv
 import io
 import json
 from collections import Counter
-from typing import Any
+from typing import Any, Sequence
 
 from wargame.adjudication import Adjudication
 from wargame.board import flat_tracks
@@ -28,6 +28,10 @@ from wargame.rulebook import Rulebook
 from wargame.view import view
 
 FACILITATOR = "white"
+# The last line of a Markdown report, and the "format" of a JSON one: how the writer knows a file
+# it may replace with the next report (wargame.files), and no other.
+MARK = "<!-- wargame after-action report -->"
+JSON_FORMAT = "wargame-report"
 # Tracks only the facilitator sees in a report: the groups' strengths are made of secret tracks.
 WHITE_ONLY = ("is_power", "aq_power")
 
@@ -251,6 +255,7 @@ def markdown(game: Game, title: str = "", seat: str = FACILITATOR) -> str:
         lines += ["", "## Tracks per turn", "", "| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
         for row in rows:
             lines.append("| " + " | ".join(str(row[c]) for c in cols) + " |")
+    lines += ["", MARK]
     return "\n".join(lines) + "\n"
 
 
@@ -269,16 +274,53 @@ def as_json(game: Game, seat: str = FACILITATOR) -> str:
                               for a in fog.announcements(game, seat)]}
     if seat == FACILITATOR:  # the facilitator's notes may speak of any cell's secrets
         doc["notes"] = [{"turn": n.turn, "text": n.text, "bookmark": n.bookmark} for n in game.notes()]
+    doc["format"] = JSON_FORMAT
     return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
 
 
-def as_csv(rows: list[dict[str, Any]]) -> str:
-    if not rows:
+def notes_rows(game: Game) -> list[dict[str, Any]]:
+    """The facilitator's notes and bookmarks, with their turn, for the CSV export (the
+    facilitator's only: a note may speak of any cell's secrets)."""
+    return [{"turn": n.turn, "bookmark": n.bookmark or "", "note": n.text} for n in game.notes()]
+
+
+NOTES_COLUMNS = ("turn", "bookmark", "note")
+
+
+def as_csv(rows: list[dict[str, Any]], columns: Sequence[str] = ()) -> str:
+    if not rows and not columns:
         return ""
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
+    writer = csv.DictWriter(buf, fieldnames=list(rows[0]) if rows else list(columns), lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
     return buf.getvalue()
 
 
+
+
+# --- what the writer may replace -----------------------------------------------------------------
+
+
+def is_markdown_report(data: bytes) -> bool:
+    return MARK.encode("utf-8") in data
+
+
+def is_json_report(data: bytes) -> bool:
+    from wargame.files import loads_json
+
+    try:
+        raw = loads_json(data)
+    except ValueError:
+        return False
+    return isinstance(raw, dict) and raw.get("format") == JSON_FORMAT
+
+
+def same_header(text: str):
+    """Recognises a CSV file this export wrote: its first line is the header about to be written."""
+    first = text.split("\n", 1)[0].encode("utf-8")
+
+    def ours(data: bytes) -> bool:
+        return bool(first) and data.split(b"\n", 1)[0].removeprefix(b"\xef\xbb\xbf") == first
+
+    return ours

@@ -2,19 +2,24 @@
 
 The file holds a header (format, schema version, engine version, the digest of the rules and
 decks in force, scenario, seed, seats, exercise name, times, parent game if it was forked, and,
-for a game with a White Cell passphrase, its salted hash ``white_lock``), the commands in order, and for every turn the digest of the state after it and the records as they
-were shown. Loading replays the commands and checks every digest.
+for a game with a White Cell passphrase, its salted hash ``white_lock``), the commands in order,
+for every turn the digest of the state after it and the records as they were shown, the rules
+and decks the game was played with (``rulebook_files``, see :mod:`wargame.record.bundle`), a
+``checksum`` over all of it and, with a facilitator's key, a ``signature``
+(:mod:`wargame.record.signing`). Loading replays the commands with the save's own rules and
+checks every digest, every record, the checksum and the signature.
 
-Writing is atomic (a temporary file, flushed, then renamed over the old one): a crash or a full
-disk mid-write leaves the previous save as it was. A save never silently overwrites a file that
-holds another game. Reading refuses anything that is not a save of ours, in one line, and
-writes nothing.
+Writing goes through :func:`wargame.files.write_file`: atomic, and a save never replaces a file
+that is not a save of this same game whose log it continues. Reading goes through
+:func:`wargame.files.read_capped` (regular files only, at most 64 MiB) and refuses anything that
+is not a save of ours, in one line, writing nothing.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-import os
+import math
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
@@ -28,7 +33,10 @@ from cattrs.strategies import configure_tagged_union
 
 from wargame import __version__
 from wargame.adjudication import Adjudication
+from wargame.files import SAVE_CAP, SAVE_FORMAT, FileProblem, Kind, SaveLock, loads_json, read_capped, refusal, write_file
 from wargame.model import digest
+from wargame.record import signing
+from wargame.record.bundle import BundleError, RulebookError, bundle_of, rulebook_from
 from wargame.record.game import (
     COMMAND_NAMES,
     COMMAND_TYPES,
@@ -40,20 +48,29 @@ from wargame.record.game import (
     Parent,
     ReplayError,
     replay,
+    seats_problem,
 )
 from wargame.record.lock import valid_lock
 
-FORMAT = "wargame-save"
-SCHEMA = 1
-MAX_BYTES = 64 * 1024 * 1024
+FORMAT = SAVE_FORMAT
+SCHEMA = 2
+MAX_BYTES = SAVE_CAP
+UNSEALED = ("checksum", "signature")  # the fields the checksum and the signature do not cover (themselves)
+
+
+def _from_schema_1(raw: dict[str, Any]) -> dict[str, Any]:
+    """Schema 2 added, all optional: the rules and decks in the save, the checksum, the
+    signature, and the command that changes the seats. A schema-1 save has none of them."""
+    return raw
+
 
 # Migrations from one schema version to the next: MIGRATIONS[n] turns a schema-n document (a
 # dict, as read from JSON) into a schema n+1 one. Each old version keeps a golden save in
 # tests/golden/ that must still load.
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _from_schema_1}
 
 
-class SaveError(Exception):
+class SaveError(FileProblem):
     """A save that cannot be read, written or trusted; the message is one line."""
 
 
@@ -115,6 +132,12 @@ class SaveDocument:
     # Optional, after schema 1 was fixed: a save without it has no White Cell lock. Written only
     # when set, so that a save without one reads and writes back byte for byte as before.
     white_lock: str | None = None
+    # Schema 2: the rules and decks it was played with (wargame.record.bundle), a checksum over
+    # every other field, and the facilitator's signature (wargame.record.signing). Written only
+    # when set; dumps() computes the last two.
+    rulebook_files: str | None = None
+    checksum: str | None = None
+    signature: str | None = None
 
     @property
     def header(self) -> Header:
@@ -128,8 +151,12 @@ def _strict(kind: type) -> Callable[[Any, type], Any]:
             type(value) is kind
         )
         if not ok:
-            raise TypeError(f"expected {kind.__name__}, not {type(value).__name__} {value!r:.40}")
-        return float(value) if kind is float else value
+            raise TypeError(f"expected {kind.__name__}, not {type(value).__name__} {_short(value)}")
+        if kind is float:
+            value = float(value)
+            if not math.isfinite(value):
+                raise ValueError(f"expected a finite number, not {value}")
+        return value
 
     return structure
 
@@ -148,6 +175,43 @@ def _converter() -> cattrs.Converter:
 CONVERTER = _converter()
 
 
+# --- the checksum and the signature --------------------------------------------------------------
+
+
+def content_of(raw: dict[str, Any]) -> bytes:
+    """The canonical content of a save, as the checksum and the signature cover it: every field
+    but those two, as compact JSON with sorted keys (so an editor's layout does not matter)."""
+    sealed = {k: v for k, v in raw.items() if k not in UNSEALED}
+    text = json.dumps(sealed, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=True)
+    return text.encode("utf-8", "surrogatepass")
+
+
+def checksum_of(content: bytes) -> str:
+    return "sha256:" + hashlib.sha256(content).hexdigest()
+
+
+@frozen
+class Seal:
+    """What the file's checksum and signature say (worked out from the file as read)."""
+
+    checksum: str  # "matches", "differs" or "absent" (a save from before schema 2)
+    signature: signing.SignatureCheck
+
+
+def seal_of(raw: dict[str, Any]) -> Seal:
+    content = content_of(raw)
+    recorded = raw.get("checksum")
+    if recorded is None:
+        checksum = "absent"
+    else:
+        checksum = "matches" if recorded == checksum_of(content) else "differs"
+    try:
+        key = signing.current_key()
+    except signing.KeyProblem:
+        key = None
+    return Seal(checksum, signing.check_signature(content, raw.get("signature"), key))
+
+
 # --- writing -------------------------------------------------------------------------------------
 
 
@@ -160,7 +224,7 @@ def new_game_id() -> str:
 
 
 def document(game: Game, created: str = "", updated: str = "") -> SaveDocument:
-    """The save of a game as it stands."""
+    """The save of a game as it stands (its checksum and signature are made by :func:`dumps`)."""
     h = game.header
     turns = []
     by_turn = game.records_by_turn()
@@ -175,26 +239,44 @@ def document(game: Game, created: str = "", updated: str = "") -> SaveDocument:
         format=FORMAT, schema=SCHEMA, engine=__version__, rulebook=game.rulebook.digest, game=h.game,
         exercise=h.exercise, scenario=h.scenario, seed=h.seed, seats=dict(h.seats), created=created or stamp,
         updated=updated or stamp, parent=h.parent, commands=tuple(game.commands), turns=tuple(turns),
-        final=digest(game.state), white_lock=h.white_lock,
+        final=digest(game.state), white_lock=h.white_lock, rulebook_files=bundle_of(game.rulebook),
     )
+
+
+def _raw(doc: SaveDocument) -> dict[str, Any]:
+    """The document as it goes into the file, without its checksum and signature."""
+    raw = CONVERTER.unstructure(doc)
+    raw["commands"] = [{"type": c.pop("type"), **c} for c in raw["commands"]]
+    for key in ("white_lock", "rulebook_files") + UNSEALED:
+        if raw.get(key) is None:
+            raw.pop(key, None)
+    for key in UNSEALED:
+        raw.pop(key, None)
+    return raw
 
 
 def dumps(doc: SaveDocument) -> str:
     """The document as text: the header one key a line, then one command and one record a line,
-    so that a facilitator can read it in an editor and a diff shows what changed."""
-    raw = CONVERTER.unstructure(doc)
+    so that a facilitator can read it in an editor and a diff shows what changed; then the rules
+    it was played with (one long line), the checksum, and the signature if there is a key."""
+    raw = _raw(doc)
+    content = content_of(raw)
+    try:
+        key = signing.current_key()
+    except signing.KeyProblem as e:
+        raise SaveError(f"{e}; the save is not written (fix the key, or move it away to save unsigned)") from None
 
     def line(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
 
     out = ["{"]
-    for key in ("format", "schema", "engine", "rulebook", "game", "exercise", "scenario", "seed", "seats",
-                "created", "updated", "parent"):
-        out.append(f" {line(key)}: {line(raw[key])},")
-    if raw.get("white_lock") is not None:
+    for k in ("format", "schema", "engine", "rulebook", "game", "exercise", "scenario", "seed", "seats",
+              "created", "updated", "parent"):
+        out.append(f" {line(k)}: {line(raw[k])},")
+    if "white_lock" in raw:
         out.append(f' "white_lock": {line(raw["white_lock"])},')
     out.append(' "commands": [')
-    commands = [{"type": c.pop("type"), **c} for c in raw["commands"]]
+    commands = raw["commands"]
     out.extend(f"  {line(c)}{',' if i < len(commands) - 1 else ''}" for i, c in enumerate(commands))
     out.append(" ],")
     out.append(' "turns": [')
@@ -203,60 +285,61 @@ def dumps(doc: SaveDocument) -> str:
         out.extend(f"   {line(r)}{',' if j < len(t['records']) - 1 else ''}" for j, r in enumerate(t["records"]))
         out.append(f"  ]}}{',' if i < len(raw['turns']) - 1 else ''}")
     out.append(" ],")
-    out.append(f' "final": {line(raw["final"])}')
+    out.append(f' "final": {line(raw["final"])},')
+    if "rulebook_files" in raw:
+        out.append(f' "rulebook_files": {line(raw["rulebook_files"])},')
+    if key is not None:
+        out.append(f' "signature": {line(signing.sign(content, key))},')
+    out.append(f' "checksum": {line(checksum_of(content))}')
     out.append("}")
     return "\n".join(out) + "\n"
 
 
-def write_save(path: Path | str, doc: SaveDocument, *, replace_other_game: bool = False) -> None:
-    """Write atomically. Refuses to overwrite a file that is not a save of this same game."""
+def _continues(doc: SaveDocument) -> Callable[[list], bool]:
+    """Does a log read from the file on disk begin this document's log? (Commands are only ever
+    added: a log that is not a prefix of ours was written by someone else since.)"""
+    ours: list | None = None
+
+    def check(commands: list) -> bool:
+        nonlocal ours
+        if ours is None:
+            ours = json.loads(json.dumps(_raw(attrs.evolve(doc, turns=(), rulebook_files=None))["commands"]))
+        return len(commands) <= len(ours) and commands == ours[: len(commands)]
+
+    return check
+
+
+def save_kind(game_id: str, doc: SaveDocument | None = None, remake: bool = False) -> Kind:
+    """What a save of ``game_id`` may replace: a save of the same game whose log ours continues
+    (``remake``: any save of the same game, for `make saves`)."""
+    continues = None if doc is None or remake else _continues(doc)
+    return Kind("a save", game=game_id, continues=continues)
+
+
+def save_refusal(path: Path | str, game_id: str, *, force: bool = False) -> str | None:
+    """Why a game ``game_id`` may not be saved to ``path`` (checked before a game starts)."""
+    return refusal(path, save_kind(game_id), force=force)
+
+
+def write_save(path: Path | str, doc: SaveDocument, *, force: bool = False, remake: bool = False,
+               new: bool = False, known=None):
+    """Write atomically (:func:`wargame.files.write_file`). Refuses to replace anything but a save
+    of this same game whose log this one continues; ``force`` lets it replace a file that is not
+    a save, never a save of another game; ``new``: only a file that does not exist yet; ``known``:
+    what the last write_save to ``path`` returned (see :func:`wargame.files.write_file`)."""
     path = Path(path)
-    if path.exists() and not replace_other_game:
-        other = _peek_game(path)
-        if other != doc.game:
-            what = f"a save of another game ({other})" if other else "not a save of this game"
-            raise SaveError(f"{path} is {what}: not overwritten; choose another name")
     data = dumps(doc).encode("utf-8")
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except OSError as e:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
-        reason = e.strerror or (os.strerror(e.errno) if e.errno else str(e))
-        raise SaveError(f"could not write {path}: {reason}; the previous save is intact") from None
-    try:  # make the rename itself durable
-        fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-    except OSError:
-        pass
-
-
-def _peek_game(path: Path) -> str | None:
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if isinstance(raw, dict) and raw.get("format") == FORMAT and isinstance(raw.get("game"), str):
-        return raw["game"]
-    return None
+        return write_file(path, data, save_kind(doc.game, doc, remake), force=force, new=new, known=known)
+    except FileProblem as e:
+        raise SaveError(str(e)) from None
 
 
 def free_path(path: Path) -> Path:
     """``path``, or ``path`` with -2, -3... added, so that no other game's save is overwritten."""
     n = 2
     candidate = path
-    while candidate.exists():
+    while candidate.exists() or candidate.is_symlink():
         candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
         n += 1
     return candidate
@@ -273,54 +356,81 @@ def fork_path(save: Path | None, game_id: str, turn: int, folder: Path) -> Path:
 
 
 class Autosave:
-    """Writes the game after every command (every set of orders, every turn adjudicated)."""
+    """Writes the game after every command (every set of orders, every turn adjudicated).
 
-    def __init__(self, path: Path | str, created: str = "", replace_other_game: bool = False):
+    ``written`` counts the writes that succeeded: a caller says "saved" only if there was one."""
+
+    def __init__(self, path: Path | str, created: str = "", force: bool = False):
         self.path = Path(path)
         self.created = created or now()
-        self.replace_other_game = replace_other_game
+        self.force = force
+        self.written = 0
+        self.known = None  # the file as this autosave last left it
 
     def __call__(self, game: Game) -> None:
-        write_save(self.path, document(game, self.created), replace_other_game=self.replace_other_game)
-        self.replace_other_game = False  # once written, the file holds this game
+        self.known = write_save(self.path, document(game, self.created), force=self.force, known=self.known)
+        self.force = False  # once written, the file holds this game
+        self.written += 1
+
+
+def lock_save(path: Path | str) -> SaveLock:
+    """Hold the save at ``path`` for this process (see :class:`wargame.files.SaveLock`); raises
+    :class:`SaveError` in one line if another live process holds it."""
+    try:
+        return SaveLock(path).acquire()
+    except FileProblem as e:
+        raise SaveError(str(e)) from None
 
 
 # --- reading -------------------------------------------------------------------------------------
 
 
-def read_document(path: Path | str) -> SaveDocument:
-    """Read and check a save's structure (not yet its replay). Raises :class:`SaveError`."""
+def read_save(path: Path | str) -> tuple[SaveDocument, Seal]:
+    """Read and check a save's structure (not yet its replay), and what its checksum and
+    signature say. Raises :class:`SaveError`."""
     path = Path(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise SaveError(f"{path}: larger than {MAX_BYTES // (1024 * 1024)} MiB, not a save")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise SaveError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise SaveError(f"{path}: a folder, not a save") from None
-    except OSError as e:
-        raise SaveError(f"{path}: cannot read: {e.strerror or e}") from None
+        data = read_capped(path, MAX_BYTES, "save")
+    except FileProblem as e:
+        raise SaveError(str(e)) from None
     if not data.strip():
         raise SaveError(f"{path}: empty file, not a save")
     try:
-        raw = json.loads(data.decode("utf-8-sig"))  # an editor's byte-order mark is fine
+        text = data.decode("utf-8-sig")  # an editor's byte-order mark is fine
     except UnicodeDecodeError:
         raise SaveError(f"{path}: not a save (not UTF-8 text)") from None
+    try:
+        raw = loads_json(text)
     except json.JSONDecodeError as e:
         raise SaveError(f"{path}: not a save, or cut short (JSON error at line {e.lineno}: {e.msg})") from None
-    except RecursionError:
-        raise SaveError(f"{path}: not a save (nested too deeply)") from None
-    return parse_document(raw, str(path))
+    except ValueError as e:  # nested too deeply, a number too long to read...
+        raise SaveError(f"{path}: not a save ({_short(str(e), 80)})") from None
+    doc = parse_document(raw, str(path))
+    try:
+        seal = seal_of(raw)
+    except (ValueError, RecursionError):
+        raise SaveError(f"{path}: not a save (a value that cannot be written back)") from None
+    return doc, seal
+
+
+def read_document(path: Path | str) -> SaveDocument:
+    """Read and check a save's structure (not yet its replay). Raises :class:`SaveError`."""
+    return read_save(path)[0]
 
 
 def parse_document(raw: Any, where: str = "save") -> SaveDocument:
+    try:
+        return _parse(raw, where)
+    except RecursionError:
+        raise SaveError(f"{where}: not a save (nested too deeply)") from None
+
+
+def _parse(raw: Any, where: str) -> SaveDocument:
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
         raise SaveError(f"{where}: not a wargame save (no \"format\": \"{FORMAT}\")")
     schema = raw.get("schema")
     if type(schema) is not int or schema < 1:
-        raise SaveError(f"{where}: the schema version {schema!r} is not a whole number from 1")
+        raise SaveError(f"{where}: the schema version {_short(schema)} is not a whole number from 1")
     if schema > SCHEMA:
         raise SaveError(f"{where}: made by a newer wargame (save schema {schema}; this one reads up to {SCHEMA})")
     while schema < SCHEMA:
@@ -346,10 +456,21 @@ def parse_document(raw: Any, where: str = "save") -> SaveDocument:
     lock = raw.get("white_lock")
     if isinstance(lock, str) and not valid_lock(lock):
         raise SaveError(f"{where}: damaged or edited save: the White Cell's lock is not one this program makes")
+    seats = raw.get("seats")
+    if isinstance(seats, dict):
+        problem = seats_problem(seats)
+        if problem:
+            raise SaveError(f"{where}: damaged or edited save: {problem}")
     try:
         return CONVERTER.structure(raw, SaveDocument)
+    except RecursionError:
+        raise
     except Exception as e:  # cattrs reports a group of problems; the first says enough
-        problems = cattrs.transform_error(e) if isinstance(e, (cattrs.BaseValidationError, ExceptionGroup)) else [str(e)]
+        try:
+            problems = (cattrs.transform_error(e) if isinstance(e, (cattrs.BaseValidationError, ExceptionGroup))
+                        else [str(e)])
+        except Exception:  # noqa: BLE001 - describing the problem must not fail in its turn
+            problems = [type(e).__name__]
         first = problems[0] if problems else str(e)
         more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
         raise SaveError(f"{where}: damaged or edited save: {_short(first, 160)}{more}") from None
@@ -357,33 +478,71 @@ def parse_document(raw: Any, where: str = "save") -> SaveDocument:
 
 def _short(value: Any, limit: int = 40) -> str:
     """A value for a one-line message, cut if long."""
-    text = value if isinstance(value, str) else repr(value)
-    text = text.replace("\n", " ")
+    try:
+        text = value if isinstance(value, str) else repr(value)
+    except ValueError:  # an integer too long to print
+        text = f"a {type(value).__name__} too long to show"
+    text = text.replace("\n", " ").replace("\r", " ")
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @frozen
 class Verification:
-    """How a replay of the commands compares with the digests the save recorded."""
+    """How a replay of the commands compares with what the save recorded, and what was checked."""
 
     turns: int  # turns played (resolved) in the save
     verified: bool
-    rules_changed: bool
+    rules_changed: bool  # the rules the replay used are not those the save was played with
     first_divergence: int | None  # the first turn whose state differs, if any
-    message: str
+    message: str  # one line
+    details: tuple[str, ...] = ()  # what was checked, a line each (for replay --verify)
+    checksum: str = "absent"
+    signature: signing.SignatureCheck = signing.SignatureCheck("not signed")
+    rules: str = ""  # which rules the replay used, in words
+    today_differs: bool = False  # today's rules are not those the save was played with
 
 
-def load(path: Path | str, rulebook) -> tuple[SaveDocument, Game, Verification]:
-    """Read a save, replay its commands with ``rulebook`` and check every digest."""
-    doc = read_document(path)
-    if doc.scenario not in rulebook.scenarios:
-        raise SaveError(f"{path}: scenario {doc.scenario!r} is not in the rulebook (scenarios: {', '.join(rulebook.scenarios)})")
-    rules_changed = doc.rulebook != rulebook.digest
+RULES_CHOICES = ("saved", "current")
+
+
+def rules_for(doc: SaveDocument, rulebook, rules: str = "saved", where: str = "save"):
+    """The rulebook to replay ``doc`` with, and which it is in words: the rules saved in it
+    (``saved``), unless it has none or they no longer load; today's with ``current``."""
+    same = doc.rulebook == rulebook.digest
+    if rules == "current":
+        return rulebook, "today's rules (--rules current)" + (", the same it was played with" if same else "")
+    if same:
+        if doc.rulebook_files is not None:
+            return rulebook, "the rules and decks saved in it (the same as today's)"
+        return rulebook, "today's rules, the same it was played with"
+    if doc.rulebook_files is None:
+        return rulebook, "today's rules: the save holds no copy of its own (a save from before schema 2)"
+    try:
+        return rulebook_from(doc.rulebook_files, doc.rulebook), "the rules and decks saved in it (today's differ)"
+    except BundleError as e:
+        raise SaveError(f"{where}: damaged or edited save: {e}") from None
+    except RulebookError as e:
+        first = e.problems[0] if getattr(e, "problems", None) else str(e)
+        return rulebook, (f"today's rules: those saved in it no longer load with this wargame "
+                          f"({_short(first, 80)})")
+
+
+def load(path: Path | str, rulebook, rules: str = "saved") -> tuple[SaveDocument, Game, Verification]:
+    """Read a save, replay its commands with its own rules (or today's, ``rules="current"``)
+    and check every digest, every record, the checksum and the signature."""
+    doc, seal = read_save(path)
+    used, rules_words = rules_for(doc, rulebook, rules, str(path))
+    if doc.scenario not in used.scenarios:
+        raise SaveError(f"{path}: scenario {doc.scenario!r} is not in the rulebook (scenarios: {', '.join(used.scenarios)})")
+    rules_changed = doc.rulebook != used.digest
+    # A save played by another version of the engine (its dice, say) replays differently even
+    # under its own rules: that is not damage, and the message says so.
+    other_engine = doc.engine != __version__
     stopped = ""
     try:
-        game = replay(rulebook, doc.header, doc.commands)
+        game = replay(used, doc.header, doc.commands)
     except ReplayError as e:
-        if not rules_changed:
+        if not rules_changed and not other_engine:
             raise SaveError(f"{path}: damaged or edited save: {e}") from None
         # The rules changed under the save: say where the replay parted from it.
         game, stopped = e.game, f"; then {e}"
@@ -398,16 +557,59 @@ def load(path: Path | str, rulebook) -> tuple[SaveDocument, Game, Verification]:
                  if tuple(RecordDoc.of(r) for r in by_turn.get(t, ())) != shown.get(t, ())}
     first = min(diverged) if diverged else None
     final_ok = digest(game.state) == doc.final and not stopped
-    verified = first is None and final_ok
+    seats_ok = stopped != "" or dict(game.header.seats) == dict(doc.seats)
+    replayed = first is None and final_ok and seats_ok
     turns = len(game.digests)
-    if verified:
-        message = f"verified: {turns} turns replayed, every digest and record matches"
+    sig = seal.signature
+    verified = replayed and seal.checksum != "differs" and sig.status not in ("broken", "malformed")
+    today_differs = doc.rulebook != rulebook.digest
+    if not replayed:
+        if first is None and final_ok:
+            what = "the seats in its header are not those its log ends with"
+        else:
+            where = f"turn {first}" if first is not None else "the end of the log"
+            what = f"the replay first differs at {where}"
+        if other_engine:
+            cause = (f"it was played with another engine (wargame {doc.engine}; this is wargame {__version__}), "
+                     "whose dice or rules differ; its log is shown as it was played")
+        elif rules_changed:
+            cause = "the rules or decks have changed since the save was made"
+        else:
+            cause = "the save was edited or damaged"
+        message = f"NOT verified: {what}: {cause}{stopped}"
+    elif seal.checksum == "differs":
+        message = ("NOT verified: the file was changed after it was written (its checksum does not match): "
+                   "a header field, a seat, a time, a note or the rules in it was edited")
+    elif not verified:
+        message = f"NOT verified: {sig.words()}"
     else:
-        where = f"turn {first}" if first is not None else "the end of the log"
-        cause = ("the rules or decks have changed since the save was made" if rules_changed
-                 else "the save was edited or damaged")
-        message = f"NOT verified: the replay first differs at {where}: {cause}{stopped}"
-    return doc, game, Verification(turns, verified, rules_changed, first, message)
+        message = f"verified: {_turns(turns)} replayed, every digest and record matches"
+        if seal.checksum == "matches":
+            message += "; its checksum matches over every field"
+        else:
+            message += "; no checksum (a save from before schema 2), so its header and notes are not checked"
+        if sig.status == "this key":
+            message += "; signed by this installation's key"
+        elif sig.status == "another key":
+            message += "; signed by another key than this installation's"
+    details = [
+        f"replay: {_turns(turns)} replayed with {rules_words}: "
+        + ("every turn's state digest, the final state and every record as shown match"
+           if replayed else message.removeprefix("NOT verified: ")),
+        "checksum: " + {
+            "matches": "matches: every field (header, seats, exercise, times, parent, notes, commands, records, "
+                       "rules) is as it was written; a checksum shows a change, not who made it",
+            "differs": "DOES NOT MATCH: the file was changed after it was written",
+            "absent": "none (a save from before schema 2): its header, seats, times and notes are covered by nothing",
+        }[seal.checksum],
+        f"signature: {sig.words()}",
+    ]
+    return doc, game, Verification(turns, verified, rules_changed, first, message, tuple(details), seal.checksum,
+                                   sig, rules_words, today_differs)
+
+
+def _turns(n: int) -> str:
+    return f"{n} turn{'' if n == 1 else 's'}"
 
 
 def recorded_records(doc: SaveDocument) -> list[Adjudication]:

@@ -40,6 +40,11 @@ class WargameApp(App[None]):
         # a new game from the command line: with people at the table, the facilitator first sets
         # the White Cell's passphrase (or plays solo), as on the start screen
         self.ask_lock = ask_lock
+        self.sessions: list[Session] = [session] if session is not None else []
+
+    def on_unmount(self) -> None:
+        for session in self.sessions:  # let other processes play these saves again
+            session.close()
 
     def on_mount(self) -> None:
         if self.start_session is not None:
@@ -72,6 +77,8 @@ class WargameApp(App[None]):
         """Leave whatever is on screen for a game under way."""
         from wargame.tui.screens.game import GameScreen
 
+        if session not in self.sessions:
+            self.sessions.append(session)
         self.switch_to(GameScreen(session))
 
     def switch_to(self, screen: Screen) -> None:

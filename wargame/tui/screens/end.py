@@ -7,6 +7,7 @@ from pathlib import Path
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
@@ -99,15 +100,14 @@ class EndScreen(Screen[None]):
         self.query_one("#outcome", Static).update("\n".join(lines))
         objectives_table(self.query_one(DataTable), s, "white")  # the debrief: final and exact
         path = report_path(s)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.tmp")
-            tmp.write_text(report.markdown(s.game), encoding="utf-8")
-            tmp.replace(path)
+        from wargame.files import FileProblem, Kind, write_file
+
+        try:  # never over a file that is not an earlier report (a save, the facilitator's notes...)
+            write_file(path, report.markdown(s.game), Kind("a report", report.is_markdown_report))
             self.written = path
-            self.query_one("#report", Static).update(f"The after-action report is in {path}.")
-        except OSError as e:
-            self.query_one("#report", Static).update(f"Could not write the report to {path}: {e.strerror or e}")
+            self.query_one("#report", Static).update(f"The after-action report is in {escape(str(path))}.")
+        except FileProblem as e:
+            self.query_one("#report", Static).update(f"Could not write the report: {escape(str(e))}")
 
     def action_replay(self) -> None:
         from wargame.tui.screens.lock import unlock_then

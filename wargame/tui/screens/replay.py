@@ -37,8 +37,10 @@ from wargame.record.game import (
     OverrideResult,
     ResolveTurn,
     RunEvents,
+    SetSeats,
     SetTrack,
     StepRecord,
+    seat_words,
 )
 from wargame.record.save import SaveError, document, fork_path, new_game_id, write_save
 from wargame.rulebook import ROOT, Rulebook
@@ -98,6 +100,8 @@ def step_label(rulebook: Rulebook, step: StepRecord) -> str:
         if c.bookmark:
             return f"{t} ★ {c.bookmark}: {_shorten(c.text)}"
         return f"{t} note: {_shorten(c.text)}"
+    if isinstance(c, SetSeats):
+        return f"{t} seats: {_shorten(seat_words(c.seats))}"
     return f"{t} {type(c).__name__}"
 
 
@@ -492,6 +496,15 @@ class ReplayScreen(Screen[None]):
                 lines.append(f"[b]Told the {escape(CELL_TITLES[cell])}:[/] " + escape("; ".join(mine.lines())))
         return "\n".join(lines)
 
+    def _seats_at(self, i: int) -> dict[str, str]:
+        """Who sat where at step ``i`` (a logged change of seats counts from its step on)."""
+        for j in range(i, -1, -1):
+            c = self.steps[j].command
+            if isinstance(c, SetSeats):
+                return c.seats
+        first = next((s.command for s in self.steps if isinstance(s.command, SetSeats)), None)
+        return first.was if first is not None else self.game.header.seats
+
     def _what_happened(self, i: int) -> str:
         rb = self.rulebook
         step = self.steps[i]
@@ -504,7 +517,7 @@ class ReplayScreen(Screen[None]):
             return f"The events of turn {c.turn} were drawn from the decks: {results}."
         if isinstance(c, GiveOrders):
             title = CELL_TITLES.get(c.cell, c.cell)
-            seat = self.game.header.seats.get(c.cell, "human")
+            seat = self._seats_at(i).get(c.cell, "human")
             who = f"{title} ({seat if seat == 'human' else seat + ' bot'})"
             if not c.orders:
                 return f"{escape(who)} gave no orders."
@@ -550,6 +563,10 @@ class ReplayScreen(Screen[None]):
             written = step.state.turn
             when = f" (written at turn {written})" if written != c.turn else ""
             return f"[b $accent]The White Cell's note[/]{mark} on turn {c.turn}{when}:\n{escape(c.text)}"
+        if isinstance(c, SetSeats):
+            note = f"\n[b]Note:[/] {escape(c.note)}" if c.note else ""
+            return (f"[b]The seats changed[/] from turn {c.turn} on: {escape(seat_words(c.seats))} "
+                    f"(were {escape(seat_words(c.was))}).{note}")
         return escape(repr(c))
 
     # showing a step
@@ -767,12 +784,13 @@ class ReplayScreen(Screen[None]):
         try:
             child = self.game.fork(turn, new_game_id(), str(self.path) if self.path is not None else "")
             doc = document(child)
-            write_save(target, doc)
+            write_save(target, doc, new=True)
+            session = Session(child.rulebook, child, save=target, created=doc.created)
         except (CommandError, SaveError) as e:
-            self.notify(f"Could not fork: {e}", severity="error", timeout=10)
+            self.notify(f"Could not fork: {e}", severity="error", timeout=10, markup=False)
             return None
         app = self.app
-        app.play(Session(self.rulebook, child, save=target, created=doc.created))
+        app.play(session)
         app.notify(f"Forked at turn {turn}: the new game is saved to {target}", title="Fork", timeout=10)
         return target
 

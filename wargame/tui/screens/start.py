@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -16,7 +15,8 @@ from textual.widgets.option_list import Option
 
 from wargame.bots import POSTURES
 from wargame.model import CELL_TITLES, CELLS
-from wargame.record.save import SaveError, free_path, load
+from wargame.files import SAVE_CAP, SAVE_FORMAT, FileProblem, loads_json, read_capped
+from wargame.record.save import SaveError, free_path, load, lock_save, save_refusal
 from wargame.rulebook import ROOT, Rulebook
 from wargame.session import HUMAN, Session
 from wargame.tui.screens.lock import SOLO, lock_choice, unlock_then
@@ -28,13 +28,25 @@ DEFAULT_SEATS = {"is": "doctrine", "aq": "doctrine", "coalition": HUMAN, "govern
 
 
 def describe_save(path: Path) -> str:
+    """One line for the Load and Replay lists: the exercise and the turns played, or that the
+    file cannot be read as a save (a pipe, a device, a damaged or hostile file: never opened
+    further, never a crash)."""
+    unreadable = f"{path.name}: (cannot read it as a save)"
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        turns = sum(1 for c in raw.get("commands", []) if c.get("type") == "resolve")
-        name = raw.get("exercise") or raw.get("scenario", "?")
-        return f"{path.name}: {name}, {turns} turns played"
-    except (OSError, ValueError, AttributeError):
-        return f"{path.name}: (cannot read it)"
+        raw = loads_json(read_capped(path, SAVE_CAP, "save"))
+    except (FileProblem, ValueError):
+        return unreadable
+    if not isinstance(raw, dict) or raw.get("format") != SAVE_FORMAT:
+        return unreadable
+    commands = raw.get("commands")
+    if not isinstance(commands, list) or not all(isinstance(c, dict) and isinstance(c.get("type"), str)
+                                                 for c in commands):
+        return unreadable
+    turns = sum(1 for c in commands if c["type"] == "resolve")
+    name = raw.get("exercise") or raw.get("scenario") or "?"
+    if not isinstance(name, str):
+        return unreadable
+    return f"{path.name}: {name[:60]}, {turns} turns played"
 
 
 class SavePicker(ModalScreen[Path | None]):
@@ -175,7 +187,11 @@ class StartScreen(Screen[None]):
                 return
         stem = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in (exercise or str(scenario)))[:40]
         save = free_path(SAVES / f"{stem}-seed{seed}.json")
-        session = Session.new(self.rulebook, str(scenario), seed, seats, exercise, save=save, white_lock=lock)
+        try:
+            session = Session.new(self.rulebook, str(scenario), seed, seats, exercise, save=save, white_lock=lock)
+        except SaveError as e:
+            self.notify(str(e), title="Cannot start the game", severity="error", timeout=10, markup=False)
+            return
         self.notify(f"The game saves itself after every step to {save}.")
         self.app.play(session)  # type: ignore[attr-defined]
 
@@ -191,19 +207,38 @@ class StartScreen(Screen[None]):
         try:
             doc, game, check = load(path, self.rulebook)
         except SaveError as e:
-            self.notify(str(e), title="Cannot open the save", severity="error", timeout=10)
+            self.notify(str(e), title="Cannot open the save", severity="error", timeout=10, markup=False)
             return None
         return doc, game, check
 
     def _continue(self, path: Path | None) -> None:
-        opened = self._open(path)
-        if opened is None:
+        if path is None:
             return
-        doc, game, check = opened
-        if not check.verified:
-            self.notify(f"{check.message}: replay it to see the game as it was played.", severity="error", timeout=10)
+        try:
+            held = lock_save(path)  # before reading it: no other process continues it meanwhile
+        except SaveError as e:
+            self.notify(str(e), title="Cannot open the save", severity="error", timeout=10, markup=False)
             return
-        self.app.play(Session(self.rulebook, game, save=path, created=doc.created))  # type: ignore[attr-defined]
+        try:
+            opened = self._open(path)
+            if opened is None:
+                return
+            doc, game, check = opened
+            if not check.verified:
+                self.notify(f"{check.message}: replay it to see the game as it was played.", severity="error",
+                            timeout=10, markup=False)
+                return
+            try:
+                why = save_refusal(path, doc.game)  # it must be writable before the game is on screen
+                if why:
+                    raise SaveError(why)
+                session = Session(game.rulebook, game, save=path, created=doc.created)
+            except SaveError as e:
+                self.notify(str(e), title="Cannot open the save", severity="error", timeout=10, markup=False)
+                return
+        finally:
+            held.release()  # the session holds its own
+        self.app.play(session)  # type: ignore[attr-defined]
 
     def _replay(self, path: Path | None) -> None:
         opened = self._open(path)
@@ -215,7 +250,7 @@ class StartScreen(Screen[None]):
         def show() -> None:
             if not check.verified:
                 self.notify(check.message, severity="warning", timeout=10)
-            self.app.push_screen(ReplayScreen(self.rulebook, game, path))
+            self.app.push_screen(ReplayScreen(game.rulebook, game, path))
 
         # the replay shows every cell's secrets: a locked game's asks for the passphrase first
         unlock_then(self.app, game.header.white_lock, show, "the replay (every cell's secrets)")

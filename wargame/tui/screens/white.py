@@ -831,8 +831,9 @@ class WhiteCellScreen(ModalScreen[str | None]):
         path = fork_path(s, turn)
         try:
             child = s.game.fork(turn, new_game_id(), str(s.save) if s.save is not None else "")
-            write_save(path, document(child))
+            write_save(path, document(child), new=True)
             _, _, verification = load(path, s.rulebook)
+            session = Session(child.rulebook, child, save=path)
         except (CommandError, SaveError) as e:
             self.refused(e)
             return
@@ -840,4 +841,4 @@ class WhiteCellScreen(ModalScreen[str | None]):
             self.say(f"The fork in {path} {verification.message}", "Fork not verified", "warning")
         self.say(f"Rolled back to turn {turn}: the new game is saved to {path}.", "White Cell")
         self.dismiss("forked")
-        self.app.play(Session(s.rulebook, child, save=path))
+        self.app.play(session)

@@ -1,0 +1,233 @@
+"""Bad arguments, kind 7: ``--runs``, ``--workers`` and the other counts of ``simulate``, ``claims``,
+``calibrate`` and ``bench`` are bounded. Out of bounds (0, negative, past the documented maximum, not
+a number, a number of thousands of digits) is one line on stderr naming the argument, exit 2, before
+any game is played. Within bounds, no more worker processes start than there are cores or chunks of
+games, seeds are made as they are needed, and the games are summed as they come back: memory does
+not grow with ``--runs``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.bounded import ROOT, files, in_process, one_line
+from wargame import analysis
+from wargame.analysis import (
+    BASELINE,
+    MAX_RUNS,
+    Batch,
+    ClaimTally,
+    SimulationTally,
+    _jobs,
+    play_game,
+    workers_for,
+)
+from wargame.calibrate import StatTally, Target
+from wargame.cli import MAX_BENCH_GAMES, MAX_BENCH_ROUNDS, _parser
+from wargame.cli import MAX_RUNS as CLI_MAX_RUNS
+from wargame.headless import parse_seats
+from wargame.rulebook import load_rulebook
+
+RULEBOOK = load_rulebook()
+SEATS = parse_seats("all=doctrine")
+COUNTED = {  # command: its options that count something, and their maximum
+    "simulate": {"--runs": MAX_RUNS, "--workers": None},
+    "claims": {"--runs": MAX_RUNS, "--workers": None},
+    "calibrate": {"--runs": MAX_RUNS, "--workers": None},
+    "bench": {"--games": MAX_BENCH_GAMES, "--rounds": MAX_BENCH_ROUNDS},
+}
+PAIRS = [(c, o) for c, opts in COUNTED.items() for o in opts]
+
+
+def test_the_cli_and_the_analysis_agree_on_the_most_runs():
+    assert CLI_MAX_RUNS == MAX_RUNS == 1_000_000
+
+
+@st.composite
+def out_of_bounds(draw, most: int | None) -> str:
+    kind = draw(st.sampled_from(["zero", "negative", "past", "text", "float", "digits"]))
+    if kind == "zero":
+        return "0"
+    if kind == "negative":
+        return str(-draw(st.integers(1, 10**30)))
+    if kind == "past":
+        return str(draw(st.integers((most or 1024) + 1, 10**40)))
+    if kind == "text":
+        return draw(st.sampled_from(["x", "", "1e9", "ten", "0x10", "--", "1_000_000_000", " "]))
+    if kind == "float":
+        return draw(st.sampled_from(["1.5", "2.0", "-0.0", "nan", "inf"]))
+    return "9" * draw(st.integers(5_000, 100_000))  # more digits than Python reads as an int
+
+
+@given(data=st.data(), pair=st.sampled_from(PAIRS))
+def test_a_count_out_of_bounds_is_one_line_exit_2_before_any_game(data, pair):
+    command, option = pair
+    value = data.draw(out_of_bounds(COUNTED[command][option]))
+    done = in_process([command, option, value])
+    line = one_line(done, 2, option)
+    assert len(line) < 300 and done.seconds < 5
+
+
+@pytest.mark.parametrize("command", ["simulate", "claims", "calibrate"])
+def test_the_issues_billion_runs_is_refused(command):
+    done = in_process([command, "--runs", "1000000000"])
+    assert "at most 1,000,000" in one_line(done, 2, "--runs")
+
+
+@pytest.mark.parametrize("command, option", PAIRS)
+def test_the_bounds_themselves_are_accepted(command, option):
+    most = COUNTED[command][option] or 1024
+    for value in ("1", str(most)):
+        args = _parser().parse_args([command, option, value])
+        assert getattr(args, option[2:]) == int(value)
+    for value in ("0", str(most + 1)):
+        assert in_process([command, option, value]).code == 2
+
+
+# --- workers ------------------------------------------------------------------------------------------
+
+
+@given(runs=st.integers(1, MAX_RUNS), batches=st.integers(1, 30), asked=st.one_of(st.none(), st.integers(1, 10**6)))
+def test_no_more_workers_than_cores_or_chunks(runs, batches, asked):
+    plan = [Batch("exercise", SEATS, BASELINE, runs, 1)] * batches
+    n = workers_for(plan, asked)
+    assert 1 <= n <= (os.cpu_count() or 1)
+    assert n <= (asked or n)
+    assert n <= runs * batches  # a worker per chunk at most, and a chunk holds a game at least
+
+
+@pytest.mark.parametrize("command, chunks", [("simulate", 1), ("claims", 2)])
+def test_a_run_of_one_game_an_arm_starts_a_worker_a_game_at_most(command, chunks):
+    argv = [command, "--runs", "1", "--workers", "1024", "--scenario", "exercise"]
+    argv += ["--json"] if command == "simulate" else ["--only", "C8b", "--json"]  # C8b: two arms
+    done = in_process(argv)
+    assert done.code == 0, done.err
+    started = int(done.err.rsplit("(", 1)[1].split()[0])
+    assert started == min(chunks, os.cpu_count() or 1), done.err
+
+
+# --- memory does not grow with --runs -----------------------------------------------------------------
+
+
+def test_seeds_are_made_as_the_games_are_handed_out():
+    tracemalloc.start()
+    try:
+        jobs = _jobs([Batch("exercise", SEATS, BASELINE, MAX_RUNS, 1)] * 40, 1)
+        first = [next(jobs) for _ in range(100)]
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 2_000_000 and first[0][0] == 0 and first[1][0] == 1  # chunk by chunk, arm by arm
+
+
+@pytest.fixture(scope="module")
+def one_game():
+    return play_game(RULEBOOK, "exercise", 7, SEATS)
+
+
+def fake_games(one_game, n: int):
+    """``n`` results, each with metrics and series of its own (as a real game's would be)."""
+    for i in range(n):
+        metrics = {k: (v if v is None else float(v) + (i % 3)) for k, v in one_game.metrics.items()}
+        series = {k: tuple(x + (i % 5) for x in v) for k, v in one_game.series.items()}
+        yield attrs.evolve(one_game, index=i, seed=i, metrics=metrics, series=series)
+
+
+def peak_while(feed) -> int:
+    tracemalloc.start()
+    try:
+        feed()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_the_summaries_keep_no_game(one_game):
+    """Fed ten times as many games, the tallies of simulate, claims and calibrate take no more room."""
+    exp = next(e for e in analysis.EXPERIMENTS if getattr(e, "id", "") == "C8b")
+    obs = next(e for e in analysis.EXPERIMENTS if isinstance(e, analysis.Observation))
+    target = Target("t", "t", "power_gap", "sd", (0.0, 1.0), ("doctrine",), "exercise")
+    distinct = attrs.evolve(target, stat="distinct")
+
+    def run(n: int) -> None:
+        sim, claim, seen, stat, many = SimulationTally(RULEBOOK, "exercise"), ClaimTally(exp), ClaimTally(obs), \
+            StatTally(target), StatTally(distinct)
+        for g in fake_games(one_game, n):
+            sim.add(g)
+            claim.add(g, g)
+            seen.add(g)
+            stat.add(g.metrics["power_gap"])
+            many.add(g.metrics["power_gap"])
+        sim.summary(), claim.result(), seen.result(), stat.estimate(), many.estimate()
+
+    small, large = peak_while(lambda: run(300)), peak_while(lambda: run(3000))
+    assert large < small + 1_500_000, (small, large)  # a kept game alone is tens of kilobytes
+
+
+def test_simulate_sums_the_games_as_they_come(one_game, monkeypatch):
+    """A long run of (fake, instant) games through the real command: its memory stays flat."""
+    games = fake_games(one_game, 10**9)
+    monkeypatch.setattr(analysis, "play_game", lambda *a, **k: next(games))
+
+    def run(n: int) -> None:
+        done = in_process(["simulate", "--scenario", "exercise", "--runs", str(n), "--workers", "1", "--json"])
+        assert done.code == 0, done.err
+        assert json.loads(done.out)["runs"] == n
+
+    small, large = peak_while(lambda: run(200)), peak_while(lambda: run(2000))
+    assert large < small + 2_000_000, (small, large)
+
+
+@pytest.mark.parametrize("argv", [
+    ["simulate", "--scenario", "exercise", "--json"],
+    ["claims", "--scenario", "exercise", "--only", "C8b", "--json"],
+    ["calibrate", "--only", "talks-opened", "--json"],
+])
+def test_a_million_runs_starts_at_once_in_bounded_memory(tmp_path, argv):
+    """--runs 1000000 in a process bounded in memory: a few seconds in, it is playing, and small."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    before = files(tmp_path)
+    limit = 768 * 2**20
+    import resource
+
+    def limits() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    proc = subprocess.Popen([sys.executable, "-m", "wargame", *argv, "--runs", "1000000", "--workers", "1"],
+                            cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            preexec_fn=limits)
+    try:
+        rss = []
+        for _ in range(6):
+            time.sleep(0.5)
+            assert proc.poll() is None, proc.stderr.read().decode()[-2000:]
+            status = Path(f"/proc/{proc.pid}/status").read_text()
+            rss.append(int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:"))))
+        assert max(rss) < 200_000, rss  # kB
+        assert rss[-1] - rss[1] < 30_000, rss  # not growing with the games played
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    assert files(tmp_path) == before
+
+
+@pytest.mark.parametrize("command", ["simulate", "claims", "bench"])
+@pytest.mark.parametrize("option, value", [("--scenario", "x\n" * 50_000), ("--seats", "is=" + "y" * 100_000),
+                                           ("--seats", "is=bot\n" * 1_000)])
+def test_a_long_scenario_or_seat_list_is_one_short_line(command, option, value):
+    if command == "bench" and option == "--seats":
+        return  # bench plays random bots in every seat: it takes no --seats
+    done = in_process([command, option, value, "--runs" if command != "bench" else "--games", "1"])
+    assert len(one_line(done, 2, "wargame")) < 400
