@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-import stat
 import tomllib
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -43,6 +42,7 @@ from wargame.expressions import (
     template_fields,
     template_parts,
 )
+from wargame.files import FileProblem, read_capped
 from wargame.model import (
     CELLS,
     AlQaeda,
@@ -342,20 +342,13 @@ def _shape_problem(data: Any) -> str | None:
 
 
 def _read_toml(path: Path, problems: _Problems) -> dict[str, Any] | None:
+    # Only a regular file, and never more than the cap read, whatever its size claims: a pipe,
+    # a device or a file that grows while read cannot hang or flood the loader.
     try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):  # a folder, a pipe or a device: never read (it may not end)
-            problems.add(str(path), "not a regular file")
-            return None
-        if info.st_size > MAX_FILE_BYTES:
-            problems.add(str(path), f"larger than {MAX_FILE_BYTES} bytes")
-            return None
-        data = path.read_bytes()
-    except FileNotFoundError:
-        problems.add(str(path), "no such file")
-        return None
-    except OSError as e:
-        problems.add(str(path), f"cannot read: {e.strerror or e}")
+        data = read_capped(path, MAX_FILE_BYTES, "rules file")
+    except FileProblem as e:
+        text = str(e)
+        problems.add(str(path), text[len(str(path)) + 2:] if text.startswith(f"{path}: ") else text)
         return None
     if len(data) > MAX_FILE_BYTES:
         problems.add(str(path), f"larger than {MAX_FILE_BYTES} bytes")
