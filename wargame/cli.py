@@ -394,7 +394,8 @@ def _play_tui(rb: Rulebook, args: argparse.Namespace) -> int:
         except ValueError as e:
             return _fail(str(e))
         seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(3), "big")
-        save = args.save or free_path(SAVES / f"{args.scenario}-seed{seed}.json")
+        # Named by the time it began, never by the secret (the table's screens show the file name).
+        save = args.save or free_path(SAVES / f"{args.scenario}-{time.strftime('%Y%m%d-%H%M')}.json")
         game_id = new_game_id()
         why = save_refusal(save, game_id, force=args.force)
         if why:

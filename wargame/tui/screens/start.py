@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from textual.app import ComposeResult
@@ -116,8 +117,9 @@ class StartScreen(Screen[None]):
                     yield Select(choices, value=default if default in dict((v, v) for _, v in choices) else HUMAN,
                                  allow_blank=False,
                                  id=f"seat-{cell}", compact=True)
-            yield Label("Seed (the same seed and orders give the same game)")
-            yield Input(str(self.seed), type="integer", id="seed", compact=True)
+            # The game's secret keys every die: the room must not see it (the White Cell can).
+            yield Label("Game secret (hidden from the room; the same secret and orders give the same game)")
+            yield Input(str(self.seed), type="integer", id="seed", compact=True, password=True)
             yield Label("Exercise name (kept in the save and the report)")
             yield Input("", placeholder="e.g. Staff course, syndicate 2", id="exercise", compact=True)
             # with people at the table, the facilitator locks the White Cell (not for bots only)
@@ -186,7 +188,8 @@ class StartScreen(Screen[None]):
                 self.query_one("#lock-pass", Input).focus()
                 return
         stem = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in (exercise or str(scenario)))[:40]
-        save = free_path(SAVES / f"{stem}-seed{seed}.json")
+        # Named by the time it began, never by the secret (the file name is on screen).
+        save = free_path(SAVES / f"{stem}-{time.strftime('%Y%m%d-%H%M')}.json")
         try:
             session = Session.new(self.rulebook, str(scenario), seed, seats, exercise, save=save, white_lock=lock)
         except SaveError as e:
