@@ -379,7 +379,17 @@ def render_record(rulebook: Rulebook, record: Adjudication, seat: str, pic: Pict
     secret_chance = record.chance is not None and expr is not None and bool(pic.reads_secret(expr.names))
     if secret_chance:
         odds = pic.odds(expr, record.theatre, record.offshoot)
-        chance, band = None, (odds.lo, odds.hi)
+        lo, hi = odds.lo, odds.hi
+        # The band is worked out on the seat's picture from when the phase began; public tracks
+        # may have moved before the roll (ground lost earlier in the phase). The seat sees the roll
+        # and the result, so a band that contradicts them is widened to agree: nothing is told
+        # that the seat does not already see.
+        if record.roll is not None and record.original is None:
+            if record.happened and record.roll >= hi:
+                lo, hi = max(lo, record.roll), min(1.0, max(hi, record.roll + 0.05))
+            elif not record.happened and record.roll < lo:
+                lo, hi = max(0.0, min(lo, record.roll - 0.05)), min(hi, record.roll)
+        chance, band = None, (lo, hi)
         estimates = tuple((n, pic.estimate(n) if n in v.tracks else "unknown") for n in pic.hidden_inputs(expr))
     text = _render_text(record, pic, band if secret_chance else None)
     # the changes the seat may see, in order; then another cell's secret tracks by name only,
