@@ -345,7 +345,7 @@ def _read_toml(path: Path, problems: _Problems) -> dict[str, Any] | None:
     # Only a regular file, and never more than the cap read, whatever its size claims: a pipe,
     # a device or a file that grows while read cannot hang or flood the loader.
     try:
-        data = read_capped(path, MAX_FILE_BYTES, "rules file")
+        data = read_capped(path, MAX_FILE_BYTES, "regular file")
     except FileProblem as e:
         text = str(e)
         problems.add(str(path), text[len(str(path)) + 2:] if text.startswith(f"{path}: ") else text)
