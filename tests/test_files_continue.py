@@ -104,7 +104,8 @@ def test_a_save_of_doctrine_bots_with_postures_continues_headless_as_if_never_st
 
 def test_a_save_in_use_by_a_live_process_is_refused_and_a_dead_ones_lock_is_taken_over(wargame, tmp_path) -> None:
     save = copy_golden(tmp_path)
-    holder = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    # a live process that waits on its standard input, which the test holds open
+    holder = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE)
     try:
         lock_path(save).write_text(f"{holder.pid}\n", encoding="ascii")
         before = state_of(tmp_path)
@@ -187,10 +188,13 @@ def test_a_terminated_headless_game_leaves_a_save_that_verifies_and_nothing_else
     proc = subprocess.Popen([sys.executable, "-m", "wargame", "play", "--headless", "--seed", "3", "--save", str(save),
                              "--scenario", "spring-2016"], cwd=ROOT, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True)
-    for _ in range(400):
+    for _ in range(400):  # until the first autosave, or four seconds
         if save.exists():
             break
-        time.sleep(0.01)
+        try:
+            proc.wait(timeout=0.01)
+        except subprocess.TimeoutExpired:
+            pass
     proc.terminate()
     _, err = proc.communicate(timeout=60)
     assert "Traceback" not in err
