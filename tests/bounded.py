@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 from typing import Sequence
 
+import pytest
 from attrs import frozen
 
 from wargame.cli import main
@@ -111,3 +112,26 @@ def fewer(share: int = 4):
     from hypothesis import settings
 
     return settings(max_examples=max(10, settings.default.max_examples // share))
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    """A scratch copy of the rules and decks a test module may break: (base, rules, decks)."""
+    base = tmp_path_factory.mktemp("book")
+    rules, decks = copy_rulebook(base)
+    return base, rules, decks
+
+
+@contextlib.contextmanager
+def appended(path: Path, text: str):
+    """``text`` added to the end of ``path`` (a new file if there is none) for the block only."""
+    before = path.read_bytes() if path.exists() else None
+    with path.open("a", encoding="utf-8") as f:
+        f.write("\n" + text + "\n")
+    try:
+        yield path
+    finally:
+        if before is None:
+            path.unlink()
+        else:
+            path.write_bytes(before)

@@ -9,14 +9,13 @@ declared range and every chance within 0..1 in play.
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from tests.bounded import copy_rulebook, fewer, in_process, one_line
+from tests.bounded import appended, book, copy_rulebook, fewer, in_process, one_line  # noqa: F401 (book is a fixture)
 from wargame import board as board_module
 from wargame.board import COMPUTED, GLOBAL_TRACKS, MAX_OFFSHOOTS, N_THEATRES_MAX, THEATRE_COMPUTED, THEATRE_TRACKS
 from wargame.engine import begin_turn, legal_orders, new_game, resolve_turn, scores
@@ -24,24 +23,6 @@ from wargame.model import CELLS, Theatre, tracks_of
 from wargame.rulebook import MAX_TURNS, RulebookError, load_rulebook
 
 YEAR_LO, YEAR_HI = int(COMPUTED["year"][0]), int(COMPUTED["year"][1])
-
-
-@pytest.fixture(scope="module")
-def book(tmp_path_factory):
-    base = tmp_path_factory.mktemp("bounds")
-    rules, decks = copy_rulebook(base)
-    return base, rules, decks
-
-
-@contextlib.contextmanager
-def appended(path: Path, text: str):
-    before = path.read_bytes()
-    with path.open("a", encoding="utf-8") as f:
-        f.write("\n" + text + "\n")
-    try:
-        yield path
-    finally:
-        path.write_bytes(before)
 
 
 def years(start_year: int, quarter: int, turns: int) -> tuple[int, int]:

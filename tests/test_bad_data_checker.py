@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.bounded import copy_rulebook, fewer, in_process, one_line
+from tests.bounded import book, copy_rulebook, fewer, in_process, one_line  # noqa: F401 (book is a fixture)
 from wargame import rulebook as rulebook_module
 from wargame.engine import new_game
 from wargame.expressions import NUMBER_SPECS
@@ -24,13 +24,6 @@ from wargame.rulebook import RULES_DIR, load_rulebook
 
 README = (RULES_DIR / "README.md").read_text(encoding="utf-8")
 DECKS_README = (RULES_DIR.parent / "decks" / "README.md").read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="module")
-def book(tmp_path_factory):
-    base = tmp_path_factory.mktemp("checker")
-    rules, decks = copy_rulebook(base)
-    return base, rules, decks
 
 
 @contextlib.contextmanager

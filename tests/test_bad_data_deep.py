@@ -7,37 +7,14 @@ and a key with a newline in it, and a problem line never grows with the size of 
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from tests.bounded import bounded, copy_rulebook, fewer, files, in_process, one_line
+from tests.bounded import appended, book, bounded, copy_rulebook, fewer, files, in_process, one_line  # noqa: F401 (book is a fixture)
 from wargame.rulebook import MAX_LINE, MAX_NESTING, MAX_VALUES, RulebookError, read_toml
-
-
-@pytest.fixture(scope="module")
-def book(tmp_path_factory):
-    base = tmp_path_factory.mktemp("deep")
-    rules, decks = copy_rulebook(base)
-    return base, rules, decks
-
-
-@contextlib.contextmanager
-def appended(path: Path, text: str):
-    """``text`` added to the end of ``path`` (a new file if there is none) for the block only."""
-    before = path.read_bytes() if path.exists() else None
-    with path.open("a", encoding="utf-8") as f:
-        f.write("\n" + text + "\n")
-    try:
-        yield path
-    finally:
-        if before is None:
-            path.unlink()
-        else:
-            path.write_bytes(before)
 
 
 # --- what a deep structure looks like, in each TOML form ----------------------------------------------

@@ -8,37 +8,18 @@ And the renderer itself fills in nothing else, whatever template reaches it.
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from tests.bounded import bounded, copy_rulebook, fewer, files, in_process, one_line
+from tests.bounded import appended, book, bounded, copy_rulebook, fewer, files, in_process, one_line  # noqa: F401 (book is a fixture)
 from wargame.adjudication import Adjudication
 from wargame.engine import new_game
 from wargame.expressions import MAX_TEMPLATE, NUMBER_SPECS, TemplateError, render_template, template_parts
 from wargame.rulebook import load_rulebook
 from wargame.shown import render_records
-
-
-@pytest.fixture(scope="module")
-def book(tmp_path_factory):
-    base = tmp_path_factory.mktemp("templates")
-    rules, decks = copy_rulebook(base)
-    return base, rules, decks
-
-
-@contextlib.contextmanager
-def appended(path: Path, text: str):
-    before = path.read_bytes()
-    with path.open("a", encoding="utf-8") as f:
-        f.write("\n" + text + "\n")
-    try:
-        yield path
-    finally:
-        path.write_bytes(before)
 
 
 def toml_text(value: str) -> str:

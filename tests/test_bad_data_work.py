@@ -15,7 +15,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from tests.bounded import bounded, copy_rulebook, fewer, files, in_process, one_line
+from tests.bounded import book, bounded, copy_rulebook, fewer, files, in_process, one_line  # noqa: F401 (book is a fixture)
 from wargame import board as board_module
 from wargame import engine
 from wargame.engine import begin_turn, legal_orders, new_game, resolve_turn, scores
@@ -36,13 +36,6 @@ from wargame.rulebook import (
     load_rulebook,
     work_per_turn,
 )
-
-
-@pytest.fixture(scope="module")
-def book(tmp_path_factory):
-    base = tmp_path_factory.mktemp("work")
-    rules, decks = copy_rulebook(base)
-    return base, rules, decks
 
 
 @contextlib.contextmanager
