@@ -37,7 +37,7 @@ bench: $(STAMP)
 
 # Remake the example saves after changing rules/ or decks/ (the tests check they verify).
 saves: $(STAMP)
-	$(BIN)/python -m wargame.examples
+	$(BIN)/python -m wargame.table.examples
 
 clean:
 	rm -rf $(VENV)

@@ -25,8 +25,8 @@ from typing import Sequence
 import pytest
 from attrs import frozen
 
-from wargame.cli import main
-from wargame.rulebook import DECKS_DIR, RULES_DIR
+from wargame.cli.main import main
+from wargame.engine.rulebook import DECKS_DIR, RULES_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 MEMORY = 768 * 2**20  # address space a bounded run may take

@@ -12,7 +12,7 @@ import os
 import pytest
 from hypothesis import HealthCheck, settings
 
-from wargame.rulebook import Rulebook, load_rulebook
+from wargame.engine.rulebook import Rulebook, load_rulebook
 
 settings.register_profile(
     "ci", max_examples=100, deadline=None, derandomize=True, print_blob=True,

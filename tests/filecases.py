@@ -22,8 +22,8 @@ from typing import Any, Callable
 
 import pytest
 
-import wargame.cli as cli
-from wargame.rulebook import DECKS_DIR, RULES_DIR
+import wargame.cli.main as cli
+from wargame.engine.rulebook import DECKS_DIR, RULES_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden" / "save-v2.json"
@@ -139,7 +139,7 @@ def run_cases(script: str, cases: list[Any], tmp: Path, *, timeout: float = 90) 
 CLI_CASES = r"""
 import contextlib, io, json, sys, time
 import functools
-import wargame.cli as cli
+import wargame.cli.main as cli
 cli._load = functools.lru_cache(maxsize=4)(cli._load)  # the rulebook once, as in the tests' own process
 cases = json.load(open(sys.argv[1]))
 for argv in cases:

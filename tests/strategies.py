@@ -5,8 +5,8 @@ from __future__ import annotations
 import attrs
 from hypothesis import strategies as st
 
-from wargame.engine import new_game
-from wargame.model import (
+from wargame.engine.turn import new_game
+from wargame.engine.model import (
     AlQaeda,
     Coalition,
     Governments,
@@ -18,7 +18,7 @@ from wargame.model import (
     Theatre,
     tracks_of,
 )
-from wargame.rulebook import Rulebook
+from wargame.engine.rulebook import Rulebook
 
 FIXED_THEATRE_TRACKS = ("core", "assad")  # geography, not play: kept from the scenario
 

@@ -12,7 +12,7 @@ import attrs
 import pytest
 from rich.console import Console
 
-from wargame.analysis import (
+from wargame.analysis.studies import (
     BASELINE,
     EXPERIMENTS,
     KNOB_ORDERS,
@@ -35,15 +35,15 @@ from wargame.analysis import (
     verdict,
     wilson,
 )
-from wargame.board import GLOBAL_TRACKS, THEATRE_TRACKS
-from wargame.charts import band_chart, bar, print_claims, print_simulation, sparkline
-from wargame.cli import main
-from wargame.doctrine import Doctrine
-from wargame.engine import new_game
-from wargame.headless import PlayedTurn, parse_seats
-from wargame.metrics import EARLY_TURNS, GameMeter, bound_meaning
-from wargame.model import CELLS, Order, digest
-from wargame.rulebook import load_rulebook
+from wargame.engine.board import GLOBAL_TRACKS, THEATRE_TRACKS
+from wargame.analysis.charts import band_chart, bar, print_claims, print_simulation, sparkline
+from wargame.cli.main import main
+from wargame.bots.doctrine import Doctrine
+from wargame.engine.turn import new_game
+from wargame.bots.play import PlayedTurn, parse_seats
+from wargame.analysis.metrics import EARLY_TURNS, GameMeter, bound_meaning
+from wargame.engine.model import CELLS, Order, digest
+from wargame.engine.rulebook import load_rulebook
 
 RULEBOOK = load_rulebook()
 SEATS = parse_seats("all=doctrine")

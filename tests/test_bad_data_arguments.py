@@ -22,8 +22,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.bounded import ROOT, files, in_process, one_line
-from wargame import analysis
-from wargame.analysis import (
+from wargame.analysis import studies as analysis
+from wargame.analysis.studies import (
     BASELINE,
     MAX_RUNS,
     Batch,
@@ -33,11 +33,11 @@ from wargame.analysis import (
     play_game,
     workers_for,
 )
-from wargame.calibrate import StatTally, Target
-from wargame.cli import MAX_BENCH_GAMES, MAX_BENCH_ROUNDS, _parser
-from wargame.cli import MAX_RUNS as CLI_MAX_RUNS
-from wargame.headless import parse_seats
-from wargame.rulebook import load_rulebook
+from wargame.analysis.calibrate import StatTally, Target
+from wargame.cli.main import MAX_BENCH_GAMES, MAX_BENCH_ROUNDS, _parser
+from wargame.cli.main import MAX_RUNS as CLI_MAX_RUNS
+from wargame.bots.play import parse_seats
+from wargame.engine.rulebook import load_rulebook
 
 RULEBOOK = load_rulebook()
 SEATS = parse_seats("all=doctrine")

@@ -16,11 +16,11 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tests.bounded import appended, book, copy_rulebook, fewer, in_process, one_line  # noqa: F401 (book is a fixture)
-from wargame import board as board_module
-from wargame.board import COMPUTED, GLOBAL_TRACKS, MAX_OFFSHOOTS, N_THEATRES_MAX, THEATRE_COMPUTED, THEATRE_TRACKS
-from wargame.engine import begin_turn, legal_orders, new_game, resolve_turn, scores
-from wargame.model import CELLS, Theatre, tracks_of
-from wargame.rulebook import MAX_TURNS, RulebookError, load_rulebook
+from wargame.engine import board as board_module
+from wargame.engine.board import COMPUTED, GLOBAL_TRACKS, MAX_OFFSHOOTS, N_THEATRES_MAX, THEATRE_COMPUTED, THEATRE_TRACKS
+from wargame.engine.turn import begin_turn, legal_orders, new_game, resolve_turn, scores
+from wargame.engine.model import CELLS, Theatre, tracks_of
+from wargame.engine.rulebook import MAX_TURNS, RulebookError, load_rulebook
 
 YEAR_LO, YEAR_HI = int(COMPUTED["year"][0]), int(COMPUTED["year"][1])
 
@@ -37,7 +37,7 @@ def scenarios(draw, start_years=st.integers(YEAR_LO, YEAR_HI - MAX_TURNS // 4), 
     n = draw(theatres)
     lines = ["[scenario.made]", 'title = "Made"', f'start = "{year:04d}Q{quarter}"', f"turns = {turns}",
              "[scenario.made.islamic_state]"]
-    from wargame.model import AlQaeda, Coalition, Governments, IslamicState, Leader, Relation
+    from wargame.engine.model import AlQaeda, Coalition, Governments, IslamicState, Leader, Relation
 
     def tracks(cls) -> list[str]:
         return [f"{name} = {draw(st.integers(lo, hi))}" for name, lo, hi in tracks_of(cls)]

@@ -14,7 +14,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tests.bounded import appended, book, bounded, copy_rulebook, fewer, files, in_process, one_line  # noqa: F401 (book is a fixture)
-from wargame.rulebook import MAX_LINE, MAX_NESTING, MAX_VALUES, RulebookError, read_toml
+from wargame.engine.rulebook import MAX_LINE, MAX_NESTING, MAX_VALUES, RulebookError, read_toml
 
 
 # --- what a deep structure looks like, in each TOML form ----------------------------------------------

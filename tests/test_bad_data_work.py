@@ -16,11 +16,11 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tests.bounded import book, bounded, copy_rulebook, fewer, files, in_process, one_line  # noqa: F401 (book is a fixture)
-from wargame import board as board_module
-from wargame import engine
-from wargame.engine import begin_turn, legal_orders, new_game, resolve_turn, scores
-from wargame.model import CELLS
-from wargame.rulebook import (
+from wargame.engine import board as board_module
+from wargame.engine import turn as engine
+from wargame.engine.turn import begin_turn, legal_orders, new_game, resolve_turn, scores
+from wargame.engine.model import CELLS
+from wargame.engine.rulebook import (
     MAX_CARDS,
     MAX_DRAWS,
     MAX_EFFECTS,

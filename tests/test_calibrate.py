@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from wargame import cli
-from wargame.analysis import mean_ci, wilson
-from wargame.calibrate import (
+from wargame.cli import main as cli
+from wargame.analysis.studies import mean_ci, wilson
+from wargame.analysis.calibrate import (
     MET,
     MISSED,
     TOO_FEW,
@@ -33,7 +33,7 @@ from wargame.calibrate import (
     share_at_least,
     share_at_most,
 )
-from wargame.rulebook import DECKS_DIR, RULES_DIR, TARGETS_FILE, load_rulebook
+from wargame.engine.rulebook import DECKS_DIR, RULES_DIR, TARGETS_FILE, load_rulebook
 
 RULEBOOK = load_rulebook()
 TARGETS = RULES_DIR / TARGETS_FILE

@@ -11,10 +11,10 @@ import attrs
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from wargame.board import Board
-from wargame.engine import fire_rule, formula_values, order_chance, resolve_turn, rule_chance
-from wargame.model import ALLIANCE, MERGER, RIVALRY, TALKS, Order, State
-from wargame.rulebook import load_rulebook
+from wargame.engine.board import Board
+from wargame.engine.turn import fire_rule, formula_values, order_chance, resolve_turn, rule_chance
+from wargame.engine.model import ALLIANCE, MERGER, RIVALRY, TALKS, Order, State
+from wargame.engine.rulebook import load_rulebook
 
 from .strategies import states, with_part, with_theatre
 
@@ -81,8 +81,8 @@ def test_c2_when_aq_falls_behind_its_network_recovers(state: State) -> None:
 
 def test_c2_aq_rarely_ends_weaker_than_is() -> None:
     """Over seeded bot games of the full scenario, AQ ends the weaker group in few of them."""
-    from wargame.engine import new_game
-    from wargame.headless import bots_for, parse_seats, play
+    from wargame.engine.turn import new_game
+    from wargame.bots.play import bots_for, parse_seats, play
 
     aq_weaker = 0
     games = 20
@@ -325,7 +325,7 @@ def test_c12_a_successor_is_never_more_conciliatory(state: State, roll: float) -
 
 @given(state=states(RULEBOOK))
 def test_c12_no_leader_death_card_softens_a_leader(state: State) -> None:
-    from wargame.engine import _Resolver, dice
+    from wargame.engine.turn import _Resolver, dice
 
     for card in RULEBOOK.decks["leader_death"].cards:
         board = Board(state, RULEBOOK.parameters, RULEBOOK.formulas)

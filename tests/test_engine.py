@@ -13,10 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from wargame.adjudication import Adjudication
-from wargame.board import GLOBAL_TRACKS
-from wargame.bots import RandomBot
-from wargame.engine import (
+from wargame.engine.adjudication import Adjudication
+from wargame.engine.board import GLOBAL_TRACKS
+from wargame.bots.seats import RandomBot
+from wargame.engine.turn import (
     IllegalOrder,
     PhaseError,
     begin_turn,
@@ -28,9 +28,9 @@ from wargame.engine import (
     unavailable_orders,
     why_illegal,
 )
-from wargame.headless import bots_for, parse_seats, play
-from wargame.model import CELLS, Order, State, digest, tracks_of
-from wargame.rulebook import load_rulebook
+from wargame.bots.play import bots_for, parse_seats, play
+from wargame.engine.model import CELLS, Order, State, digest, tracks_of
+from wargame.engine.rulebook import load_rulebook
 
 from .strategies import states
 
@@ -57,7 +57,7 @@ def random_orders(state: State, seed: int) -> dict[str, tuple[Order, ...]]:
     out = {}
     for cell in CELLS:
         choice = RandomBot(seed).choose(
-            __import__("wargame.view", fromlist=["view"]).view(state, cell),
+            __import__("wargame.engine.view", fromlist=["view"]).view(state, cell),
             lambda pending, c=cell: legal_orders(RULEBOOK, state, c, pending),
             RULEBOOK.max_orders,
         )
@@ -112,8 +112,8 @@ def test_the_same_seed_and_orders_give_the_same_game() -> None:
 def test_the_game_is_the_same_in_another_process_and_hash_seed() -> None:
     here = digest(play_game(4, "exercise")[-1])
     code = (
-        "from wargame.rulebook import load_rulebook; from wargame.engine import new_game;"
-        "from wargame.headless import play, bots_for, parse_seats; from wargame.model import digest;"
+        "from wargame.engine.rulebook import load_rulebook; from wargame.engine.turn import new_game;"
+        "from wargame.bots.play import play, bots_for, parse_seats; from wargame.engine.model import digest;"
         "rb = load_rulebook(); s = new_game(rb, 'exercise', 4);"
         "[s := t.state for t in play(rb, s, bots_for(parse_seats('all=bot'), 4))]; print(digest(s))"
     )
@@ -150,7 +150,7 @@ def test_a_roll_depends_only_on_the_secret_and_what_it_decides() -> None:
 def test_the_dice_scheme_is_pinned() -> None:
     """Reference values of the keyed dice (wargame/dice.py): a reimplementation, e.g. a
     vectorised engine, must reproduce them bit for bit; a change here changes every game."""
-    from wargame.dice import Dice, mix, name
+    from wargame.engine.dice import Dice, mix, name
 
     assert mix(0) == 0xE220A8397B1DCDAF
     assert name("events") == int.from_bytes(__import__("hashlib").blake2b(b"events", digest_size=8).digest(), "big")
@@ -164,7 +164,7 @@ def test_the_dice_scheme_is_pinned() -> None:
 def test_an_override_moves_no_other_roll(seed: int, turns: int, data) -> None:
     """Forcing one result and resolving the turn again keeps every other roll as it was: a
     result changes only through what depends on the overridden one, never by a shifted die."""
-    from wargame.engine import Forced
+    from wargame.engine.turn import Forced
 
     state = new_game(RULEBOOK, "spring-2016", seed)
     for turn in play(RULEBOOK, state, bots_for(parse_seats("all=bot"), seed), turns - 1):
@@ -296,8 +296,8 @@ def test_drawing_keeps_every_card_in_exactly_one_pile(state: State) -> None:
 
 
 def test_an_exhausted_deck_is_reshuffled_and_ineligible_cards_are_set_aside() -> None:
-    from wargame.board import Board
-    from wargame.engine import _Resolver
+    from wargame.engine.board import Board
+    from wargame.engine.turn import _Resolver
 
     state = new_game(RULEBOOK, "spring-2016", 3)
     board = Board(state, RULEBOOK.parameters, RULEBOOK.formulas)
@@ -317,11 +317,11 @@ def test_an_exhausted_deck_is_reshuffled_and_ineligible_cards_are_set_aside() ->
 
 @given(state=states(RULEBOOK), seat=st.sampled_from(CELLS))
 def test_a_view_never_lies_and_hides_what_it_must(state: State, seat: str) -> None:
-    from wargame.model import TALKS
-    from wargame.view import INNER, view
+    from wargame.engine.model import TALKS
+    from wargame.engine.view import INNER, view
 
     v = view(state, seat)
-    flat = __import__("wargame.board", fromlist=["flat_tracks"]).flat_tracks(state)
+    flat = __import__("wargame.engine.board", fromlist=["flat_tracks"]).flat_tracks(state)
     for name, est in v.tracks.items():
         lo, hi = GLOBAL_TRACKS[name]
         assert lo <= est.lo <= est.hi <= hi
@@ -337,7 +337,7 @@ def test_a_view_never_lies_and_hides_what_it_must(state: State, seat: str) -> No
 
 
 def test_the_facilitator_sees_everything_exactly() -> None:
-    from wargame.view import view
+    from wargame.engine.view import view
 
     state = begin_turn(RULEBOOK, new_game(RULEBOOK, "spring-2016", 1)).state
     v = view(state, "white")

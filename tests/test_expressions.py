@@ -14,7 +14,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from wargame.expressions import (
+from wargame.engine.expressions import (
     MAX_CONSTANT,
     MAX_DEPTH,
     MAX_LENGTH,

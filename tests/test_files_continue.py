@@ -17,10 +17,10 @@ import pytest
 
 from tests.filecases import ROOT, copy_golden, leftovers, make_cli, one_line, run_limited, state_of
 from wargame.files import SaveLock, lock_path
-from wargame.model import CELLS
+from wargame.engine.model import CELLS
 from wargame.record.game import GiveOrders, SetSeats, replay
 from wargame.record.save import Autosave, SaveError, document, load, read_document, write_save
-from wargame.session import Session
+from wargame.table.session import Session
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import wargame.cli as cli
+import wargame.cli.main as cli
 import wargame.files as files
 from tests.filecases import GOLDEN, copy_golden, golden_dict, leftovers, make_cli, one_line, state_of
 from wargame.record.save import SaveError, load, read_document

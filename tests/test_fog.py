@@ -25,14 +25,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wargame.adjudication import Adjudication
-from wargame.board import GLOBAL_TRACKS, LEADERS, OWNER, PARTIES, PARTIES_ONLY, PARTS
-from wargame.engine import begin_turn, legal_orders, new_game, resolve_turn
-from wargame.headless import account, bots_for, play
-from wargame.model import CELLS, Order, State, tracks_of
-from wargame.rulebook import RulebookError, load_rulebook
-from wargame.session import HUMAN, Session
-from wargame.shown import (
+from wargame.engine.adjudication import Adjudication
+from wargame.engine.board import GLOBAL_TRACKS, LEADERS, OWNER, PARTIES, PARTIES_ONLY, PARTS
+from wargame.engine.turn import begin_turn, legal_orders, new_game, resolve_turn
+from wargame.bots.play import account, bots_for, play
+from wargame.engine.model import CELLS, Order, State, tracks_of
+from wargame.engine.rulebook import RulebookError, load_rulebook
+from wargame.table.session import HUMAN, Session
+from wargame.engine.shown import (
     TALK_REFS,
     TALK_TRACKS,
     objective_points,
@@ -44,7 +44,7 @@ from wargame.shown import (
     talks_hidden_flags,
 )
 from wargame.tui.widgets.board import board_text
-from wargame.view import talks_secret, view
+from wargame.engine.view import talks_secret, view
 
 from .strategies import states
 
@@ -246,7 +246,7 @@ def test_the_same_holds_on_boards_reached_by_play(seed: int, turns: int, seat: s
 
 
 def test_bucket_mates_are_values_the_seat_cannot_tell_apart() -> None:
-    from wargame.board import flat_tracks
+    from wargame.engine.board import flat_tracks
 
     state = begin_turn(RULEBOOK, new_game(RULEBOOK, "spring-2016", 5)).state
     true = flat_tracks(state)
@@ -281,9 +281,9 @@ def narrowed(draw):
 
 @given(source=__import__("tests.test_expressions", fromlist=["expressions"]).expressions, picked=narrowed())
 def test_the_precise_interval_holds_every_value_and_is_exact_on_single_values(source, picked) -> None:
-    from wargame.expressions import ExpressionError, compile_expression, interval
-    from wargame.expressions import Name as N
-    from wargame.expressions import Scope as S
+    from wargame.engine.expressions import ExpressionError, compile_expression, interval
+    from wargame.engine.expressions import Name as N
+    from wargame.engine.expressions import Scope as S
 
     from .test_expressions import BOUNDED_SCOPE
 
@@ -306,7 +306,7 @@ def test_the_precise_interval_holds_every_value_and_is_exact_on_single_values(so
 
 def test_odds_are_exact_when_the_cell_knows_every_input_and_a_band_otherwise() -> None:
     state = begin_turn(RULEBOOK, new_game(RULEBOOK, "spring-2016", 5)).state
-    from wargame.engine import order_chance
+    from wargame.engine.turn import order_chance
 
     # the coalition's air campaign reads its own intelligence and public pressure: exact
     air = Order("coalition", "coalition.air_campaign", "iraq")
@@ -322,7 +322,7 @@ def test_odds_are_exact_when_the_cell_knows_every_input_and_a_band_otherwise() -
 
 @given(states(RULEBOOK), st.sampled_from(CELLS))
 def test_a_band_holds_the_true_chance(state: State, cell: str) -> None:
-    from wargame.engine import order_chance
+    from wargame.engine.turn import order_chance
 
     v = view(state, cell)
     for m in order_menu(RULEBOOK, state, cell):
@@ -334,7 +334,7 @@ def test_a_band_holds_the_true_chance(state: State, cell: str) -> None:
 
 @given(states(RULEBOOK), st.sampled_from(SEATS))
 def test_objective_points_hold_the_true_points(state: State, seat: str) -> None:
-    from wargame.engine import scores
+    from wargame.engine.turn import scores
 
     true = {s.objective: s.points for s in scores(RULEBOOK, state)}
     if seat not in PARTIES and talks_secret(state):
@@ -374,7 +374,7 @@ def test_a_formula_that_reads_a_secret_is_shown_as_a_range() -> None:
 
 
 def test_the_relation_clock_says_1st_and_is_hidden_from_outsiders() -> None:
-    from wargame.adjudication import ordinal
+    from wargame.engine.adjudication import ordinal
 
     assert [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111)] == [
         "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st", "111th"]
@@ -417,7 +417,7 @@ def test_charts_leave_out_what_reads_another_cells_secrets() -> None:
 
 
 def test_talks_that_collapse_in_secret_leave_outsiders_where_they_were() -> None:
-    from wargame.engine import fire_rule
+    from wargame.engine.turn import fire_rule
 
     state = begin_turn(RULEBOOK, new_game(RULEBOOK, "spring-2016", 4)).state
     for splits, apart in ((0, 0), (1, 4)):
@@ -437,7 +437,7 @@ def test_talks_that_collapse_in_secret_leave_outsiders_where_they_were() -> None
 def test_a_requirement_that_reads_another_cells_secret_is_refused(tmp_path: Path) -> None:
     import shutil
 
-    from wargame.rulebook import DECKS_DIR, RULES_DIR
+    from wargame.engine.rulebook import DECKS_DIR, RULES_DIR
 
     rules = tmp_path / "rules"
     shutil.copytree(RULES_DIR, rules)
@@ -456,7 +456,7 @@ def test_a_requirement_that_reads_another_cells_secret_is_refused(tmp_path: Path
 
 
 def test_every_requirement_reads_only_public_names_and_the_cells_own_tracks() -> None:
-    from wargame.board import hidden_from
+    from wargame.engine.board import hidden_from
 
     for kind in RULEBOOK.orders:
         for req in kind.requires:

@@ -12,10 +12,10 @@ from typing import Any, Mapping, Sequence
 import attrs
 import pytest
 
-from wargame.adjudication import Adjudication
-from wargame.engine import begin_turn, formula_values, legal_orders, new_game
-from wargame.headless import PlayedTurn, parse_seats
-from wargame.metrics import (
+from wargame.engine.adjudication import Adjudication
+from wargame.engine.turn import begin_turn, formula_values, legal_orders, new_game
+from wargame.bots.play import PlayedTurn, parse_seats
+from wargame.analysis.metrics import (
     BOUND_TRACKS,
     IDLE_KINDS,
     NA,
@@ -28,8 +28,8 @@ from wargame.metrics import (
     option_counts,
     play_game,
 )
-from wargame.model import ALLIANCE, CELLS, MERGER, RIVALRY, SPLIT, TALKS, Order, State
-from wargame.rulebook import load_rulebook
+from wargame.engine.model import ALLIANCE, CELLS, MERGER, RIVALRY, SPLIT, TALKS, Order, State
+from wargame.engine.rulebook import load_rulebook
 
 RULEBOOK = load_rulebook()
 OPENING = new_game(RULEBOOK, "spring-2016", 1)

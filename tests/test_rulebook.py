@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from wargame.cli import EXIT_BAD_DATA, main
-from wargame.model import CELLS
-from wargame.rulebook import CLAIMS, DECKS_DIR, RULES_DIR, Rulebook, RulebookError, load_rulebook
+from wargame.cli.main import EXIT_BAD_DATA, main
+from wargame.engine.model import CELLS
+from wargame.engine.rulebook import CLAIMS, DECKS_DIR, RULES_DIR, Rulebook, RulebookError, load_rulebook
 
 # --- 1. the shipped rulebook -----------------------------------------------------------------
 

@@ -25,13 +25,13 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-import wargame.cli as cli
+import wargame.cli.main as cli
 import wargame.files as files_module
 import wargame.record.save as save_module
-from wargame.board import flat_tracks
-from wargame.engine import legal_orders, new_game
-from wargame.headless import bots_for
-from wargame.model import CELLS, digest
+from wargame.engine.board import flat_tracks
+from wargame.engine.turn import legal_orders, new_game
+from wargame.bots.play import bots_for
+from wargame.engine.model import CELLS, digest
 from wargame.record import report
 from wargame.record.game import (
     COMMAND_TYPES,
@@ -59,8 +59,8 @@ from wargame.record.save import (
     recorded_records,
     write_save,
 )
-from wargame.rulebook import DECKS_DIR, RULES_DIR
-from wargame.view import view
+from wargame.engine.rulebook import DECKS_DIR, RULES_DIR
+from wargame.engine.view import view
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
@@ -254,8 +254,8 @@ def test_digests_are_the_same_in_other_processes_and_hash_seeds(rulebook) -> Non
     assert check.verified, f"{check.message}: {REGENERATE}"
     here = [digest(game.state), {str(t): d for t, d in sorted(game.digests.items())}]
     code = (
-        "import json, sys; from wargame.rulebook import load_rulebook; from wargame.record.save import load;"
-        "from wargame.model import digest; doc, g, v = load(sys.argv[1], load_rulebook());"
+        "import json, sys; from wargame.engine.rulebook import load_rulebook; from wargame.record.save import load;"
+        "from wargame.engine.model import digest; doc, g, v = load(sys.argv[1], load_rulebook());"
         "print(json.dumps([digest(g.state), {str(t): d for t, d in sorted(g.digests.items())}, v.verified]))"
     )
     for hash_seed in ("0", "4242"):

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from wargame.model import CELLS
-from wargame.rulebook import load_rulebook
-from wargame.session import HUMAN, Session
+from wargame.engine.model import CELLS
+from wargame.engine.rulebook import load_rulebook
+from wargame.table.session import HUMAN, Session
 from wargame.tui.app import WargameApp
 
 RULEBOOK = load_rulebook()

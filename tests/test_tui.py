@@ -11,10 +11,10 @@ from typing import Callable
 import pytest
 from textual.widgets import Input, Select
 
-from wargame.model import CELLS
+from wargame.engine.model import CELLS
 from wargame.record.save import load
-from wargame.rulebook import load_rulebook
-from wargame.session import HUMAN, Session
+from wargame.engine.rulebook import load_rulebook
+from wargame.table.session import HUMAN, Session
 from wargame.tui.app import WargameApp
 from wargame.tui.screens import start as start_screen
 

@@ -10,14 +10,14 @@ from pathlib import Path
 import attrs
 from textual.widgets import Checkbox, ContentSwitcher, Input, OptionList, Select, Static
 
-from wargame.bots import RandomBot
-from wargame.engine import legal_orders
-from wargame.model import CELLS
+from wargame.bots.seats import RandomBot
+from wargame.engine.turn import legal_orders
+from wargame.engine.model import CELLS
 from wargame.record.game import OverrideResult, SetTrack
 from wargame.record.lock import check_lock, make_lock
 from wargame.record.save import load, read_document, recorded_records
-from wargame.rulebook import ROOT
-from wargame.session import Session
+from wargame.engine.rulebook import ROOT
+from wargame.table.session import Session
 from wargame.tui.app import WargameApp
 from wargame.tui.screens import start as start_screen
 from wargame.tui.screens.game import GameScreen
@@ -26,7 +26,7 @@ from wargame.tui.screens.modals import WalkthroughScreen
 from wargame.tui.screens.replay import ReplayScreen
 from wargame.tui.screens.start import StartScreen
 from wargame.tui.screens.white import WARNING, WhiteCellScreen, fork_path
-from wargame.view import view
+from wargame.engine.view import view
 
 SIZE = (100, 32)
 

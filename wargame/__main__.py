@@ -1,5 +1,5 @@
 import sys
 
-from wargame.cli import main
+from wargame.cli.main import main
 
 sys.exit(main())

@@ -23,7 +23,7 @@ from collections import OrderedDict
 from pathlib import Path
 
 from wargame.files import FileProblem, read_capped
-from wargame.rulebook import DECKS_DIR, RULES_DIR, TARGETS_FILE, Rulebook, RulebookError, load_rulebook
+from wargame.engine.rulebook import DECKS_DIR, RULES_DIR, TARGETS_FILE, Rulebook, RulebookError, load_rulebook
 
 MAX_UNPACKED = 16 * 1024 * 1024  # the files' text, decompressed: far more than any rulebook
 MAX_FILE = 8 * 1024 * 1024  # one rules file read to bundle it (the rulebook refuses far smaller ones)
@@ -45,7 +45,7 @@ def _files(folder: Path) -> list[Path]:
 
 
 def _digest(entries: list[tuple[str, str, bytes]]) -> str:
-    """The rulebook's digest of these files, as :func:`wargame.rulebook.load_rulebook` makes it."""
+    """The rulebook's digest of these files, as :func:`wargame.engine.rulebook.load_rulebook` makes it."""
     h = hashlib.sha256()
     for _, rel, data in entries:
         h.update(rel.encode() + b"\0" + data + b"\0")
@@ -141,7 +141,7 @@ def unpack(bundle: str) -> list[tuple[str, str, bytes]]:
 def rulebook_from(bundle: str, digest: str) -> Rulebook:
     """The rulebook a bundle holds, checked against the save's rulebook ``digest``. Raises
     :class:`BundleError` (damaged, or not the rules of that digest) or
-    :class:`~wargame.rulebook.RulebookError` (rules this engine no longer accepts)."""
+    :class:`~wargame.engine.rulebook.RulebookError` (rules this engine no longer accepts)."""
     cached = _rulebooks.get(digest)
     if cached is not None:
         _rulebooks.move_to_end(digest)

@@ -1,7 +1,7 @@
 """What each seat may see of a game's log, and what the White Cell's actions tell each seat.
 
 The seats are the four cells, ``public`` (the whole room, as on a projector) and ``white`` (the
-facilitator, who sees everything). Record by record, :func:`wargame.shown.render_record` decides;
+facilitator, who sees everything). Record by record, :func:`wargame.engine.shown.render_record` decides;
 this module applies it to a whole log, for the exports (reports and logs per seat) and the
 terminal UI (what the room and each cell are told):
 
@@ -26,13 +26,13 @@ from typing import Sequence
 
 from attrs import frozen
 
-from wargame.adjudication import Adjudication
-from wargame.board import THEATRE_TRACKS
-from wargame.engine import new_game
-from wargame.model import CELL_TITLES, CELLS, State
+from wargame.engine.adjudication import Adjudication
+from wargame.engine.board import THEATRE_TRACKS
+from wargame.engine.turn import new_game
+from wargame.engine.model import CELL_TITLES, CELLS, State
 from wargame.record.game import WHITE_ACTIONS, Game, InjectCard, OverrideResult, ResolveTurn, SetTrack
-from wargame.shown import picture, render_record, talks_hidden_flags
-from wargame.view import OWNER, talks_secret, view
+from wargame.engine.shown import picture, render_record, talks_hidden_flags
+from wargame.engine.view import OWNER, talks_secret, view
 
 ROOM = "public"
 AUDIENCE: tuple[str, ...] = CELLS + (ROOM,)

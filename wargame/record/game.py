@@ -14,8 +14,8 @@ from typing import Callable, Mapping, Sequence, Union
 import attrs
 from attrs import field, frozen
 
-from wargame.adjudication import Adjudication
-from wargame.engine import (
+from wargame.engine.adjudication import Adjudication
+from wargame.engine.turn import (
     FacilitatorError,
     Forced,
     Step,
@@ -26,8 +26,8 @@ from wargame.engine import (
     resolve_turn,
     set_track,
 )
-from wargame.bots import HUMAN, parse_bot
-from wargame.model import CELLS, Order, State, digest
+from wargame.bots.seats import HUMAN, parse_bot
+from wargame.engine.model import CELLS, Order, State, digest
 
 
 # --- commands ------------------------------------------------------------------------------------
@@ -432,7 +432,7 @@ def replay(rulebook, header: Header, commands: Sequence[Command]) -> Game:
 
 
 def _read_track(state: State, target: str) -> int | None:
-    from wargame.board import flat_tracks
+    from wargame.engine.board import flat_tracks
 
     where, _, name = target.rpartition(".")
     if not where:

@@ -32,9 +32,9 @@ from cattrs.gen import make_dict_unstructure_fn, override
 from cattrs.strategies import configure_tagged_union
 
 from wargame import __version__
-from wargame.adjudication import Adjudication
+from wargame.engine.adjudication import Adjudication
 from wargame.files import SAVE_CAP, SAVE_FORMAT, FileProblem, Kind, SaveLock, loads_json, read_capped, refusal, write_file
-from wargame.model import digest
+from wargame.engine.model import digest
 from wargame.record import signing
 from wargame.record.bundle import BundleError, RulebookError, bundle_of, rulebook_from
 from wargame.record.game import (

@@ -1,7 +1,7 @@
 """The terminal UI: an exercise at one terminal, and the facilitator's replay viewer.
 
 The engine knows nothing of Textual; everything here reads the game through a
-:class:`~wargame.session.Session` (play) or a :class:`~wargame.record.game.Game` (replay).
+:class:`~wargame.table.session.Session` (play) or a :class:`~wargame.record.game.Game` (replay).
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from wargame.record.game import Game
-from wargame.rulebook import Rulebook
-from wargame.session import Session
+from wargame.engine.rulebook import Rulebook
+from wargame.table.session import Session
 
 
 class WargameApp(App[None]):

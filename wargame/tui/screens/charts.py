@@ -10,12 +10,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 
-from wargame.board import GLOBAL_TRACKS, flat_tracks
-from wargame.engine import formula_values, new_game
-from wargame.model import State
+from wargame.engine.board import GLOBAL_TRACKS, flat_tracks
+from wargame.engine.turn import formula_values, new_game
+from wargame.engine.model import State
 from wargame.record.report import turn_states
-from wargame.session import Session
-from wargame.shown import series_visible
+from wargame.table.session import Session
+from wargame.engine.shown import series_visible
 from wargame.tui.screens.modals import WalkthroughScreen
 
 
@@ -41,7 +41,7 @@ SERIES = (
 
 def series_for(session: Session, seat: str) -> list[tuple[str, list[float]]]:
     """The charts ``seat`` may see: those whose every input it may always see exactly (public
-    tracks for the room, its own as well for a cell: see :func:`wargame.shown.series_visible`),
+    tracks for the room, its own as well for a cell: see :func:`wargame.engine.shown.series_visible`),
     all for the White Cell (and for everyone once the game is over)."""
     h = session.game.header
     opening = new_game(session.rulebook, h.scenario, h.seed)  # the board before turn 1

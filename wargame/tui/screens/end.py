@@ -11,10 +11,10 @@ from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
-from wargame.model import CELL_TITLES, CELLS, STAGES
+from wargame.engine.model import CELL_TITLES, CELLS, STAGES
 from wargame.record import report
-from wargame.rulebook import ROOT
-from wargame.session import Session
+from wargame.engine.rulebook import ROOT
+from wargame.table.session import Session
 
 
 def objectives_rows(session: Session, seat: str = "public") -> list[tuple[str, str, str, str]]:

@@ -9,10 +9,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Static
 
-from wargame.bots import Choice
-from wargame.model import CELL_TITLES, CELLS, Order
+from wargame.bots.seats import Choice
+from wargame.engine.model import CELL_TITLES, CELLS, Order
 from wargame.record import fog
-from wargame.session import Session
+from wargame.table.session import Session
 from wargame.tui.screens.charts import ChartsScreen, SummaryScreen
 from wargame.tui.screens.end import EndScreen
 from wargame.tui.screens.modals import HandoverScreen, HelpScreen, WalkthroughScreen

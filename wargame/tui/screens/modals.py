@@ -11,9 +11,9 @@ from textual.markup import escape
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Label, Markdown, Static
 
-from wargame.adjudication import Adjudication
+from wargame.engine.adjudication import Adjudication
 from wargame.record.fog import Announcement
-from wargame.rulebook import Rulebook
+from wargame.engine.rulebook import Rulebook
 from wargame.tui.widgets.board import record_markup
 
 
@@ -49,7 +49,7 @@ def _formulas(rulebook: Rulebook, expr) -> list[str]:
 
 class WhyScreen(ModalScreen[None]):
     """The rule or card behind a record, and the article's reasoning. Give it the record as the
-    seat is shown it (:func:`wargame.shown.render_records`): the formulas are written out, the
+    seat is shown it (:func:`wargame.engine.shown.render_records`): the formulas are written out, the
     values it reads that the seat may not know only as the seat's estimates."""
 
     BINDINGS = [Binding("escape,enter,y", "close", "Close")]

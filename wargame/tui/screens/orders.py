@@ -1,6 +1,6 @@
 """A cell chooses its orders: only legal ones are offered, each with its cost and its odds; an
 order that cannot be given says why. Everything on it is worked out from the cell's own view
-(:func:`wargame.shown.order_menu`): the odds are exact where the cell knows all they read, else a
+(:func:`wargame.engine.shown.order_menu`): the odds are exact where the cell knows all they read, else a
 band over its estimates."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from wargame.model import CELL_TITLES, Order
-from wargame.session import Session
+from wargame.engine.model import CELL_TITLES, Order
+from wargame.table.session import Session
 from wargame.tui.widgets.board import CellPanel, pretty
 
 

@@ -24,10 +24,10 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
-from wargame.adjudication import Adjudication
-from wargame.board import OFFSHOOT_TRACKS, THEATRE_TRACKS, flat_tracks
-from wargame.engine import new_game
-from wargame.model import CELL_TITLES, CELLS, State
+from wargame.engine.adjudication import Adjudication
+from wargame.engine.board import OFFSHOOT_TRACKS, THEATRE_TRACKS, flat_tracks
+from wargame.engine.turn import new_game
+from wargame.engine.model import CELL_TITLES, CELLS, State
 from wargame.record import fog
 from wargame.record.game import (
     Game,
@@ -43,10 +43,10 @@ from wargame.record.game import (
     seat_words,
 )
 from wargame.record.save import SaveError, document, fork_path, new_game_id, write_save
-from wargame.rulebook import ROOT, Rulebook
+from wargame.engine.rulebook import ROOT, Rulebook
 from wargame.tui.screens.modals import HelpScreen, WhyScreen
 from wargame.tui.widgets.board import CellPanel, DecksPanel, RelationPanel, TheatreTable, record_markup
-from wargame.view import view
+from wargame.engine.view import view
 
 # Global tracks grouped for the "what changed" pane: one line a part of the board.
 _GROUPS = (("is_", "IS"), ("aq_", "AQ"), ("coalition_", "Coalition"), ("gov_", "Governments"),
@@ -778,7 +778,7 @@ class ReplayScreen(Screen[None]):
     def fork(self, turn: int) -> Path | None:
         """Fork at the start of ``turn``, save the new game beside this one and play it."""
         from wargame.record.game import CommandError
-        from wargame.session import Session
+        from wargame.table.session import Session
 
         target = self.fork_path(turn)
         try:

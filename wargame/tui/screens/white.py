@@ -23,9 +23,9 @@ from textual.validation import Integer
 from textual.widgets import Button, Checkbox, ContentSwitcher, Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from wargame.adjudication import Adjudication
-from wargame.board import GLOBAL_TRACKS, OFFSHOOT_TRACKS, THEATRE_TRACKS, Board, flat_tracks
-from wargame.model import CELL_TITLES, CELLS, STAGES
+from wargame.engine.adjudication import Adjudication
+from wargame.engine.board import GLOBAL_TRACKS, OFFSHOOT_TRACKS, THEATRE_TRACKS, Board, flat_tracks
+from wargame.engine.model import CELL_TITLES, CELLS, STAGES
 from wargame.record import fog
 from wargame.record.game import (
     RESOLUTION_PHASES,
@@ -38,10 +38,10 @@ from wargame.record.game import (
 )
 from wargame.record.save import SaveError, document, load, new_game_id, write_save
 from wargame.record.save import fork_path as save_fork_path
-from wargame.rulebook import ROOT, Card
-from wargame.session import Session
+from wargame.engine.rulebook import ROOT, Card
+from wargame.table.session import Session
 from wargame.tui.widgets.board import CELL_TRACKS, pretty, record_markup
-from wargame.view import INNER, view
+from wargame.engine.view import INNER, view
 
 WARNING = "White Cell only: this shows everything, including the cells' secrets. Continue?"
 

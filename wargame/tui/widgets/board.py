@@ -6,9 +6,9 @@ from rich.table import Table
 from textual.markup import escape
 from textual.widgets import DataTable, Static
 
-from wargame.adjudication import Adjudication
-from wargame.model import CELL_TITLES, STAGES
-from wargame.view import View
+from wargame.engine.adjudication import Adjudication
+from wargame.engine.model import CELL_TITLES, STAGES
+from wargame.engine.view import View
 
 # Column, theatre field, tooltip-ish header
 THEATRE_COLUMNS = (
@@ -139,7 +139,7 @@ class DecksPanel(Static):
 def record_markup(r: Adjudication) -> str:
     """A record in Textual markup (theme colours): what happened, the odds and the roll, the
     tracks it changed, the rule and its ¶. Give it a record as the seat is shown it
-    (:func:`wargame.shown.render_records`): its odds may then be a band over the seat's estimates."""
+    (:func:`wargame.engine.shown.render_records`): its odds may then be a band over the seat's estimates."""
     mark = "[b $success]✔[/]" if r.happened else "[b $error]✘[/]"
     where = escape(f" [{r.where}]") if r.where else ""
     odds = ""

@@ -2,7 +2,7 @@
 designer wants?
 
 A target (``rules/targets.toml``, see rules/README.md, "Balance targets") names a per-game metric
-of :mod:`wargame.metrics`, a statistic over the games (a share, a mean, ...) and a band the
+of :mod:`wargame.analysis.metrics`, a statistic over the games (a share, a mean, ...) and a band the
 statistic must lie in, with the seat sets (which bots play) and the ¶ of the article or the
 rationale behind the band. One target may cover a family of metrics (every cell, objective,
 rule, card, track or order kind) with ``each``.
@@ -28,11 +28,11 @@ from typing import Any, Iterable, Mapping, Sequence
 import attrs
 from attrs import frozen
 
-from wargame.analysis import (BASELINE, Z95, Batch, Moments, Proportion, _console, _progress_bar, _rate, mean_ci,
+from wargame.analysis.studies import (BASELINE, Z95, Batch, Moments, Proportion, _console, _progress_bar, _rate, mean_ci,
                               stream_batches, wilson, workers_for)
-from wargame.metrics import GameResult, family_items, metric_catalogue, metric_maximum
-from wargame.model import CELLS
-from wargame.rulebook import TARGETS_FILE, Rulebook, RulebookError, read_toml
+from wargame.analysis.metrics import GameResult, family_items, metric_catalogue, metric_maximum
+from wargame.engine.model import CELLS
+from wargame.engine.rulebook import TARGETS_FILE, Rulebook, RulebookError, read_toml
 
 EXIT_MISSED = 1
 EXIT_USAGE = 2
@@ -136,7 +136,7 @@ def load_targets(path: Path | str, rulebook: Rulebook) -> Targets:
     unknown = sorted(set(data) - _TOP_KEYS)
     if unknown:
         raise fail(f"unknown key {unknown[0]!r} (keys: seats, defaults, target)")
-    from wargame.headless import parse_seats
+    from wargame.bots.play import parse_seats
 
     raw_seats = data.get("seats", {})
     if not isinstance(raw_seats, dict) or not raw_seats:

@@ -17,7 +17,7 @@ from typing import Any, Iterable, Iterator
 import attrs
 from attrs import frozen
 
-from wargame.board import (
+from wargame.engine.board import (
     COMPUTED,
     CONSTANTS,
     GLOBAL_TRACKS,
@@ -30,7 +30,7 @@ from wargame.board import (
     THEATRE_TRACKS,
     hidden_from,
 )
-from wargame.expressions import (
+from wargame.engine.expressions import (
     Effect,
     Expression,
     ExpressionError,
@@ -43,7 +43,7 @@ from wargame.expressions import (
     template_parts,
 )
 from wargame.files import FileProblem, read_capped
-from wargame.model import (
+from wargame.engine.model import (
     CELLS,
     AlQaeda,
     Coalition,
@@ -56,7 +56,7 @@ from wargame.model import (
     opening_tally,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 RULES_DIR = ROOT / "rules"
 DECKS_DIR = ROOT / "decks"
 TARGETS_FILE = "targets.toml"
@@ -501,7 +501,7 @@ TEMPLATE_EXTRAS = ("title", "theatre_title", "chance", "roll", "cell")
 def _check_template(text: Any, scope: Scope, table: _Table, key: str) -> None:
     """A template (``explain``, ``explain_fail``, a card's ``text``): every field a plain name in
     scope (or one the engine fills in), a text field with no format spec, a number's with one of
-    :data:`~wargame.expressions.NUMBER_SPECS` (rules/README.md, section 7)."""
+    :data:`~wargame.engine.expressions.NUMBER_SPECS` (rules/README.md, section 7)."""
     try:
         parts = template_parts(text)
     except TemplateError as e:

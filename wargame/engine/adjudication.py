@@ -12,14 +12,14 @@ from typing import Any
 
 from attrs import frozen
 
-from wargame.expressions import MISSING, format_number, ordinal, render_template, template_fields  # noqa: F401
+from wargame.engine.expressions import MISSING, format_number, ordinal, render_template, template_fields  # noqa: F401
 
 KINDS = ("rule", "order", "card", "deck", "budget", "inject", "override")
 
 
 def format_value(value: Any, spec: str) -> str:
     """A template value written out: ``{n:ordinal}`` gives 1st, 2nd...; ``{x:.1f}`` one decimal.
-    Only the specs of :data:`wargame.expressions.NUMBER_SPECS` are used: any other raises
+    Only the specs of :data:`wargame.engine.expressions.NUMBER_SPECS` are used: any other raises
     ValueError (never a width, a nested field or an attribute)."""
     return format_number(value, spec)
 
@@ -46,7 +46,7 @@ class Adjudication:
     original: bool | None = None
     justification: str = ""
     # Set only on a record as rendered for a seat that cannot know the exact chance (see
-    # wargame.shown): the least and greatest chance on its picture of the board, and its
+    # wargame.engine.shown): the least and greatest chance on its picture of the board, and its
     # estimates of the secret names the chance reads, e.g. (("is_wages", "1–3"),).
     band: tuple[float, float] | None = None
     estimates: tuple[tuple[str, str], ...] = ()

@@ -2,7 +2,7 @@
 
 Plain text with rich: bars for distributions, sparklines and a band chart for tracks over time,
 so a facilitator can see at a glance when the rapprochement tends to come and how the war goes.
-Everything here only draws what :mod:`wargame.analysis` computed.
+Everything here only draws what :mod:`wargame.analysis.studies` computed.
 """
 
 from __future__ import annotations
@@ -146,7 +146,7 @@ def print_simulation(console: Console, summary: Mapping[str, Any]) -> None:
             obj.add_row(f"  {o['title']}", _num(o["value"]), str(o["of"]), f"{_num(o['lo'])} .. {_num(o['hi'])}")
     console.print(obj)
 
-    from wargame.analysis import SERIES_TITLES
+    from wargame.analysis.studies import SERIES_TITLES
 
     series, bands = summary["series"], summary.get("series_bands", {})
     turn_labels = [labels[t] for t in sorted(labels)]
@@ -170,7 +170,7 @@ _SIGN = {1: "+", -1: "-"}
 def print_claims(console: Console, header: Mapping[str, Any], results: Sequence[Any], untestable: Sequence[Any]) -> None:
     """The claims table: one row an experiment, the claim over the factor that was changed, and the
     share of games with its outcome at a bound."""
-    from wargame.analysis import bound_summary, bound_text
+    from wargame.analysis.studies import bound_summary, bound_text
 
     console.print(Text(f"The article's claims as paired experiments: {header['runs']} games an arm, "
                        f"{header['scenario']}, seed {header['seed']}", style="bold"))

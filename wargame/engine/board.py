@@ -4,7 +4,7 @@ Expressions in the rulebook speak of flat names: ``is_funds``, ``aq_leader_hardl
 ``relation_stage``, and, for a rule applied to a theatre, that theatre's ``territory``,
 ``grievance`` and so on. This module is the one place that maps those names to the model, and
 the :class:`Board` is the working copy the engine changes while it resolves a phase; it is frozen
-back into a :class:`~wargame.model.State` at the end of the phase.
+back into a :class:`~wargame.engine.model.State` at the end of the phase.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any, Iterable, Mapping
 
 import attrs
 
-from wargame.model import (
+from wargame.engine.model import (
     AlQaeda,
     Coalition,
     DeckPiles,

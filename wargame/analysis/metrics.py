@@ -3,7 +3,7 @@
 
 :func:`play_game` plays one bot-only game and feeds each turn to a :class:`GameMeter`, which
 accumulates the metrics turn by turn and works them out at the end. The meter reads only what a
-:class:`~wargame.headless.PlayedTurn` holds (the turn number, the records, the orders, the state
+:class:`~wargame.bots.play.PlayedTurn` holds (the turn number, the records, the orders, the state
 after the turn) and, for each cell, how many kinds of order were legal when it chose; so a test
 can feed it turns built by hand.
 
@@ -22,11 +22,11 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from attrs import frozen
 
-from wargame.board import GLOBAL_TRACKS, MAX_OFFSHOOTS, THEATRE_TRACKS, flat_tracks
-from wargame.engine import formula_values, legal_orders, new_game, scores
-from wargame.headless import PlayedTurn, bots_for, play
-from wargame.model import ALLIANCE, CELLS, MERGER, TALKS, State
-from wargame.rulebook import Rulebook
+from wargame.engine.board import GLOBAL_TRACKS, MAX_OFFSHOOTS, THEATRE_TRACKS, flat_tracks
+from wargame.engine.turn import formula_values, legal_orders, new_game, scores
+from wargame.bots.play import PlayedTurn, bots_for, play
+from wargame.engine.model import ALLIANCE, CELLS, MERGER, TALKS, State
+from wargame.engine.rulebook import Rulebook
 
 NA = None
 """The value of a metric that does not apply to a game (e.g. what followed a collapse, in a game
@@ -299,7 +299,7 @@ class GameMeter:
     """Accumulates one game's metrics turn by turn.
 
     Feed it each turn in order with :meth:`add` (anything with the fields of a
-    :class:`~wargame.headless.PlayedTurn`), then read :meth:`metrics` and :attr:`series`. The
+    :class:`~wargame.bots.play.PlayedTurn`), then read :meth:`metrics` and :attr:`series`. The
     opening state is the game's before its first turn (after any experimental setup)."""
 
     def __init__(self, rulebook: Rulebook, opening: State):
@@ -556,7 +556,7 @@ class GameMeter:
             "iraq_faithful_reform": float(self.iraq_faithful_turn >= 0),
             "iraq_faithful_turn": float(self.iraq_faithful_turn),
             "turns": float(self.n_turns),
-            # what the claims' experiments measure (see wargame.analysis.EXPERIMENTS)
+            # what the claims' experiments measure (see wargame.analysis.studies.EXPERIMENTS)
             **self._claims_metrics(),
         }
         cell_points: dict[str, float] = dict.fromkeys(CELLS, 0.0)
@@ -646,7 +646,7 @@ def play_game(rulebook: Rulebook, scenario: str, seed: int, seats: Mapping[str, 
     """Play one bot-only game to the end and measure it.
 
     ``setup`` changes the opening board (an experiment's factor); ``doctrines`` seats a doctrine
-    bot configured by a :class:`~wargame.doctrine.Doctrine` in some cells, ``(cell, doctrine)``;
+    bot configured by a :class:`~wargame.bots.doctrine.Doctrine` in some cells, ``(cell, doctrine)``;
     ``adapt_bots``, if given, receives the seated bots and returns those that play (an experiment
     may wrap one, e.g. to withhold an order from it)."""
     state = new_game(rulebook, scenario, seed)
@@ -655,7 +655,7 @@ def play_game(rulebook: Rulebook, scenario: str, seed: int, seats: Mapping[str, 
     bots = bots_for(seats, seed, rulebook)
     doctrines = tuple(doctrines)
     if doctrines:
-        from wargame.doctrine import DoctrineBot
+        from wargame.bots.doctrine import DoctrineBot
 
         for cell, doctrine in doctrines:
             bots[cell] = DoctrineBot(seed, rulebook=rulebook, doctrine=doctrine)
@@ -757,7 +757,7 @@ FAMILIES: tuple[tuple[str, str], ...] = (
     ("at_lo:{track}", "share of turns ending with the track at its lowest"),
     ("at_hi:{track}", "share of turns ending with the track at its highest"),
     ("bound:{bounded}", "1 if the quantity the metric is read from sat at a bound when the metric reads it "
-                        "(wargame.metrics.BOUNDED)"),
+                        "(wargame.analysis.metrics.BOUNDED)"),
     ("fired:{rule}", "1 if the rule fired at least once"),
     ("drawn:{card}", "1 if the card was played at least once"),
     ("ordered:{cell}:{order}", "1 if the cell gave that kind of order at least once"),

@@ -12,7 +12,7 @@ the game's dice: a game with a bot in a seat replays the same whether the orders
 bot or from a save.
 
 Kinds of bot (see :data:`BOTS`): ``random`` picks evenly among the legal orders; ``doctrine``
-plays the strategy the article describes for the cell it sits in (:mod:`wargame.doctrine`), in a
+plays the strategy the article describes for the cell it sits in (:mod:`wargame.bots.doctrine`), in a
 posture a facilitator picks: ``cautious``, ``standard`` or ``aggressive``, or ``mixed``: a posture
 drawn for each game and each seat from the game's seed (:func:`mixed_posture`), so a table of
 mixed postures is the same table whenever the same seed is played.
@@ -26,9 +26,9 @@ from typing import Any, Callable, Mapping, Protocol, Sequence
 
 from attrs import frozen
 
-from wargame.dice import derive
-from wargame.model import CELLS, Order
-from wargame.view import View
+from wargame.engine.dice import derive
+from wargame.engine.model import CELLS, Order
+from wargame.engine.view import View
 
 Legal = Callable[[Sequence[Order]], list[Order]]
 """Asks the engine which orders may be added to the pending ones."""
@@ -56,8 +56,8 @@ class Bot(Protocol):
 
 def bot_dice(seed: int, turn: int, seat: str, salt: str = "bot") -> Random:
     """A bot's own generator for one turn of the game whose secret is ``seed``: keyed one-way
-    from the secret (:func:`wargame.dice.derive`), so it never moves, nor tells anything about,
-    the game's dice (see :mod:`wargame.dice`). A bot never reads the secret from its view: it is
+    from the secret (:func:`wargame.engine.dice.derive`), so it never moves, nor tells anything about,
+    the game's dice (see :mod:`wargame.engine.dice`). A bot never reads the secret from its view: it is
     given it when it is seated, as the engine's own helper."""
     digest = hashlib.blake2b(f"{salt}:{derive(seed, 'bot')}:{turn}:{seat}".encode(), digest_size=8).digest()
     return Random(int.from_bytes(digest, "big"))
@@ -91,7 +91,7 @@ class RandomBot:
 
 
 def _doctrine_bot(seed: int = 0, posture: str = "standard", **options: Any) -> Bot:
-    from wargame.doctrine import DoctrineBot  # the doctrines build on this module
+    from wargame.bots.doctrine import DoctrineBot  # the doctrines build on this module
 
     return DoctrineBot(seed, posture, **options)
 

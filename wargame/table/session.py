@@ -11,20 +11,20 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from wargame.adjudication import Adjudication
-from wargame.bots import HUMAN, Bot, Choice, make_bot, parse_bot, parse_seat_list
-from wargame.engine import legal_orders, order_chance, scores, unavailable_orders
-from wargame.model import CELL_TITLES, CELLS, Order, State
+from wargame.engine.adjudication import Adjudication
+from wargame.bots.seats import HUMAN, Bot, Choice, make_bot, parse_bot, parse_seat_list
+from wargame.engine.turn import legal_orders, order_chance, scores, unavailable_orders
+from wargame.engine.model import CELL_TITLES, CELLS, Order, State
 from wargame.record.game import Game, Header
 from wargame.record.save import Autosave, lock_save, new_game_id, now
-from wargame.rulebook import Rulebook
-from wargame.shown import MenuItem, Odds, Points, objective_points, order_menu, order_odds, render_records
-from wargame.view import View, view
+from wargame.engine.rulebook import Rulebook
+from wargame.engine.shown import MenuItem, Odds, Points, objective_points, order_menu, order_odds, render_records
+from wargame.engine.view import View, view
 
 
 
 def parse_seats(text: str, default: Mapping[str, str]) -> dict[str, str]:
-    """Seats at the table: humans or bots (see :func:`wargame.bots.parse_seat_list`)."""
+    """Seats at the table: humans or bots (see :func:`wargame.bots.seats.parse_seat_list`)."""
     return parse_seat_list(text, default)
 
 
@@ -46,7 +46,7 @@ class Session:
         }
         self.last_turn_records: tuple[Adjudication, ...] = ()
         # The states the last phase run and the last turn's resolution began on: what a seat is
-        # shown of their records is worked out from its view of these (wargame.shown).
+        # shown of their records is worked out from its view of these (wargame.engine.shown).
         self.phase_base: State | None = None
         self.last_turn_base: State | None = None
         self.reasons: dict[str, tuple[str, ...]] = {}
@@ -117,7 +117,7 @@ class Session:
     def records_for(self, seat: str, records: Sequence[Adjudication], before: State | None = None) -> list[Adjudication]:
         """These records as ``seat`` is shown them (``white`` sees all; ``room`` is everyone),
         worked out from its view of ``before``, the state their phase began on (by default that
-        of the last phase run): see :func:`wargame.shown.render_records`."""
+        of the last phase run): see :func:`wargame.engine.shown.render_records`."""
         base = before or self.phase_base or self.state
         return render_records(self.rulebook, records, base, seat)
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Sequence
 
 from wargame import __version__
-from wargame.rulebook import DECKS_DIR, RULES_DIR, Rulebook, RulebookError, describe_names, load_rulebook
+from wargame.engine.rulebook import DECKS_DIR, RULES_DIR, Rulebook, RulebookError, describe_names, load_rulebook
 
 EXIT_USAGE = 2
 EXIT_BAD_DATA = 3
@@ -144,7 +144,7 @@ def _file_path(text: str) -> Path:
 
 def _whose(parser: argparse.ArgumentParser, prefix: str) -> None:
     """--seat CELL or --facilitator: whose export it is (one of them is required, see _needs_whose)."""
-    from wargame.model import CELLS
+    from wargame.engine.model import CELLS
 
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--seat", choices=CELLS, metavar="CELL",
@@ -186,7 +186,7 @@ def _positive(text: str) -> int:
     return value
 
 
-MAX_RUNS = 1_000_000  # as wargame.analysis.MAX_RUNS (not imported here: it would load the analysis on every command)
+MAX_RUNS = 1_000_000  # as wargame.analysis.studies.MAX_RUNS (not imported here: it would load the analysis on every command)
 MAX_WORKERS = 1_024  # a number of worker processes past any machine's cores: a typo, refused
 MAX_BENCH_GAMES = 100_000
 MAX_BENCH_ROUNDS = 100
@@ -219,7 +219,7 @@ def _runs(text: str) -> int:
 
 def _workers(text: str) -> int:
     """--workers: 1 or more (and never absurd); fewer are started when there are fewer cores or
-    chunks of games (wargame.analysis.workers_for)."""
+    chunks of games (wargame.analysis.studies.workers_for)."""
     return _bounded(MAX_WORKERS)(text)
 
 
@@ -313,11 +313,11 @@ def _run(args: argparse.Namespace) -> int:
     if command == "bench":
         return _bench(rb, args)
     if command == "calibrate":
-        from wargame.calibrate import calibrate_command
+        from wargame.analysis.calibrate import calibrate_command
 
         return calibrate_command(rb, args)
     if command in ("simulate", "claims"):
-        from wargame.analysis import claims_command, simulate_command
+        from wargame.analysis.studies import claims_command, simulate_command
 
         return (simulate_command if command == "simulate" else claims_command)(rb, args)
     if command in ("replay", "report", "fork"):
@@ -369,7 +369,7 @@ def _play_tui(rb: Rulebook, args: argparse.Namespace) -> int:
     if not _terminal():
         return _fail("the terminal UI needs a terminal; for a game without one: wargame play --headless")
     from wargame.record.save import SaveError, free_path, load, lock_save, new_game_id, save_refusal
-    from wargame.session import Session, parse_seats
+    from wargame.table.session import Session, parse_seats
     from wargame.tui.app import WargameApp
     from wargame.tui.screens.start import DEFAULT_SEATS, SAVES
 
@@ -411,7 +411,7 @@ def _play_tui(rb: Rulebook, args: argparse.Namespace) -> int:
 
 
 def _is_bot(kind: str) -> bool:
-    from wargame.bots import HUMAN
+    from wargame.bots.seats import HUMAN
 
     return kind != HUMAN
 
@@ -419,12 +419,12 @@ def _is_bot(kind: str) -> bool:
 def _play_headless(rb: Rulebook, args: argparse.Namespace) -> int:
     from contextlib import ExitStack
 
-    from wargame.engine import legal_orders
-    from wargame.headless import PlayedTurn, account, bots_for, final_account
-    from wargame.model import CELLS
+    from wargame.engine.turn import legal_orders
+    from wargame.bots.play import PlayedTurn, account, bots_for, final_account
+    from wargame.engine.model import CELLS
     from wargame.record.game import CommandError, Game, Header, seat_words, seats_in_full
     from wargame.record.save import Autosave, SaveError, load, lock_save, new_game_id, now, save_refusal
-    from wargame.view import view
+    from wargame.engine.view import view
 
     with ExitStack() as held:
         autosave: Autosave | None = None
@@ -435,7 +435,7 @@ def _play_headless(rb: Rulebook, args: argparse.Namespace) -> int:
                 return _fail(f"{args.load}: {check.message}; see: wargame replay {args.load} --verify", EXIT_BAD_DATA)
             rb = game.rulebook  # the rules the game was played with (saved in it)
             # The save's seats, unless --seats says otherwise; headless play needs a bot in each.
-            from wargame.session import parse_seats as seat_list
+            from wargame.table.session import parse_seats as seat_list
 
             try:
                 seats = seats_in_full(seat_list(args.seats or "", doc.seats))
@@ -518,7 +518,7 @@ def _play_headless(rb: Rulebook, args: argparse.Namespace) -> int:
 
 
 def _seats(text: str) -> dict[str, str] | None:
-    from wargame.headless import parse_seats
+    from wargame.bots.play import parse_seats
 
     try:
         return parse_seats(text)
@@ -538,7 +538,7 @@ def _turn_refusal(args: argparse.Namespace, turns: set[int], last: int | None) -
 
 
 def _replay(rb: Rulebook, args: argparse.Namespace) -> int:
-    from wargame.model import STAGES
+    from wargame.engine.model import STAGES
     from wargame.record.save import load, recorded_records
 
     rules = getattr(args, "replay_rules", "saved")
@@ -616,7 +616,7 @@ def _replay(rb: Rulebook, args: argparse.Namespace) -> int:
 
 def _seat_log(rb: Rulebook, args: argparse.Namespace) -> int:
     """The log as one cell may see it: the game is replayed to know what was secret when."""
-    from wargame.model import CELL_TITLES
+    from wargame.engine.model import CELL_TITLES
     from wargame.record import fog
     from wargame.record.report import unfinished
     from wargame.record.save import load
@@ -730,7 +730,7 @@ def _fork(rb: Rulebook, args: argparse.Namespace) -> int:
 def _key(args: argparse.Namespace) -> int:
     """``wargame key``: make the facilitator's signing key, outside the repository."""
     from wargame.record import signing
-    from wargame.rulebook import ROOT
+    from wargame.engine.rulebook import ROOT
 
     path = getattr(args, "key_file", None) or signing.default_key_path()
     if path is None:
@@ -753,8 +753,8 @@ def _key(args: argparse.Namespace) -> int:
 
 
 def _bench(rb: Rulebook, args: argparse.Namespace) -> int:
-    from wargame.engine import new_game
-    from wargame.headless import bots_for, parse_seats, play
+    from wargame.engine.turn import new_game
+    from wargame.bots.play import bots_for, parse_seats, play
 
     if args.saves:
         return _bench_saves(rb, args)
@@ -788,14 +788,14 @@ def _bench_saves(rb: Rulebook, args: argparse.Namespace) -> int:
 
     import attrs
 
-    from wargame.examples import random_choosers
-    from wargame.model import CELLS
+    from wargame.table.examples import random_choosers
+    from wargame.engine.model import CELLS
     from wargame.record.game import Game, Header, play_bots
     from wargame.record.save import document, load, write_save
 
     if args.scenario not in rb.scenarios:
         return _fail(f"no scenario {args.scenario[:40]!r} (scenarios: {', '.join(rb.scenarios)})")
-    from wargame.board import COMPUTED
+    from wargame.engine.board import COMPUTED
 
     base = rb.scenarios[args.scenario]
     # The longer game: ten times as long, but never past what the rules' chances are proved for

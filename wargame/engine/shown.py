@@ -1,6 +1,6 @@
 """What a seat is shown, worked out from what that seat may see.
 
-:func:`wargame.view.view` decides what a seat may see of a state. Everything else put before a
+:func:`wargame.engine.view.view` decides what a seat may see of a state. Everything else put before a
 seat is computed here from that view alone, so that nothing it is shown depends on what it may
 not see (tests/test_fog.py holds every function here to that):
 
@@ -13,7 +13,7 @@ not see (tests/test_fog.py holds every function here to that):
   relation's stage has lasted, for an outsider).
 - **odds** (:func:`order_odds`, and the odds of a rendered record): exact when the seat knows
   every input of the chance; else a band, the least and greatest chance over the seat's
-  estimate ranges, by the rulebook's interval analysis (:func:`wargame.expressions.interval`).
+  estimate ranges, by the rulebook's interval analysis (:func:`wargame.engine.expressions.interval`).
   A record's band is worked out on the seat's picture of the board when the phase began.
 - **orders** (:func:`order_menu`): availability and reasons already read only public names and
   the cell's own tracks (the rulebook refuses a requirement that reads more), plus the odds.
@@ -30,8 +30,8 @@ from typing import Any, Iterable, Sequence
 import attrs
 from attrs import frozen
 
-from wargame.adjudication import Adjudication, format_value, template_fields
-from wargame.board import (
+from wargame.engine.adjudication import Adjudication, format_value, template_fields
+from wargame.engine.board import (
     COMPUTED,
     CONSTANTS,
     GLOBAL_TRACKS,
@@ -44,11 +44,11 @@ from wargame.board import (
     Board,
     hidden_from,
 )
-from wargame.engine import legal_orders, unavailable_orders
-from wargame.expressions import MISSING, Effect, Expression, Name, Scope, Written, interval, render_template
-from wargame.model import Order, State
-from wargame.rulebook import Objective, Rulebook
-from wargame.view import TALK_REFS, View, view
+from wargame.engine.turn import legal_orders, unavailable_orders
+from wargame.engine.expressions import MISSING, Effect, Expression, Name, Scope, Written, interval, render_template
+from wargame.engine.model import Order, State
+from wargame.engine.rulebook import Objective, Rulebook
+from wargame.engine.view import TALK_REFS, View, view
 
 ROOM = "public"
 # What a record about the AQ-IS talks changes or prints (TALK_REFS: the talks' rules and orders).

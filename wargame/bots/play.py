@@ -6,13 +6,13 @@ from typing import Callable, Iterator, Mapping
 
 from attrs import frozen
 
-from wargame.adjudication import Adjudication
-from wargame.bots import Bot, make_bot, parse_seat_list
-from wargame.engine import begin_turn, legal_orders, resolve_turn, scores
-from wargame.model import CELL_TITLES, CELLS, STAGES, Order, State
-from wargame.rulebook import Rulebook
-from wargame.shown import render_records
-from wargame.view import view
+from wargame.engine.adjudication import Adjudication
+from wargame.bots.seats import Bot, make_bot, parse_seat_list
+from wargame.engine.turn import begin_turn, legal_orders, resolve_turn, scores
+from wargame.engine.model import CELL_TITLES, CELLS, STAGES, Order, State
+from wargame.engine.rulebook import Rulebook
+from wargame.engine.shown import render_records
+from wargame.engine.view import view
 
 
 @frozen
@@ -78,7 +78,7 @@ def play(rulebook: Rulebook, state: State, bots: Mapping[str, Bot], turns: int |
 def account(rulebook: Rulebook, turn: PlayedTurn, verbose: bool = False, seat: str = "white") -> list[str]:
     """The turn in words, for a terminal or a log file: all of it for the facilitator
     (``white``), or what ``seat`` (a cell, or ``public`` for the room) is shown of it, every
-    record rendered from the seat's view (:func:`wargame.shown.render_records`)."""
+    record rendered from the seat's view (:func:`wargame.engine.shown.render_records`)."""
     scenario = rulebook.scenarios[turn.state.scenario]
     s = turn.state
     events, results = list(turn.events), list(turn.results)

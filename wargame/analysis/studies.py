@@ -3,7 +3,7 @@ article's claims run as paired experiments.
 
 - :func:`run_batches` plays N games (seed of game i derived from the master seed and i, so the
   results are the same whatever the number of worker processes), each measured by
-  :mod:`wargame.metrics`, and :func:`summarise` turns their outcomes into proportions (Wilson
+  :mod:`wargame.analysis.metrics`, and :func:`summarise` turns their outcomes into proportions (Wilson
   intervals) and means (t intervals).
 - :func:`run_claims` runs, for each claim C1..C16 (``docs/claims.md``) that an experiment can
   test, the same seeds twice with one factor changed (common random numbers: the game's dice and
@@ -38,9 +38,9 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 import attrs
 from attrs import frozen
 
-from wargame import metrics
-from wargame.doctrine import Doctrine
-from wargame.metrics import (  # noqa: F401  (kept importable from here)
+from wargame.analysis import metrics
+from wargame.bots.doctrine import Doctrine
+from wargame.analysis.metrics import (  # noqa: F401  (kept importable from here)
     EARLY_TURNS,
     MARK_TURN,
     SERIES,
@@ -51,10 +51,10 @@ from wargame.metrics import (  # noqa: F401  (kept importable from here)
     _spawn_origins,
     game_seed,
 )
-from wargame.board import flat_tracks
-from wargame.engine import new_game
-from wargame.model import CELL_TITLES, CELLS, MERGER, Offshoot, State, Theatre
-from wargame.rulebook import Rulebook
+from wargame.engine.board import flat_tracks
+from wargame.engine.turn import new_game
+from wargame.engine.model import CELL_TITLES, CELLS, MERGER, Offshoot, State, Theatre
+from wargame.engine.rulebook import Rulebook
 
 DEFAULT_SEATS = "all=doctrine"
 
@@ -142,7 +142,7 @@ def _quantile(values: Sequence[float], q: float) -> float:
 
 def estimate(name: str, label: str, values: Sequence[float | None], proportion: bool) -> Estimate:
     """A proportion (truthy values) or a mean over the games where the metric applies: values
-    that are None (:data:`wargame.metrics.NA`) are left out, and ``n`` counts the rest."""
+    that are None (:data:`wargame.analysis.metrics.NA`) are left out, and ``n`` counts the rest."""
     values = [v for v in values if v is not None]
     if proportion:
         p, lo, hi = wilson(sum(1 for v in values if v), len(values))
@@ -301,7 +301,7 @@ class Withholding:
 def play_game(rulebook: Rulebook, scenario: str, seed: int, seats: Mapping[str, str], arm: Arm = BASELINE,
               index: int = 0) -> GameResult:
     """Play one bot-only game of an experiment's arm to the end and measure it (see
-    :func:`wargame.metrics.play_game`)."""
+    :func:`wargame.analysis.metrics.play_game`)."""
     setup = SETUPS[arm.setup][1] if arm.setup else None
     adapt = None
     if arm.without:
@@ -316,7 +316,7 @@ _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(rules: str, decks: str) -> None:
-    from wargame.rulebook import load_rulebook
+    from wargame.engine.rulebook import load_rulebook
 
     _WORKER["rulebook"] = load_rulebook(Path(rules), Path(decks))  # once per worker process
 
@@ -395,7 +395,7 @@ def stream_batches(rulebook: Rulebook, batches: Sequence[Batch], workers: int = 
         return
     from collections import deque
 
-    from wargame.rulebook import DECKS_DIR, RULES_DIR
+    from wargame.engine.rulebook import DECKS_DIR, RULES_DIR
 
     ctx = multiprocessing.get_context("spawn")
     init = (str(rules_dir or RULES_DIR), str(decks_dir or DECKS_DIR))
@@ -571,7 +571,7 @@ def summarise(rulebook: Rulebook, scenario: str, results: Iterable[GameResult]) 
 #
 # Bounds: an outcome read off a quantity pinned at the end of its range in most games shows little
 # of any effect (brutality stuck at 10 in both arms shows no escalation). Each result reports, per
-# arm, the share of games with the quantity at a bound (``wargame.metrics.BOUNDED``) and is flagged
+# arm, the share of games with the quantity at a bound (``wargame.analysis.metrics.BOUNDED``) and is flagged
 # when either arm has it there in most games; no experiment below is.
 
 
@@ -754,7 +754,7 @@ KNOB_ORDERS: dict[str, tuple[str, ...] | None] = {
     "hunt": ("coalition.leadership_targeting", "coalition.intelligence"),
     "press_reform": ("coalition.press_reform",),
 }
-"""For each knob of :class:`~wargame.doctrine.Doctrine`, the order kinds whose use it changes (the
+"""For each knob of :class:`~wargame.bots.doctrine.Doctrine`, the order kinds whose use it changes (the
 doctrine's scorers that read it): what an arm that turns the knob gives or withholds."""
 
 
@@ -1085,7 +1085,7 @@ def verdict(expected: int, lo: float, hi: float) -> str:
 
 def bound_share(metric: str, games: Sequence[GameResult]) -> float | None:
     """The share of games whose outcome ``metric`` sat at a bound (``bound:<metric>``, see
-    :data:`wargame.metrics.BOUNDED`); None for an outcome without one."""
+    :data:`wargame.analysis.metrics.BOUNDED`); None for an outcome without one."""
     if metrics.bound_meaning(metric) is None:
         return None
     flags = [r.metrics[f"bound:{metric}"] for r in games]
@@ -1255,7 +1255,7 @@ def play_claims(rulebook: Rulebook, runs: int, master_seed: int = 1, scenario: s
                 only: Iterable[str] | None = None) -> dict[Arm, list[GameResult]]:
     """Every arm the chosen claims need, each played on the same ``runs`` seeds (common random
     numbers: the game's dice and the bots' own are the same in every arm)."""
-    from wargame.headless import parse_seats
+    from wargame.bots.play import parse_seats
 
     seats = dict(seats or parse_seats(DEFAULT_SEATS))
     arms = _arms(_chosen(only))
@@ -1283,7 +1283,7 @@ def run_claims(rulebook: Rulebook, runs: int, master_seed: int = 1, scenario: st
     :class:`ClaimTally` as they come back (the arms of a chunk of seeds come back side by side),
     so memory does not grow with ``runs``. The same results as :func:`judge` on
     :func:`play_claims`'s games."""
-    from wargame.headless import parse_seats
+    from wargame.bots.play import parse_seats
 
     seats = dict(seats or parse_seats(DEFAULT_SEATS))
     chosen = _chosen(only)
@@ -1387,7 +1387,7 @@ def _ci(e: Mapping[str, Any], pct: bool) -> tuple[str, str]:
 
 def _seats_or_complain(rulebook: Rulebook, args: Any) -> dict[str, str] | None:
     """The scenario and seats of a command line, or None after a one-line complaint."""
-    from wargame.headless import parse_seats
+    from wargame.bots.play import parse_seats
 
     if args.scenario not in rulebook.scenarios:
         print(f"wargame: no scenario {_short(repr(args.scenario))} (scenarios: {', '.join(rulebook.scenarios)})",
@@ -1424,7 +1424,7 @@ def simulate_command(rulebook: Rulebook, args: Any) -> int:
     if args.json:
         print(json.dumps(summary, indent=2, ensure_ascii=False))
     else:
-        from wargame.charts import print_simulation
+        from wargame.analysis.charts import print_simulation
 
         print_simulation(_console(), summary)
     _rate(args.runs, elapsed, workers)
@@ -1459,7 +1459,7 @@ def claims_command(rulebook: Rulebook, args: Any) -> int:
     elif args.markdown:
         print(claims_markdown(header, results, untestable(only)))
     else:
-        from wargame.charts import print_claims
+        from wargame.analysis.charts import print_claims
 
         print_claims(_console(150), header, results, untestable(only))
     _rate(total, elapsed, workers)

@@ -1,10 +1,10 @@
 """Doctrine bots: each cell played the way the article says the actor it stands for would play.
 
-A doctrine bot reads its seat's :class:`~wargame.view.View` (never the State), works out the
+A doctrine bot reads its seat's :class:`~wargame.engine.view.View` (never the State), works out the
 public formulas of the rulebook on what it sees (each group's strength, IS's desperation: the
 rules are public, ¶2), weighs every legal order by its cell's doctrine, and gives the best ones
 it can afford, each with a sentence a player understands. Its own small random tie-breaks come
-from :func:`~wargame.bots.bot_dice`, never from the game's dice.
+from :func:`~wargame.bots.seats.bot_dice`, never from the game's dice.
 
 The doctrines, in brief (each scoring function cites the ¶ it implements):
 
@@ -35,11 +35,11 @@ from typing import Any, Callable
 import attrs
 from attrs import frozen
 
-from wargame.board import GLOBAL_TRACKS, Board
-from wargame.bots import POSTURES, Choice, Legal, bot_dice
-from wargame.model import ALLIANCE, MERGER, TALKS, Order
-from wargame.rulebook import Rulebook
-from wargame.view import View
+from wargame.engine.board import GLOBAL_TRACKS, Board
+from wargame.bots.seats import POSTURES, Choice, Legal, bot_dice
+from wargame.engine.model import ALLIANCE, MERGER, TALKS, Order
+from wargame.engine.rulebook import Rulebook
+from wargame.engine.view import View
 
 REFORM_POLICIES = ("faithful", "cosmetic", "crackdown", "none")
 
@@ -82,7 +82,7 @@ class Doctrine:
 
 @lru_cache(maxsize=1)
 def _default_rulebook() -> Rulebook:
-    from wargame.rulebook import load_rulebook
+    from wargame.engine.rulebook import load_rulebook
 
     return load_rulebook()
 

@@ -18,7 +18,7 @@ only a small constant exponent.
 >>> compile_expression("__import__('os')", scope)
 Traceback (most recent call last):
 ...
-wargame.expressions.ExpressionError: unknown function '__import__' (allowed: abs, ceil, clamp, floor, max, min)
+wargame.engine.expressions.ExpressionError: unknown function '__import__' (allowed: abs, ceil, clamp, floor, max, min)
 
 An *effect* is one statement: ``track = expr``, ``track += expr``, ``track -= expr`` or an
 action such as ``spawn_offshoot("defectors", 2, is_brutality)``.

@@ -7,7 +7,7 @@
   seen only as a range that contains the true value; the coalition's ranges narrow with its
   intelligence. A range keeps its width at the ends of a track (it is shifted, not clipped, so
   a track at its bound is not given away), and where it sits around the truth comes from dice of
-  its own, keyed one-way from the game's secret (:func:`wargame.dice.derive`), per turn, seat
+  its own, keyed one-way from the game's secret (:func:`wargame.engine.dice.derive`), per turn, seat
   and track,
   never from the game's dice (see ``view``).
 - Secret AQ-IS talks are seen only by the two groups, until the coalition learns of them.
@@ -22,8 +22,8 @@ from typing import Mapping
 
 from attrs import frozen
 
-from wargame.adjudication import Adjudication
-from wargame.board import (  # noqa: F401 (INNER, OWNER... are read from here too)
+from wargame.engine.adjudication import Adjudication
+from wargame.engine.board import (  # noqa: F401 (INNER, OWNER... are read from here too)
     GLOBAL_TRACKS,
     INNER,
     OWNER,
@@ -33,14 +33,14 @@ from wargame.board import (  # noqa: F401 (INNER, OWNER... are read from here to
     flat_tracks,
     hidden_from,
 )
-from wargame.dice import Dice, derive
-from wargame.model import CELLS, Offshoot, State, Theatre
+from wargame.engine.dice import Dice, derive
+from wargame.engine.model import CELLS, Offshoot, State, Theatre
 
 SEATS = CELLS + ("white", "public")
 """The four cells, the facilitator (``white``, who sees everything) and ``public``: what the whole
 room may see, as on a projector between two cells' turns."""
 
-# Who may see what is declared with the board's names (see wargame.board): INNER, OWNER, PARTIES_ONLY.
+# Who may see what is declared with the board's names (see wargame.engine.board): INNER, OWNER, PARTIES_ONLY.
 
 
 @frozen
@@ -160,7 +160,7 @@ def visible_record(record: Adjudication, seat: str, talks_secret: bool) -> Adjud
     hidden; changes to another cell's inner tracks keep their name but lose their numbers.
 
     A coarse filter that needs no view: what a seat is *shown* (its estimates in the sentence,
-    its odds, the talks' trace) is :func:`wargame.shown.render_records`."""
+    its odds, the talks' trace) is :func:`wargame.engine.shown.render_records`."""
     if seat == "white":
         return record
     if talks_secret and seat not in ("is", "aq") and record.ref in _TALK_REFS:

@@ -12,11 +12,11 @@ A turn goes:
 5. ``assessment``: budgets refresh, outcomes are tallied; the next turn begins, or the game ends.
 
 Dice: every roll is keyed by (the game's secret, turn, phase, the rule or order or deck that
-rolls, the theatre or offshoot it rolls for): see :mod:`wargame.dice`. No roll depends on how
+rolls, the theatre or offshoot it rolls for): see :mod:`wargame.engine.dice`. No roll depends on how
 many came before it, so any turn replays without stored generator state, nothing outside the
 engine can move the game's dice, and overriding one result changes only what depends on it.
 
-Every outcome is an :class:`~wargame.adjudication.Adjudication`.
+Every outcome is an :class:`~wargame.engine.adjudication.Adjudication`.
 """
 
 from __future__ import annotations
@@ -27,12 +27,12 @@ from typing import Any, Iterable, Mapping, Sequence
 import attrs
 from attrs import frozen
 
-from wargame.adjudication import Adjudication, template_fields
-from wargame.board import GLOBAL_TRACKS, MAX_OFFSHOOTS, OFFSHOOT_TRACKS, THEATRE_TRACKS, Board
-from wargame.dice import Dice
-from wargame.expressions import Effect
-from wargame.model import CELL_TITLES, CELLS, DeckPiles, Order, State
-from wargame.rulebook import Card, OrderKind, Rule, Rulebook
+from wargame.engine.adjudication import Adjudication, template_fields
+from wargame.engine.board import GLOBAL_TRACKS, MAX_OFFSHOOTS, OFFSHOOT_TRACKS, THEATRE_TRACKS, Board
+from wargame.engine.dice import Dice
+from wargame.engine.expressions import Effect
+from wargame.engine.model import CELL_TITLES, CELLS, DeckPiles, Order, State
+from wargame.engine.rulebook import Card, OrderKind, Rule, Rulebook
 
 RESOLUTION_ORDER = ("coalition", "governments", "is", "aq")
 """The order in which cells' orders resolve: the coalition's pressure lands first (it is IS's

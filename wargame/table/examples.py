@@ -1,6 +1,6 @@
 """The example saves shipped in ``saves/``: made by the engine, checked by the tests.
 
-Run ``make saves`` (or ``python -m wargame.examples``) after changing the rules or decks: the
+Run ``make saves`` (or ``python -m wargame.table.examples``) after changing the rules or decks: the
 old examples then no longer verify, and the tests say so.
 """
 
@@ -10,14 +10,14 @@ import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
-from wargame.bots import RandomBot
-from wargame.engine import legal_orders
-from wargame.model import CELLS, Order, State
+from wargame.bots.seats import RandomBot
+from wargame.engine.turn import legal_orders
+from wargame.engine.model import CELLS, Order, State
 from wargame.record.game import Game, Header, play_bots
 from wargame.record.save import document, write_save
 from wargame.record.signing import unsigned
-from wargame.rulebook import ROOT, Rulebook, load_rulebook
-from wargame.view import view
+from wargame.engine.rulebook import ROOT, Rulebook, load_rulebook
+from wargame.engine.view import view
 
 SAVES = ROOT / "saves"
 STAMP = "2026-11-24T00:00:00Z"  # fixed, so that remaking the examples changes nothing needlessly
