@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: play test fuzz bench check calibrate saves clean
+.PHONY: play test lint fuzz bench check calibrate saves clean
 
 # constraints.txt pins every package, direct or not, so every machine installs the same set.
 $(STAMP): pyproject.toml constraints.txt
@@ -16,8 +16,13 @@ $(STAMP): pyproject.toml constraints.txt
 play: $(STAMP)
 	$(BIN)/wargame
 
-test: $(STAMP)
+test: lint
 	$(BIN)/python -m pytest -q
+
+# The layers of the README as import contracts (pyproject.toml), then the code's style.
+lint: $(STAMP)
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/ruff check wargame tests
 
 # The families of hostile files and arguments, for longer: far more Hypothesis examples each.
 FUZZ = $(wildcard tests/test_files_*.py tests/test_bad_data_*.py) tests/test_saves.py

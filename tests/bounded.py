@@ -19,10 +19,9 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
-import pytest
 from attrs import frozen
 
 from wargame.cli.main import main
@@ -112,14 +111,6 @@ def fewer(share: int = 4):
     from hypothesis import settings
 
     return settings(max_examples=max(10, settings.default.max_examples // share))
-
-
-@pytest.fixture(scope="module")
-def book(tmp_path_factory):
-    """A scratch copy of the rules and decks a test module may break: (base, rules, decks)."""
-    base = tmp_path_factory.mktemp("book")
-    rules, decks = copy_rulebook(base)
-    return base, rules, decks
 
 
 @contextlib.contextmanager

@@ -12,6 +12,7 @@ import os
 import pytest
 from hypothesis import HealthCheck, settings
 
+from tests.bounded import copy_rulebook
 from wargame.engine.rulebook import Rulebook, load_rulebook
 
 settings.register_profile(
@@ -41,3 +42,11 @@ def _no_users_key(tmp_path_factory):
 @pytest.fixture(scope="session")
 def rulebook() -> Rulebook:
     return load_rulebook()
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    """A scratch copy of the rules and decks a test module may break: (base, rules, decks)."""
+    base = tmp_path_factory.mktemp("book")
+    rules, decks = copy_rulebook(base)
+    return base, rules, decks

@@ -5,7 +5,6 @@ from __future__ import annotations
 import attrs
 from hypothesis import strategies as st
 
-from wargame.engine.turn import new_game
 from wargame.engine.model import (
     AlQaeda,
     Coalition,
@@ -19,6 +18,7 @@ from wargame.engine.model import (
     tracks_of,
 )
 from wargame.engine.rulebook import Rulebook
+from wargame.engine.turn import new_game
 
 FIXED_THEATRE_TRACKS = ("core", "assad")  # geography, not play: kept from the scenario
 

@@ -12,6 +12,8 @@ import attrs
 import pytest
 from rich.console import Console
 
+from wargame.analysis.charts import band_chart, bar, print_claims, print_simulation, sparkline
+from wargame.analysis.metrics import EARLY_TURNS, GameMeter, bound_meaning
 from wargame.analysis.studies import (
     BASELINE,
     EXPERIMENTS,
@@ -35,15 +37,13 @@ from wargame.analysis.studies import (
     verdict,
     wilson,
 )
-from wargame.engine.board import GLOBAL_TRACKS, THEATRE_TRACKS
-from wargame.analysis.charts import band_chart, bar, print_claims, print_simulation, sparkline
-from wargame.cli.main import main
 from wargame.bots.doctrine import Doctrine
-from wargame.engine.turn import new_game
 from wargame.bots.play import PlayedTurn, parse_seats
-from wargame.analysis.metrics import EARLY_TURNS, GameMeter, bound_meaning
+from wargame.cli.main import main
+from wargame.engine.board import GLOBAL_TRACKS, THEATRE_TRACKS
 from wargame.engine.model import CELLS, Order, digest
 from wargame.engine.rulebook import load_rulebook
+from wargame.engine.turn import new_game
 
 RULEBOOK = load_rulebook()
 SEATS = parse_seats("all=doctrine")
@@ -293,7 +293,7 @@ def test_the_bound_share_is_reported_per_arm(claims) -> None:
         spec = by_id[r.id]
         assert r.bound == bound_meaning(spec.metric)
 
-        def share(games):
+        def share(games, spec=spec):
             flags = [g.metrics[f"bound:{spec.metric}"] for g in games]
             flags = [f for f in flags if f is not None]
             return sum(flags) / len(flags)

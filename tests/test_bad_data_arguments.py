@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from tests.bounded import ROOT, files, in_process, one_line
 from wargame.analysis import studies as analysis
+from wargame.analysis.calibrate import StatTally, Target
 from wargame.analysis.studies import (
     BASELINE,
     MAX_RUNS,
@@ -33,10 +34,9 @@ from wargame.analysis.studies import (
     play_game,
     workers_for,
 )
-from wargame.analysis.calibrate import StatTally, Target
+from wargame.bots.play import parse_seats
 from wargame.cli.main import MAX_BENCH_GAMES, MAX_BENCH_ROUNDS, _parser
 from wargame.cli.main import MAX_RUNS as CLI_MAX_RUNS
-from wargame.bots.play import parse_seats
 from wargame.engine.rulebook import load_rulebook
 
 RULEBOOK = load_rulebook()

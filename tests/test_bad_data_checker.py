@@ -15,12 +15,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.bounded import book, copy_rulebook, fewer, in_process, one_line  # noqa: F401 (book is a fixture)
-from wargame.engine import rulebook as rulebook_module
-from wargame.engine.turn import new_game
-from wargame.engine.expressions import NUMBER_SPECS
+from tests.bounded import copy_rulebook, fewer, in_process, one_line
 from wargame.bots.play import bots_for, parse_seats, play
+from wargame.engine import rulebook as rulebook_module
+from wargame.engine.expressions import NUMBER_SPECS
 from wargame.engine.rulebook import RULES_DIR, load_rulebook
+from wargame.engine.turn import new_game
 
 README = (RULES_DIR / "README.md").read_text(encoding="utf-8")
 DECKS_README = (RULES_DIR.parent / "decks" / "README.md").read_text(encoding="utf-8")

@@ -13,9 +13,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from tests.bounded import appended, book, bounded, copy_rulebook, fewer, files, in_process, one_line  # noqa: F401 (book is a fixture)
+from tests.bounded import appended, bounded, copy_rulebook, fewer, files, in_process, one_line
 from wargame.engine.rulebook import MAX_LINE, MAX_NESTING, MAX_VALUES, RulebookError, read_toml
-
 
 # --- what a deep structure looks like, in each TOML form ----------------------------------------------
 

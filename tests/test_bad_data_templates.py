@@ -8,18 +8,16 @@ And the renderer itself fills in nothing else, whatever template reaches it.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from tests.bounded import appended, book, bounded, copy_rulebook, fewer, files, in_process, one_line  # noqa: F401 (book is a fixture)
+from tests.bounded import appended, bounded, copy_rulebook, fewer, files, in_process, one_line
 from wargame.engine.adjudication import Adjudication
-from wargame.engine.turn import new_game
 from wargame.engine.expressions import MAX_TEMPLATE, NUMBER_SPECS, TemplateError, render_template, template_parts
 from wargame.engine.rulebook import load_rulebook
 from wargame.engine.shown import render_records
+from wargame.engine.turn import new_game
 
 
 def toml_text(value: str) -> str:

@@ -15,10 +15,9 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from tests.bounded import book, bounded, copy_rulebook, fewer, files, in_process, one_line  # noqa: F401 (book is a fixture)
+from tests.bounded import bounded, copy_rulebook, fewer, files, in_process, one_line
 from wargame.engine import board as board_module
 from wargame.engine import turn as engine
-from wargame.engine.turn import begin_turn, legal_orders, new_game, resolve_turn, scores
 from wargame.engine.model import CELLS
 from wargame.engine.rulebook import (
     MAX_CARDS,
@@ -28,14 +27,15 @@ from wargame.engine.rulebook import (
     MAX_OBJECTIVES,
     MAX_ORDERS,
     MAX_PARAMETERS,
-    MAX_SCENARIOS,
     MAX_REQUIRES,
     MAX_RULES,
+    MAX_SCENARIOS,
     MAX_WORK,
     RulebookError,
     load_rulebook,
     work_per_turn,
 )
+from wargame.engine.turn import begin_turn, legal_orders, new_game, resolve_turn, scores
 
 
 @contextlib.contextmanager
@@ -106,10 +106,10 @@ def test_a_deck_of_thousands_of_cards_is_refused_in_bounded_time_and_memory(tmp_
 @example(draws=300, scope="theatre")
 def test_a_rule_with_too_many_draws_is_refused(book, draws, scope):
     base, rules, decks = book
-    with written(decks / "never.toml", deck(3), append=False):
-        with written(rules / "adjudication.toml", rule(scope=scope, effects=['draw("never")'] * draws)) as path:
-            limit = f"limit of {MAX_EFFECTS}" if draws > MAX_EFFECTS else f"limit of {MAX_DRAWS}"
-            one_line(check(rules, decks), 3, str(path), "rule t.draws", limit)
+    with (written(decks / "never.toml", deck(3), append=False),
+          written(rules / "adjudication.toml", rule(scope=scope, effects=['draw("never")'] * draws)) as path):
+        limit = f"limit of {MAX_EFFECTS}" if draws > MAX_EFFECTS else f"limit of {MAX_DRAWS}"
+        one_line(check(rules, decks), 3, str(path), "rule t.draws", limit)
 
 
 @fewer(4)
@@ -177,18 +177,17 @@ def test_too_many_entries_are_refused_at_once_in_one_line(book, what, limit):
 def test_a_rulebook_within_every_limit_but_too_slow_a_turn_is_refused(book, cards, draws, scope, rules_n):
     base, rules, decks = book
     extra = "".join(rule(rule_id=f"t.d{i}", scope=scope, effects=['draw("never")'] * draws) for i in range(rules_n))
-    with written(decks / "never.toml", deck(cards), append=False):
-        with written(rules / "adjudication.toml", extra):
-            done = check(rules, decks)
-            try:
-                work, _ = work_per_turn(load_rulebook(rules, decks))
-            except RulebookError:
-                work = None
-            if done.code == 0:
-                assert work is not None and work <= MAX_WORK
-            else:
-                line = one_line(done, 3, str(rules), f"limit of {MAX_WORK:,}", "evaluations")
-                assert "(the most: rule t.d" in line
+    with written(decks / "never.toml", deck(cards), append=False), written(rules / "adjudication.toml", extra):
+        done = check(rules, decks)
+        try:
+            work, _ = work_per_turn(load_rulebook(rules, decks))
+        except RulebookError:
+            work = None
+        if done.code == 0:
+            assert work is not None and work <= MAX_WORK
+        else:
+            line = one_line(done, 3, str(rules), f"limit of {MAX_WORK:,}", "evaluations")
+            assert "(the most: rule t.d" in line
 
 
 # --- the count is a true bound ------------------------------------------------------------------------

@@ -10,12 +10,12 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from wargame.bots.seats import POSTURES, Choice, RandomBot, make_bot, mixed_posture, parse_bot
 from wargame.bots.doctrine import SCORERS, Doctrine, DoctrineBot, Picture
-from wargame.engine.turn import begin_turn, check_orders, dice, legal_orders, new_game, resolve_turn, why_illegal
 from wargame.bots.play import bots_for, parse_seats, play
+from wargame.bots.seats import POSTURES, Choice, RandomBot, make_bot, mixed_posture, parse_bot
 from wargame.engine.model import CELLS, MERGER, TALKS, DeckPiles, Order, State, digest
 from wargame.engine.rulebook import load_rulebook
+from wargame.engine.turn import begin_turn, check_orders, dice, legal_orders, new_game, resolve_turn, why_illegal
 from wargame.engine.view import view
 
 from .strategies import states, with_part, with_theatre

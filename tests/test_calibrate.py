@@ -15,8 +15,6 @@ from typing import Any
 
 import pytest
 
-from wargame.cli import main as cli
-from wargame.analysis.studies import mean_ci, wilson
 from wargame.analysis.calibrate import (
     MET,
     MISSED,
@@ -33,6 +31,8 @@ from wargame.analysis.calibrate import (
     share_at_least,
     share_at_most,
 )
+from wargame.analysis.studies import mean_ci, wilson
+from wargame.cli import main as cli
 from wargame.engine.rulebook import DECKS_DIR, RULES_DIR, TARGETS_FILE, load_rulebook
 
 RULEBOOK = load_rulebook()
@@ -114,7 +114,7 @@ def test_a_difference_is_the_share_above_the_split_minus_the_share_below() -> No
     split = [2.0, 3.0, 2.0, 0.0, 1.0, 1.0, 0.0, 3.0, None]
     e = difference(values, split, 2)
     assert e.value == pytest.approx(2 / 3 - 1 / 4) and e.n == 3  # the smaller group
-    assert e.lo < e.value < e.hi and -1 <= e.lo and e.hi <= 1
+    assert e.lo < e.value < e.hi and e.lo >= -1 and e.hi <= 1
     assert math.isnan(difference([1.0, 0.0], [3.0, 2.0], 2).value)  # nobody below the split
 
 
@@ -267,9 +267,9 @@ each = "rule"
 stat = "share"
 band = [0.0, 1.0]
 rationale = "a test"
-exempt = [{ item = "%s", reason = "left out on purpose" }]
+exempt = [{ item = "FIRST_RULE", reason = "left out on purpose" }]
 min_n = 1
-""" % RULEBOOK.rules[0].id
+""".replace("FIRST_RULE", RULEBOOK.rules[0].id)
     path = tmp_path / "t.toml"
     path.write_text(text)
     runs = []

@@ -12,9 +12,9 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from wargame.engine.board import Board
-from wargame.engine.turn import fire_rule, formula_values, order_chance, resolve_turn, rule_chance
 from wargame.engine.model import ALLIANCE, MERGER, RIVALRY, TALKS, Order, State
 from wargame.engine.rulebook import load_rulebook
+from wargame.engine.turn import fire_rule, formula_values, order_chance, resolve_turn, rule_chance
 
 from .strategies import states, with_part, with_theatre
 
@@ -81,8 +81,8 @@ def test_c2_when_aq_falls_behind_its_network_recovers(state: State) -> None:
 
 def test_c2_aq_rarely_ends_weaker_than_is() -> None:
     """Over seeded bot games of the full scenario, AQ ends the weaker group in few of them."""
-    from wargame.engine.turn import new_game
     from wargame.bots.play import bots_for, parse_seats, play
+    from wargame.engine.turn import new_game
 
     aq_weaker = 0
     games = 20

@@ -13,9 +13,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
+from wargame.bots.play import bots_for, parse_seats, play
+from wargame.bots.seats import RandomBot
 from wargame.engine.adjudication import Adjudication
 from wargame.engine.board import GLOBAL_TRACKS
-from wargame.bots.seats import RandomBot
+from wargame.engine.model import CELLS, Order, State, digest, tracks_of
+from wargame.engine.rulebook import load_rulebook
 from wargame.engine.turn import (
     IllegalOrder,
     PhaseError,
@@ -28,9 +31,6 @@ from wargame.engine.turn import (
     unavailable_orders,
     why_illegal,
 )
-from wargame.bots.play import bots_for, parse_seats, play
-from wargame.engine.model import CELLS, Order, State, digest, tracks_of
-from wargame.engine.rulebook import load_rulebook
 
 from .strategies import states
 

@@ -12,22 +12,21 @@ import csv
 import io
 import json
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import wargame.cli.main as cli
-from wargame.table.examples import random_choosers
 from wargame.engine.model import CELLS
+from wargame.engine.rulebook import DECKS_DIR, RULES_DIR
+from wargame.engine.view import OWNER, view
 from wargame.record import fog, report
 from wargame.record.game import Game, Header, InjectCard, OverrideResult, SetTrack, play_bots
 from wargame.record.lock import check_lock, make_lock
 from wargame.record.save import SaveError, document, dumps, load, parse_document, read_document, write_save
-from wargame.engine.rulebook import DECKS_DIR, RULES_DIR
+from wargame.table.examples import random_choosers
 from wargame.table.session import Session
-from wargame.engine.view import INNER, OWNER, view
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden" / "save-v1.json"

@@ -16,8 +16,8 @@ import time
 import pytest
 
 from tests.filecases import ROOT, copy_golden, leftovers, make_cli, one_line, run_limited, state_of
-from wargame.files import SaveLock, lock_path
 from wargame.engine.model import CELLS
+from wargame.files import SaveLock, lock_path
 from wargame.record.game import GiveOrders, SetSeats, replay
 from wargame.record.save import Autosave, SaveError, document, load, read_document, write_save
 from wargame.table.session import Session
@@ -148,7 +148,7 @@ def test_two_processes_continuing_one_save_never_lose_a_continuation(tmp_path) -
              for _ in range(2)]
     results = [(p.wait(timeout=120), *p.communicate()) for p in procs]
     ok = [r for r in results if r[0] == 0]
-    for code, out, err in results:
+    for code, _out, err in results:
         assert code in (0, 3), err
         if code == 3:
             assert "in use by another wargame" in one_line(err, "g.json")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import errno
+import json
 import os
 import shutil
 import stat
@@ -225,7 +226,7 @@ def test_any_existing_file_is_replaced_only_when_the_rule_allows(tmp_path_factor
     folder = tmp_path_factory.mktemp("any")
     path = folder / "target"
     if save_of is not None:
-        content = ('{"format": "wargame-save", "game": "%s", "commands": []}' % save_of).encode()
+        content = json.dumps({"format": "wargame-save", "game": save_of, "commands": []}, separators=(", ", ": ")).encode()
     elif marked:
         content += b"\n" + report.MARK.encode()
     path.write_bytes(content)

@@ -25,13 +25,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from wargame.bots.play import account, bots_for, play
 from wargame.engine.adjudication import Adjudication
 from wargame.engine.board import GLOBAL_TRACKS, LEADERS, OWNER, PARTIES, PARTIES_ONLY, PARTS
-from wargame.engine.turn import begin_turn, legal_orders, new_game, resolve_turn
-from wargame.bots.play import account, bots_for, play
 from wargame.engine.model import CELLS, Order, State, tracks_of
 from wargame.engine.rulebook import RulebookError, load_rulebook
-from wargame.table.session import HUMAN, Session
 from wargame.engine.shown import (
     TALK_REFS,
     TALK_TRACKS,
@@ -43,8 +41,10 @@ from wargame.engine.shown import (
     render_records,
     talks_hidden_flags,
 )
-from wargame.tui.widgets.board import board_text
+from wargame.engine.turn import begin_turn, legal_orders, new_game, resolve_turn
 from wargame.engine.view import talks_secret, view
+from wargame.table.session import HUMAN, Session
+from wargame.tui.widgets.board import board_text
 
 from .strategies import states
 

@@ -7,14 +7,12 @@ new game's state), and the ids of rules, cards and order kinds are read from the
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import attrs
 import pytest
 
-from wargame.engine.adjudication import Adjudication
-from wargame.engine.turn import begin_turn, formula_values, legal_orders, new_game
-from wargame.bots.play import PlayedTurn, parse_seats
 from wargame.analysis.metrics import (
     BOUND_TRACKS,
     IDLE_KINDS,
@@ -28,8 +26,11 @@ from wargame.analysis.metrics import (
     option_counts,
     play_game,
 )
+from wargame.bots.play import PlayedTurn, parse_seats
+from wargame.engine.adjudication import Adjudication
 from wargame.engine.model import ALLIANCE, CELLS, MERGER, RIVALRY, SPLIT, TALKS, Order, State
 from wargame.engine.rulebook import load_rulebook
+from wargame.engine.turn import begin_turn, formula_values, legal_orders, new_game
 
 RULEBOOK = load_rulebook()
 OPENING = new_game(RULEBOOK, "spring-2016", 1)

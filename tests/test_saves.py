@@ -17,8 +17,9 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import attrs
 import pytest
@@ -28,10 +29,12 @@ from hypothesis import strategies as st
 import wargame.cli.main as cli
 import wargame.files as files_module
 import wargame.record.save as save_module
-from wargame.engine.board import flat_tracks
-from wargame.engine.turn import legal_orders, new_game
 from wargame.bots.play import bots_for
+from wargame.engine.board import flat_tracks
 from wargame.engine.model import CELLS, digest
+from wargame.engine.rulebook import DECKS_DIR, RULES_DIR
+from wargame.engine.turn import legal_orders, new_game
+from wargame.engine.view import view
 from wargame.record import report
 from wargame.record.game import (
     COMMAND_TYPES,
@@ -59,8 +62,6 @@ from wargame.record.save import (
     recorded_records,
     write_save,
 )
-from wargame.engine.rulebook import DECKS_DIR, RULES_DIR
-from wargame.engine.view import view
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
@@ -689,7 +690,8 @@ def _bad_file(folder: Path, make: Callable[[Path], None]) -> Path:
 
 READ_COMMANDS = (("replay", "{save}", "--log", "--facilitator"), ("replay", "{save}", "--log", "--seat", "coalition"),
                  ("replay", "{save}", "--verify"), ("report", "{save}", "--facilitator"),
-                 ("report", "{save}", "--seat", "is"), ("report", "{save}", "--format", "csv", "--facilitator"), ("play", "--headless", "--load", "{save}"),
+                 ("report", "{save}", "--seat", "is"), ("report", "{save}", "--format", "csv", "--facilitator"),
+                 ("play", "--headless", "--load", "{save}"),
                  ("fork", "{save}", "--turn", "1", "--out", "{folder}/child.json"))
 
 

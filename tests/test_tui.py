@@ -5,15 +5,15 @@ from __future__ import annotations
 import asyncio
 import html
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from textual.widgets import Input, Select
 
 from wargame.engine.model import CELLS
-from wargame.record.save import load
 from wargame.engine.rulebook import load_rulebook
+from wargame.record.save import load
 from wargame.table.session import HUMAN, Session
 from wargame.tui.app import WargameApp
 from wargame.tui.screens import start as start_screen

@@ -11,12 +11,13 @@ import attrs
 from textual.widgets import Checkbox, ContentSwitcher, Input, OptionList, Select, Static
 
 from wargame.bots.seats import RandomBot
-from wargame.engine.turn import legal_orders
 from wargame.engine.model import CELLS
+from wargame.engine.rulebook import ROOT
+from wargame.engine.turn import legal_orders
+from wargame.engine.view import view
 from wargame.record.game import OverrideResult, SetTrack
 from wargame.record.lock import check_lock, make_lock
 from wargame.record.save import load, read_document, recorded_records
-from wargame.engine.rulebook import ROOT
 from wargame.table.session import Session
 from wargame.tui.app import WargameApp
 from wargame.tui.screens import start as start_screen
@@ -26,7 +27,6 @@ from wargame.tui.screens.modals import WalkthroughScreen
 from wargame.tui.screens.replay import ReplayScreen
 from wargame.tui.screens.start import StartScreen
 from wargame.tui.screens.white import WARNING, WhiteCellScreen, fork_path
-from wargame.engine.view import view
 
 SIZE = (100, 32)
 
@@ -466,7 +466,7 @@ def test_a_solo_game_or_a_game_of_bots_starts_without_a_lock(rulebook, tmp_path,
             await until(pilot, lambda: any(isinstance(s, GameScreen) for s in app.screen_stack), "the game")
 
     for bots in (False, True):
-        run(lambda: scenario(bots))
+        run(lambda bots=bots: scenario(bots))
     saves = sorted(tmp_path.glob("*.json"))
     assert len(saves) == 2 and all(read_document(p).white_lock is None for p in saves)
 

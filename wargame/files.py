@@ -35,8 +35,8 @@ import re
 import stat
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from attrs import frozen
 
@@ -427,7 +427,7 @@ class SaveLock:
         self.path = lock_path(self.save)
         self.held = False
 
-    def acquire(self) -> "SaveLock":
+    def acquire(self) -> SaveLock:
         if self.held:
             return self
         key = _key(self.path)
@@ -506,7 +506,7 @@ class SaveLock:
             except OSError:
                 pass
 
-    def __enter__(self) -> "SaveLock":
+    def __enter__(self) -> SaveLock:
         return self.acquire()
 
     def __exit__(self, *exc: object) -> None:

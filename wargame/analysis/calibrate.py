@@ -22,15 +22,28 @@ import re
 import statistics
 import sys
 import time
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 import attrs
 from attrs import frozen
 
-from wargame.analysis.studies import (BASELINE, Z95, Batch, Moments, Proportion, _console, _progress_bar, _rate, mean_ci,
-                              stream_batches, wilson, workers_for)
 from wargame.analysis.metrics import GameResult, family_items, metric_catalogue, metric_maximum
+from wargame.analysis.studies import (
+    BASELINE,
+    Z95,
+    Batch,
+    Moments,
+    Proportion,
+    _console,
+    _progress_bar,
+    _rate,
+    mean_ci,
+    stream_batches,
+    wilson,
+    workers_for,
+)
 from wargame.engine.model import CELLS
 from wargame.engine.rulebook import TARGETS_FILE, Rulebook, RulebookError, read_toml
 
@@ -630,7 +643,7 @@ def _outcomes(target: Target, rulebook: Rulebook, name: str, seats: Mapping[str,
               estimates: Mapping[tuple[str, str | None], Estimate]) -> dict[str | None, Outcome]:
     out: dict[str | None, Outcome] = {}
     exempt = dict(target.exempt)
-    for item, metric, split in expand(target, rulebook, seats):
+    for item, metric, _split in expand(target, rulebook, seats):
         if item in exempt:
             out[item] = Outcome(item, name, metric, _NAN, EXEMPT, False, exempt[item])
             continue

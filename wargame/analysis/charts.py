@@ -8,7 +8,8 @@ Everything here only draws what :mod:`wargame.analysis.studies` computed.
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table

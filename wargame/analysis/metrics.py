@@ -18,15 +18,16 @@ many games they counted. Turn numbers of things that never happened are ``-1``.
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 from attrs import frozen
 
-from wargame.engine.board import GLOBAL_TRACKS, MAX_OFFSHOOTS, THEATRE_TRACKS, flat_tracks
-from wargame.engine.turn import formula_values, legal_orders, new_game, scores
 from wargame.bots.play import PlayedTurn, bots_for, play
+from wargame.engine.board import GLOBAL_TRACKS, MAX_OFFSHOOTS, THEATRE_TRACKS, flat_tracks
 from wargame.engine.model import ALLIANCE, CELLS, MERGER, TALKS, State
 from wargame.engine.rulebook import Rulebook
+from wargame.engine.turn import formula_values, legal_orders, new_game, scores
 
 NA = None
 """The value of a metric that does not apply to a game (e.g. what followed a collapse, in a game

@@ -31,15 +31,15 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from statistics import NormalDist
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 import attrs
 from attrs import frozen
 
 from wargame.analysis import metrics
-from wargame.bots.doctrine import Doctrine
 from wargame.analysis.metrics import (  # noqa: F401  (kept importable from here)
     EARLY_TURNS,
     MARK_TURN,
@@ -51,10 +51,11 @@ from wargame.analysis.metrics import (  # noqa: F401  (kept importable from here
     _spawn_origins,
     game_seed,
 )
+from wargame.bots.doctrine import Doctrine
 from wargame.engine.board import flat_tracks
-from wargame.engine.turn import new_game
 from wargame.engine.model import CELL_TITLES, CELLS, MERGER, Offshoot, State, Theatre
 from wargame.engine.rulebook import Rulebook
+from wargame.engine.turn import new_game
 
 DEFAULT_SEATS = "all=doctrine"
 
@@ -168,7 +169,7 @@ class Moments:
         self.mean += d / self.n
         self.m2 += d * (x - self.mean)
 
-    def copy(self) -> "Moments":
+    def copy(self) -> Moments:
         other = Moments()
         other.n, other.mean, other.m2 = self.n, self.mean, self.m2
         return other

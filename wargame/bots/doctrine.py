@@ -29,14 +29,15 @@ autonomy AQ offers, the governments' reform policy, whether the coalition presse
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any
 
 import attrs
 from attrs import frozen
 
-from wargame.engine.board import GLOBAL_TRACKS, Board
 from wargame.bots.seats import POSTURES, Choice, Legal, bot_dice
+from wargame.engine.board import GLOBAL_TRACKS, Board
 from wargame.engine.model import ALLIANCE, MERGER, TALKS, Order
 from wargame.engine.rulebook import Rulebook
 from wargame.engine.view import View

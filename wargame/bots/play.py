@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 
 from attrs import frozen
 
-from wargame.engine.adjudication import Adjudication
 from wargame.bots.seats import Bot, make_bot, parse_seat_list
-from wargame.engine.turn import begin_turn, legal_orders, resolve_turn, scores
+from wargame.engine.adjudication import Adjudication
 from wargame.engine.model import CELL_TITLES, CELLS, STAGES, Order, State
 from wargame.engine.rulebook import Rulebook
 from wargame.engine.shown import render_records
+from wargame.engine.turn import begin_turn, legal_orders, resolve_turn, scores
 from wargame.engine.view import view
 
 
@@ -65,7 +65,8 @@ def play(rulebook: Rulebook, state: State, bots: Mapping[str, Bot], turns: int |
         orders: dict[str, tuple[Order, ...]] = {}
         reasons: dict[str, tuple[str, ...]] = {}
         for cell in CELLS:
-            legal: Callable = lambda pending, c=cell, s=state: legal_orders(rulebook, s, c, pending)
+            def legal(pending, c=cell, s=state):
+                return legal_orders(rulebook, s, c, pending)
             choice = bots[cell].choose(view(state, cell), legal, rulebook.max_orders)
             orders[cell] = choice.orders
             reasons[cell] = choice.reasons

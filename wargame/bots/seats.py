@@ -21,8 +21,9 @@ mixed postures is the same table whenever the same seed is played.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Mapping, Sequence
 from random import Random
-from typing import Any, Callable, Mapping, Protocol, Sequence
+from typing import Any, Protocol
 
 from attrs import frozen
 

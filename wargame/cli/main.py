@@ -11,8 +11,8 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from wargame import __version__
 from wargame.engine.rulebook import DECKS_DIR, RULES_DIR, Rulebook, RulebookError, describe_names, load_rulebook
@@ -419,12 +419,12 @@ def _is_bot(kind: str) -> bool:
 def _play_headless(rb: Rulebook, args: argparse.Namespace) -> int:
     from contextlib import ExitStack
 
-    from wargame.engine.turn import legal_orders
     from wargame.bots.play import PlayedTurn, account, bots_for, final_account
     from wargame.engine.model import CELLS
+    from wargame.engine.turn import legal_orders
+    from wargame.engine.view import view
     from wargame.record.game import CommandError, Game, Header, seat_words, seats_in_full
     from wargame.record.save import Autosave, SaveError, load, lock_save, new_game_id, now, save_refusal
-    from wargame.engine.view import view
 
     with ExitStack() as held:
         autosave: Autosave | None = None
@@ -495,7 +495,7 @@ def _play_headless(rb: Rulebook, args: argparse.Namespace) -> int:
                     if cell in game.pending:  # given before the save was continued: kept, not given again
                         orders[cell], reasons[cell] = game.pending[cell], ("given before this game was continued",)
                         continue
-                    choice = bots[cell].choose(view(state, cell), lambda p, c=cell: legal_orders(rb, state, c, p),
+                    choice = bots[cell].choose(view(state, cell), lambda p, c=cell, s=state: legal_orders(rb, s, c, p),
                                                rb.max_orders)
                     game.give_orders(cell, choice.orders)
                     orders[cell], reasons[cell] = choice.orders, choice.reasons
@@ -729,8 +729,8 @@ def _fork(rb: Rulebook, args: argparse.Namespace) -> int:
 
 def _key(args: argparse.Namespace) -> int:
     """``wargame key``: make the facilitator's signing key, outside the repository."""
-    from wargame.record import signing
     from wargame.engine.rulebook import ROOT
+    from wargame.record import signing
 
     path = getattr(args, "key_file", None) or signing.default_key_path()
     if path is None:
@@ -753,8 +753,8 @@ def _key(args: argparse.Namespace) -> int:
 
 
 def _bench(rb: Rulebook, args: argparse.Namespace) -> int:
-    from wargame.engine.turn import new_game
     from wargame.bots.play import bots_for, parse_seats, play
+    from wargame.engine.turn import new_game
 
     if args.saves:
         return _bench_saves(rb, args)
@@ -788,10 +788,10 @@ def _bench_saves(rb: Rulebook, args: argparse.Namespace) -> int:
 
     import attrs
 
-    from wargame.table.examples import random_choosers
     from wargame.engine.model import CELLS
     from wargame.record.game import Game, Header, play_bots
     from wargame.record.save import document, load, write_save
+    from wargame.table.examples import random_choosers
 
     if args.scenario not in rb.scenarios:
         return _fail(f"no scenario {args.scenario[:40]!r} (scenarios: {', '.join(rb.scenarios)})")

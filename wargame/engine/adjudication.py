@@ -52,7 +52,7 @@ class Adjudication:
     estimates: tuple[tuple[str, str], ...] = ()
 
     @classmethod
-    def shown(cls, text: str, **fields: Any) -> "Adjudication":
+    def shown(cls, text: str, **fields: Any) -> Adjudication:
         """A record rebuilt from a save, whose sentence is already written out."""
         return cls(template=text.replace("{", "{{").replace("}", "}}"), values=(), **fields)
 

@@ -9,7 +9,8 @@ back into a :class:`~wargame.engine.model.State` at the end of the phase.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import attrs
 
@@ -153,7 +154,7 @@ class Board:
     @classmethod
     def seen(cls, tracks: Mapping[str, float], theatres: Iterable[Theatre], offshoots: Iterable[Offshoot],
              turn: int, last_turn: int, parameters: dict[str, float],
-             formulas: Iterable[tuple[str, Any]]) -> "Board":
+             formulas: Iterable[tuple[str, Any]]) -> Board:
         """A board built from what a seat sees (its estimates of the tracks), not from a State:
         for a bot to work out the public formulas on its own picture. It has no decks."""
         board = cls.__new__(cls)

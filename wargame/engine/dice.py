@@ -29,8 +29,8 @@ such a key tells nothing about the game's dice.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import MutableSequence
 from functools import lru_cache
-from typing import MutableSequence
 
 MASK = (1 << 64) - 1
 _GAMMA = 0x9E3779B97F4A7C15

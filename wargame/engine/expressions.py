@@ -30,8 +30,9 @@ import ast
 import math
 import re
 import string
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any
 
 import attrs
 from attrs import frozen

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import attrs
 from attrs import field, frozen
@@ -195,7 +196,7 @@ class Tally:
     opening_grievance: int = track(0, 120)
 
 
-def opening_tally(theatres: tuple["Theatre", ...], tally: Tally = Tally()) -> Tally:
+def opening_tally(theatres: tuple[Theatre, ...], tally: Tally = Tally()) -> Tally:
     """``tally`` with the opening totals of these theatres recorded (see :class:`Tally`)."""
     return attrs.evolve(
         tally,

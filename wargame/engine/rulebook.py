@@ -11,8 +11,9 @@ import hashlib
 import math
 import re
 import tomllib
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 import attrs
 from attrs import frozen
@@ -22,9 +23,9 @@ from wargame.engine.board import (
     CONSTANTS,
     GLOBAL_TRACKS,
     MAX_OFFSHOOTS,
-    OWNER,
     N_THEATRES_MAX,
     OFFSHOOT_TRACKS,
+    OWNER,
     TEXT_NAMES,
     THEATRE_COMPUTED,
     THEATRE_TRACKS,
@@ -42,7 +43,6 @@ from wargame.engine.expressions import (
     template_fields,
     template_parts,
 )
-from wargame.files import FileProblem, read_capped
 from wargame.engine.model import (
     CELLS,
     AlQaeda,
@@ -55,6 +55,7 @@ from wargame.engine.model import (
     Theatre,
     opening_tally,
 )
+from wargame.files import FileProblem, read_capped
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 RULES_DIR = ROOT / "rules"
@@ -524,7 +525,7 @@ def _expression(table: _Table, key: str, scope: Scope, *, required: bool = False
     except ExpressionError as e:
         table.fail(f"{key} {_show(source, 440)}: {e}")
         return None
-    if chance and not (0.0 <= expr.bounds[0] and expr.bounds[1] <= 1.0):
+    if chance and not (expr.bounds[0] >= 0.0 and expr.bounds[1] <= 1.0):
         lo, hi = expr.bounds
         table.fail(
             f"chance {source!r} can reach {lo:g}..{hi:g}, outside 0..1 for some board; "
@@ -823,7 +824,7 @@ def _load_objectives(data: dict[str, Any], path: str, names: dict[str, Name], pr
             t.fail(f"cell {_show(cell)} should be one of {', '.join(CELLS)}")
         points = t.get("points", int)
         score = _expression(t, "score", _scope("global", names), required=True)
-        if score is not None and points is not None and not (0 <= score.bounds[0] and score.bounds[1] <= points):
+        if score is not None and points is not None and not (score.bounds[0] >= 0 and score.bounds[1] <= points):
             t.fail(f"score {_show(score.source, 440)} can reach {score.bounds[0]:g}..{score.bounds[1]:g}, outside 0..{points}")
         obj = Objective(
             id=ident,
@@ -1132,11 +1133,11 @@ def describe_names(rulebook: Rulebook | None = None) -> Iterable[tuple[str, str]
     """(name, meaning) of every name an expression may use; for the designer's reference."""
     for n, (lo, hi) in GLOBAL_TRACKS.items():
         yield n, f"track {lo}..{hi}"
-    for n, (lo, hi, what) in COMPUTED.items():
+    for n, (_lo, _hi, what) in COMPUTED.items():
         yield n, f"computed: {what}"
     for n, (lo, hi) in THEATRE_TRACKS.items():
         yield n, f"theatre track {lo}..{hi}"
-    for n, (lo, hi, what) in THEATRE_COMPUTED.items():
+    for n, (_lo, _hi, what) in THEATRE_COMPUTED.items():
         yield n, f"theatre, computed: {what}"
     for n, (lo, hi) in OFFSHOOT_TRACKS.items():
         yield n, f"offshoot track {lo}..{hi}"

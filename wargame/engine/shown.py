@@ -25,7 +25,8 @@ The facilitator (``white``) is shown everything as it is.
 from __future__ import annotations
 
 import math
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import attrs
 from attrs import frozen
@@ -44,10 +45,10 @@ from wargame.engine.board import (
     Board,
     hidden_from,
 )
-from wargame.engine.turn import legal_orders, unavailable_orders
 from wargame.engine.expressions import MISSING, Effect, Expression, Name, Scope, Written, interval, render_template
 from wargame.engine.model import Order, State
 from wargame.engine.rulebook import Objective, Rulebook
+from wargame.engine.turn import legal_orders, unavailable_orders
 from wargame.engine.view import TALK_REFS, View, view
 
 ROOM = "public"

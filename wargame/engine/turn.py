@@ -22,7 +22,8 @@ Every outcome is an :class:`~wargame.engine.adjudication.Adjudication`.
 from __future__ import annotations
 
 import math
-from typing import Any, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import attrs
 from attrs import frozen

@@ -17,9 +17,9 @@
 
 from __future__ import annotations
 
-import attrs
-from typing import Mapping
+from collections.abc import Mapping
 
+import attrs
 from attrs import frozen
 
 from wargame.engine.adjudication import Adjudication

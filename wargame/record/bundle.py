@@ -22,8 +22,8 @@ import zlib
 from collections import OrderedDict
 from pathlib import Path
 
-from wargame.files import FileProblem, read_capped
 from wargame.engine.rulebook import DECKS_DIR, RULES_DIR, TARGETS_FILE, Rulebook, RulebookError, load_rulebook
+from wargame.files import FileProblem, read_capped
 
 MAX_UNPACKED = 16 * 1024 * 1024  # the files' text, decompressed: far more than any rulebook
 MAX_FILE = 8 * 1024 * 1024  # one rules file read to bundle it (the rulebook refuses far smaller ones)
@@ -35,7 +35,7 @@ class BundleError(ValueError):
 
 
 _bundles: dict[str, str] = {}  # rulebook digest -> bundle
-_rulebooks: "OrderedDict[str, Rulebook]" = OrderedDict()  # bundle digest -> rulebook (a few)
+_rulebooks: OrderedDict[str, Rulebook] = OrderedDict()  # bundle digest -> rulebook (a few)
 _folders: list[tuple[Path, Path]] = [(RULES_DIR, DECKS_DIR)]  # where rulebooks were loaded from
 _not_found: set[tuple[str, int]] = set()  # (digest, folders known) searched in vain
 

@@ -22,17 +22,17 @@ terminal UI (what the room and each cell are told):
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from attrs import frozen
 
 from wargame.engine.adjudication import Adjudication
 from wargame.engine.board import THEATRE_TRACKS
-from wargame.engine.turn import new_game
 from wargame.engine.model import CELL_TITLES, CELLS, State
-from wargame.record.game import WHITE_ACTIONS, Game, InjectCard, OverrideResult, ResolveTurn, SetTrack
 from wargame.engine.shown import picture, render_record, talks_hidden_flags
+from wargame.engine.turn import new_game
 from wargame.engine.view import OWNER, talks_secret, view
+from wargame.record.game import WHITE_ACTIONS, Game, InjectCard, OverrideResult, ResolveTurn, SetTrack
 
 ROOM = "public"
 AUDIENCE: tuple[str, ...] = CELLS + (ROOM,)

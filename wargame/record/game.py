@@ -9,12 +9,14 @@ whether the replay came out as the game was played.
 
 from __future__ import annotations
 
-from typing import Callable, Mapping, Sequence, Union
+from collections.abc import Callable, Mapping, Sequence
 
 import attrs
 from attrs import field, frozen
 
+from wargame.bots.seats import HUMAN, parse_bot
 from wargame.engine.adjudication import Adjudication
+from wargame.engine.model import CELLS, Order, State, digest
 from wargame.engine.turn import (
     FacilitatorError,
     Forced,
@@ -26,9 +28,6 @@ from wargame.engine.turn import (
     resolve_turn,
     set_track,
 )
-from wargame.bots.seats import HUMAN, parse_bot
-from wargame.engine.model import CELLS, Order, State, digest
-
 
 # --- commands ------------------------------------------------------------------------------------
 
@@ -104,7 +103,7 @@ class SetSeats:
     note: str = ""
 
 
-Command = Union[GiveOrders, RunEvents, ResolveTurn, InjectCard, SetTrack, OverrideResult, Note, SetSeats]
+Command = GiveOrders | RunEvents | ResolveTurn | InjectCard | SetTrack | OverrideResult | Note | SetSeats
 # The White Cell's commands that change the game: each is announced (see wargame.record.fog).
 WHITE_ACTIONS = (InjectCard, SetTrack, OverrideResult)
 COMMAND_TYPES: dict[str, type] = {
@@ -148,7 +147,7 @@ class Header:
     seats: dict[str, str] = field(factory=dict)  # cell -> "human" or a bot kind
     exercise: str = ""
     game: str = ""  # this game's id; a save never overwrites a file of another game
-    parent: "Parent | None" = None
+    parent: Parent | None = None
     # the salted hash of the White Cell's passphrase (wargame.record.lock); None: no lock
     white_lock: str | None = None
 
@@ -163,7 +162,7 @@ class Parent:
 class Game:
     """A game being played or replayed: the log, the current state, the records shown."""
 
-    def __init__(self, rulebook, header: Header, on_change: Callable[["Game"], None] | None = None):
+    def __init__(self, rulebook, header: Header, on_change: Callable[[Game], None] | None = None):
         self.rulebook = rulebook
         self.header = header
         self.state: State = new_game(rulebook, header.scenario, header.seed)
@@ -365,7 +364,7 @@ class Game:
             out.append(c)
         return out
 
-    def fork(self, turn: int, game_id: str, save: str = "") -> "Game":
+    def fork(self, turn: int, game_id: str, save: str = "") -> Game:
         """A new game that shares this one's log up to the start of ``turn``, and records it."""
         commands = self.prefix(turn)
         if turn > self.turn:
@@ -381,7 +380,7 @@ class Game:
 class ReplayError(CommandError):
     """A command of a log that cannot be replayed; ``game`` holds the game as far as it got."""
 
-    def __init__(self, message: str, game: "Game"):
+    def __init__(self, message: str, game: Game):
         super().__init__(message)
         self.game = game
 

@@ -21,9 +21,10 @@ import hashlib
 import json
 import math
 import uuid
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import attrs
 import cattrs
@@ -33,8 +34,8 @@ from cattrs.strategies import configure_tagged_union
 
 from wargame import __version__
 from wargame.engine.adjudication import Adjudication
-from wargame.files import SAVE_CAP, SAVE_FORMAT, FileProblem, Kind, SaveLock, loads_json, read_capped, refusal, write_file
 from wargame.engine.model import digest
+from wargame.files import SAVE_CAP, SAVE_FORMAT, FileProblem, Kind, SaveLock, loads_json, read_capped, refusal, write_file
 from wargame.record import signing
 from wargame.record.bundle import BundleError, RulebookError, bundle_of, rulebook_from
 from wargame.record.game import (
@@ -94,7 +95,7 @@ class RecordDoc:
     justification: str = ""
 
     @classmethod
-    def of(cls, r: Adjudication) -> "RecordDoc":
+    def of(cls, r: Adjudication) -> RecordDoc:
         return cls(turn=r.turn, phase=r.phase, kind=r.kind, ref=r.ref, title=r.title, cites=r.cites, text=r.text,
                    happened=r.happened, cell=r.cell, theatre=r.theatre, offshoot=r.offshoot, chance=r.chance,
                    roll=r.roll, changes=r.changes, original=r.original, justification=r.justification)
@@ -201,10 +202,7 @@ class Seal:
 def seal_of(raw: dict[str, Any]) -> Seal:
     content = content_of(raw)
     recorded = raw.get("checksum")
-    if recorded is None:
-        checksum = "absent"
-    else:
-        checksum = "matches" if recorded == checksum_of(content) else "differs"
+    checksum = "absent" if recorded is None else "matches" if recorded == checksum_of(content) else "differs"
     try:
         key = signing.current_key()
     except signing.KeyProblem:
@@ -216,7 +214,7 @@ def seal_of(raw: dict[str, Any]) -> Seal:
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def new_game_id() -> str:

@@ -7,17 +7,17 @@ old examples then no longer verify, and the tests say so.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 from wargame.bots.seats import RandomBot
-from wargame.engine.turn import legal_orders
 from wargame.engine.model import CELLS, Order, State
+from wargame.engine.rulebook import ROOT, Rulebook, load_rulebook
+from wargame.engine.turn import legal_orders
+from wargame.engine.view import view
 from wargame.record.game import Game, Header, play_bots
 from wargame.record.save import document, write_save
 from wargame.record.signing import unsigned
-from wargame.engine.rulebook import ROOT, Rulebook, load_rulebook
-from wargame.engine.view import view
 
 SAVES = ROOT / "saves"
 STAMP = "2026-11-24T00:00:00Z"  # fixed, so that remaking the examples changes nothing needlessly

@@ -8,19 +8,18 @@ handover screen, each bot on its own.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Mapping, Sequence
 
-from wargame.engine.adjudication import Adjudication
 from wargame.bots.seats import HUMAN, Bot, Choice, make_bot, parse_bot, parse_seat_list
-from wargame.engine.turn import legal_orders, order_chance, scores, unavailable_orders
+from wargame.engine.adjudication import Adjudication
 from wargame.engine.model import CELL_TITLES, CELLS, Order, State
-from wargame.record.game import Game, Header
-from wargame.record.save import Autosave, lock_save, new_game_id, now
 from wargame.engine.rulebook import Rulebook
 from wargame.engine.shown import MenuItem, Odds, Points, objective_points, order_menu, order_odds, render_records
+from wargame.engine.turn import legal_orders, order_chance, scores, unavailable_orders
 from wargame.engine.view import View, view
-
+from wargame.record.game import Game, Header
+from wargame.record.save import Autosave, lock_save, new_game_id, now
 
 
 def parse_seats(text: str, default: Mapping[str, str]) -> dict[str, str]:
@@ -55,7 +54,7 @@ class Session:
     @classmethod
     def new(cls, rulebook: Rulebook, scenario: str, seed: int, seats: Mapping[str, str], exercise: str = "",
             save: Path | None = None, white_lock: str | None = None, game_id: str | None = None,
-            force: bool = False) -> "Session":
+            force: bool = False) -> Session:
         for cell in CELLS:
             kind = seats.get(cell, HUMAN)
             if kind != HUMAN:

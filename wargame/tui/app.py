@@ -6,16 +6,16 @@ The engine knows nothing of Textual; everything here reads the game through a
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import attrs
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from wargame.record.game import Game
 from wargame.engine.rulebook import Rulebook
+from wargame.record.game import Game
 from wargame.table.session import Session
 
 

@@ -11,13 +11,12 @@ from textual.widgets import Footer, Header, Label, OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 
 from wargame.engine.board import GLOBAL_TRACKS, flat_tracks
-from wargame.engine.turn import formula_values, new_game
 from wargame.engine.model import State
+from wargame.engine.shown import series_visible
+from wargame.engine.turn import formula_values, new_game
 from wargame.record.report import turn_states
 from wargame.table.session import Session
-from wargame.engine.shown import series_visible
 from wargame.tui.screens.modals import WalkthroughScreen
-
 
 # (label, how to read it off a state and its named tracks and formulas, the names it reads: a
 # series is shown to a seat only if the seat may always see all of them exactly, through the

@@ -12,8 +12,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
 from wargame.engine.model import CELL_TITLES, CELLS, STAGES
-from wargame.record import report
 from wargame.engine.rulebook import ROOT
+from wargame.record import report
 from wargame.table.session import Session
 
 

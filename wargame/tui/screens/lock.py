@@ -7,7 +7,7 @@ has no lock, nor has a game whose facilitator ticked "solo game: no White Cell l
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from textual import on
 from textual.app import App, ComposeResult

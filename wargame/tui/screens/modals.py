@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,8 +12,8 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Label, Markdown, Static
 
 from wargame.engine.adjudication import Adjudication
-from wargame.record.fog import Announcement
 from wargame.engine.rulebook import Rulebook
+from wargame.record.fog import Announcement
 from wargame.tui.widgets.board import record_markup
 
 

@@ -26,8 +26,10 @@ from textual.widgets.option_list import Option
 
 from wargame.engine.adjudication import Adjudication
 from wargame.engine.board import OFFSHOOT_TRACKS, THEATRE_TRACKS, flat_tracks
-from wargame.engine.turn import new_game
 from wargame.engine.model import CELL_TITLES, CELLS, State
+from wargame.engine.rulebook import ROOT, Rulebook
+from wargame.engine.turn import new_game
+from wargame.engine.view import view
 from wargame.record import fog
 from wargame.record.game import (
     Game,
@@ -43,10 +45,8 @@ from wargame.record.game import (
     seat_words,
 )
 from wargame.record.save import SaveError, document, fork_path, new_game_id, write_save
-from wargame.engine.rulebook import ROOT, Rulebook
 from wargame.tui.screens.modals import HelpScreen, WhyScreen
 from wargame.tui.widgets.board import CellPanel, DecksPanel, RelationPanel, TheatreTable, record_markup
-from wargame.engine.view import view
 
 # Global tracks grouped for the "what changed" pane: one line a part of the board.
 _GROUPS = (("is_", "IS"), ("aq_", "AQ"), ("coalition_", "Coalition"), ("gov_", "Governments"),

@@ -16,9 +16,9 @@ from textual.widgets.option_list import Option
 
 from wargame.bots.seats import POSTURES
 from wargame.engine.model import CELL_TITLES, CELLS
+from wargame.engine.rulebook import ROOT, Rulebook
 from wargame.files import SAVE_CAP, SAVE_FORMAT, FileProblem, loads_json, read_capped
 from wargame.record.save import SaveError, free_path, load, lock_save, save_refusal
-from wargame.engine.rulebook import ROOT, Rulebook
 from wargame.table.session import HUMAN, Session
 from wargame.tui.screens.lock import SOLO, lock_choice, unlock_then
 

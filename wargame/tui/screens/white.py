@@ -26,6 +26,8 @@ from textual.widgets.option_list import Option
 from wargame.engine.adjudication import Adjudication
 from wargame.engine.board import GLOBAL_TRACKS, OFFSHOOT_TRACKS, THEATRE_TRACKS, Board, flat_tracks
 from wargame.engine.model import CELL_TITLES, CELLS, STAGES
+from wargame.engine.rulebook import ROOT, Card
+from wargame.engine.view import INNER, view
 from wargame.record import fog
 from wargame.record.game import (
     RESOLUTION_PHASES,
@@ -38,10 +40,8 @@ from wargame.record.game import (
 )
 from wargame.record.save import SaveError, document, load, new_game_id, write_save
 from wargame.record.save import fork_path as save_fork_path
-from wargame.engine.rulebook import ROOT, Card
 from wargame.table.session import Session
 from wargame.tui.widgets.board import CELL_TRACKS, pretty, record_markup
-from wargame.engine.view import INNER, view
 
 WARNING = "White Cell only: this shows everything, including the cells' secrets. Continue?"
 
