@@ -22,21 +22,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.bounded import ROOT, files, in_process, one_line
-from wargame.analysis import studies as analysis
-from wargame.analysis.calibrate import StatTally, Target
-from wargame.analysis.studies import (
-    BASELINE,
-    MAX_RUNS,
-    Batch,
-    ClaimTally,
-    SimulationTally,
-    _jobs,
-    play_game,
-    workers_for,
-)
+from wargame.analysis import experiments, pool
+from wargame.analysis.arms import BASELINE, play_game
+from wargame.analysis.calibrate import StatTally
+from wargame.analysis.claims import ClaimTally
+from wargame.analysis.pool import MAX_RUNS, Batch, _jobs, workers_for
+from wargame.analysis.studies import SimulationTally
+from wargame.analysis.targets import Target
 from wargame.bots.play import parse_seats
-from wargame.cli.main import MAX_BENCH_GAMES, MAX_BENCH_ROUNDS, _parser
-from wargame.cli.main import MAX_RUNS as CLI_MAX_RUNS
+from wargame.cli.arguments import MAX_BENCH_GAMES, MAX_BENCH_ROUNDS
+from wargame.cli.arguments import MAX_RUNS as CLI_MAX_RUNS
+from wargame.cli.main import _parser
 from wargame.engine.rulebook import load_rulebook
 
 RULEBOOK = load_rulebook()
@@ -155,8 +151,8 @@ def peak_while(feed) -> int:
 
 def test_the_summaries_keep_no_game(one_game):
     """Fed ten times as many games, the tallies of simulate, claims and calibrate take no more room."""
-    exp = next(e for e in analysis.EXPERIMENTS if getattr(e, "id", "") == "C8b")
-    obs = next(e for e in analysis.EXPERIMENTS if isinstance(e, analysis.Observation))
+    exp = next(e for e in experiments.EXPERIMENTS if getattr(e, "id", "") == "C8b")
+    obs = next(e for e in experiments.EXPERIMENTS if isinstance(e, experiments.Observation))
     target = Target("t", "t", "power_gap", "sd", (0.0, 1.0), ("doctrine",), "exercise")
     distinct = attrs.evolve(target, stat="distinct")
 
@@ -178,7 +174,7 @@ def test_the_summaries_keep_no_game(one_game):
 def test_simulate_sums_the_games_as_they_come(one_game, monkeypatch):
     """A long run of (fake, instant) games through the real command: its memory stays flat."""
     games = fake_games(one_game, 10**9)
-    monkeypatch.setattr(analysis, "play_game", lambda *a, **k: next(games))
+    monkeypatch.setattr(pool, "play_game", lambda *a, **k: next(games))
 
     def run(n: int) -> None:
         done = in_process(["simulate", "--scenario", "exercise", "--runs", str(n), "--workers", "1", "--json"])

@@ -16,9 +16,13 @@ from hypothesis import strategies as st
 from tests.bounded import appended, fewer, in_process, one_line
 from wargame.engine import board as board_module
 from wargame.engine.board import COMPUTED, GLOBAL_TRACKS, MAX_OFFSHOOTS, N_THEATRES_MAX, THEATRE_COMPUTED, THEATRE_TRACKS
+from wargame.engine.legality import legal_orders
+from wargame.engine.limits import MAX_TURNS
 from wargame.engine.model import CELLS, Theatre, tracks_of
-from wargame.engine.rulebook import MAX_TURNS, RulebookError, load_rulebook
-from wargame.engine.turn import begin_turn, legal_orders, new_game, resolve_turn, scores
+from wargame.engine.position import scores
+from wargame.engine.reading import RulebookError
+from wargame.engine.rulebook import load_rulebook
+from wargame.engine.turn import begin_turn, new_game, resolve_turn
 
 YEAR_LO, YEAR_HI = int(COMPUTED["year"][0]), int(COMPUTED["year"][1])
 

@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 
 from tests.bounded import copy_rulebook, fewer, in_process, one_line
 from wargame.bots.play import bots_for, parse_seats, play
-from wargame.engine import rulebook as rulebook_module
-from wargame.engine.expressions import NUMBER_SPECS
+from wargame.engine import limits
 from wargame.engine.rulebook import RULES_DIR, load_rulebook
+from wargame.engine.templates import NUMBER_SPECS
 from wargame.engine.turn import new_game
 
 README = (RULES_DIR / "README.md").read_text(encoding="utf-8")
@@ -148,7 +148,7 @@ LIMITS = ["MAX_FILE_BYTES", "MAX_FILES", "MAX_TOTAL_BYTES", "MAX_NESTING", "MAX_
 @pytest.mark.parametrize("name", LIMITS)
 def test_every_limit_is_in_the_limits_section(name):
     section = README[README.index("## 13. Limits"):]
-    value = getattr(rulebook_module, name)
+    value = getattr(limits, name)
     assert f"{value:,}" in section or str(value) in section, f"{name} = {value} is not in rules/README.md, section 13"
 
 

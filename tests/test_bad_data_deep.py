@@ -14,7 +14,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tests.bounded import appended, bounded, copy_rulebook, fewer, files, in_process, one_line
-from wargame.engine.rulebook import MAX_LINE, MAX_NESTING, MAX_VALUES, RulebookError, read_toml
+from wargame.engine.limits import MAX_NESTING, MAX_VALUES
+from wargame.engine.reading import MAX_LINE, RulebookError, read_toml
 
 # --- what a deep structure looks like, in each TOML form ----------------------------------------------
 

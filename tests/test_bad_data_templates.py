@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 
 from tests.bounded import appended, bounded, copy_rulebook, fewer, files, in_process, one_line
 from wargame.engine.adjudication import Adjudication
-from wargame.engine.expressions import MAX_TEMPLATE, NUMBER_SPECS, TemplateError, render_template, template_parts
 from wargame.engine.rulebook import load_rulebook
 from wargame.engine.shown import render_records
+from wargame.engine.templates import MAX_TEMPLATE, NUMBER_SPECS, TemplateError, render_template, template_parts
 from wargame.engine.turn import new_game
 
 

@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 
 from tests.bounded import bounded, copy_rulebook, fewer, files, in_process, one_line
 from wargame.engine import board as board_module
-from wargame.engine import turn as engine
-from wargame.engine.model import CELLS
-from wargame.engine.rulebook import (
+from wargame.engine import resolver as resolver_module
+from wargame.engine.legality import legal_orders
+from wargame.engine.limits import (
     MAX_CARDS,
     MAX_DRAWS,
     MAX_EFFECTS,
@@ -31,11 +31,12 @@ from wargame.engine.rulebook import (
     MAX_RULES,
     MAX_SCENARIOS,
     MAX_WORK,
-    RulebookError,
-    load_rulebook,
-    work_per_turn,
 )
-from wargame.engine.turn import begin_turn, legal_orders, new_game, resolve_turn, scores
+from wargame.engine.model import CELLS
+from wargame.engine.position import scores
+from wargame.engine.reading import RulebookError
+from wargame.engine.rulebook import load_rulebook, work_per_turn
+from wargame.engine.turn import begin_turn, new_game, resolve_turn
 
 
 @contextlib.contextmanager
@@ -201,7 +202,7 @@ class Counter:
     def __init__(self, rulebook, monkeypatch):
         self.n = 0
         real_refresh = board_module.Board.refresh
-        real_record = engine._Resolver.record
+        real_record = resolver_module.Resolver.record
 
         def refresh(board) -> None:
             self.n += len(board.formulas) + len(board.theatres) + len(board.offshoots)
@@ -212,7 +213,7 @@ class Counter:
             real_record(resolver, *args, **kwargs)
 
         monkeypatch.setattr(board_module.Board, "refresh", refresh)
-        monkeypatch.setattr(engine._Resolver, "record", record)
+        monkeypatch.setattr(resolver_module.Resolver, "record", record)
         exprs = []
         for r in rulebook.rules:
             exprs += [r.when, r.chance, *(a for e in r.effects for a in e.args if hasattr(a, "fn"))]

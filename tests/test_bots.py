@@ -10,12 +10,18 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from wargame.bots.doctrine import SCORERS, Doctrine, DoctrineBot, Picture
+from wargame.bots.bot import Choice
+from wargame.bots.doctrine import POSTURES, Doctrine, mixed_posture
+from wargame.bots.doctrine_bot import SCORERS, DoctrineBot
+from wargame.bots.picture import Picture
 from wargame.bots.play import bots_for, parse_seats, play
-from wargame.bots.seats import POSTURES, Choice, RandomBot, make_bot, mixed_posture, parse_bot
+from wargame.bots.random_bot import RandomBot
+from wargame.bots.seats import make_bot, parse_bot
+from wargame.engine.dice import dice
+from wargame.engine.legality import check_orders, legal_orders, why_illegal
 from wargame.engine.model import CELLS, MERGER, TALKS, DeckPiles, Order, State, digest
 from wargame.engine.rulebook import load_rulebook
-from wargame.engine.turn import begin_turn, check_orders, dice, legal_orders, new_game, resolve_turn, why_illegal
+from wargame.engine.turn import begin_turn, new_game, resolve_turn
 from wargame.engine.view import view
 
 from .strategies import states, with_part, with_theatre

@@ -24,14 +24,14 @@ from wargame.analysis.calibrate import (
     difference,
     distinct,
     judge,
-    load_targets,
     mean,
     sd,
     share,
     share_at_least,
     share_at_most,
 )
-from wargame.analysis.studies import mean_ci, wilson
+from wargame.analysis.statistics import mean_ci, wilson
+from wargame.analysis.targets import load_targets
 from wargame.cli import main as cli
 from wargame.engine.rulebook import DECKS_DIR, RULES_DIR, TARGETS_FILE, load_rulebook
 

@@ -14,23 +14,15 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from wargame.bots.play import bots_for, parse_seats, play
-from wargame.bots.seats import RandomBot
+from wargame.bots.random_bot import RandomBot
 from wargame.engine.adjudication import Adjudication
 from wargame.engine.board import GLOBAL_TRACKS
+from wargame.engine.dice import dice
+from wargame.engine.legality import IllegalOrder, legal_orders, unavailable_orders, why_illegal
 from wargame.engine.model import CELLS, Order, State, digest, tracks_of
+from wargame.engine.position import scores
 from wargame.engine.rulebook import load_rulebook
-from wargame.engine.turn import (
-    IllegalOrder,
-    PhaseError,
-    begin_turn,
-    dice,
-    legal_orders,
-    new_game,
-    resolve_turn,
-    scores,
-    unavailable_orders,
-    why_illegal,
-)
+from wargame.engine.turn import PhaseError, begin_turn, new_game, resolve_turn
 
 from .strategies import states
 
@@ -164,7 +156,7 @@ def test_the_dice_scheme_is_pinned() -> None:
 def test_an_override_moves_no_other_roll(seed: int, turns: int, data) -> None:
     """Forcing one result and resolving the turn again keeps every other roll as it was: a
     result changes only through what depends on the overridden one, never by a shifted die."""
-    from wargame.engine.turn import Forced
+    from wargame.engine.resolver import Forced
 
     state = new_game(RULEBOOK, "spring-2016", seed)
     for turn in play(RULEBOOK, state, bots_for(parse_seats("all=bot"), seed), turns - 1):
@@ -297,12 +289,12 @@ def test_drawing_keeps_every_card_in_exactly_one_pile(state: State) -> None:
 
 def test_an_exhausted_deck_is_reshuffled_and_ineligible_cards_are_set_aside() -> None:
     from wargame.engine.board import Board
-    from wargame.engine.turn import _Resolver
+    from wargame.engine.resolver import Resolver
 
     state = new_game(RULEBOOK, "spring-2016", 3)
     board = Board(state, RULEBOOK.parameters, RULEBOOK.formulas)
     board.refresh()
-    resolver = _Resolver(RULEBOOK, board, 1, "events", 3, dice(3, 1, "events"))
+    resolver = Resolver(RULEBOOK, board, 1, "events", 3, dice(3, 1, "events"))
     size = len(RULEBOOK.decks["reform"].cards)
     for _ in range(3 * size):
         resolver.draw("reform", "test")

@@ -22,9 +22,12 @@ from wargame.engine.model import CELLS
 from wargame.engine.rulebook import DECKS_DIR, RULES_DIR
 from wargame.engine.view import OWNER, view
 from wargame.record import fog, report
-from wargame.record.game import Game, Header, InjectCard, OverrideResult, SetTrack, play_bots
+from wargame.record.commands import InjectCard, OverrideResult, SetTrack
+from wargame.record.document import SaveError, parse_document
+from wargame.record.game import Game, Header, play_bots
+from wargame.record.load import load, read_document
 from wargame.record.lock import check_lock, make_lock
-from wargame.record.save import SaveError, document, dumps, load, parse_document, read_document, write_save
+from wargame.record.save import document, dumps, write_save
 from wargame.table.examples import random_choosers
 from wargame.table.session import Session
 

@@ -14,18 +14,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from wargame.engine.expressions import (
-    MAX_CONSTANT,
-    MAX_DEPTH,
-    MAX_LENGTH,
-    Effect,
-    Expression,
-    ExpressionError,
-    Name,
-    Scope,
-    compile_effect,
-    compile_expression,
-)
+from wargame.engine.effects import Effect, compile_effect
+from wargame.engine.expressions import MAX_CONSTANT, MAX_DEPTH, MAX_LENGTH, Expression, ExpressionError, Name, Scope, compile_expression
 
 # --- a small board ---------------------------------------------------------------------------
 

@@ -18,8 +18,11 @@ import pytest
 from tests.filecases import ROOT, copy_golden, leftovers, make_cli, one_line, run_limited, state_of
 from wargame.engine.model import CELLS
 from wargame.files import SaveLock, lock_path
-from wargame.record.game import GiveOrders, SetSeats, replay
-from wargame.record.save import Autosave, SaveError, document, load, read_document, write_save
+from wargame.record.commands import GiveOrders, SetSeats
+from wargame.record.document import SaveError
+from wargame.record.game import replay
+from wargame.record.load import load, read_document
+from wargame.record.save import Autosave, document, write_save
 from wargame.table.session import Session
 
 

@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.filecases import CLI_CASES, GOLDEN, golden_dict, leftovers, make_cli, one_line, run_cases, state_of
-from wargame.record.save import SaveError, load, read_document
+from wargame.record.document import SaveError
+from wargame.record.load import load, read_document
 from wargame.tui.screens.start import describe_save
 
 DIGITS = 5_000

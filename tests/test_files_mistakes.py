@@ -16,10 +16,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import wargame.cli.main as cli
+import wargame.cli.terminal as terminal
 import wargame.files as files
 from tests.filecases import GOLDEN, copy_golden, golden_dict, leftovers, make_cli, one_line, state_of
-from wargame.record.save import SaveError, load, read_document
+from wargame.record.document import SaveError
+from wargame.record.load import load, read_document
 from wargame.tui.screens import start as start_screen
 from wargame.tui.screens.start import describe_save
 
@@ -112,7 +113,7 @@ def test_the_terminal_ui_refuses_to_save_over_another_games_save_before_it_start
     other = copy_golden(tmp_path, "other.json")
     mine = tmp_path / "mine.json"
     assert wargame("play", "--headless", "--seed", 2, "--turns", 1, "--save", mine)[0] == 0
-    monkeypatch.setattr(cli, "_terminal", lambda: True)
+    monkeypatch.setattr(terminal, "at_terminal", lambda: True)
 
     def never(*args, **kwargs):
         pytest.fail("the terminal UI was started")

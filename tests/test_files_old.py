@@ -20,7 +20,8 @@ import pytest
 from tests.filecases import GOLDEN, GOLDEN_V1, copy_golden, golden_dict, make_cli, one_line, state_of
 from wargame.engine.rulebook import DECKS_DIR, RULES_DIR, TARGETS_FILE
 from wargame.record import bundle
-from wargame.record.save import SaveError, load, read_document
+from wargame.record.document import SaveError
+from wargame.record.load import load, read_document
 
 
 @pytest.fixture

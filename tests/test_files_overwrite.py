@@ -25,7 +25,9 @@ import wargame.files as files
 from tests.filecases import GOLDEN, ROOT, copy_golden, golden_dict, leftovers, make_cli, one_line, state_of
 from wargame.files import FileProblem, Kind, WriteRefused, refusal, write_file
 from wargame.record import report
-from wargame.record.save import SaveError, document, load, write_save
+from wargame.record.document import SaveError
+from wargame.record.load import load
+from wargame.record.save import document, write_save
 
 OTHER_GAME = "golden-v2"
 

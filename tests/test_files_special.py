@@ -16,7 +16,8 @@ import pytest
 
 from tests.filecases import CLI_CASES, copy_golden, leftovers, one_line, run_cases, state_of
 from wargame.files import FileProblem, read_capped
-from wargame.record.save import SaveError, read_document
+from wargame.record.document import SaveError
+from wargame.record.load import read_document
 from wargame.record.signing import KeyProblem, read_key
 from wargame.tui.screens.start import describe_save
 

@@ -20,7 +20,9 @@ from hypothesis import strategies as st
 
 from tests.filecases import GOLDEN, ROOT, copy_golden, golden_dict, make_cli, one_line, state_of
 from wargame.record import signing
-from wargame.record.save import SaveError, checksum_of, content_of, load
+from wargame.record.document import SaveError
+from wargame.record.load import load
+from wargame.record.seal import checksum_of, content_of
 
 EDITS: dict[str, Any] = {  # a field, and a plausible value someone might put there instead
     ("exercise",): "Another exercise",

@@ -28,20 +28,13 @@ from hypothesis import strategies as st
 from wargame.bots.play import account, bots_for, play
 from wargame.engine.adjudication import Adjudication
 from wargame.engine.board import GLOBAL_TRACKS, LEADERS, OWNER, PARTIES, PARTIES_ONLY, PARTS
+from wargame.engine.legality import legal_orders
 from wargame.engine.model import CELLS, Order, State, tracks_of
-from wargame.engine.rulebook import RulebookError, load_rulebook
-from wargame.engine.shown import (
-    TALK_REFS,
-    TALK_TRACKS,
-    objective_points,
-    order_menu,
-    order_odds,
-    picture,
-    render_record,
-    render_records,
-    talks_hidden_flags,
-)
-from wargame.engine.turn import begin_turn, legal_orders, new_game, resolve_turn
+from wargame.engine.picture import picture
+from wargame.engine.reading import RulebookError
+from wargame.engine.rulebook import load_rulebook
+from wargame.engine.shown import TALK_REFS, TALK_TRACKS, objective_points, order_menu, order_odds, render_record, render_records, talks_hidden_flags
+from wargame.engine.turn import begin_turn, new_game, resolve_turn
 from wargame.engine.view import talks_secret, view
 from wargame.table.session import HUMAN, Session
 from wargame.tui.widgets.board import board_text
@@ -306,7 +299,7 @@ def test_the_precise_interval_holds_every_value_and_is_exact_on_single_values(so
 
 def test_odds_are_exact_when_the_cell_knows_every_input_and_a_band_otherwise() -> None:
     state = begin_turn(RULEBOOK, new_game(RULEBOOK, "spring-2016", 5)).state
-    from wargame.engine.turn import order_chance
+    from wargame.engine.position import order_chance
 
     # the coalition's air campaign reads its own intelligence and public pressure: exact
     air = Order("coalition", "coalition.air_campaign", "iraq")
@@ -322,7 +315,7 @@ def test_odds_are_exact_when_the_cell_knows_every_input_and_a_band_otherwise() -
 
 @given(states(RULEBOOK), st.sampled_from(CELLS))
 def test_a_band_holds_the_true_chance(state: State, cell: str) -> None:
-    from wargame.engine.turn import order_chance
+    from wargame.engine.position import order_chance
 
     v = view(state, cell)
     for m in order_menu(RULEBOOK, state, cell):
@@ -334,7 +327,7 @@ def test_a_band_holds_the_true_chance(state: State, cell: str) -> None:
 
 @given(states(RULEBOOK), st.sampled_from(SEATS))
 def test_objective_points_hold_the_true_points(state: State, seat: str) -> None:
-    from wargame.engine.turn import scores
+    from wargame.engine.position import scores
 
     true = {s.objective: s.points for s in scores(RULEBOOK, state)}
     if seat not in PARTIES and talks_secret(state):
@@ -374,7 +367,7 @@ def test_a_formula_that_reads_a_secret_is_shown_as_a_range() -> None:
 
 
 def test_the_relation_clock_says_1st_and_is_hidden_from_outsiders() -> None:
-    from wargame.engine.adjudication import ordinal
+    from wargame.engine.templates import ordinal
 
     assert [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111)] == [
         "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st", "111th"]
@@ -417,7 +410,7 @@ def test_charts_leave_out_what_reads_another_cells_secrets() -> None:
 
 
 def test_talks_that_collapse_in_secret_leave_outsiders_where_they_were() -> None:
-    from wargame.engine.turn import fire_rule
+    from wargame.engine.facilitator import fire_rule
 
     state = begin_turn(RULEBOOK, new_game(RULEBOOK, "spring-2016", 4)).state
     for splits, apart in ((0, 0), (1, 4)):

@@ -13,24 +13,24 @@ from typing import Any
 import attrs
 import pytest
 
+from wargame.analysis.bounds import BOUND_TRACKS, TRACKS
+from wargame.analysis.catalogue import metric_catalogue, metric_maximum
 from wargame.analysis.metrics import (
-    BOUND_TRACKS,
     IDLE_KINDS,
     NA,
     OFFSHOOT_WINDOW,
     SPLIT_WINDOW,
-    TRACKS,
     GameMeter,
-    metric_catalogue,
-    metric_maximum,
     option_counts,
     play_game,
 )
 from wargame.bots.play import PlayedTurn, parse_seats
 from wargame.engine.adjudication import Adjudication
+from wargame.engine.legality import legal_orders
 from wargame.engine.model import ALLIANCE, CELLS, MERGER, RIVALRY, SPLIT, TALKS, Order, State
+from wargame.engine.position import formula_values
 from wargame.engine.rulebook import load_rulebook
-from wargame.engine.turn import begin_turn, formula_values, legal_orders, new_game
+from wargame.engine.turn import begin_turn, new_game
 
 RULEBOOK = load_rulebook()
 OPENING = new_game(RULEBOOK, "spring-2016", 1)

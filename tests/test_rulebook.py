@@ -18,9 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from wargame.cli.main import EXIT_BAD_DATA, main
+from wargame.cli.exits import EXIT_BAD_DATA
+from wargame.cli.main import main
 from wargame.engine.model import CELLS
-from wargame.engine.rulebook import CLAIMS, DECKS_DIR, RULES_DIR, Rulebook, RulebookError, load_rulebook
+from wargame.engine.reading import RulebookError
+from wargame.engine.rulebook import DECKS_DIR, RULES_DIR, Rulebook, load_rulebook
+from wargame.engine.rules import CLAIMS
 
 # --- 1. the shipped rulebook -----------------------------------------------------------------
 

@@ -28,40 +28,20 @@ from hypothesis import strategies as st
 
 import wargame.cli.main as cli
 import wargame.files as files_module
-import wargame.record.save as save_module
+import wargame.record.document as document_module
 from wargame.bots.play import bots_for
 from wargame.engine.board import flat_tracks
+from wargame.engine.legality import legal_orders
 from wargame.engine.model import CELLS, digest
 from wargame.engine.rulebook import DECKS_DIR, RULES_DIR
-from wargame.engine.turn import legal_orders, new_game
+from wargame.engine.turn import new_game
 from wargame.engine.view import view
 from wargame.record import report
-from wargame.record.game import (
-    COMMAND_TYPES,
-    CommandError,
-    Game,
-    Header,
-    InjectCard,
-    Note,
-    OverrideResult,
-    Parent,
-    ResolveTurn,
-    SetTrack,
-    play_bots,
-    replay,
-)
-from wargame.record.save import (
-    FORMAT,
-    Autosave,
-    SaveError,
-    document,
-    dumps,
-    load,
-    parse_document,
-    read_document,
-    recorded_records,
-    write_save,
-)
+from wargame.record.commands import COMMAND_TYPES, CommandError, InjectCard, Note, OverrideResult, ResolveTurn, SetTrack
+from wargame.record.document import FORMAT, SaveError, parse_document
+from wargame.record.game import Game, Header, Parent, play_bots, replay
+from wargame.record.load import MAX_BYTES, load, read_document, recorded_records
+from wargame.record.save import Autosave, document, dumps, write_save
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
@@ -178,7 +158,7 @@ def wargame(capsys, monkeypatch, rulebook):
 def test_the_golden_save_of_the_current_schema_verifies_and_holds_every_kind_of_command(rulebook) -> None:
     doc, game, check = load(GOLDEN, rulebook, "current")
     assert check.verified, f"{check.message}: {REGENERATE}"
-    assert doc.format == FORMAT and doc.schema == save_module.SCHEMA == 2
+    assert doc.format == FORMAT and doc.schema == document_module.SCHEMA == 2
     assert doc.rulebook_files and doc.checksum and doc.signature is None
     assert {type(c) for c in doc.commands} == set(COMMAND_TYPES.values()), "the golden save lacks a command kind"
     assert digest(game.state) == doc.final
@@ -255,7 +235,7 @@ def test_digests_are_the_same_in_other_processes_and_hash_seeds(rulebook) -> Non
     assert check.verified, f"{check.message}: {REGENERATE}"
     here = [digest(game.state), {str(t): d for t, d in sorted(game.digests.items())}]
     code = (
-        "import json, sys; from wargame.engine.rulebook import load_rulebook; from wargame.record.save import load;"
+        "import json, sys; from wargame.engine.rulebook import load_rulebook; from wargame.record.load import load;"
         "from wargame.engine.model import digest; doc, g, v = load(sys.argv[1], load_rulebook());"
         "print(json.dumps([digest(g.state), {str(t): d for t, d in sorted(g.digests.items())}, v.verified]))"
     )
@@ -735,7 +715,7 @@ def test_a_save_whose_log_does_not_replay_gets_one_line_exit_3_and_nothing_chang
 def test_a_file_too_large_to_be_a_save_is_refused_without_reading_it(wargame, tmp_path) -> None:
     big = tmp_path / "big.json"
     with open(big, "wb") as f:
-        f.truncate(save_module.MAX_BYTES + 1)  # sparse: costs no disk
+        f.truncate(MAX_BYTES + 1)  # sparse: costs no disk
     before = {p.name: (p.stat().st_mtime_ns, p.stat().st_size) for p in tmp_path.iterdir()}
     code, out, err = wargame("replay", big, "--verify")
     assert code == 3 and "larger than" in one_line(err)
@@ -1016,8 +996,8 @@ def _rename_title(doc: dict) -> dict:
 
 
 def test_an_old_schema_is_migrated_step_by_step_then_read(monkeypatch) -> None:
-    monkeypatch.setattr(save_module, "SCHEMA", 3)
-    monkeypatch.setattr(save_module, "MIGRATIONS", {**save_module.MIGRATIONS, 2: _rename_title})
+    monkeypatch.setattr(document_module, "SCHEMA", 3)
+    monkeypatch.setattr(document_module, "MIGRATIONS", {**document_module.MIGRATIONS, 2: _rename_title})
     raw = golden_dict()
     raw["title"] = raw.pop("exercise")  # schema 2 (as imagined here) called it "title"
     doc = parse_document(raw)
@@ -1030,14 +1010,14 @@ def test_an_old_schema_is_migrated_step_by_step_then_read(monkeypatch) -> None:
 
 
 def test_a_missing_migration_is_refused_naming_the_schema(monkeypatch) -> None:
-    monkeypatch.setattr(save_module, "SCHEMA", 4)
-    monkeypatch.setattr(save_module, "MIGRATIONS", {**save_module.MIGRATIONS, 2: _rename_title})
+    monkeypatch.setattr(document_module, "SCHEMA", 4)
+    monkeypatch.setattr(document_module, "MIGRATIONS", {**document_module.MIGRATIONS, 2: _rename_title})
     raw = golden_dict()
     raw["title"] = raw.pop("exercise")
     with pytest.raises(SaveError, match="schema 3") as e:
         parse_document(raw)
     one_line(str(e.value))
-    monkeypatch.setattr(save_module, "MIGRATIONS", {})
+    monkeypatch.setattr(document_module, "MIGRATIONS", {})
     with pytest.raises(SaveError, match="schema 2"):
         parse_document(golden_dict())
     with pytest.raises(SaveError, match="schema 1"):
@@ -1045,8 +1025,8 @@ def test_a_missing_migration_is_refused_naming_the_schema(monkeypatch) -> None:
 
 
 def test_a_damaged_old_save_that_its_migration_cannot_handle_is_refused_in_one_line(monkeypatch) -> None:
-    monkeypatch.setattr(save_module, "SCHEMA", 3)
-    monkeypatch.setattr(save_module, "MIGRATIONS", {**save_module.MIGRATIONS, 2: _rename_title})
+    monkeypatch.setattr(document_module, "SCHEMA", 3)
+    monkeypatch.setattr(document_module, "MIGRATIONS", {**document_module.MIGRATIONS, 2: _rename_title})
     raw = golden_dict()  # lacks the "title" the migration expects: a damaged schema-2 save
     try:
         parse_document(raw)

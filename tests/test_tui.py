@@ -13,7 +13,7 @@ from textual.widgets import Input, Select
 
 from wargame.engine.model import CELLS
 from wargame.engine.rulebook import load_rulebook
-from wargame.record.save import load
+from wargame.record.load import load
 from wargame.table.session import HUMAN, Session
 from wargame.tui.app import WargameApp
 from wargame.tui.screens import start as start_screen

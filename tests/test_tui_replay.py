@@ -13,11 +13,13 @@ from pathlib import Path
 
 from textual.widgets import OptionList, Static
 
-from wargame.record.game import InjectCard, Note, OverrideResult, SetTrack
-from wargame.record.save import load
+from wargame.record.commands import InjectCard, Note, OverrideResult, SetTrack
+from wargame.record.load import load
 from wargame.tui.app import WargameApp
 from wargame.tui.screens.modals import WhyScreen
-from wargame.tui.screens.replay import BookmarkPicker, ForkPrompt, ReplayScreen, TurnPrompt, step_label
+from wargame.tui.screens.replay import ReplayScreen
+from wargame.tui.screens.replay_modals import BookmarkPicker, ForkPrompt, TurnPrompt
+from wargame.tui.screens.replay_steps import step_label
 from wargame.tui.widgets.board import TheatreTable
 
 SAVES = Path(__file__).resolve().parent.parent / "saves"

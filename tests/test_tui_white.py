@@ -10,14 +10,14 @@ from pathlib import Path
 import attrs
 from textual.widgets import Checkbox, ContentSwitcher, Input, OptionList, Select, Static
 
-from wargame.bots.seats import RandomBot
+from wargame.bots.random_bot import RandomBot
+from wargame.engine.legality import legal_orders
 from wargame.engine.model import CELLS
 from wargame.engine.rulebook import ROOT
-from wargame.engine.turn import legal_orders
 from wargame.engine.view import view
-from wargame.record.game import OverrideResult, SetTrack
+from wargame.record.commands import OverrideResult, SetTrack
+from wargame.record.load import load, read_document, recorded_records
 from wargame.record.lock import check_lock, make_lock
-from wargame.record.save import load, read_document, recorded_records
 from wargame.table.session import Session
 from wargame.tui.app import WargameApp
 from wargame.tui.screens import start as start_screen
@@ -26,7 +26,9 @@ from wargame.tui.screens.lock import DIFFERENT, MISSING, WRONG, PassphraseScreen
 from wargame.tui.screens.modals import WalkthroughScreen
 from wargame.tui.screens.replay import ReplayScreen
 from wargame.tui.screens.start import StartScreen
-from wargame.tui.screens.white import WARNING, WhiteCellScreen, fork_path
+from wargame.tui.screens.white import WARNING, WhiteCellScreen
+from wargame.tui.widgets.white_fork import fork_path
+from wargame.tui.widgets.white_result import ResultPane
 
 SIZE = (100, 32)
 
@@ -215,7 +217,7 @@ def test_a_result_override_shows_in_the_replay(rulebook, tmp_path):
             await pilot.press("r")
             results = screen.query_one("#result-list", OptionList)
             await until(pilot, lambda: results.has_focus and results.option_count > 1, "the results of turn 1")
-            first = screen._record_of(results.get_option_at_index(0).id)
+            first = screen.query_one(ResultPane)._record_of(results.get_option_at_index(0).id)
             assert first is not None and first.turn == 1 and first.chance is not None
             await pilot.press("enter")
             await until(pilot, lambda: screen.query_one("#result-why", Input).has_focus, "the justification")

@@ -1,3 +1,4 @@
+# Over 400 lines, kept whole: the one module that may write a file (tests/test_files_overwrite.py holds every other to that).
 """Every file the program reads or writes goes through here: one reader, one writer, one lock.
 
 **Reading** (:func:`read_capped`): only a regular file is read (a folder, a named pipe, a device

@@ -23,12 +23,13 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
 from wargame.bots.play import bots_for  # noqa: E402
+from wargame.engine.legality import legal_orders  # noqa: E402
 from wargame.engine.model import CELLS  # noqa: E402
 from wargame.engine.rulebook import load_rulebook  # noqa: E402
-from wargame.engine.turn import legal_orders  # noqa: E402
 from wargame.engine.view import view  # noqa: E402
+from wargame.record.document import SCHEMA  # noqa: E402
 from wargame.record.game import Game, Header, play_bots  # noqa: E402
-from wargame.record.save import SCHEMA, document, write_save  # noqa: E402
+from wargame.record.save import document, write_save  # noqa: E402
 from wargame.record.signing import unsigned  # noqa: E402
 
 SEED = 2016

@@ -2,7 +2,8 @@
 
 Plain text with rich: bars for distributions, sparklines and a band chart for tracks over time,
 so a facilitator can see at a glance when the rapprochement tends to come and how the war goes.
-Everything here only draws what :mod:`wargame.analysis.studies` computed.
+Everything here only draws what :mod:`wargame.analysis.studies` and :mod:`wargame.analysis.claims`
+computed.
 """
 
 from __future__ import annotations
@@ -15,9 +16,27 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from wargame.analysis.claims import ClaimResult
+from wargame.analysis.experiments import Untestable
+
 SPARKS = " ▁▂▃▄▅▆▇█"
 BAR = "█"
 PARTIAL = " ▏▎▍▌▋▊▉"
+FLAG = "⚑"
+SERIES_TITLES = {
+    "territory": "IS territory (all theatres)",
+    "power_gap": "Power gap (AQ - IS; >0: IS weaker)",
+    "is_brutality": "IS brutality",
+    "offshoots": "Offshoot groups in play",
+    "stage": "AQ-IS relation (0 rivalry .. 4 split)",
+    "faithful_reforms": "Theatres with faithful reform 5+",
+    "avg_grievance": "Average grievance",
+    "is_funds": "IS funds",
+    "aq_affiliates": "AQ affiliate strength (all theatres)",
+    "standing_gap": "Standing in the movement, AQ minus IS",
+    "periphery": "IS territory outside Iraq and Syria",
+}
+"""The title of each track of :data:`wargame.analysis.metrics.SERIES` in the charts."""
 
 
 def bar(value: float, most: float, width: int) -> str:
@@ -147,8 +166,6 @@ def print_simulation(console: Console, summary: Mapping[str, Any]) -> None:
             obj.add_row(f"  {o['title']}", _num(o["value"]), str(o["of"]), f"{_num(o['lo'])} .. {_num(o['hi'])}")
     console.print(obj)
 
-    from wargame.analysis.studies import SERIES_TITLES
-
     series, bands = summary["series"], summary.get("series_bands", {})
     turn_labels = [labels[t] for t in sorted(labels)]
     console.print(Text("Tracks over time (mean across games, turn by turn)", style="bold"))
@@ -168,11 +185,29 @@ _VERDICT_STYLE = {"matches": "green", "contradicts": "red", "inconclusive": "yel
 _SIGN = {1: "+", -1: "-"}
 
 
-def print_claims(console: Console, header: Mapping[str, Any], results: Sequence[Any], untestable: Sequence[Any]) -> None:
+def bound_text(r: ClaimResult) -> str:
+    """The share of games at a bound, without / with the factor (an observation: of the baseline
+    games), flagged when either is most games; "n/a" for a tally or a yes/no outcome."""
+    if r.bound is None:
+        return "n/a"
+    pct = lambda v: "-" if v is None else f"{v * 100:.0f}%"  # noqa: E731
+    text = pct(r.bound_treatment) if r.kind == "observation" else f"{pct(r.bound_control)} / {pct(r.bound_treatment)}"
+    return f"{text} {FLAG}" if r.flagged else text
+
+
+def bound_summary(results: Sequence[ClaimResult]) -> str:
+    """One paragraph under the claims table: what "at a bound" means, and which results are flagged."""
+    flagged = [r.id for r in results if r.flagged]
+    return ("At a bound: the share of games in which the quantity an outcome is read from sits at the end of its range "
+            "when it is read (without / with the factor); n/a for tallies of events and yes/no outcomes. "
+            + (f"{FLAG} flags an arm at a bound in most games: {', '.join(flagged)}." if flagged
+               else "No experiment has either arm at a bound in most games."))
+
+
+def print_claims(console: Console, header: Mapping[str, Any], results: Sequence[ClaimResult],
+                 untestable: Sequence[Untestable]) -> None:
     """The claims table: one row an experiment, the claim over the factor that was changed, and the
     share of games with its outcome at a bound."""
-    from wargame.analysis.studies import bound_summary, bound_text
-
     console.print(Text(f"The article's claims as paired experiments: {header['runs']} games an arm, "
                        f"{header['scenario']}, seed {header['seed']}", style="bold"))
     table = Table(title_justify="left", show_lines=True)

@@ -1,3 +1,4 @@
+# Over 400 lines: GameMeter works out every metric in one pass over a game's turns; split, that pass would be too.
 """What one game came to: every per-game metric, in one place, for ``simulate``, ``claims`` and
 ``calibrate``.
 
@@ -11,23 +12,25 @@ A metric is a number, or ``None`` where it does not apply to the game (:data:`NA
 ``split_within_8`` in a game with no rapprochement. Summaries leave such games out and say how
 many games they counted. Turn numbers of things that never happened are ``-1``.
 
-:func:`metric_catalogue` lists every metric a game gives, with its meaning: what a balance target
-(``rules/targets.toml``) may name.
+:func:`wargame.analysis.catalogue.metric_catalogue` lists every metric a game gives, with its
+meaning; :mod:`wargame.analysis.bounds` says when a track or an outcome sits at a bound.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from attrs import frozen
 
+from wargame.analysis.bounds import BOUND_TRACKS, BOUNDED, QUANTITIES, TRACKS, TURN_BOUNDS, Seen, groups_in, track_bounds
 from wargame.bots.play import PlayedTurn, bots_for, play
-from wargame.engine.board import GLOBAL_TRACKS, MAX_OFFSHOOTS, THEATRE_TRACKS, flat_tracks
+from wargame.engine.board import flat_tracks
+from wargame.engine.legality import legal_orders
 from wargame.engine.model import ALLIANCE, CELLS, MERGER, TALKS, State
+from wargame.engine.position import formula_values, scores
 from wargame.engine.rulebook import Rulebook
-from wargame.engine.turn import formula_values, legal_orders, new_game, scores
+from wargame.engine.turn import new_game
 
 NA = None
 """The value of a metric that does not apply to a game (e.g. what followed a collapse, in a game
@@ -35,29 +38,9 @@ without one). Never averaged or counted: summaries skip it."""
 
 Metrics = Mapping[str, "float | None"]
 
-
-def game_seed(master: int, index: int) -> int:
-    """The seed of game ``index`` of a run with master seed ``master``: the same in any process."""
-    digest = hashlib.blake2b(f"simulate:{master}:{index}".encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big") >> 1
-
-
 SERIES = ("territory", "power_gap", "is_brutality", "offshoots", "stage", "faithful_reforms", "avg_grievance",
           "is_funds", "aq_affiliates", "standing_gap", "periphery")
-"""Tracks kept turn by turn for the charts."""
-SERIES_TITLES = {
-    "territory": "IS territory (all theatres)",
-    "power_gap": "Power gap (AQ - IS; >0: IS weaker)",
-    "is_brutality": "IS brutality",
-    "offshoots": "Offshoot groups in play",
-    "stage": "AQ-IS relation (0 rivalry .. 4 split)",
-    "faithful_reforms": "Theatres with faithful reform 5+",
-    "avg_grievance": "Average grievance",
-    "is_funds": "IS funds",
-    "aq_affiliates": "AQ affiliate strength (all theatres)",
-    "standing_gap": "Standing in the movement, AQ minus IS",
-    "periphery": "IS territory outside Iraq and Syria",
-}
+"""Tracks kept turn by turn for the charts (their titles: :data:`wargame.analysis.charts.SERIES_TITLES`)."""
 EARLY_TURNS = 8
 """The first two years: some outcomes are measured there, before the war has run its course."""
 MARK_TURN = 4
@@ -69,169 +52,6 @@ OFFSHOOT_WINDOW = 4
 IDLE_KINDS = 2
 """A cell with fewer distinct kinds of legal order than this at the start of its orders phase
 has no real choice that turn: an idle turn."""
-
-# --- the tracks whose bounds are watched ------------------------------------------------------
-
-_COUNTERS = ("relation_turns", "is_leader_successions", "aq_leader_successions", "is_leader_vacuum",
-             "aq_leader_vacuum")
-BOUND_TRACKS: dict[str, tuple[int, int]] = {
-    name: (lo, hi) for name, (lo, hi) in GLOBAL_TRACKS.items()
-    if not name.startswith("tally_") and name not in _COUNTERS and hi - lo > 1
-}
-"""The global tracks of the four cells, the two leaders and the relation that are watched for
-sitting at a bound: every one whose range is wider than 0..1, except the tallies and the counters
-(turns in a stage, successions, vacuum), which are not positions on a board."""
-AVERAGED_TRACKS = ("grievance", "governance", "reform")
-"""Theatre tracks watched as their average over the theatres, named ``avg_<track>``: at a bound
-only when every theatre is (all at 0, or all at 10)."""
-TRACKS: tuple[str, ...] = tuple(BOUND_TRACKS) + tuple(f"avg_{t}" for t in AVERAGED_TRACKS)
-"""Every track of the ``at_bound:``, ``at_lo:`` and ``at_hi:`` metrics."""
-
-
-def track_bounds(track: str) -> tuple[int, int]:
-    """The bounds of a track of :data:`TRACKS`."""
-    if track.startswith("avg_") and track[4:] in AVERAGED_TRACKS:
-        return THEATRE_TRACKS[track[4:]]
-    return BOUND_TRACKS[track]
-
-
-# --- the quantities the claims measure, and when they sit at a bound ---------------------------
-#
-# An experiment's effect is cut short when what it measures is pinned at the end of its range
-# (brutality stuck at 10 in both arms shows no escalation, however strong the factor). So each
-# outcome read off a bounded quantity has a companion ``bound:<metric>``: 1 if, in that game, the
-# quantity sat at a bound when (or for as long as) the metric reads it. A sum of tracks sits at a
-# bound when every part sits at the same end (all at their lowest, or all at their highest); a
-# difference of two, when either part does (the comparison is cut short either way). Tallies of
-# events (groups formed, absorbed, a second split) and yes/no outcomes are not positions on a
-# track and have no companion.
-
-Part = tuple[int, int, int]  # a track's value, its lowest, its highest
-
-
-def _all_at(parts: Sequence[Part]) -> bool:
-    return bool(parts) and (all(v == lo for v, lo, _ in parts) or all(v == hi for v, _, hi in parts))
-
-
-def _any_at(parts: Sequence[Part]) -> bool:
-    return any(v in (lo, hi) for v, lo, hi in parts)
-
-
-def _theatre_parts(state: State, track: str, which: Callable[[Any], bool] = lambda t: True) -> list[Part]:
-    lo, hi = THEATRE_TRACKS[track]
-    return [(getattr(t, track), lo, hi) for t in state.theatres if which(t)]
-
-
-def _global_part(flat: Mapping[str, int], track: str) -> Part:
-    lo, hi = GLOBAL_TRACKS[track]
-    return (flat[track], lo, hi)
-
-
-def _groups_in(state: State, name: str) -> list[Part]:
-    parts: list[Part] = []
-    for t in state.theatres:
-        if t.name == name:
-            parts += [(t.is_province, *THEATRE_TRACKS["is_province"]), (t.aq_affiliate, *THEATRE_TRACKS["aq_affiliate"])]
-            parts.append((sum(o.strength for o in state.offshoots if o.theatre == name), 0, 10 * MAX_OFFSHOOTS))
-    return parts
-
-
-def _opening_groups(state: State, opening: State) -> bool | None:
-    ids = {o.id for o in opening.offshoots}
-    if not ids:
-        return None
-    now = {o.id: o.strength for o in state.offshoots}
-    return _all_at([(now.get(i, 0), 0, 10) for i in sorted(ids)])
-
-
-@frozen
-class Seen:
-    """One turn's end as the bound checks read it: the state, the game's opening state, the global
-    tracks by name and the formulas' values (worked out once a turn by the meter)."""
-
-    rulebook: Rulebook
-    state: State
-    opening: State
-    flat: Mapping[str, int]
-    formulas: Mapping[str, float]
-
-
-def _formula_at_bound(seen: Seen, name: str) -> bool:
-    lo, hi = next(expr.bounds for n, expr in seen.rulebook.formulas if n == name)
-    value = seen.formulas[name]
-    return value <= lo or value >= hi
-
-
-QUANTITIES: dict[str, tuple[str, Callable[[Seen], bool | None]]] = {
-    "is_brutality": ("IS brutality at 0 or 10", lambda x: _any_at([_global_part(x.flat, "is_brutality")])),
-    "is_recruitment": ("IS recruitment at 0 or 10", lambda x: _any_at([_global_part(x.flat, "is_recruitment")])),
-    "wages_services": ("IS wages and services both at 0, or both at 5",
-                       lambda x: _all_at([_global_part(x.flat, "is_wages"), _global_part(x.flat, "is_services")])),
-    "provinces": ("every IS province at 0 (or every one at 10)", lambda x: _all_at(_theatre_parts(x.state, "is_province"))),
-    "affiliates": ("every AQ affiliate at 0 (or every one at 10)",
-                   lambda x: _all_at(_theatre_parts(x.state, "aq_affiliate"))),
-    "provinces_affiliates": ("IS's provinces or AQ's affiliates all at 0 (or all at 10)",
-                             lambda x: _all_at(_theatre_parts(x.state, "is_province"))
-                             or _all_at(_theatre_parts(x.state, "aq_affiliate"))),
-    "periphery": ("IS territory outside Iraq and Syria all lost (or all at 10)",
-                  lambda x: _all_at(_theatre_parts(x.state, "territory", lambda t: not t.core))),
-    "offshoot_strength": ("no offshoot group in play",
-                          lambda x: sum(g.strength for g in x.state.offshoots) in (0, 10 * MAX_OFFSHOOTS)),
-    "opening_offshoots": ("the groups in play at the start all gone (or all at 10)",
-                          lambda x: _opening_groups(x.state, x.opening)),
-    "standings": ("AQ's or IS's standing at 0 or 10",
-                  lambda x: _any_at([_global_part(x.flat, "aq_standing"), _global_part(x.flat, "is_standing")])),
-    "grievance": ("grievance at 0 in every theatre (or at 10 in every one)",
-                  lambda x: _all_at(_theatre_parts(x.state, "grievance"))),
-    "syria_groups": ("no IS province, AQ affiliate or offshoot left in Syria",
-                     lambda x: _all_at(_groups_in(x.state, "syria"))),
-    "afpak_governance": ("Afghanistan-Pakistan governance at 0 or 10",
-                         lambda x: _any_at(_theatre_parts(x.state, "governance", lambda t: t.name == "afpak"))),
-    "power_gap": ("the power gap at either end of the range its formula allows",
-                  lambda x: _formula_at_bound(x, "power_gap")),
-}
-"""Bounded quantities the claims' outcomes are read from: what "at a bound" means, in words, and
-whether a turn's end (:class:`Seen`) sits at one (None where the quantity does not apply: no group
-was in play at the start)."""
-
-BOUNDED: dict[str, tuple[str, str]] = {
-    "power_gap": ("power_gap", "end"),
-    "total_provinces": ("provinces", "end"),
-    "total_affiliates": ("affiliates", "end"),
-    "total_provinces_y2": ("provinces", "y2"),
-    "provinces_minus_affiliates_y2": ("provinces_affiliates", "y2"),
-    "periphery_lost_y1": ("periphery", "y1"),
-    "mean_wages_services": ("wages_services", "most"),
-    "mean_is_recruitment": ("is_recruitment", "most"),
-    "mean_is_recruitment_early": ("is_recruitment", "most_early"),
-    "mean_is_brutality": ("is_brutality", "most"),
-    "mean_is_brutality_early": ("is_brutality", "most_early"),
-    "offshoot_strength": ("offshoot_strength", "end"),
-    "mean_offshoot_strength": ("offshoot_strength", "most"),
-    "opening_offshoots_y2": ("opening_offshoots", "y2"),
-    "standing_gap_y1": ("standings", "y1"),
-    "avg_grievance": ("grievance", "end"),
-    "syria_groups": ("syria_groups", "end"),
-    "mean_afpak_governance_early": ("afpak_governance", "most_early"),
-}
-"""Outcomes read off a quantity of :data:`QUANTITIES`, and when: at the end of the game
-(``end``), of the first year (``y1``) or of the first two years (``y2``), or over most of the game
-(``most``: more than half of its turns) or of its first two years (``most_early``)."""
-_WHEN = {"end": "at the end", "y1": "at the end of the first year", "y2": "at the end of the second year",
-         "most": "in most quarters", "most_early": "in most quarters of the first two years"}
-TURN_BOUNDS = {"talks_turn": "talks opened on turn 1 or never", "allied_turns": "allied or merged in no quarter or in every one"}
-"""Outcomes that are themselves counted in turns, at a bound at either end of the game."""
-
-
-def bound_meaning(metric: str) -> str | None:
-    """What ``bound:<metric>`` means, in words; None for an outcome that has no bound (a tally of
-    events or a yes/no outcome)."""
-    if metric in TURN_BOUNDS:
-        return TURN_BOUNDS[metric]
-    if metric in BOUNDED:
-        quantity, when = BOUNDED[metric]
-        return f"{QUANTITIES[quantity][0]} {_WHEN[when]}"
-    return None
 
 
 # --- helpers of the older outcomes ------------------------------------------------------------
@@ -557,7 +377,7 @@ class GameMeter:
             "iraq_faithful_reform": float(self.iraq_faithful_turn >= 0),
             "iraq_faithful_turn": float(self.iraq_faithful_turn),
             "turns": float(self.n_turns),
-            # what the claims' experiments measure (see wargame.analysis.studies.EXPERIMENTS)
+            # what the claims' experiments measure (see wargame.analysis.experiments.EXPERIMENTS)
             **self._claims_metrics(),
         }
         cell_points: dict[str, float] = dict.fromkeys(CELLS, 0.0)
@@ -614,7 +434,7 @@ class GameMeter:
             "mean_offshoot_strength": self.offshoot_strength_sum / played if played else NA,
             "opening_offshoots_y2": at(by_turn["opening_offshoots"], EARLY_TURNS, two and bool(self._opening_ids)),
             "absorbed_iraq_y1": float(self.absorbed_iraq_y1) if year else NA,
-            "syria_groups": float(sum(part for part, _, _ in _groups_in(self.state, "syria"))),
+            "syria_groups": float(sum(part for part, _, _ in groups_in(self.state, "syria"))),
         }
 
     def _bound(self, metric: str, m: Mapping[str, float | None]) -> float | None:
@@ -656,7 +476,7 @@ def play_game(rulebook: Rulebook, scenario: str, seed: int, seats: Mapping[str, 
     bots = bots_for(seats, seed, rulebook)
     doctrines = tuple(doctrines)
     if doctrines:
-        from wargame.bots.doctrine import DoctrineBot
+        from wargame.bots.doctrine_bot import DoctrineBot
 
         for cell, doctrine in doctrines:
             bots[cell] = DoctrineBot(seed, rulebook=rulebook, doctrine=doctrine)
@@ -668,145 +488,3 @@ def play_game(rulebook: Rulebook, scenario: str, seed: int, seats: Mapping[str, 
     return meter.result(index, seed)
 
 
-# --- the catalogue ---------------------------------------------------------------------------------
-
-METRICS: tuple[tuple[str, str], ...] = (
-    ("rapprochement", "1 if the relation reached alliance or merger (the engine's tally)"),
-    ("rapprochement_turn", "turn of the first alliance or merger (-1: never)"),
-    ("talks", "1 if a turn ended with the two groups in talks"),
-    ("talks_turn", "turn talks first opened, or alliance/merger came (never: the last turn + 1)"),
-    ("talks_opened", "1 if talks opened at some point (or alliance/merger came)"),
-    ("talks_opened_turn", "turn talks first opened (-1: never)"),
-    ("is_weaker", "1 if IS ends the weaker group (power gap > 0)"),
-    ("power_gap", "power gap at the end (AQ - IS)"),
-    ("offshoots_formed", "offshoot groups formed"),
-    ("offshoots_absorbed", "offshoots absorbed by AQ"),
-    ("defectors_formed", "defectors' groups formed"),
-    ("holdouts_formed", "holdouts' groups formed"),
-    ("inspired_formed", "inspired groups formed"),
-    ("defectors_early", "defectors' groups formed in the first two years"),
-    ("absorbed_iraq", "groups absorbed by AQ in Iraq"),
-    ("second_split", "1 if there was a second split"),
-    ("second_splits", "second splits (count)"),
-    ("allied_turns", "quarters ending allied or merged"),
-    ("peak_brutality", "peak brutality (IS or offshoots)"),
-    ("mean_is_brutality", "IS brutality, game average"),
-    ("faithful_reforms", "theatres with faithful reform 5+ at the end"),
-    ("reform_achieved", "1 if a theatre has faithful reform 5+ at the end"),
-    ("is_collapse", "1 if the caliphate collapsed"),
-    ("collapse_turn", "turn of the collapse (-1: none)"),
-    ("final_stage", "relation stage at the end (0 rivalry .. 4 split)"),
-    ("territory", "IS territory at the end"),
-    ("periphery_change", "change in IS territory outside Iraq and Syria"),
-    ("periphery_change_y1", "... over the first year"),
-    ("standing_gap_y1", "AQ minus IS standing after a year"),
-    ("mean_wages_services", "IS wages + services, game average"),
-    ("mean_is_recruitment", "IS recruitment, game average"),
-    ("avg_grievance", "average grievance at the end"),
-    ("total_provinces", "IS province strength at the end"),
-    ("total_affiliates", "AQ affiliate strength at the end"),
-    ("provinces_minus_affiliates", "IS province minus AQ affiliate strength at the end"),
-    ("offshoot_strength", "offshoot strength at the end"),
-    ("is_leader_hardline", "IS leader's hardline at the end"),
-    ("aq_minus_is_standing", "AQ minus IS standing at the end"),
-    ("syria_governance", "Syria's governance at the end"),
-    ("mean_syria_governance", "Syria's governance, game average"),
-    ("afpak_governance", "Afghanistan-Pakistan governance at the end"),
-    ("merger", "1 if the relation ever ended a turn in alliance or merger"),
-    ("merger_autonomy", "autonomy at the first alliance or merger (n/a without one)"),
-    ("split_turn", "turn of the first second split (-1: none)"),
-    ("split_within_8", f"1 if a second split came within {SPLIT_WINDOW} quarters of the first alliance or merger "
-                       "(n/a without one, or if the game ended sooner with none)"),
-    ("aq_weaker_after_4", f"1 if AQ was the weaker (power gap < 0) at the end of a turn after turn {MARK_TURN}"),
-    ("collapse_then_offshoot", f"1 if a new offshoot formed within {OFFSHOOT_WINDOW} quarters of the IS collapse "
-                               "(n/a without one, or if the game ended sooner with none)"),
-    ("is_leader_died", "1 if IS's leader died (a succession) during the game"),
-    ("is_leader_death_turn", "turn of the IS leader's first death (-1: none)"),
-    ("aq_leader_died", "1 if AQ's leader died during the game"),
-    ("aq_leader_death_turn", "turn of the AQ leader's first death (-1: none)"),
-    ("leader_deaths", "successions of both leaders during the game"),
-    ("iraq_faithful_reform", "1 if Iraq reached reform 5+ carried out faithfully at a turn's end"),
-    ("iraq_faithful_turn", "first turn ending with faithful reform 5+ in Iraq (-1: never)"),
-    ("turns", "turns played"),
-    ("total_provinces_y2", "IS province strength at the end of the second year"),
-    ("provinces_minus_affiliates_y2", "IS province minus AQ affiliate strength at the end of the second year"),
-    ("periphery_start", "IS territory outside Iraq and Syria at the start"),
-    ("periphery_lost_y1", "IS territory outside Iraq and Syria lost over the first year (start minus the end of turn "
-                          f"{MARK_TURN}; negative if it grew)"),
-    ("mean_is_brutality_early", f"IS brutality, average over the first two years (turns 1-{EARLY_TURNS})"),
-    ("mean_is_recruitment_early", f"IS recruitment, average over the first two years (turns 1-{EARLY_TURNS})"),
-    ("mean_afpak_governance_early", f"Afghanistan-Pakistan governance, average over turns 1-{EARLY_TURNS}"),
-    ("mean_offshoot_strength", "offshoot strength, game average"),
-    ("opening_offshoots_y2", f"strength at the end of turn {EARLY_TURNS} of the offshoot groups in play at the start "
-                             "(0 once gone; n/a without any)"),
-    ("absorbed_iraq_y1", f"groups absorbed by AQ in Iraq in the first year (turns 1-{MARK_TURN})"),
-    ("syria_groups", "strength of the groups in Syria at the end: IS province, AQ affiliate and offshoots"),
-)
-"""The metrics of every game that are not a family, with their meaning."""
-
-FAMILIES: tuple[tuple[str, str], ...] = (
-    ("objective:{objective}", "the objective's points at the end"),
-    ("cell:{cell}", "the cell's points at the end (all its objectives)"),
-    ("orders:{cell}", "orders given per turn, game average"),
-    ("no_order_turns:{cell}", "turns the cell gave no order"),
-    ("no_order_share:{cell}", "... as a share of the turns"),
-    ("options:{cell}", "distinct kinds of legal order at the start of its orders phase, game average"),
-    ("idle_turns:{cell}", f"turns with fewer than {IDLE_KINDS} kinds of legal order"),
-    ("idle_share:{cell}", "... as a share of the turns"),
-    ("idle_run:{cell}", "the longest run of such turns in a row"),
-    ("at_bound:{track}", "share of turns ending with the track at its lowest or highest"),
-    ("at_lo:{track}", "share of turns ending with the track at its lowest"),
-    ("at_hi:{track}", "share of turns ending with the track at its highest"),
-    ("bound:{bounded}", "1 if the quantity the metric is read from sat at a bound when the metric reads it "
-                        "(wargame.analysis.metrics.BOUNDED)"),
-    ("fired:{rule}", "1 if the rule fired at least once"),
-    ("drawn:{card}", "1 if the card was played at least once"),
-    ("ordered:{cell}:{order}", "1 if the cell gave that kind of order at least once"),
-)
-"""Metrics per cell, objective, track, rule, card or order kind: ``{cell}`` and so on stand for
-each of them."""
-
-
-def family_items(rulebook: Rulebook, family: str, cells: Iterable[str] | None = None) -> list[str]:
-    """The items a ``{family}`` placeholder stands for: cells, objective ids, rule ids, card ids,
-    tracks, the metrics read off a bounded quantity (``bounded``), or order kind ids (of ``cells``
-    only, when given)."""
-    if family == "cell":
-        return list(CELLS)
-    if family == "objective":
-        return [o.id for o in rulebook.objectives]
-    if family == "rule":
-        return [r.id for r in rulebook.rules]
-    if family == "card":
-        return list(rulebook.cards)
-    if family == "track":
-        return list(TRACKS)
-    if family == "bounded":
-        return [*TURN_BOUNDS, *BOUNDED]
-    if family == "order":
-        wanted = set(CELLS if cells is None else cells)
-        return [k.id for k in rulebook.orders if k.cell in wanted]
-    raise KeyError(family)
-
-
-def metric_catalogue(rulebook: Rulebook) -> list[tuple[str, str]]:
-    """Every metric a game gives, with its meaning, in a stable order."""
-    out = list(METRICS)
-    for pattern, meaning in FAMILIES:
-        if "{order}" in pattern:
-            out += [(f"ordered:{k.cell}:{k.id}", meaning) for k in rulebook.orders]
-            continue
-        family = pattern[pattern.index("{") + 1:pattern.index("}")]
-        out += [(pattern.replace("{" + family + "}", item), meaning) for item in family_items(rulebook, family)]
-    return out
-
-
-def metric_maximum(rulebook: Rulebook, name: str) -> float | None:
-    """The most a metric can be, where the rulebook says so (an objective's points, the sum of a
-    cell's), else None."""
-    kind, _, item = name.partition(":")
-    if kind == "objective":
-        return next((float(o.points) for o in rulebook.objectives if o.id == item), None)
-    if kind == "cell" and item in CELLS:
-        return float(sum(o.points for o in rulebook.objectives if o.cell == item))
-    return None

@@ -6,12 +6,15 @@ from collections.abc import Iterator, Mapping
 
 from attrs import frozen
 
-from wargame.bots.seats import Bot, make_bot, parse_seat_list
+from wargame.bots.bot import Bot
+from wargame.bots.seats import make_bot, parse_seat_list
 from wargame.engine.adjudication import Adjudication
+from wargame.engine.legality import legal_orders
 from wargame.engine.model import CELL_TITLES, CELLS, STAGES, Order, State
+from wargame.engine.position import scores
 from wargame.engine.rulebook import Rulebook
 from wargame.engine.shown import render_records
-from wargame.engine.turn import begin_turn, legal_orders, resolve_turn, scores
+from wargame.engine.turn import begin_turn, resolve_turn
 from wargame.engine.view import view
 
 

@@ -12,14 +12,14 @@ from typing import Any
 
 from attrs import frozen
 
-from wargame.engine.expressions import MISSING, format_number, ordinal, render_template, template_fields  # noqa: F401
+from wargame.engine.templates import MISSING, format_number, render_template
 
 KINDS = ("rule", "order", "card", "deck", "budget", "inject", "override")
 
 
 def format_value(value: Any, spec: str) -> str:
     """A template value written out: ``{n:ordinal}`` gives 1st, 2nd...; ``{x:.1f}`` one decimal.
-    Only the specs of :data:`wargame.engine.expressions.NUMBER_SPECS` are used: any other raises
+    Only the specs of :data:`wargame.engine.templates.NUMBER_SPECS` are used: any other raises
     ValueError (never a width, a nested field or an attribute)."""
     return format_number(value, spec)
 

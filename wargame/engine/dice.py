@@ -100,3 +100,8 @@ class Dice:
         for i in range(len(items) - 1, 0, -1):
             j = int(self.roll(source, scope, i) * (i + 1))
             items[i], items[j] = items[j], items[i]
+
+
+def dice(seed: int, turn: int, phase: str) -> Dice:
+    """The dice of one phase of one turn of one game (``seed`` is the game's secret)."""
+    return Dice(seed, turn, phase)

@@ -1,3 +1,4 @@
+# Over 400 lines, kept whole: the Checker is one walk over the syntax tree (each node refused or bounded and rewritten).
 """The rulebook's expression language: small, checked once, compiled once.
 
 Conditions, chances and effects in ``rules/`` and ``decks/`` are written in a tiny subset of
@@ -20,22 +21,23 @@ Traceback (most recent call last):
 ...
 wargame.engine.expressions.ExpressionError: unknown function '__import__' (allowed: abs, ceil, clamp, floor, max, min)
 
-An *effect* is one statement: ``track = expr``, ``track += expr``, ``track -= expr`` or an
-action such as ``spawn_offshoot("defectors", 2, is_brutality)``.
+Effects (``track += expr``, actions) are checked in :mod:`wargame.engine.effects` and the log's
+sentences in :mod:`wargame.engine.templates`; the bounds of each part are worked out by the
+interval analysis of :mod:`wargame.engine.intervals`.
 """
 
 from __future__ import annotations
 
 import ast
 import math
-import re
-import string
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
 import attrs
 from attrs import frozen
+
+from wargame.engine.intervals import Interval, boolop, compare_bounds, divide, function_bounds, span, truth_of
 
 MAX_LENGTH = 400  # characters in one expression or effect
 MAX_DEPTH = 24  # nesting of the syntax tree
@@ -135,8 +137,6 @@ _EXACT: dict[type, Callable[[float, float], float]] = {
     ast.Mod: _mod,
 }
 
-Interval = tuple[float, float]
-_UNBOUNDED: Interval = (-math.inf, math.inf)
 
 
 class Expression:
@@ -157,7 +157,7 @@ class Expression:
         return f"Expression({self.source!r})"
 
 
-class _Checker:
+class Checker:
     """Walks a parsed tree: refuses what is not allowed, computes each node's bounds, and
     rewrites names into lookups of the board's mappings."""
 
@@ -214,7 +214,7 @@ class _Checker:
             if isinstance(node.op, ast.UAdd):
                 return operand, (lo, hi)
             if isinstance(node.op, ast.Not):
-                truth = _truth((lo, hi)) if self.precise else None
+                truth = truth_of((lo, hi)) if self.precise else None
                 bounds = (0.0, 1.0) if truth is None else (0.0, 0.0) if truth else (1.0, 1.0)
                 return ast.UnaryOp(ast.Not(), operand), bounds
             raise ExpressionError("bitwise operators are not allowed")
@@ -223,7 +223,7 @@ class _Checker:
         if isinstance(node, ast.BoolOp):
             parts = [self.check(v, d) for v in node.values]
             if self.precise:
-                return ast.BoolOp(node.op, [p for p, _ in parts]), _boolop(node.op, [b for _, b in parts])
+                return ast.BoolOp(node.op, [p for p, _ in parts]), boolop(node.op, [b for _, b in parts])
             lo = min(b[0] for _, b in parts)
             hi = max(b[1] for _, b in parts)
             return ast.BoolOp(node.op, [p for p, _ in parts]), (min(lo, 0.0), max(hi, 1.0))
@@ -233,7 +233,7 @@ class _Checker:
             test, t = self.check(node.test, d)
             body, b1 = self.check(node.body, d)
             orelse, b2 = self.check(node.orelse, d)
-            truth = _truth(t) if self.precise else None
+            truth = truth_of(t) if self.precise else None
             bounds = b1 if truth else b2 if truth is False else (min(b1[0], b2[0]), max(b1[1], b2[1]))
             return ast.IfExp(test, body, orelse), bounds
         if isinstance(node, ast.Call):
@@ -292,13 +292,13 @@ class _Checker:
         if op is ast.Sub:
             return ast.BinOp(left, ast.Sub(), right), (a[0] - b[1], a[1] - b[0])
         if op is ast.Mult:
-            return ast.BinOp(left, ast.Mult(), right), _span(a[0] * b[0], a[0] * b[1], a[1] * b[0], a[1] * b[1])
+            return ast.BinOp(left, ast.Mult(), right), span(a[0] * b[0], a[0] * b[1], a[1] * b[0], a[1] * b[1])
         call = ast.Call(ast.Name(_BINOPS[op], ast.Load()), [left, right], [])
         whole_divisor = self.integral(node.right)
         if op is ast.Div:
-            return call, _divide(a, b, whole_divisor)
+            return call, divide(a, b, whole_divisor)
         if op is ast.FloorDiv:
-            lo, hi = _divide(a, b, whole_divisor)
+            lo, hi = divide(a, b, whole_divisor)
             if not (math.isfinite(lo) and math.isfinite(hi)):
                 return call, (lo, hi)
             # With whole numbers // is exact; with fractions it can come out one below floor(a / b).
@@ -331,7 +331,7 @@ class _Checker:
             return ast.Compare(parts[0], node.ops, [parts[1]]), (0.0, 1.0)
         left, a = self.check(node.left, d)
         right, b = self.check(node.comparators[0], d)
-        bounds = _compare_bounds(node.ops[0], a, b) if self.precise else (0.0, 1.0)
+        bounds = compare_bounds(node.ops[0], a, b) if self.precise else (0.0, 1.0)
         return ast.Compare(left, node.ops, [right]), bounds
 
     def _text(self, node: ast.AST) -> str | None:
@@ -362,103 +362,7 @@ class _Checker:
         if self.precise and all(lo == hi for lo, hi in bs):
             v = float(FUNCTIONS[fname][0](*(lo for lo, _ in bs)))
             return ast.Call(ast.Name(fname, ast.Load()), args, []), (v, v)
-        if fname == "abs":
-            lo, hi = bs[0]
-            bounds = (0.0 if lo <= 0 <= hi else min(abs(lo), abs(hi)), max(abs(lo), abs(hi)))
-        elif fname in ("floor", "ceil"):
-            f = math.floor if fname == "floor" else math.ceil
-            bounds = tuple(f(x) if math.isfinite(x) else x for x in bs[0])  # type: ignore[assignment]
-        elif fname == "min":
-            bounds = (min(b[0] for b in bs), min(b[1] for b in bs))
-        elif fname == "max":
-            bounds = (max(b[0] for b in bs), max(b[1] for b in bs))
-        else:  # clamp(x, lo, hi): lo when x < lo, else hi when x > hi, else x
-            (xlo, xhi), (llo, lhi), (hlo, hhi) = bs
-            branches = []
-            if xlo < lhi:  # x below lo: the answer is lo
-                branches.append((max(llo, xlo), lhi))
-            if xhi > hlo:  # x above hi (and not below lo): the answer is hi
-                branches.append((hlo, min(hhi, xhi)))
-            if max(xlo, llo) <= min(xhi, hhi):  # x in between: the answer is x
-                branches.append((max(xlo, llo), min(xhi, hhi)))
-            branches = branches or [(min(llo, hlo, xlo), max(lhi, hhi, xhi))]
-            bounds = (min(b[0] for b in branches), max(b[1] for b in branches))
-        return ast.Call(ast.Name(fname, ast.Load()), args, []), (float(bounds[0]), float(bounds[1]))
-
-
-def _truth(b: Interval) -> bool | None:
-    """Whether a value in ``b`` is surely true (not 0), surely false (0), or may be either."""
-    if b[0] > 0 or b[1] < 0:
-        return True
-    if b[0] == b[1] == 0:
-        return False
-    return None
-
-
-def _boolop(op: ast.boolop, parts: list[Interval]) -> Interval:
-    """``a and b and ...`` is the first false operand or the last; ``a or ...`` the first true
-    operand or the last (Python's values, not only 0 and 1)."""
-    out: list[Interval] = []
-    for i, b in enumerate(parts):
-        last = i == len(parts) - 1
-        truth = _truth(b)
-        if last:
-            out.append(b)
-            break
-        if isinstance(op, ast.And):
-            if truth is False:
-                out.append((0.0, 0.0))
-                break
-            if truth is None:
-                out.append((0.0, 0.0))  # this operand may be the false one that is returned
-        else:
-            if truth:
-                out.append(b)
-                break
-            if truth is None:
-                out.append(b)  # this operand may be the true one that is returned
-    return (min(b[0] for b in out), max(b[1] for b in out))
-
-
-def _compare_bounds(op: ast.cmpop, a: Interval, b: Interval) -> Interval:
-    """1, 0, or 0..1 for a comparison of a value in ``a`` with one in ``b``."""
-    if isinstance(op, (ast.Eq, ast.NotEq)):
-        if a[0] == a[1] == b[0] == b[1]:
-            same: bool | None = True
-        elif a[1] < b[0] or b[1] < a[0]:
-            same = False
-        else:
-            same = None
-        result = same if isinstance(op, ast.Eq) or same is None else not same
-    elif isinstance(op, ast.Lt):
-        result = True if a[1] < b[0] else False if a[0] >= b[1] else None
-    elif isinstance(op, ast.LtE):
-        result = True if a[1] <= b[0] else False if a[0] > b[1] else None
-    elif isinstance(op, ast.Gt):
-        result = True if a[0] > b[1] else False if a[1] <= b[0] else None
-    else:  # GtE
-        result = True if a[0] >= b[1] else False if a[1] < b[0] else None
-    return (0.0, 1.0) if result is None else (1.0, 1.0) if result else (0.0, 0.0)
-
-
-def _span(*xs: float) -> Interval:
-    xs = tuple(0.0 if math.isnan(x) else x for x in xs)  # 0 * inf
-    return (min(xs), max(xs))
-
-
-def _divide(a: Interval, b: Interval, whole_divisor: bool) -> Interval:
-    if b[0] > 0 or b[1] < 0:
-        return _span(a[0] / b[0], a[0] / b[1], a[1] / b[0], a[1] / b[1])
-    # The divisor can be 0 (the answer is then 0). A whole-number divisor that is not 0 is at
-    # least 1 away from it; any other can come as near 0 as it likes.
-    if whole_divisor:
-        pieces = [(0.0, 0.0)]
-        if b[1] >= 1:
-            pieces.append(_divide(a, (1.0, b[1]), True))
-        if b[0] <= -1:
-            pieces.append(_divide(a, (b[0], -1.0), True))
-        return (min(p[0] for p in pieces), max(p[1] for p in pieces))
-    return _UNBOUNDED
+        return ast.Call(ast.Name(fname, ast.Load()), args, []), function_bounds(fname, bs)
 
 
 def _describe(node: ast.AST) -> str:
@@ -483,7 +387,9 @@ def _describe(node: ast.AST) -> str:
     return names.get(type(node), type(node).__name__)
 
 
-def _parse(source: Any, mode: str) -> ast.AST:
+def parse(source: Any, mode: str) -> ast.AST:
+    """The syntax tree of ``source``: ``mode`` "eval" for an expression, "exec" for an effect. Raises
+    :class:`ExpressionError` unless it is a text of at most :data:`MAX_LENGTH` characters Python reads."""
     if not isinstance(source, str):
         raise ExpressionError(f"expected an expression in quotes, not {type(source).__name__} {source!r}")
     if len(source) > MAX_LENGTH:
@@ -498,7 +404,8 @@ def _parse(source: Any, mode: str) -> ast.AST:
         raise ExpressionError(f"cannot read {source[:40]!r}...: too complex") from None
 
 
-def _compile(body: ast.expr, source: str) -> Callable:
+def compile_body(body: ast.expr, source: str) -> Callable:
+    """The function ``(G, T, O) -> value`` of a body the :class:`Checker` returned (``source`` names it)."""
     tree = ast.Expression(
         ast.Lambda(
             ast.arguments(
@@ -518,15 +425,15 @@ def _compile(body: ast.expr, source: str) -> Callable:
 
 def compile_expression(source: Any, scope: Scope) -> Expression:
     """Check and compile one expression; raise :class:`ExpressionError` with the reason."""
-    tree = _parse(source, "eval")
-    checker = _Checker(scope)
+    tree = parse(source, "eval")
+    checker = Checker(scope)
     body, bounds = checker.check(tree.body)  # type: ignore[attr-defined]
-    return Expression(source, _compile(body, source), bounds, frozenset(checker.names))
+    return Expression(source, compile_body(body, source), bounds, frozenset(checker.names))
 
 
 @lru_cache(maxsize=4096)
 def _parsed(source: str) -> ast.expr:
-    return _parse(source, "eval").body  # type: ignore[attr-defined]
+    return parse(source, "eval").body  # type: ignore[attr-defined]
 
 
 def interval(source: str, scope: Scope) -> Interval:
@@ -535,225 +442,7 @@ def interval(source: str, scope: Scope) -> Interval:
     ranges, what it knows as single values), the loader's interval check made precise, with
     comparisons and conditions decided wherever the ranges decide them. The expression must be
     one the rulebook accepted."""
-    checker = _Checker(scope, precise=True)
+    checker = Checker(scope, precise=True)
     _, bounds = checker.check(_parsed(source))
     return bounds
 
-
-# --- effects ---------------------------------------------------------------------------------
-
-ACTIONS: dict[str, tuple[str, ...]] = {
-    # name: the kinds of its arguments, in order ("text" must be a quoted constant)
-    "spawn_offshoot": ("text", "number", "number"),  # origin, strength, brutality
-    "absorb_offshoot": (),  # AQ takes in the offshoot a rule is applied to
-    "draw": ("text",),  # draw the next eligible card of a deck
-}
-ORIGINS = ("defectors", "holdouts", "inspired")
-
-
-@frozen
-class Effect:
-    """One effect statement. ``op`` is "=", "+=" or "-=" for a track, or an action's name."""
-
-    source: str
-    op: str
-    target: str  # the track, or the action's name
-    where: str  # "G", "T" or "O" for a track; "" for an action
-    args: tuple[Any, ...]  # one Expression for a track; an action's arguments
-
-
-def compile_effect(source: Any, scope: Scope, decks: frozenset[str] = frozenset()) -> Effect:
-    """Check and compile one effect statement; raise :class:`ExpressionError` with the reason."""
-    tree = _parse(source, "exec")
-    if len(tree.body) != 1:  # type: ignore[attr-defined]
-        raise ExpressionError("one effect per line")
-    stmt = tree.body[0]  # type: ignore[attr-defined]
-    if isinstance(stmt, ast.Assign):
-        if len(stmt.targets) != 1:
-            raise ExpressionError("assign one track at a time")
-        return _track_effect(source, stmt.targets[0], "=", stmt.value, scope)
-    if isinstance(stmt, ast.AugAssign):
-        ops = {ast.Add: "+=", ast.Sub: "-="}
-        if type(stmt.op) not in ops:
-            raise ExpressionError("effects may only use =, += and -=")
-        return _track_effect(source, stmt.target, ops[type(stmt.op)], stmt.value, scope)
-    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Name):
-        return _action(source, stmt.value, scope, decks)
-    raise ExpressionError("an effect is 'track = ...', 'track += ...', 'track -= ...' or an action")
-
-
-def _track_effect(source: str, target: ast.AST, op: str, value: ast.expr, scope: Scope) -> Effect:
-    if not isinstance(target, ast.Name):
-        raise ExpressionError("the left side of an effect must be a track's name")
-    where = scope.lookup(target.id)
-    if where is None:
-        raise ExpressionError(f"unknown track {target.id!r}")
-    if where[1].kind != "track":
-        raise ExpressionError(f"{target.id!r} is computed or fixed, not a track an effect can change")
-    checker = _Checker(scope)
-    body, bounds = checker.check(value)
-    expr = Expression(ast.unparse(value), _compile(body, source), bounds, frozenset(checker.names))
-    return Effect(source, op, target.id, where[0], (expr,))
-
-
-def _action(source: str, call: ast.Call, scope: Scope, decks: frozenset[str]) -> Effect:
-    name = call.func.id  # type: ignore[attr-defined]
-    if name not in ACTIONS:
-        raise ExpressionError(f"unknown action {name!r} (allowed: {', '.join(sorted(ACTIONS))})")
-    kinds = ACTIONS[name]
-    if call.keywords or len(call.args) != len(kinds):
-        raise ExpressionError(f"{name}() takes {len(kinds)} arguments")
-    if name == "spawn_offshoot" and scope.kind == "global":
-        raise ExpressionError("spawn_offshoot() needs a theatre: give the rule scope = \"theatre\"")
-    if name == "absorb_offshoot" and scope.kind != "offshoot":
-        raise ExpressionError("absorb_offshoot() needs an offshoot: give the rule scope = \"offshoot\"")
-    args: list[Any] = []
-    for kind, arg in zip(kinds, call.args):
-        if kind == "text":
-            if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
-                raise ExpressionError(f"{name}() takes a quoted text here")
-            args.append(arg.value)
-        else:
-            checker = _Checker(scope)
-            body, bounds = checker.check(arg)
-            args.append(Expression(ast.unparse(arg), _compile(body, source), bounds, frozenset(checker.names)))
-    if name == "spawn_offshoot" and args[0] not in ORIGINS:
-        raise ExpressionError(f"an offshoot's origin is one of {', '.join(ORIGINS)}, not {args[0]!r}")
-    if name == "draw" and args[0] not in decks:
-        raise ExpressionError(f"no deck {args[0]!r} (decks: {', '.join(sorted(decks)) or 'none'})")
-    return Effect(source, name, name, "", tuple(args))
-
-
-# --- templates: the sentences of the log -------------------------------------------------------------
-#
-# ``explain`` and ``explain_fail`` of rules and orders, and a card's ``text``, are sentences with
-# fields in braces. They are a second small language, checked like the first: a field is a plain
-# name, with no attribute, index or conversion (``{a.b}``, ``{a[0]}``, ``{a!r}``), no field nested in
-# its format spec, and a spec only from :data:`NUMBER_SPECS` (no width, so no sentence can grow
-# beyond its template's length and a few digits a field). The rulebook refuses anything else at
-# load (:func:`template_parts`), and the renderer (:func:`render_template`) will not fill in
-# anything else whatever reaches it: such a field shows as ``?``.
-
-MAX_TEMPLATE = 600  # characters in one template
-TEMPLATE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,63}")
-NUMBER_SPECS: tuple[str, ...] = ("d", "+d", ".0f", ".1f", ".2f", ".3f", "+.0f", "+.1f", "+.2f", "+.3f",
-                                 ".0%", ".1%", "ordinal")
-"""Every format spec a template field may take, for a number: whole (``d``), a fixed number of
-decimals (``.1f``), with a sign (``+d``, ``+.1f``), a percentage (``.0%``) or ``ordinal`` (1st,
-2nd...). A text field (a title, ``{chance}``, ``{theatre}``...) takes none."""
-_SPECS = frozenset(NUMBER_SPECS)
-
-
-class TemplateError(ValueError):
-    """A template the rulebook refuses, with the reason."""
-
-
-def ordinal(n: float) -> str:
-    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st..."""
-    n = int(n)
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
-def format_number(value: Any, spec: str) -> str:
-    """A template value written out with one of :data:`NUMBER_SPECS` (or none); raises
-    ValueError for any other spec, or a spec on a value that is not a number."""
-    if not spec:
-        return str(value)
-    if spec not in _SPECS:
-        raise ValueError(f"format {spec!r} is not one of {', '.join(NUMBER_SPECS)}")
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise ValueError(f"format {spec!r} is for a number, not {type(value).__name__}")
-    if spec == "ordinal":
-        return ordinal(value)
-    if spec in ("d", "+d"):
-        return format(math.floor(value + 0.5), spec)
-    return format(float(value), spec)
-
-
-def _bad_field(field: str, spec: str | None, conversion: str | None) -> str | None:
-    """Why a parsed template field is refused, or None if it is a plain name with an allowed spec."""
-    shown = "{" + field[:40] + (f"!{conversion}" if conversion else "") + (f":{spec[:20]}" if spec else "") + "}"
-    if not TEMPLATE_NAME.fullmatch(field):
-        return f"a template field is a plain name in braces, not {shown}"
-    if conversion:
-        return f"{shown}: a field takes no conversion (!r, !s, !a)"
-    if spec and ("{" in spec or "}" in spec):
-        return f"{shown}: no field may be nested in a format"
-    if spec and spec not in _SPECS:
-        return f"{shown}: a number's format is one of {', '.join(NUMBER_SPECS)}"
-    return None
-
-
-def template_parts(text: Any) -> list[tuple[str, str]]:
-    """The (name, spec) of every field of a template, in order; raises :class:`TemplateError`
-    with the reason if it is not a text of at most :data:`MAX_TEMPLATE` characters whose every
-    field is a plain name with no spec or one of :data:`NUMBER_SPECS`."""
-    if not isinstance(text, str):
-        raise TemplateError(f"a template is a text in quotes, not {type(text).__name__}")
-    if len(text) > MAX_TEMPLATE:
-        raise TemplateError(f"longer than {MAX_TEMPLATE} characters")
-    try:
-        parsed = list(string.Formatter().parse(text))
-    except ValueError as e:
-        raise TemplateError(f"cannot read the template: {e}") from None
-    out = []
-    for _, field, spec, conversion in parsed:
-        if field is None:
-            continue
-        why = _bad_field(field, spec, conversion)
-        if why:
-            raise TemplateError(why)
-        out.append((field, spec or ""))
-    return out
-
-
-@lru_cache(maxsize=4096)
-def template_fields(template: str) -> tuple[str, ...]:
-    """The plain names a template fills in, each once, in order (fields the renderer would
-    refuse are left out; so is everything of a template that cannot be read)."""
-    try:
-        parsed = list(string.Formatter().parse(template))
-    except ValueError:
-        return ()
-    return tuple(dict.fromkeys(f for _, f, s, c in parsed if f is not None and _bad_field(f, s, c) is None))
-
-
-MISSING = object()
-"""What a template's ``lookup`` returns for a value the reader is not given: shown as ``?``."""
-
-
-class Written(str):
-    """A field's text already written out (an estimate, a band): shown as it is, whatever the spec."""
-
-
-def render_template(template: str, lookup: Callable[[str, str], Any]) -> str:
-    """A template written out. ``lookup(name, spec)`` gives each field's text (or a value, formatted
-    here with :func:`format_number`), or :data:`MISSING`. Only plain names with an allowed spec are
-    ever looked up: any other field (an attribute, an index, a conversion, a nested or a wide
-    format), like a missing value, shows as ``?``. A template that cannot be read is shown as it
-    is written."""
-    try:
-        parsed = list(string.Formatter().parse(template))
-    except ValueError:
-        return template
-    out = []
-    for literal, field, spec, conversion in parsed:
-        out.append(literal)
-        if field is None:
-            continue
-        spec = spec or ""
-        if _bad_field(field, spec, conversion) is not None:
-            out.append("?")
-            continue
-        value = lookup(field, spec)
-        if value is MISSING:
-            out.append("?")
-        elif isinstance(value, Written) or isinstance(value, str) and not spec:
-            out.append(value)
-        else:
-            try:
-                out.append(format_number(value, spec))
-            except ValueError:
-                out.append("?")
-    return "".join(out)

@@ -25,7 +25,7 @@ from attrs import field, frozen
 
 CELLS: tuple[str, ...] = ("is", "aq", "coalition", "governments")
 """The four player cells, in the order they are listed and asked for orders. (Orders resolve in
-``engine.RESOLUTION_ORDER``: coalition, governments, IS, AQ.)"""
+``wargame.engine.resolver.RESOLUTION_ORDER``: coalition, governments, IS, AQ.)"""
 
 CELL_TITLES = {
     "is": "Islamic State",

@@ -22,7 +22,8 @@ import zlib
 from collections import OrderedDict
 from pathlib import Path
 
-from wargame.engine.rulebook import DECKS_DIR, RULES_DIR, TARGETS_FILE, Rulebook, RulebookError, load_rulebook
+from wargame.engine.reading import RulebookError
+from wargame.engine.rulebook import DECKS_DIR, RULES_DIR, TARGETS_FILE, Rulebook, load_rulebook
 from wargame.files import FileProblem, read_capped
 
 MAX_UNPACKED = 16 * 1024 * 1024  # the files' text, decompressed: far more than any rulebook
@@ -141,7 +142,7 @@ def unpack(bundle: str) -> list[tuple[str, str, bytes]]:
 def rulebook_from(bundle: str, digest: str) -> Rulebook:
     """The rulebook a bundle holds, checked against the save's rulebook ``digest``. Raises
     :class:`BundleError` (damaged, or not the rules of that digest) or
-    :class:`~wargame.engine.rulebook.RulebookError` (rules this engine no longer accepts)."""
+    :class:`~wargame.engine.reading.RulebookError` (rules this engine no longer accepts)."""
     cached = _rulebooks.get(digest)
     if cached is not None:
         _rulebooks.move_to_end(digest)

@@ -29,10 +29,12 @@ from attrs import frozen
 from wargame.engine.adjudication import Adjudication
 from wargame.engine.board import THEATRE_TRACKS
 from wargame.engine.model import CELL_TITLES, CELLS, State
-from wargame.engine.shown import picture, render_record, talks_hidden_flags
+from wargame.engine.picture import picture
+from wargame.engine.shown import render_record, talks_hidden_flags
 from wargame.engine.turn import new_game
 from wargame.engine.view import OWNER, talks_secret, view
-from wargame.record.game import WHITE_ACTIONS, Game, InjectCard, OverrideResult, ResolveTurn, SetTrack
+from wargame.record.commands import WHITE_ACTIONS, InjectCard, OverrideResult, ResolveTurn, SetTrack
+from wargame.record.game import Game
 
 ROOM = "public"
 AUDIENCE: tuple[str, ...] = CELLS + (ROOM,)

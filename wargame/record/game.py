@@ -1,10 +1,10 @@
 """A game as its log: commands in order, and the state rebuilt by replaying them.
 
-Every change to a game is a command: a cell's orders, running a turn's events, resolving a turn,
-and the facilitator's injects, track overrides, result overrides, notes and bookmarks. A
-:class:`Game` applies commands one by one and keeps the log, the records as they were shown, and
-a digest of the state after every turn. Loading a save is replaying its commands; the digests say
-whether the replay came out as the game was played.
+Every change to a game is a command (:mod:`wargame.record.commands`): a cell's orders, running a
+turn's events, resolving a turn, and the facilitator's injects, track overrides, result overrides,
+notes and bookmarks. A :class:`Game` applies commands one by one and keeps the log, the records
+as they were shown, and a digest of the state after every turn. Loading a save is replaying its
+commands; the digests say whether the replay came out as the game was played.
 """
 
 from __future__ import annotations
@@ -16,119 +16,25 @@ from attrs import field, frozen
 
 from wargame.bots.seats import HUMAN, parse_bot
 from wargame.engine.adjudication import Adjudication
+from wargame.engine.facilitator import FacilitatorError, inject_card, set_track
+from wargame.engine.legality import check_orders
 from wargame.engine.model import CELLS, Order, State, digest
-from wargame.engine.turn import (
-    FacilitatorError,
-    Forced,
-    Step,
-    begin_turn,
-    check_orders,
-    inject_card,
-    new_game,
-    resolve_turn,
-    set_track,
+from wargame.engine.resolver import Forced
+from wargame.engine.turn import Step, begin_turn, new_game, resolve_turn
+from wargame.record.commands import (
+    COMMAND_NAMES,
+    RESOLUTION_PHASES,
+    Command,
+    CommandError,
+    GiveOrders,
+    InjectCard,
+    Note,
+    OverrideResult,
+    ResolveTurn,
+    RunEvents,
+    SetSeats,
+    SetTrack,
 )
-
-# --- commands ------------------------------------------------------------------------------------
-
-
-@frozen
-class GiveOrders:
-    """A cell's orders for a turn (replacing any it gave before in that turn)."""
-
-    turn: int
-    cell: str
-    orders: tuple[tuple[str, str | None], ...]  # (order kind, theatre)
-
-
-@frozen
-class RunEvents:
-    turn: int
-
-
-@frozen
-class ResolveTurn:
-    turn: int
-
-
-@frozen
-class InjectCard:
-    turn: int
-    card: str
-    note: str = ""
-    secret: bool = False  # told only to the cells it concerns (see wargame.record.fog)
-
-
-@frozen
-class SetTrack:
-    turn: int
-    target: str  # "is_funds", "iraq.territory", "offshoot-2.strength"
-    value: int
-    original: int
-    justification: str
-    secret: bool = False  # told only to the cells it concerns (see wargame.record.fog)
-
-
-@frozen
-class OverrideResult:
-    """The facilitator overrides one result of the turn just resolved; the turn is resolved again
-    with the same dice and this result forced."""
-
-    turn: int
-    ref: str  # the rule or order id
-    where: str | None  # the theatre or offshoot id, if any
-    happened: bool
-    original: bool
-    justification: str
-    secret: bool = False  # told only to the cells it concerns (see wargame.record.fog)
-
-
-@frozen
-class Note:
-    """A facilitator's annotation of a turn; with a ``bookmark`` name, a place to jump to."""
-
-    turn: int
-    text: str
-    bookmark: str | None = None
-
-
-@frozen
-class SetSeats:
-    """Who plays each cell from this command on (``was``: who played before), e.g. when a game
-    is continued headless with bots in seats people held. The header names the seats in force."""
-
-    turn: int
-    seats: dict[str, str]
-    was: dict[str, str]
-    note: str = ""
-
-
-Command = GiveOrders | RunEvents | ResolveTurn | InjectCard | SetTrack | OverrideResult | Note | SetSeats
-# The White Cell's commands that change the game: each is announced (see wargame.record.fog).
-WHITE_ACTIONS = (InjectCard, SetTrack, OverrideResult)
-COMMAND_TYPES: dict[str, type] = {
-    "orders": GiveOrders,
-    "events": RunEvents,
-    "resolve": ResolveTurn,
-    "inject": InjectCard,
-    "set": SetTrack,
-    "override": OverrideResult,
-    "note": Note,
-    "seats": SetSeats,
-}
-COMMAND_NAMES = {cls: name for name, cls in COMMAND_TYPES.items()}
-
-
-# Results of these phases can be overridden: the turn is resolved again with the result forced.
-# An event's result is changed with an inject or a track override instead.
-RESOLUTION_PHASES = ("adjudication", "dynamics", "assessment")
-
-
-class CommandError(ValueError):
-    """A command that cannot be applied here, with the reason; the game is left as it was."""
-
-
-# --- the game ------------------------------------------------------------------------------------
 
 
 @frozen

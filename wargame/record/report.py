@@ -22,11 +22,12 @@ from typing import Any
 from wargame.engine.adjudication import Adjudication
 from wargame.engine.board import flat_tracks
 from wargame.engine.model import CELL_TITLES, CELLS, STAGES, State
+from wargame.engine.position import formula_values, scores
 from wargame.engine.rulebook import Rulebook
-from wargame.engine.turn import formula_values, scores
 from wargame.engine.view import view
 from wargame.record import fog
-from wargame.record.game import Game, OverrideResult, ResolveTurn
+from wargame.record.commands import OverrideResult, ResolveTurn
+from wargame.record.game import Game
 
 FACILITATOR = "white"
 # The last line of a Markdown report, and the "format" of a JSON one: how the writer knows a file

@@ -10,10 +10,10 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from wargame.bots.seats import RandomBot
+from wargame.bots.random_bot import RandomBot
+from wargame.engine.legality import legal_orders
 from wargame.engine.model import CELLS, Order, State
 from wargame.engine.rulebook import ROOT, Rulebook, load_rulebook
-from wargame.engine.turn import legal_orders
 from wargame.engine.view import view
 from wargame.record.game import Game, Header, play_bots
 from wargame.record.save import document, write_save

@@ -11,12 +11,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from wargame.bots.seats import HUMAN, Bot, Choice, make_bot, parse_bot, parse_seat_list
+from wargame.bots.bot import Bot, Choice
+from wargame.bots.seats import HUMAN, make_bot, parse_bot, parse_seat_list
 from wargame.engine.adjudication import Adjudication
+from wargame.engine.legality import legal_orders, unavailable_orders
 from wargame.engine.model import CELL_TITLES, CELLS, Order, State
+from wargame.engine.picture import Odds
+from wargame.engine.position import order_chance, scores
 from wargame.engine.rulebook import Rulebook
-from wargame.engine.shown import MenuItem, Odds, Points, objective_points, order_menu, order_odds, render_records
-from wargame.engine.turn import legal_orders, order_chance, scores, unavailable_orders
+from wargame.engine.shown import MenuItem, Points, objective_points, order_menu, order_odds, render_records
 from wargame.engine.view import View, view
 from wargame.record.game import Game, Header
 from wargame.record.save import Autosave, lock_save, new_game_id, now

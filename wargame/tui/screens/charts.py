@@ -12,8 +12,9 @@ from textual.widgets.option_list import Option
 
 from wargame.engine.board import GLOBAL_TRACKS, flat_tracks
 from wargame.engine.model import State
+from wargame.engine.position import formula_values
 from wargame.engine.shown import series_visible
-from wargame.engine.turn import formula_values, new_game
+from wargame.engine.turn import new_game
 from wargame.record.report import turn_states
 from wargame.table.session import Session
 from wargame.tui.screens.modals import WalkthroughScreen

@@ -9,7 +9,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Static
 
-from wargame.bots.seats import Choice
+from wargame.bots.bot import Choice
 from wargame.engine.model import CELL_TITLES, CELLS, Order
 from wargame.record import fog
 from wargame.table.session import Session

@@ -14,11 +14,13 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
-from wargame.bots.seats import POSTURES
+from wargame.bots.doctrine import POSTURES
 from wargame.engine.model import CELL_TITLES, CELLS
 from wargame.engine.rulebook import ROOT, Rulebook
 from wargame.files import SAVE_CAP, SAVE_FORMAT, FileProblem, loads_json, read_capped
-from wargame.record.save import SaveError, free_path, load, lock_save, save_refusal
+from wargame.record.document import SaveError
+from wargame.record.load import load
+from wargame.record.save import free_path, lock_save, save_refusal
 from wargame.table.session import HUMAN, Session
 from wargame.tui.screens.lock import SOLO, lock_choice, unlock_then
 

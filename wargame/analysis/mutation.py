@@ -1,0 +1,108 @@
+"""The designer's mutation check (``wargame check --deep --mutate``): which rules do the
+declarations guard?
+
+For every rule, order and formula, each input its chance (or value) reads directly is reversed in
+turn (read as ``lo + hi - input``: its effect flipped, its range kept), and the declarations that
+speak of that entry are checked on the mutated rulebook. A reversal no declaration notices is a
+way the rule could be bent that nothing would catch: the designer sees which rules their
+declarations leave unguarded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+
+import attrs
+from attrs import frozen
+
+from wargame.analysis.properties import check_one
+from wargame.engine.declarations import Declaration, mutated
+from wargame.engine.expressions import ExpressionError, Scope
+from wargame.engine.rulebook import Rulebook
+
+
+@frozen
+class Mutant:
+    """One input reversed in one entry's chance or formula, and the declarations that caught it."""
+
+    subject: str  # "rule", "order" or "formula"
+    of: str
+    input: str
+    caught_by: tuple[str, ...]  # ids of the declarations that failed on the mutant
+    guarded: bool  # whether any declaration speaks of this entry at all
+
+    @property
+    def caught(self) -> bool:
+        return bool(self.caught_by)
+
+
+def _inputs(expr, scope: Scope, parameters: Iterable[str]) -> list[tuple[str, float, float]]:
+    """The names an expression reads that move in play (tracks, totals, formulas), with bounds."""
+    fixed = set(parameters)
+    out = []
+    for name in sorted(expr.names):
+        found = scope.lookup(name)
+        if found is None or name in fixed or found[1].kind == "text" or found[1].lo == found[1].hi:
+            continue
+        out.append((name, found[1].lo, found[1].hi))
+    return out
+
+
+def mutants(rulebook: Rulebook, scope_of: Callable[[str], Scope]) -> Iterator[tuple[str, str, str, Rulebook]]:
+    """(subject, entry id, input, the rulebook with that input reversed in that entry)."""
+    for i, rule in enumerate(rulebook.rules):
+        if rule.chance is None:
+            continue
+        scope = scope_of(rule.scope)
+        for name, lo, hi in _inputs(rule.chance, scope, rulebook.parameters):
+            try:
+                bent = attrs.evolve(rule, chance=mutated(rule.chance, name, lo, hi, scope))
+            except ExpressionError:
+                continue
+            rules = rulebook.rules[:i] + (bent,) + rulebook.rules[i + 1:]
+            yield "rule", rule.id, name, attrs.evolve(rulebook, rules=rules)
+    for i, kind in enumerate(rulebook.orders):
+        if kind.chance is None:
+            continue
+        scope = scope_of("theatre" if kind.target == "theatre" else "global")
+        for name, lo, hi in _inputs(kind.chance, scope, rulebook.parameters):
+            try:
+                bent_order = attrs.evolve(kind, chance=mutated(kind.chance, name, lo, hi, scope))
+            except ExpressionError:
+                continue
+            orders = rulebook.orders[:i] + (bent_order,) + rulebook.orders[i + 1:]
+            yield "order", kind.id, name, attrs.evolve(rulebook, orders=orders)
+    for i, (fname, expr) in enumerate(rulebook.formulas):
+        scope = scope_of("global")
+        for name, lo, hi in _inputs(expr, scope, rulebook.parameters):
+            try:
+                bent_formula = mutated(expr, name, lo, hi, scope)
+            except ExpressionError:
+                continue
+            formulas = rulebook.formulas[:i] + ((fname, bent_formula),) + rulebook.formulas[i + 1:]
+            yield "formula", fname, name, attrs.evolve(rulebook, formulas=formulas)
+
+
+def _speaks_of(d: Declaration, subject: str, of: str) -> bool:
+    return d.of == of and d.subject == subject or d.subject == "rule" and subject == "rule" and d.argument == of
+
+
+def run_mutants(rulebook: Rulebook, scope_of: Callable[[str], Scope], examples: int = 60, seed: int = 0,
+                only: Iterable[str] | None = None, progress: Callable[[], None] | None = None) -> list[Mutant]:
+    """Every mutant (or those whose entry id contains a word of ``only``) and what caught it."""
+    wanted = list(only or ())
+    out = []
+    for subject, of, name, bent in mutants(rulebook, scope_of):
+        if wanted and not any(w in of for w in wanted):
+            continue
+        watching = [d for d in bent.declarations if _speaks_of(d, subject, of)]
+        caught = []
+        for d in watching:
+            for scenario in bent.scenarios:
+                if check_one(bent, d, scenario, examples, seed) is not None:
+                    caught.append(d.id)
+                    break
+        out.append(Mutant(subject, of, name, tuple(caught), bool(watching)))
+        if progress is not None:
+            progress()
+    return out

@@ -1,0 +1,137 @@
+"""Many games, in parallel: batches (:class:`Batch`) of bot-only games played over worker processes.
+
+The seed of game ``i`` of a run is derived from the master seed and ``i`` (:func:`game_seed`), so
+the results are the same whatever the number of worker processes. :func:`stream_batches` hands
+the games out in chunks and yields their results as they come back, so memory does not grow with
+the number of games; :func:`run_batches` keeps them all (for a test, or a few games).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from attrs import frozen
+
+from wargame.analysis.arms import Arm, play_game
+from wargame.analysis.metrics import GameResult
+from wargame.engine.rulebook import DECKS_DIR, RULES_DIR, Rulebook, load_rulebook
+
+
+def game_seed(master: int, index: int) -> int:
+    """The seed of game ``index`` of a run with master seed ``master``: the same in any process."""
+    digest = hashlib.blake2b(f"simulate:{master}:{index}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 1
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(rules: str, decks: str) -> None:
+    _WORKER["rulebook"] = load_rulebook(Path(rules), Path(decks))  # once per worker process
+
+
+def _run_chunk(job: tuple[str, Mapping[str, str], Arm, tuple[tuple[int, int], ...]]) -> list[GameResult]:
+    scenario, seats, arm, games = job
+    rulebook = _WORKER["rulebook"]
+    return [play_game(rulebook, scenario, seed, seats, arm, i) for i, seed in games]
+
+
+@frozen
+class Batch:
+    """Games to play: one arm of one scenario, game indices ``0..runs-1``."""
+
+    scenario: str
+    seats: Mapping[str, str]
+    arm: Arm
+    runs: int
+    master_seed: int
+
+
+MAX_RUNS = 1_000_000
+"""The most games ``simulate``, ``calibrate`` (per seat set) and ``claims`` (per arm) play in one run."""
+WINDOW = 4
+"""Chunks of games in flight per worker process: what is handed out before a result is back."""
+
+
+def _chunk_size(runs: int, workers: int) -> int:
+    return max(1, min(8, runs // max(1, workers * 16)))
+
+
+def workers_for(batches: Sequence[Batch], requested: int | None = None) -> int:
+    """How many worker processes play ``batches``: as many as asked (default: one per core), but
+    never more than the cores, nor than the chunks of games there are to hand out."""
+    cpus = os.cpu_count() or 1
+    wanted = max(1, min(requested or cpus, cpus))
+    chunks = sum(-(-b.runs // _chunk_size(max(b.runs, 1), wanted)) for b in batches)
+    return max(1, min(wanted, chunks))
+
+
+def _jobs(batches: Sequence[Batch], workers: int) -> Iterator[tuple[int, tuple[str, dict[str, str], Arm, tuple[tuple[int, int], ...]]]]:
+    """(batch, job) for every chunk of games, made as they are handed out (never all at once):
+    chunk by chunk, and within a chunk batch by batch, so the arms of paired games come back
+    side by side."""
+    sizes = [_chunk_size(b.runs, workers) for b in batches]
+    starts = [0] * len(batches)
+    while any(start < b.runs for start, b in zip(starts, batches)):
+        for i, b in enumerate(batches):
+            if starts[i] < b.runs:
+                chunk = range(starts[i], min(b.runs, starts[i] + sizes[i]))
+                starts[i] = chunk.stop
+                yield i, (b.scenario, dict(b.seats), b.arm, tuple((g, game_seed(b.master_seed, g)) for g in chunk))
+
+
+def stream_batches(rulebook: Rulebook, batches: Sequence[Batch], workers: int = 1,
+                   rules_dir: Path | None = None, decks_dir: Path | None = None,
+                   progress: Callable[[int], None] | None = None) -> Iterator[tuple[int, list[GameResult]]]:
+    """Play every batch, yielding (batch, results of a chunk of its games) in game order within
+    each batch whatever ``workers`` (see :func:`workers_for`, which bounds it). Jobs are made as
+    they are handed out and at most :data:`WINDOW` chunks a worker are in flight: memory does not
+    grow with the number of games. With more than one worker the games run in separate processes
+    (the "spawn" context, each loading the rulebook once from ``rules_dir`` and ``decks_dir``);
+    ``progress`` is told how many games each finished chunk held."""
+    workers = workers_for(batches, workers)
+    if workers <= 1:
+        for b, (scenario, seats, arm, games) in _jobs(batches, workers):
+            results = [play_game(rulebook, scenario, seed, seats, arm, i) for i, seed in games]
+            if progress:
+                progress(len(results))
+            yield b, results
+        return
+
+    ctx = multiprocessing.get_context("spawn")
+    init = (str(rules_dir or RULES_DIR), str(decks_dir or DECKS_DIR))
+    with ctx.Pool(workers, initializer=_init_worker, initargs=init) as pool:
+        flight: deque = deque()
+        jobs = _jobs(batches, workers)
+        for b, job in jobs:
+            flight.append((b, pool.apply_async(_run_chunk, (job,))))
+            while len(flight) >= workers * WINDOW:
+                owner, pending = flight.popleft()
+                results = pending.get()
+                if progress:
+                    progress(len(results))
+                yield owner, results
+        while flight:
+            owner, pending = flight.popleft()
+            results = pending.get()
+            if progress:
+                progress(len(results))
+            yield owner, results
+
+
+def run_batches(rulebook: Rulebook, batches: Sequence[Batch], workers: int = 1,
+                rules_dir: Path | None = None, decks_dir: Path | None = None,
+                progress: Callable[[int], None] | None = None) -> list[list[GameResult]]:
+    """Every game of every batch, kept, in game order within each batch (for a test, or a few
+    games); the commands stream them instead (:func:`stream_batches`)."""
+    out: list[list[GameResult]] = [[] for _ in batches]
+    for b, results in stream_batches(rulebook, batches, workers, rules_dir, decks_dir, progress):
+        out[b].extend(results)
+    return out
+

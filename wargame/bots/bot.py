@@ -1,0 +1,55 @@
+"""What a bot is: a player for any seat that sees only what its cell may see and chooses only legal orders.
+
+The interface is one method, ``choose(view, legal, max_orders) -> Choice``:
+
+- ``view`` is ``view(state, seat)``: what the seat may see, never the State itself;
+- ``legal(pending)`` asks the engine which orders may be added to the pending ones; a bot picks
+  only from what it returns;
+- the :class:`Choice` holds the orders and, for each, a sentence a player understands on why.
+
+A bot has its own generator, :func:`bot_dice`, derived from (seed, turn, seat), so it never moves
+the game's dice: a game with a bot in a seat replays the same whether the orders came from the
+bot or from a save.
+
+The kinds of bot are :class:`~wargame.bots.random_bot.RandomBot` and
+:class:`~wargame.bots.doctrine_bot.DoctrineBot`; a seat list names them (:mod:`wargame.bots.seats`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from random import Random
+from typing import Protocol
+
+from attrs import frozen
+
+from wargame.engine.dice import derive
+from wargame.engine.model import Order
+from wargame.engine.view import View
+
+Legal = Callable[[Sequence[Order]], list[Order]]
+"""Asks the engine which orders may be added to the pending ones."""
+
+
+@frozen
+class Choice:
+    """A bot's orders for a turn, and a sentence for each on why it chose it."""
+
+    orders: tuple[Order, ...]
+    reasons: tuple[str, ...]
+
+
+class Bot(Protocol):
+    name: str
+
+    def choose(self, view: View, legal: Legal, max_orders: int) -> Choice: ...
+
+
+def bot_dice(seed: int, turn: int, seat: str, salt: str = "bot") -> Random:
+    """A bot's own generator for one turn of the game whose secret is ``seed``: keyed one-way
+    from the secret (:func:`wargame.engine.dice.derive`), so it never moves, nor tells anything about,
+    the game's dice (see :mod:`wargame.engine.dice`). A bot never reads the secret from its view: it is
+    given it when it is seated, as the engine's own helper."""
+    digest = hashlib.blake2b(f"{salt}:{derive(seed, 'bot')}:{turn}:{seat}".encode(), digest_size=8).digest()
+    return Random(int.from_bytes(digest, "big"))

@@ -1,0 +1,64 @@
+"""What a doctrine bot makes of its view: the board as its seat sees it, and how it judges an order on it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from wargame.bots.doctrine import Doctrine
+from wargame.engine.board import GLOBAL_TRACKS, Board
+from wargame.engine.model import Order
+from wargame.engine.rulebook import Rulebook
+from wargame.engine.view import View
+
+
+class Picture:
+    """The board as one seat sees it: its estimates (the middle of each range), the public
+    totals, and the rulebook's public formulas worked out on them."""
+
+    __slots__ = ("view", "rulebook", "g", "theatres", "budget", "titles")
+
+    def __init__(self, view: View, rulebook: Rulebook):
+        self.view = view
+        self.rulebook = rulebook
+        # the seat's estimates: the middle of each range (0 for what it cannot see at all, e.g.
+        # how long secret talks have lasted)
+        tracks = {name: (est.mid if (est := view.tracks.get(name)) is not None else 0) for name in GLOBAL_TRACKS}
+        board = Board.seen(tracks, view.theatres, view.offshoots, view.turn, view.last_turn, rulebook.parameters,
+                           rulebook.formulas)
+        scenario = rulebook.scenarios.get(view.scenario)
+        if scenario is not None:
+            board.g["year"] = scenario.year(view.turn)  # a formula may read it
+        board.refresh()
+        self.g = board.g
+        self.theatres = {t["name"]: t for t in board.theatres}
+        self.titles = {t.name: t.title for t in view.theatres}
+        budget = rulebook.budgets.get(view.seat)
+        self.budget = int(view.tracks[budget].lo) if budget else 0  # a cell knows its own exactly
+
+    def chance(self, order: Order) -> float:
+        """The chance the public rules give an order, on this seat's picture of the board."""
+        kind = self.rulebook.order_kinds[order.kind]
+        if kind.chance is None:
+            return 1.0
+        T = self.theatres[order.theatre] if order.theatre else {}
+        return float(kind.chance.fn(self.g, T, {}))
+
+    def cost(self, order: Order) -> int:
+        return self.rulebook.order_kinds[order.kind].cost
+
+    def T(self, order: Order) -> dict[str, Any]:
+        return self.theatres[order.theatre]  # type: ignore[index]
+
+    def title(self, order: Order) -> str:
+        return self.titles.get(order.theatre or "", "")
+
+
+Scored = tuple[float, str] | None
+"""A score (higher is better; 0 or less: not worth it) and the sentence that explains it."""
+Scorer = Callable[[Picture, Order, Doctrine], Scored]
+
+
+def pct(x: float) -> str:
+    """A chance as a scoring sentence gives it: ``40%``."""
+    return f"{x:.0%}"

@@ -1,0 +1,28 @@
+"""The random bot: the ``random`` kind (and what ``bot`` means in a seat list)."""
+
+from __future__ import annotations
+
+from wargame.bots.bot import Choice, Legal, bot_dice
+from wargame.engine.model import Order
+from wargame.engine.view import View
+
+
+class RandomBot:
+    """Gives one to ``max_orders`` orders, each drawn evenly from the legal ones."""
+
+    name = "random"
+
+    def __init__(self, seed: int = 0):
+        self.seed = seed
+
+    def choose(self, view: View, legal: Legal, max_orders: int) -> Choice:
+        rng = bot_dice(self.seed, view.turn, view.seat, salt="random")
+        wanted = rng.randint(1, max_orders)
+        orders: list[Order] = []
+        for _ in range(wanted):
+            options = legal(orders)
+            if not options:
+                break
+            orders.append(options[rng.randrange(len(options))])
+        reasons = tuple(f"{o}: picked at random from the legal orders" for o in orders)
+        return Choice(tuple(orders), reasons)

@@ -1,0 +1,107 @@
+"""The command line's argument types and the options several commands share.
+
+Each type turns one argument into a value or refuses it with a one-line reason (argparse prints it
+and exits 2): a seed, a count of games or workers within its bounds, a file name.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def key_file_option(parser: argparse.ArgumentParser) -> None:
+    # SUPPRESS: given after the command it counts, and its absence there does not undo one given before
+    parser.add_argument("--key-file", type=file_path, default=argparse.SUPPRESS, metavar="FILE",
+                        help="the facilitator's signing key (default: ~/.config/wargame/key)")
+
+
+def file_path(text: str) -> Path:
+    """A file name from the command line: not empty, no NUL byte ('-' is the terminal where allowed)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty file name")
+    if "\0" in text:
+        raise argparse.ArgumentTypeError("a file name with a NUL byte")
+    return Path(text)
+
+
+def whose_options(parser: argparse.ArgumentParser, prefix: str) -> None:
+    """--seat CELL or --facilitator: whose export it is (one of them is required, see needs_whose)."""
+    from wargame.engine.model import CELLS
+
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--seat", choices=CELLS, metavar="CELL",
+                       help=f"{prefix}only what this cell may see ({', '.join(CELLS)}): its debrief handout")
+    group.add_argument("--facilitator", action="store_true",
+                       help=f"{prefix}everything, every cell's secrets and the seed included: the White Cell's")
+
+
+def needs_whose(args: argparse.Namespace, what: str) -> str | None:
+    """The one-line refusal when an export does not say whose it is (None: it does)."""
+    if args.seat or args.facilitator:
+        return None
+    return (f"{what} shows secrets: choose whose it is, --seat CELL (is, aq, coalition, governments) for a cell's "
+            "handout, or --facilitator for everything")
+
+
+def shown(text: str) -> str:
+    """An argument as a message quotes it: cut if long (a 5,000-digit number is one line too)."""
+    return text if len(text) <= 24 else text[:23] + "…"
+
+
+def seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:  # not a number, or one too long to read
+        raise argparse.ArgumentTypeError(f"a seed is a whole number, not {shown(text)!r}") from None
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError(f"a seed lies in 0..2**63-1, not {shown(text)}")
+    return value
+
+
+def positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:  # not a number, or one too long to read
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {shown(text)!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected 1 or more, not {shown(text)}")
+    return value
+
+
+MAX_RUNS = 1_000_000  # as wargame.analysis.pool.MAX_RUNS (not imported here: it would load the analysis on every command)
+MAX_WORKERS = 1_024  # a number of worker processes past any machine's cores: a typo, refused
+MAX_BENCH_GAMES = 100_000
+MAX_BENCH_ROUNDS = 100
+WORKERS_HELP = ("worker processes (default: one per core; never more than the cores, nor than the chunks of games "
+                "to hand out)")
+
+
+def bounded(most: int, what: str = "a whole number"):
+    """An argument type: a whole number 1..``most``."""
+
+    def parse(text: str) -> int:
+        shown = text if len(text) <= 24 else text[:23] + "…"
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {what}, not {shown!r}") from None
+        if value < 1:
+            raise argparse.ArgumentTypeError(f"expected 1 or more, not {shown}")
+        if value > most:
+            raise argparse.ArgumentTypeError(f"expected at most {most:,}, not {shown}")
+        return value
+
+    return parse
+
+
+def runs(text: str) -> int:
+    """--runs: 1..MAX_RUNS games (the memory a run takes does not grow with it)."""
+    return bounded(MAX_RUNS)(text)
+
+
+def workers(text: str) -> int:
+    """--workers: 1 or more (and never absurd); fewer are started when there are fewer cores or
+    chunks of games (wargame.analysis.pool.workers_for)."""
+    return bounded(MAX_WORKERS)(text)
+

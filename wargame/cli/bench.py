@@ -1,0 +1,105 @@
+"""``wargame bench``: bot-only games per second on one core, or how long a save takes to load and verify."""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+from wargame.cli import arguments
+from wargame.cli.exits import fail
+from wargame.engine.rulebook import Rulebook
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add the ``bench`` command to ``subparsers`` (what ``add_subparsers`` returned); the parser."""
+    bench = subparsers.add_parser("bench", help="measure bot-only games per second on this core")
+    bench.add_argument("--games", type=arguments.bounded(arguments.MAX_BENCH_GAMES), default=100,
+                       help=f"games per round (default 100, at most {arguments.MAX_BENCH_GAMES:,})")
+    bench.add_argument("--rounds", type=arguments.bounded(arguments.MAX_BENCH_ROUNDS), default=5,
+                       help=f"rounds; the median is reported (default 5, at most {arguments.MAX_BENCH_ROUNDS})")
+    bench.add_argument("--scenario", default="spring-2016")
+    bench.add_argument("--seed", type=arguments.seed, default=1)
+    bench.add_argument("--saves", action="store_true",
+                       help="instead: milliseconds to load and verify a full save, and a 10x longer one")
+    return bench
+
+
+def bench_command(rb: Rulebook, args: argparse.Namespace) -> int:
+    """``wargame bench``: games per second (or, with --saves, load-and-verify times); 0, or one line on stderr."""
+    from wargame.bots.play import bots_for, parse_seats, play
+    from wargame.engine.turn import new_game
+
+    if args.saves:
+        return _bench_saves(rb, args)
+    if args.scenario not in rb.scenarios:
+        return fail(f"no scenario {args.scenario[:40]!r} (scenarios: {', '.join(rb.scenarios)})")
+    seats = parse_seats("all=bot")
+    rates, turn_us = [], []
+    for r in range(args.rounds):
+        turns = 0
+        start = time.perf_counter()
+        for g in range(args.games):
+            seed = args.seed + r * args.games + g
+            for _ in play(rb, new_game(rb, args.scenario, seed), bots_for(seats, seed)):
+                turns += 1
+        elapsed = time.perf_counter() - start
+        rates.append(args.games / elapsed)
+        turn_us.append(elapsed / turns * 1e6)
+        print(f"round {r + 1}: {args.games / elapsed:8.1f} games/s, {elapsed / turns * 1e6:7.1f} µs per turn")
+    print(
+        f"{args.scenario}, random bots in every seat, one core: median {statistics.median(rates):.1f} games/s "
+        f"(min {min(rates):.1f}, max {max(rates):.1f}); median {statistics.median(turn_us):.1f} µs per "
+        f"adjudicated turn (bots' choices included)"
+    )
+    return 0
+
+
+def _bench_saves(rb: Rulebook, args: argparse.Namespace) -> int:
+    """Load-and-verify time of a full game's save, and of one ten times longer (or as long as the
+    bounds of `turn` and `year` let a game run, if that is less)."""
+    import tempfile
+
+    import attrs
+
+    from wargame.engine.model import CELLS
+    from wargame.record.game import Game, Header, play_bots
+    from wargame.record.load import load
+    from wargame.record.save import document, write_save
+    from wargame.table.examples import random_choosers
+
+    if args.scenario not in rb.scenarios:
+        return fail(f"no scenario {args.scenario[:40]!r} (scenarios: {', '.join(rb.scenarios)})")
+    from wargame.engine.board import COMPUTED
+
+    base = rb.scenarios[args.scenario]
+    # The longer game: ten times as long, but never past what the rules' chances are proved for
+    # (the bounds of `turn` and of `year`).
+    longest = int(COMPUTED["turn"][1])
+    while longest > base.turns and base.year(longest) > COMPUTED["year"][1]:
+        longest -= 1
+    results = []
+    with tempfile.TemporaryDirectory() as folder:
+        for turns in dict.fromkeys((base.turns, max(base.turns, min(10 * base.turns, longest)))):
+            scenario = attrs.evolve(base, turns=turns, initial=attrs.evolve(base.initial, last_turn=turns))
+            book = attrs.evolve(rb, scenarios={**rb.scenarios, args.scenario: scenario})
+            game = Game(book, Header(args.scenario, args.seed, {c: "random" for c in CELLS}, "bench", f"bench{turns}"))
+            play_bots(game, random_choosers(book, args.seed))
+            path = Path(folder) / f"bench-{turns}.json"
+            write_save(path, document(game))
+            times = []
+            for _ in range(max(3, args.rounds)):
+                start = time.perf_counter()
+                _, _, check = load(path, book)
+                times.append((time.perf_counter() - start) * 1000)
+                assert check.verified
+            median = statistics.median(times)
+            results.append((turns, median))
+            print(f"{turns:4} turns, {path.stat().st_size // 1024} KiB: load and verify median {median:.1f} ms "
+                  f"(min {min(times):.1f}), {median / turns:.2f} ms per turn")
+    (t1, m1), (t10, m10) = results[0], results[-1]
+    if t10 > t1:
+        print(f"a {t10 / t1:.1f}x longer game takes {m10 / m1:.1f}x as long to load and verify")
+    return 0

@@ -1,0 +1,100 @@
+"""Legal orders: the one definition of what a cell may order now, and why not.
+
+An order is legal in the orders phase when it is one of its cell's kinds, aimed where its kind
+says, within the cell's orders and budget for the turn, and every requirement of its kind holds on
+the board (:class:`~wargame.engine.position.Position`). :func:`why_illegal` says so order by order;
+the rest ask it, or give the same verdicts in bulk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from wargame.engine.model import CELL_TITLES, CELLS, Order, State
+from wargame.engine.position import position
+from wargame.engine.resolver import order_key
+from wargame.engine.rulebook import Rulebook
+
+
+class IllegalOrder(ValueError):
+    """An order the engine refuses, with the reason; the state is left as it was."""
+
+
+def why_illegal(rulebook: Rulebook, state: State, order: Order, pending: Sequence[Order] = ()) -> str | None:
+    """Why ``order`` cannot be given now, after the cell's ``pending`` orders; None if it can.
+
+    This is the one definition of a legal order: :func:`legal_orders`, the bots, the UI and the
+    tests all ask it.
+    """
+    if state.phase != "orders":
+        return f"orders are given in the orders phase, and the game is in {state.phase}"
+    if order.cell not in CELLS:
+        return f"there is no cell {order.cell!r}"
+    kind = rulebook.order_kinds.get(order.kind)
+    if kind is None:
+        return f"there is no order {order.kind!r}"
+    if kind.cell != order.cell:
+        return f"{kind.title} is an order of {CELL_TITLES[kind.cell]}, not of {CELL_TITLES[order.cell]}"
+    if kind.target == "theatre":
+        if order.theatre is None:
+            return f"{kind.title} needs a theatre"
+        if not any(t.name == order.theatre for t in state.theatres):
+            return f"there is no theatre {order.theatre!r} in this scenario"
+    elif order.theatre is not None:
+        return f"{kind.title} is not given in a theatre"
+    mine = [o for o in pending if o.cell == order.cell]
+    if order in mine:
+        return "already ordered this turn"
+    if len(mine) >= rulebook.max_orders:
+        return f"a cell gives at most {rulebook.max_orders} orders a turn"
+    pos = position(rulebook, state)
+    budget = rulebook.budgets[order.cell]
+    spent = sum(rulebook.order_kinds[o.kind].cost for o in mine if o.kind in rulebook.order_kinds)
+    left = pos.board.g[budget] - spent
+    if kind.cost > left:
+        return f"costs {kind.cost} {budget.split('_', 1)[1]}, and only {left} is left"
+    return pos.requirements(rulebook, order.cell)[order]
+
+
+def legal_orders(rulebook: Rulebook, state: State, cell: str, pending: Sequence[Order] = ()) -> list[Order]:
+    """Every order ``cell`` may add to its ``pending`` orders now, in the rulebook's order.
+
+    The same verdicts as :func:`why_illegal` (a test holds them to it), worked out in bulk."""
+    if state.phase != "orders" or cell not in CELLS:
+        return []
+    mine = [o for o in pending if o.cell == cell]
+    if len(mine) >= rulebook.max_orders:
+        return []
+    pos = position(rulebook, state)
+    kinds = rulebook.order_kinds
+    left = pos.board.g[rulebook.budgets[cell]] - sum(kinds[o.kind].cost for o in mine if o.kind in kinds)
+    return [o for o, reason in pos.requirements(rulebook, cell).items()
+            if reason is None and kinds[o.kind].cost <= left and o not in mine]
+
+
+def unavailable_orders(rulebook: Rulebook, state: State, cell: str, pending: Sequence[Order] = ()) -> list[tuple[Order, str]]:
+    """The orders ``cell`` cannot add now, each with the reason (for a UI to show)."""
+    if state.phase != "orders":
+        return []
+    out = []
+    for o in position(rulebook, state).requirements(rulebook, cell):
+        reason = why_illegal(rulebook, state, o, pending)
+        if reason is not None:
+            out.append((o, reason))
+    return out
+
+
+def check_orders(rulebook: Rulebook, state: State, orders: Mapping[str, Sequence[Order]]) -> None:
+    """Raise :class:`IllegalOrder` unless every cell's set of orders is legal as a whole."""
+    for cell, given in orders.items():
+        if cell not in CELLS:
+            raise IllegalOrder(f"there is no cell {cell!r}")
+        # Check in a canonical order so the verdict does not depend on the submission order.
+        accepted: list[Order] = []
+        for order in sorted(given, key=order_key(rulebook, state)):
+            if order.cell != cell:
+                raise IllegalOrder(f"{order} was given under {cell} but is an order of {order.cell}")
+            reason = why_illegal(rulebook, state, order, accepted)
+            if reason is not None:
+                raise IllegalOrder(f"{CELL_TITLES[cell]}: {order}: {reason}")
+            accepted.append(order)

@@ -1,0 +1,147 @@
+"""A state read under the rules: its board brought up to date, and what the rules say of it.
+
+A :class:`Position` is the board of one state with its totals and formulas worked out (the last
+one asked about is kept, so that many questions about one state cost one board). It answers the
+legality of orders (:mod:`wargame.engine.legality`), the objectives' points, the formulas' values
+and the chance a rule or an order has, for the UI's odds, the bots and the tests.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from attrs import frozen
+
+from wargame.engine.board import Board
+from wargame.engine.model import Order, State
+from wargame.engine.orders import OrderKind
+from wargame.engine.resolver import rounded, set_calendar
+from wargame.engine.rulebook import Rulebook
+
+
+class Position:
+    """A state read under the rules: its board (the year set, totals and formulas worked out),
+    and per cell the orders its requirements allow."""
+
+    __slots__ = ("state", "board", "base")
+
+    def __init__(self, rulebook: Rulebook, state: State):
+        self.state = state
+        self.board = Board(state, rulebook.parameters, rulebook.formulas)
+        set_calendar(rulebook, self.board, state)
+        self.board.refresh()
+        self.base: dict[str, dict[Order, str | None]] = {}
+
+    def requirements(self, rulebook: Rulebook, cell: str) -> dict[Order, str | None]:
+        """Every order of a cell, with the reason it is refused by its requirements, or None."""
+        if cell not in self.base:
+            G = self.board.g
+            theatres = {T["name"]: T for T in self.board.theatres}
+            out: dict[Order, str | None] = {}
+            for order, kind in _candidates(rulebook, tuple(theatres), cell):
+                T = theatres[order.theatre] if order.theatre else _NO_SCOPE
+                reason = None
+                for req in kind.requires:
+                    if not req.when.fn(G, T, _NO_SCOPE):
+                        reason = req.reason
+                        break
+                out[order] = reason
+            self.base[cell] = out
+        return self.base[cell]
+
+
+_NO_SCOPE: dict = {}
+_candidate_cache: dict[tuple, tuple[Rulebook, tuple[tuple[Order, OrderKind], ...]]] = {}
+
+
+def _candidates(rulebook: Rulebook, theatres: tuple[str, ...], cell: str) -> tuple[tuple[Order, OrderKind], ...]:
+    """Every order a cell could give on a board with these theatres, before any requirement."""
+    key = (id(rulebook), theatres, cell)
+    cached = _candidate_cache.get(key)
+    if cached is None or cached[0] is not rulebook:
+        out = []
+        for kind in rulebook.orders:
+            if kind.cell == cell:
+                for where in (theatres if kind.target == "theatre" else (None,)):
+                    out.append((Order(cell, kind.id, where), kind))
+        if len(_candidate_cache) > 64:
+            _candidate_cache.clear()
+        _candidate_cache[key] = (rulebook, tuple(out))
+    return _candidate_cache[key][1]
+
+
+_position_cache: list[Any] = [None, None]  # [rulebook, Position]: the last state asked about
+
+
+def position(rulebook: Rulebook, state: State) -> Position:
+    """The :class:`Position` of ``state``: the last one asked about is kept, so that questions
+    about the same state object cost one board."""
+    rb, pos = _position_cache
+    if rb is rulebook and pos is not None and pos.state is state:
+        return pos
+    pos = Position(rulebook, state)
+    _position_cache[0], _position_cache[1] = rulebook, pos
+    return pos
+
+
+@frozen
+class Score:
+    """An objective's points on a board: ``points`` of the most it can score, ``of``."""
+
+    objective: str
+    cell: str
+    title: str
+    text: str
+    points: int
+    of: int
+
+
+def scores(rulebook: Rulebook, state: State, cell: str | None = None) -> list[Score]:
+    """Each objective's points on this board (shown from turn 1, final at the end)."""
+    board = position(rulebook, state).board
+    out = []
+    for obj in rulebook.objectives:
+        if cell is None or obj.cell == cell:
+            pts = max(0, min(obj.points, rounded(obj.score.fn(board.g, {}, {}))))
+            out.append(Score(obj.id, obj.cell, obj.title, obj.text, pts, obj.points))
+    return out
+
+
+def formula_values(rulebook: Rulebook, state: State) -> dict[str, float]:
+    """The rulebook's formulas (e.g. each group's strength) on this board."""
+    g = position(rulebook, state).board.g
+    return {name: g[name] for name, _ in rulebook.formulas}
+
+
+def _scope_dicts(pos: Position, theatre: str | None, offshoot: str | None) -> tuple[dict, dict]:
+    T: dict = {}
+    O: dict = {}
+    if offshoot is not None:
+        O = next(o for o in pos.board.offshoots if o["id"] == offshoot)
+        theatre = O["theatre"]
+    if theatre is not None:
+        T = pos.board.theatre(theatre)
+    return T, O
+
+
+def rule_chance(rulebook: Rulebook, state: State, rule_id: str, theatre: str | None = None,
+                offshoot: str | None = None) -> float:
+    """The chance that a rule fires on this board (in that theatre or for that offshoot):
+    0 if its condition does not hold, 1 if it holds and the rule rolls no dice."""
+    rule = rulebook.rule(rule_id)
+    pos = position(rulebook, state)
+    T, O = _scope_dicts(pos, theatre, offshoot)
+    G = pos.board.g
+    if rule.when is not None and not rule.when.fn(G, T, O):
+        return 0.0
+    return 1.0 if rule.chance is None else float(rule.chance.fn(G, T, O))
+
+
+def order_chance(rulebook: Rulebook, state: State, order: Order) -> float:
+    """The chance of success the rules give an order on this board (1 if it rolls no dice)."""
+    kind = rulebook.order_kinds[order.kind]
+    if kind.chance is None:
+        return 1.0
+    pos = position(rulebook, state)
+    T, _ = _scope_dicts(pos, order.theatre, None)
+    return float(kind.chance.fn(pos.board.g, T, {}))

@@ -1,0 +1,192 @@
+"""Reading and loading saves: the file read and checked, its commands replayed, every digest verified.
+
+Reading goes through :func:`wargame.files.read_capped` (regular files only, at most 64 MiB) and
+refuses anything that is not a save of ours, in one line, writing nothing. Loading replays the
+commands with the save's own rules and checks every digest, every record, the checksum and the
+signature (:class:`Verification`).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from attrs import frozen
+
+from wargame import __version__
+from wargame.engine.adjudication import Adjudication
+from wargame.engine.model import digest
+from wargame.files import SAVE_CAP, FileProblem, loads_json, read_capped
+from wargame.record import signing
+from wargame.record.bundle import BundleError, RulebookError, rulebook_from
+from wargame.record.commands import CommandError
+from wargame.record.document import RecordDoc, SaveDocument, SaveError, parse_document, shown
+from wargame.record.game import Game, ReplayError, replay
+from wargame.record.seal import Seal, seal_of
+
+MAX_BYTES = SAVE_CAP
+
+
+def read_save(path: Path | str) -> tuple[SaveDocument, Seal]:
+    """Read and check a save's structure (not yet its replay), and what its checksum and
+    signature say. Raises :class:`SaveError`."""
+    path = Path(path)
+    try:
+        data = read_capped(path, MAX_BYTES, "save")
+    except FileProblem as e:
+        raise SaveError(str(e)) from None
+    if not data.strip():
+        raise SaveError(f"{path}: empty file, not a save")
+    try:
+        text = data.decode("utf-8-sig")  # an editor's byte-order mark is fine
+    except UnicodeDecodeError:
+        raise SaveError(f"{path}: not a save (not UTF-8 text)") from None
+    try:
+        raw = loads_json(text)
+    except json.JSONDecodeError as e:
+        raise SaveError(f"{path}: not a save, or cut short (JSON error at line {e.lineno}: {e.msg})") from None
+    except ValueError as e:  # nested too deeply, a number too long to read...
+        raise SaveError(f"{path}: not a save ({shown(str(e), 80)})") from None
+    doc = parse_document(raw, str(path))
+    try:
+        seal = seal_of(raw)
+    except (ValueError, RecursionError):
+        raise SaveError(f"{path}: not a save (a value that cannot be written back)") from None
+    return doc, seal
+
+
+def read_document(path: Path | str) -> SaveDocument:
+    """Read and check a save's structure (not yet its replay). Raises :class:`SaveError`."""
+    return read_save(path)[0]
+
+
+
+@frozen
+class Verification:
+    """How a replay of the commands compares with what the save recorded, and what was checked."""
+
+    turns: int  # turns played (resolved) in the save
+    verified: bool
+    rules_changed: bool  # the rules the replay used are not those the save was played with
+    first_divergence: int | None  # the first turn whose state differs, if any
+    message: str  # one line
+    details: tuple[str, ...] = ()  # what was checked, a line each (for replay --verify)
+    checksum: str = "absent"
+    signature: signing.SignatureCheck = signing.SignatureCheck("not signed")
+    rules: str = ""  # which rules the replay used, in words
+    today_differs: bool = False  # today's rules are not those the save was played with
+
+
+RULES_CHOICES = ("saved", "current")
+
+
+def rules_for(doc: SaveDocument, rulebook, rules: str = "saved", where: str = "save"):
+    """The rulebook to replay ``doc`` with, and which it is in words: the rules saved in it
+    (``saved``), unless it has none or they no longer load; today's with ``current``."""
+    same = doc.rulebook == rulebook.digest
+    if rules == "current":
+        return rulebook, "today's rules (--rules current)" + (", the same it was played with" if same else "")
+    if same:
+        if doc.rulebook_files is not None:
+            return rulebook, "the rules and decks saved in it (the same as today's)"
+        return rulebook, "today's rules, the same it was played with"
+    if doc.rulebook_files is None:
+        return rulebook, "today's rules: the save holds no copy of its own (a save from before schema 2)"
+    try:
+        return rulebook_from(doc.rulebook_files, doc.rulebook), "the rules and decks saved in it (today's differ)"
+    except BundleError as e:
+        raise SaveError(f"{where}: damaged or edited save: {e}") from None
+    except RulebookError as e:
+        first = e.problems[0] if getattr(e, "problems", None) else str(e)
+        return rulebook, (f"today's rules: those saved in it no longer load with this wargame "
+                          f"({shown(first, 80)})")
+
+
+def load(path: Path | str, rulebook, rules: str = "saved") -> tuple[SaveDocument, Game, Verification]:
+    """Read a save, replay its commands with its own rules (or today's, ``rules="current"``)
+    and check every digest, every record, the checksum and the signature."""
+    doc, seal = read_save(path)
+    used, rules_words = rules_for(doc, rulebook, rules, str(path))
+    if doc.scenario not in used.scenarios:
+        raise SaveError(f"{path}: scenario {doc.scenario!r} is not in the rulebook (scenarios: {', '.join(used.scenarios)})")
+    rules_changed = doc.rulebook != used.digest
+    # A save played by another version of the engine (its dice, say) replays differently even
+    # under its own rules: that is not damage, and the message says so.
+    other_engine = doc.engine != __version__
+    stopped = ""
+    try:
+        game = replay(used, doc.header, doc.commands)
+    except ReplayError as e:
+        if not rules_changed and not other_engine:
+            raise SaveError(f"{path}: damaged or edited save: {e}") from None
+        # The rules changed under the save: say where the replay parted from it.
+        game, stopped = e.game, f"; then {e}"
+    except CommandError as e:
+        raise SaveError(f"{path}: damaged or edited save: {e}") from None
+    recorded = {t.turn: t.digest for t in doc.turns if t.digest}
+    diverged = {t for t in set(recorded) | set(game.digests) if recorded.get(t) != game.digests.get(t)}
+    # The records as shown must be those the replay gives: an edited story is not verified.
+    shown = {t.turn: t.records for t in doc.turns}
+    by_turn = game.records_by_turn()
+    diverged |= {t for t in game.digests
+                 if tuple(RecordDoc.of(r) for r in by_turn.get(t, ())) != shown.get(t, ())}
+    first = min(diverged) if diverged else None
+    final_ok = digest(game.state) == doc.final and not stopped
+    seats_ok = stopped != "" or dict(game.header.seats) == dict(doc.seats)
+    replayed = first is None and final_ok and seats_ok
+    turns = len(game.digests)
+    sig = seal.signature
+    verified = replayed and seal.checksum != "differs" and sig.status not in ("broken", "malformed")
+    today_differs = doc.rulebook != rulebook.digest
+    if not replayed:
+        if first is None and final_ok:
+            what = "the seats in its header are not those its log ends with"
+        else:
+            where = f"turn {first}" if first is not None else "the end of the log"
+            what = f"the replay first differs at {where}"
+        if other_engine:
+            cause = (f"it was played with another engine (wargame {doc.engine}; this is wargame {__version__}), "
+                     "whose dice or rules differ; its log is shown as it was played")
+        elif rules_changed:
+            cause = "the rules or decks have changed since the save was made"
+        else:
+            cause = "the save was edited or damaged"
+        message = f"NOT verified: {what}: {cause}{stopped}"
+    elif seal.checksum == "differs":
+        message = ("NOT verified: the file was changed after it was written (its checksum does not match): "
+                   "a header field, a seat, a time, a note or the rules in it was edited")
+    elif not verified:
+        message = f"NOT verified: {sig.words()}"
+    else:
+        message = f"verified: {_turns(turns)} replayed, every digest and record matches"
+        if seal.checksum == "matches":
+            message += "; its checksum matches over every field"
+        else:
+            message += "; no checksum (a save from before schema 2), so its header and notes are not checked"
+        if sig.status == "this key":
+            message += "; signed by this installation's key"
+        elif sig.status == "another key":
+            message += "; signed by another key than this installation's"
+    details = [
+        f"replay: {_turns(turns)} replayed with {rules_words}: "
+        + ("every turn's state digest, the final state and every record as shown match"
+           if replayed else message.removeprefix("NOT verified: ")),
+        "checksum: " + {
+            "matches": "matches: every field (header, seats, exercise, times, parent, notes, commands, records, "
+                       "rules) is as it was written; a checksum shows a change, not who made it",
+            "differs": "DOES NOT MATCH: the file was changed after it was written",
+            "absent": "none (a save from before schema 2): its header, seats, times and notes are covered by nothing",
+        }[seal.checksum],
+        f"signature: {sig.words()}",
+    ]
+    return doc, game, Verification(turns, verified, rules_changed, first, message, tuple(details), seal.checksum,
+                                   sig, rules_words, today_differs)
+
+
+def _turns(n: int) -> str:
+    return f"{n} turn{'' if n == 1 else 's'}"
+
+
+def recorded_records(doc: SaveDocument) -> list[Adjudication]:
+    """The records as they were shown when the game was played (whatever the rules are now)."""
+    return [r.adjudication() for t in doc.turns for r in t.records]

@@ -1,0 +1,134 @@
+"""The replay viewer's small screens: jump to a turn, jump to a bookmark, confirm a fork, and its help."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.markup import escape
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Markdown, OptionList, Static
+from textual.widgets.option_list import Option
+
+from wargame.tui.screens.modals import HelpScreen
+from wargame.tui.screens.replay_steps import shorten
+
+
+class TurnPrompt(ModalScreen[int | None]):
+    """Asks for a turn to jump to."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, last: int, current: int):
+        super().__init__(classes="replay-modal")
+        self.last = last
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="replay-modal-box"):
+            yield Label(f"[b]Jump to turn[/] (1–{self.last}), then Enter; Escape to cancel")
+            yield Input(placeholder=f"turn, now {self.current}", type="integer", id="replay-turn-input")
+            yield Label("", id="replay-turn-error", classes="replay-error")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        try:
+            turn = int(event.value)
+        except ValueError:
+            turn = 0
+        if not 1 <= turn <= self.last:
+            self.query_one("#replay-turn-error", Label).update(f"A turn from 1 to {self.last}, please.")
+            return
+        self.dismiss(turn)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class BookmarkPicker(ModalScreen[int | None]):
+    """The facilitator's bookmarks; returns the index of the step to jump to."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, marks: list[tuple[str, int, int, str]]):
+        super().__init__(classes="replay-modal")
+        self.marks = marks  # (name, turn, step index, text)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="replay-modal-box"):
+            yield Label("[b]Jump to a bookmark[/] (↑↓, Enter; Escape to cancel)")
+            yield OptionList(*[
+                Option(f"[b $accent]★ {escape(name)}[/]  turn {turn}\n  [$text-muted]{escape(shorten(text, 70))}[/]")
+                for name, turn, _, text in self.marks
+            ], id="replay-bookmark-list")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(self.marks[event.option_index][2])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ForkPrompt(ModalScreen[bool]):
+    """Confirms a fork: where the new game starts and where it will be saved."""
+
+    BINDINGS = [Binding("escape,n", "cancel", "Cancel")]
+
+    def __init__(self, text: str):
+        super().__init__(classes="replay-modal")
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="replay-modal-box"):
+            yield Static(self.text, id="replay-fork-text")
+            with Horizontal(classes="replay-buttons"):
+                yield Button("Fork and play", id="fork", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#fork", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "fork")
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+REPLAY_HELP = """\
+# The replay viewer
+
+The **timeline** on the left lists every step of the game as it was played: each turn's
+events, each cell's orders, the adjudication, and the White Cell's injects, overrides, notes
+and bookmarks (★). The right shows the step under the cursor: what happened, **what changed on
+the board** since the step before, and each result with its explanation. Everything is shown,
+as the White Cell sees it, including each cell's secret tracks and orders.
+
+| Key | What it does |
+|---|---|
+| **→**, **l** | next step |
+| **←**, **h** | previous step |
+| **↑** **↓** | move in the timeline (or in the results, when they have the focus) |
+| **Home**, **End** | first step, last step |
+| **n**, **p** | the start of the next turn, of the previous turn |
+| **t** | jump to a turn (type its number, Enter) |
+| **b** | jump to a bookmark |
+| **Tab** | move between the timeline and the results |
+| **y**, **Enter** on a result | why? the rule and the article's reasoning |
+| **s** | the board after this step (theatres, relation, decks, every cell's tracks), or back |
+| **f** | fork from here: a new game from the start of this step's turn, saved beside this one and played on |
+| **ctrl+p** | command palette |
+| **F1** | this help |
+| **q** | quit |
+
+A fork replays this game's log up to the start of the turn, then the cells play on from there;
+this save is never changed.
+"""
+
+
+class ReplayHelpScreen(HelpScreen):
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-box"):
+            yield Markdown(REPLAY_HELP)
+            yield Button("Close", id="close")
+
