@@ -13,6 +13,7 @@ from typing import Any
 from attrs import frozen
 
 from wargame.engine.board import Board
+from wargame.engine.declarations import Invariant
 from wargame.engine.model import Order, State
 from wargame.engine.orders import OrderKind
 from wargame.engine.resolver import rounded, set_calendar
@@ -145,3 +146,16 @@ def order_chance(rulebook: Rulebook, state: State, order: Order) -> float:
     pos = position(rulebook, state)
     T, _ = _scope_dicts(pos, order.theatre, None)
     return float(kind.chance.fn(pos.board.g, T, {}))
+
+
+def where_broken(rulebook: Rulebook, invariant: Invariant, state: State) -> str | None:
+    """Where an invariant (rules/invariants.toml) fails on this board: "the board", a theatre's
+    id or an offshoot's id; None where it holds everywhere in its scope."""
+    board = position(rulebook, state).board
+    G = board.g
+    holds = invariant.holds.fn
+    if invariant.scope == "global":
+        return None if holds(G, _NO_SCOPE, _NO_SCOPE) else "the board"
+    if invariant.scope == "theatre":
+        return next((T["name"] for T in board.theatres if not holds(G, T, _NO_SCOPE)), None)
+    return next((O["id"] for O in board.offshoots if not holds(G, board.theatre(O["theatre"]), O)), None)

@@ -16,30 +16,16 @@ import json
 from collections.abc import Iterator
 
 from wargame.bots.random_bot import RandomBot
-from wargame.engine.board import MAX_OFFSHOOTS, Board
-from wargame.engine.declarations import Invariant
+from wargame.engine.board import MAX_OFFSHOOTS
 from wargame.engine.legality import legal_orders, why_illegal
 from wargame.engine.model import CELLS, State, digest
-from wargame.engine.position import order_chance, rule_chance
+from wargame.engine.position import order_chance, rule_chance, where_broken
 from wargame.engine.rulebook import Rulebook
 from wargame.engine.view import view
 from wargame.record.document import parse_document
 from wargame.record.game import Game, Header, replay
 from wargame.record.save import document, dumps
 from wargame.record.signing import unsigned
-
-
-def where_broken(rulebook: Rulebook, inv: Invariant, state: State) -> str | None:
-    """Where an invariant fails on a board: "the board", a theatre or an offshoot; None if it holds."""
-    board = Board(state, rulebook.parameters, rulebook.formulas)
-    board.g["year"] = rulebook.scenarios[state.scenario].year(state.turn)
-    board.refresh()
-    G = board.g
-    if inv.scope == "global":
-        return None if inv.holds.fn(G, {}, {}) else "the board"
-    if inv.scope == "theatre":
-        return next((T["name"] for T in board.theatres if not inv.holds.fn(G, T, {})), None)
-    return next((O["id"] for O in board.offshoots if not inv.holds.fn(G, board.theatre(O["theatre"]), O)), None)
 
 
 def engine_problems(rulebook: Rulebook, state: State) -> Iterator[str]:
