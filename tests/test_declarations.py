@@ -181,3 +181,11 @@ def test_a_rule_with_no_declarations_is_reported_unguarded(book, capsys):
         done = check(rules, decks, "--mutate", "--only", "t.bare", "--examples", "20", capsys=capsys)
     assert done.code == 0, done.err
     assert "rule t.bare: pressure reversed — unguarded: nothing is declared of it" in done.out
+
+
+def test_a_rule_may_not_share_its_id_with_an_order(book):
+    """Each roll is keyed by its rule's or order's id: a rule named like an order would roll the
+    order's dice."""
+    base, rules, decks = book
+    with appended(rules / "adjudication.toml", rule("", rule_id="is.attack")):
+        one_line(check(rules, decks), 3, "adjudication.toml", "rule is.attack", "same id")

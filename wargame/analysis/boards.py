@@ -37,6 +37,8 @@ def _tracks(state: State) -> list[tuple[str, str, int, int]]:
         out += [(f"{attr}.leader", n, lo, hi) for n, lo, hi in tracks_of(Leader)]
     for i, _ in enumerate(state.theatres):
         out += [(f"theatre:{i}", n, lo, hi) for n, lo, hi in tracks_of(Theatre) if n not in FIXED_THEATRE_TRACKS]
+        # what the theatre held when the turn began: ground lost or gained this turn is the difference
+        out.append((f"theatre:{i}", "turn_start_territory", 0, 10))
     return out
 
 
@@ -58,6 +60,11 @@ def _set(state: State, where: str, moved: dict[str, int]) -> State:
     return attrs.evolve(state, **{where: attrs.evolve(getattr(state, where), **moved)})
 
 
+def _as_begun(state: State) -> State:
+    """The board as a turn's events find it: no ground lost or gained yet this turn."""
+    return attrs.evolve(state, theatres=tuple(attrs.evolve(t, turn_start_territory=t.territory) for t in state.theatres))
+
+
 def boards(rulebook: Rulebook, scenario: str, phase: str = "orders") -> st.SearchStrategy[State]:
     """A board of ``scenario`` the model allows: the start with some tracks moved anywhere in their
     bounds, or (the ``background`` flag) with every track drawn at random, any turn, 0..4
@@ -72,8 +79,8 @@ def boards(rulebook: Rulebook, scenario: str, phase: str = "orders") -> st.Searc
 
     def build(drawn: tuple) -> State:
         seed, background, changes, offshoots, turn = drawn
-        state = attrs.evolve(new_game(rulebook, scenario, seed), phase=phase,
-                             turn=min(start.last_turn, start.turn + turn))
+        state = _as_begun(attrs.evolve(new_game(rulebook, scenario, seed), phase=phase,
+                                       turn=min(start.last_turn, start.turn + turn)))
         values: dict[str, dict[str, int]] = {}
         if background:  # every track anywhere in its bounds
             rng = Random(seed)
@@ -108,7 +115,7 @@ def simpler(rulebook: Rulebook, state: State, still_breaks) -> State:
     """``state`` with every change from the scenario's start taken back that ``still_breaks``
     does not need (a greedy pass after Hypothesis's own shrinking, which cannot undo a board drawn
     all at random): tracks one at a time, then offshoots, then the turn."""
-    start = new_game(rulebook, state.scenario, state.seed)
+    start = _as_begun(new_game(rulebook, state.scenario, state.seed))
     tracks = _tracks(start)
     for _ in range(2):  # a second pass: a change may become needless once another is taken back
         changed = False
@@ -142,14 +149,15 @@ def _get(state: State, where: str, name: str) -> int:
 def changes_from_start(rulebook: Rulebook, state: State) -> list[tuple[str, int, int]]:
     """(track, at the start, on this board) for every track that differs from the scenario's start
     (the board a failure is shown as). The turn and the offshoots are listed as tracks too."""
-    start = new_game(rulebook, state.scenario, state.seed)
+    start = _as_begun(new_game(rulebook, state.scenario, state.seed))
     before, after = flat_tracks(start), flat_tracks(state)
-    out = [(n, before[n], after[n]) for n in after if before.get(n) != after[n]]
+    # the tallies are the analysts' counters, not the board: a board from play differs in them only by being played
+    out = [(n, before[n], after[n]) for n in after if before.get(n) != after[n] and not n.startswith("tally_")]
     if start.turn != state.turn:
         out.insert(0, ("turn", start.turn, state.turn))
     for t0, t1 in zip(start.theatres, state.theatres):
-        out += [(f"{t1.name}.{n}", getattr(t0, n), getattr(t1, n)) for n, _, _ in tracks_of(Theatre)
-                if getattr(t0, n) != getattr(t1, n)]
+        names = [n for n, _, _ in tracks_of(Theatre)] + ["turn_start_territory"]
+        out += [(f"{t1.name}.{n}", getattr(t0, n), getattr(t1, n)) for n in names if getattr(t0, n) != getattr(t1, n)]
     for o in state.offshoots:
         out.append((f"{o.id} ({o.origin} in {o.theatre})", 0, o.strength))
     return out

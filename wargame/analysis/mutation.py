@@ -93,7 +93,7 @@ def run_mutants(rulebook: Rulebook, scope_of: Callable[[str], Scope], examples: 
     wanted = list(only or ())
     out = []
     for subject, of, name, bent in mutants(rulebook, scope_of):
-        if wanted and not any(w in of for w in wanted):
+        if wanted and not any(w in of or w in f"{of} {name}" for w in wanted):
             continue
         watching = [d for d in bent.declarations if _speaks_of(d, subject, of)]
         caught = []

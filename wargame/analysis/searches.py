@@ -145,23 +145,29 @@ def _effect_search(rulebook: Rulebook, d: Declaration, entry: Any, board: st.Sea
 
     def effect(x: tuple) -> tuple[str, str | None] | None:
         state, i, card = x
+        p = Probe(rulebook, state)
         names = [t.name for t in state.theatres]
         theatre = names[i % len(names)]
-        if card is not None:
-            theatre = rulebook.cards[card].theatre or theatre
+        if card is not None:  # a card, where it could be drawn: its condition holds
+            played = rulebook.cards[card]
+            theatre = played.theatre or theatre
+            T = p.board.theatre(theatre) if played.theatre else {}
+            if played.when is not None and not played.when.fn(p.board.g, T, {}):
+                return None
             after = inject_card(rulebook, state, card).state
             what = f"card {card}"
-        else:
+        else:  # a rule, where it fires: its condition holds and the roll succeeds
+            offshoot = None
             if entry.scope == "offshoot":
-                return None  # offshoot rules' effects are read through their theatre's tracks below
-            p = Probe(rulebook, state)
-            G, T, O = p.scope(i if entry.scope == "theatre" else None, None)
+                if not state.offshoots:
+                    return None
+                group = state.offshoots[i % len(state.offshoots)]
+                offshoot, theatre = group.id, group.theatre
+            G, T, O = p.scope(i if entry.scope != "global" else None, i if offshoot else None)
             if not condition(rulebook, "rule", entry, G, T, O):
                 return None
-            after = fire_rule(rulebook, state, entry.id, 0.0, theatre if entry.scope == "theatre" else None).state
+            after = fire_rule(rulebook, state, entry.id, 0.0, theatre if entry.scope == "theatre" else None, offshoot).state
             what = d.of
-        if d.argument not in flat_tracks(state) and not any(d.argument == n for n in _theatre_track_names()):
-            return None
         before_v, after_v = track_of(state, theatre), track_of(after, theatre)
         broken = after_v > before_v if d.key == "never_raises" else after_v < before_v
         if not broken:
@@ -169,10 +175,6 @@ def _effect_search(rulebook: Rulebook, d: Declaration, entry: Any, board: st.Sea
         return f"{what} moved {d.argument} {before_v} → {after_v}", theatre
 
     return st.tuples(board, where, which), effect
-
-
-def _theatre_track_names() -> tuple[str, ...]:
-    return tuple(THEATRE_TRACKS)
 
 
 def _invariant_search(rulebook: Rulebook, inv: Invariant, board: st.SearchStrategy, where: st.SearchStrategy

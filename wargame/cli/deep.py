@@ -32,13 +32,24 @@ def add_options(check: argparse.ArgumentParser, bounded: Callable[[int], Callabl
     check.add_argument("--examples", type=bounded(MAX_EXAMPLES), default=100,
                        help=f"boards tried for each property (default 100, at most {MAX_EXAMPLES:,})")
     check.add_argument("--seed", type=seed, default=0, help="the search's seed: the same seed, the same boards (default 0)")
-    check.add_argument("--played", type=bounded(MAX_PLAYED), default=4,
-                       help="bot games per scenario whose boards are tried as well (default 4)")
+    check.add_argument("--played", type=_played, default=4,
+                       help=f"bot games per scenario whose boards are tried when no drawn board breaks a property "
+                            f"(default 4, 0 for none, at most {MAX_PLAYED})")
     check.add_argument("--only", action="append", default=[], metavar="WORD",
-                       help="only the properties whose entry contains WORD (repeatable)")
+                       help="only the properties (or, with --mutate, the entries) whose id contains WORD (repeatable)")
     check.add_argument("--boards", action="store_true", help="print each failure's board as its changes from the start")
     check.add_argument("--mutate", action="store_true",
                        help="reverse each input of each rule in turn and report which declarations catch it")
+
+
+def _played(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a number of games, not {text[:24]!r}") from None
+    if not 0 <= value <= MAX_PLAYED:
+        raise argparse.ArgumentTypeError(f"a number of games 0..{MAX_PLAYED}, not {value}")
+    return value
 
 
 def _bar(total: int, what: str, quiet: bool):
@@ -78,8 +89,10 @@ def deep_command(rulebook: Rulebook, args: argparse.Namespace) -> int:
     for p in problems:
         print(f"FAIL conformance: {p}")
     held = len(props) - len(failures)
-    print(f"{held} of {len(props)} declared properties held on {args.examples} boards each "
-          f"(seed {args.seed}); conformance: {'passed' if not problems else f'{len(problems)} problems'}")
+    conformance = "not run (--only)" if args.only else "passed" if not problems else f"{len(problems)} problems"
+    played = f", then boards of {args.played} bot games a scenario" if args.played else ""
+    print(f"{held} of {len(props)} declared properties held on {args.examples} drawn boards each (shared among "
+          f"the scenarios){played} (seed {args.seed}); conformance: {conformance}")
     if failures and not args.boards:
         print("run again with --boards to see each failing board")
     return 1 if failures or problems else 0
