@@ -168,6 +168,8 @@ def test_year_and_theatre_work_everywhere_the_old_gaps_said_they_did_not(tmp_pat
         text = f.read().replace("[formulas]\n", '[formulas]\nlateness = "clamp((year - 2016) / 10, 0, 1)"\n', 1)
         f.seek(0)
         f.write(text)
+    with (rules / "titles.toml").open("a", encoding="utf-8") as f:  # every formula has a title
+        f.write('\n[formulas.lateness]\ntitle = "Lateness"\ntext = "How late in the war it is."\n')
     with (rules / "adjudication.toml").open("a", encoding="utf-8") as f:
         f.write('\n[[rule]]\nid = "t.iraq"\ntitle = "Iraq only"\nclaims = ["C5"]\ncites = [4]\nclaim = "x"\n'
                 'phase = "dynamics"\nscope = "theatre"\nwhen = \'theatre == "iraq" and year >= 2016\'\n'

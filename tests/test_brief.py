@@ -24,20 +24,17 @@ from wargame.cli.main import _Parser
 from wargame.engine.board import GLOBAL_TRACKS, OWNER, PARTIES, PARTIES_ONLY
 from wargame.engine.facilitator import set_track
 from wargame.engine.model import CELLS
-from wargame.engine.rulebook import Rulebook
+from wargame.engine.rulebook import Rulebook, load_rulebook
 from wargame.engine.turn import begin_turn, new_game
 from wargame.engine.view import view
-from wargame.table.brief import (
-    MARK,
-    NO_ARTICLE,
-    TRACK_TITLES,
-    brief,
-    read_article,
-    render_html,
-    render_markdown,
-)
+from wargame.table.article import NO_ARTICLE, read_article
+from wargame.table.brief import MARK, brief
+from wargame.table.brief_render import render_html, render_markdown
 
 SCENARIO = "spring-2016"
+# The title of every global track a brief may show: the rulebook's (rules/titles.toml), one each.
+TRACK_TITLES = {n: load_rulebook().title(n) for n in GLOBAL_TRACKS}
+assert len(set(TRACK_TITLES.values())) == len(TRACK_TITLES), "two global tracks share a title"
 FORMATS = {"markdown": render_markdown, "html": render_html}
 SEED = 8071926354  # ten digits: they appear nowhere by chance
 
@@ -177,7 +174,8 @@ def test_secret_talks_leave_no_trace_in_an_outsiders_brief(rulebook):
             assert render(brief(secret, SCENARIO, seat)) == render(brief(rulebook, SCENARIO, seat))
     for seat in PARTIES:
         text = render_markdown(brief(secret, SCENARIO, seat))
-        assert "| Stage of the AQ-IS relation | talks |" in text and "| AQ's terms on the table | yes |" in text
+        assert f"| {TRACK_TITLES['relation_stage']} | talks |" in text
+        assert f"| {TRACK_TITLES['relation_offered']} | yes |" in text
 
 
 def test_with_the_games_seed_a_brief_shows_the_ranges_the_cell_sees_on_turn_1(rulebook):

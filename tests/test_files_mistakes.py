@@ -187,7 +187,7 @@ def test_the_load_and_replay_lists_open_on_a_folder_of_damaged_saves(rulebook, t
     async def scenario() -> None:
         app = WargameApp(rulebook, seed=1)
         async with app.run_test(size=(100, 32)) as pilot:
-            for key in ("l", "r"):
+            for key in ("ctrl+l", "ctrl+r"):
                 await pilot.pause()
                 await pilot.press(key)
                 for _ in range(100):

@@ -146,7 +146,7 @@ def test_jump_to_a_turn(rulebook):
 
     async def scenario(pilot):
         screen: ReplayScreen = pilot.app.screen
-        await pilot.press("t")
+        await pilot.press("j")
         assert isinstance(pilot.app.screen, TurnPrompt)
         await pilot.press("1", "2", "enter")  # not a turn of this game: asked again
         assert isinstance(pilot.app.screen, TurnPrompt)
@@ -158,11 +158,11 @@ def test_jump_to_a_turn(rulebook):
         assert "T5 events" in heading(screen)
         assert screen.steps[screen.index].command.turn == 5
         assert screen.query_one("#replay-timeline", OptionList).highlighted == screen.index
-        await pilot.press("n")  # the next turn
+        await pilot.press("right_square_bracket")  # the next turn
         assert "T6 events" in heading(screen)
-        await pilot.press("p", "p")  # back to the start of turn 5 (already there: to turn 4)
+        await pilot.press("left_square_bracket", "left_square_bracket")  # back to turn 5's start (there: to turn 4)
         assert "T4 events" in heading(screen)
-        await pilot.press("t", "escape")
+        await pilot.press("j", "escape")
         assert pilot.app.screen is screen
         assert "T4 events" in heading(screen)
 
@@ -198,7 +198,7 @@ def test_the_white_cell_override_shows_in_the_replay(rulebook):
 
     async def scenario(pilot):
         screen: ReplayScreen = pilot.app.screen
-        await pilot.press("t", "3", "enter")
+        await pilot.press("j", "3", "enter")
         while not isinstance(screen.steps[screen.index].command, OverrideResult):
             await pilot.press("right")
         assert label in heading(screen)
@@ -269,7 +269,7 @@ def test_fork_from_here_writes_a_new_save_and_plays_it(rulebook, tmp_path):
 
     async def scenario(pilot):
         screen: ReplayScreen = pilot.app.screen
-        await pilot.press("t", "4", "enter")
+        await pilot.press("j", "4", "enter")
         await pilot.press("f")
         prompt = pilot.app.screen
         assert isinstance(prompt, ForkPrompt)
@@ -323,7 +323,7 @@ def test_stepping_a_long_game_only_redraws_the_step(rulebook):
         await pilot.press("end")
         for _ in range(5):
             await pilot.press("left")
-        await pilot.press("t", "1", "2", "enter")
+        await pilot.press("j", "1", "2", "enter")
         assert screen.steps[screen.index].command.turn == 12
         assert list(timeline.options) == options
         assert all(a is b for a, b in zip(timeline.options, options))  # the timeline was not rebuilt

@@ -62,7 +62,7 @@ async def open_white(app, pilot, confirm: bool = True) -> WhiteCellScreen:
                 and app.screen.query_one("#white-no").has_focus, "the White Cell screen")
     screen = app.screen
     if confirm:
-        await pilot.press("y")
+        await pilot.press("w")
         await until(pilot, lambda: screen.query_one("#white-box", ContentSwitcher).current == "white-main",
                     "the controls behind the gate")
     return screen  # type: ignore[return-value]
@@ -150,7 +150,7 @@ def test_inject_a_card(rulebook, tmp_path):
             assert (record.kind, record.ref, record.justification) == ("inject", card.id, "a surprise")
             assert card.title in text_of(screen, "#inject-out")
             assert record in session.last_turn_records  # the room sees the card on the board
-            await pilot.press("escape", "r")  # as it warned, turn 1's results are fixed now
+            await pilot.press("escape", "d")  # as it warned, turn 1's results are fixed now
             await until(pilot, lambda: "are fixed: an inject" in text_of(screen, "#result-head"), "the explanation")
             saved = json.loads((tmp_path / "g.json").read_text())
             assert saved["commands"][-1] == {"type": "inject", "turn": session.state.turn, "card": card.id,
@@ -184,7 +184,7 @@ def test_a_track_override_needs_a_justification(rulebook, tmp_path):
             await pilot.press("enter")  # no justification: refused
             await until(pilot, lambda: seen, "a notification")
             assert seen[-1][0] == "error" and "justification is required" in seen[-1][2]
-            assert "justification is required" in text_of(screen, "#track-out")
+            assert "justification is required" in text_of(screen, "#track-error")
             assert session.state.islamic_state.funds == before and len(session.game.commands) == commands
 
             await pilot.press(*"donors", "enter")
@@ -214,7 +214,7 @@ def test_a_result_override_shows_in_the_replay(rulebook, tmp_path):
         async with app.run_test(size=SIZE) as pilot:
             await started(app, pilot)
             screen = await open_white(app, pilot)
-            await pilot.press("r")
+            await pilot.press("d")
             results = screen.query_one("#result-list", OptionList)
             await until(pilot, lambda: results.has_focus and results.option_count > 1, "the results of turn 1")
             first = screen.query_one(ResultPane)._record_of(results.get_option_at_index(0).id)
@@ -254,7 +254,7 @@ def test_a_note_with_a_bookmark(rulebook, tmp_path):
             await started(app, pilot)
             seen = recorder(app)
             screen = await open_white(app, pilot)
-            await pilot.press("a")
+            await pilot.press("m")
             await until(pilot, lambda: screen.query_one("#note-text", Input).has_focus, "the note")
             await pilot.press(*"talks", "enter", *"stall", "enter")
             await until(pilot, lambda: session.game.bookmarks(), "the bookmark")
@@ -349,12 +349,16 @@ def test_results_of_an_earlier_turn_cannot_be_overridden(rulebook, tmp_path):
     async def scenario():
         app = WargameApp(rulebook, session=session)
         async with app.run_test(size=SIZE) as pilot:
-            # the app runs turn 2's events and waits on their walkthrough, or on the coalition's
-            # handover if they drew nothing: turn 1's results are fixed now
+            # opened between turns, the room waits on the board; space runs turn 2's events and
+            # the app waits on their walkthrough, or on the coalition's handover if they drew
+            # nothing: turn 1's results are fixed now
+            await until(pilot, lambda: game_screen(app).waiting, "the board between turns")
+            assert session.state.turn == 2 and session.state.phase == "events"
+            await pilot.press("space")
             await until(pilot, lambda: session.state.phase == "orders" and session.state.turn == 2
                         and len(app.screen_stack) > 2, "turn 2's events")
             screen = await open_white(app, pilot)
-            await pilot.press("r")
+            await pilot.press("d")
             await until(pilot, lambda: "Roll back (f)" in text_of(screen, "#result-head"), "the explanation")
             results = screen.query_one("#result-list", OptionList)
             assert results.option_count == 1 and results.get_option_at_index(0).disabled
@@ -398,7 +402,7 @@ def test_the_white_cell_opens_only_with_the_facilitators_passphrase(rulebook, tm
             await pilot.press(*"umpire", "enter")
             await until(pilot, lambda: isinstance(app.screen, WhiteCellScreen), "the White Cell")
             screen = app.screen
-            await pilot.press("y")
+            await pilot.press("w")
             await until(pilot, lambda: "Everything" in text_of(screen, "#white-full"), "the full view")
 
     run(scenario)
@@ -430,7 +434,7 @@ def test_a_game_with_people_at_the_table_needs_a_passphrase_set_twice(rulebook, 
             seen = recorder(app)
             assert start.query_one("#start-lock-row").display  # humans in the default seats
             assert start.query_one("#lock-pass", Input).password and start.query_one("#lock-again", Input).password
-            await pilot.press("n")
+            await pilot.press("ctrl+n")
             await until(pilot, lambda: seen, "the refusal")
             assert seen[-1][2] == MISSING and isinstance(app.screen, StartScreen)
             assert start.query_one("#lock-pass", Input).has_focus  # where to type it
@@ -439,7 +443,7 @@ def test_a_game_with_people_at_the_table_needs_a_passphrase_set_twice(rulebook, 
             assert isinstance(app.screen, StartScreen) and not list(tmp_path.iterdir())
             start.query_one("#lock-again", Input).value = "umpire"
             start.query_one("#new").focus()
-            await pilot.press("n")
+            await pilot.press("ctrl+n")
             await until(pilot, lambda: list(tmp_path.glob("*.json")), "the game to start and save itself")
 
         save = next(tmp_path.glob("*.json"))
@@ -464,7 +468,7 @@ def test_a_solo_game_or_a_game_of_bots_starts_without_a_lock(rulebook, tmp_path,
                 await until(pilot, lambda: not start.query_one("#start-lock-row").display, "the lock to go")
             else:
                 start.query_one("#lock-solo", Checkbox).value = True
-            await pilot.press("n")
+            await pilot.press("ctrl+n")
             await until(pilot, lambda: any(isinstance(s, GameScreen) for s in app.screen_stack), "the game")
 
     for bots in (False, True):
@@ -516,7 +520,7 @@ def test_the_white_cells_actions_are_announced_in_the_rooms_next_walkthrough(rul
             outcome = "it happened after all" if not flip.happened else "it did not happen after all"
             assert f"White Cell: overrode {flip.title}" in news and f"{outcome} — the umpire's ruling" in news
             assert "Changed by the White Cell's ruling:" in news
-            assert f"White Cell: set coalition will {will} → {new_will} — a new administration" in news
+            assert f"White Cell: set {rulebook.title('coalition_will')} {will} → {new_will} — a new administration" in news
             assert f"White Cell: injected {card.title} — the exercise plan" in news
             assert "a secret donor" not in news and "funds" not in news  # secret: not for the room
             # told once: the walkthrough after this one has no news of them
@@ -561,10 +565,12 @@ def test_a_secret_announcement_reaches_only_the_cell_it_concerns(rulebook, tmp_p
             await pilot.press("enter")  # IS at the keyboard: told on its own
             await until(pilot, lambda: isinstance(app.screen, WalkthroughScreen), "IS's private notice")
             assert "For the Islamic State only" in app.screen.heading
-            assert f"White Cell: your funds were set to {new} — donors" in walk_news(app)
+            assert f"White Cell: your {rulebook.title('is_funds')} were set to {new} — donors" in walk_news(app)
             await pilot.press("enter")
             await until(pilot, lambda: type(app.screen).__name__ == "OrdersScreen", "IS's orders")
-            await pilot.press("c")
+            await pilot.press("g")
+            await until(pilot, lambda: type(app.screen).__name__ == "ConfirmOrdersScreen", "the confirmation")
+            await pilot.press("enter")
             await until(pilot, lambda: isinstance(app.screen, WalkthroughScreen)
                         and "adjudication" in app.screen.heading, "the room's walkthrough")
             assert not app.screen.announcements, "the room is told nothing of a secret set of IS's funds"
@@ -602,7 +608,7 @@ def test_announcements_and_rulings_show_in_the_replay(rulebook, tmp_path):
             await pilot.pause()
             what = screen.query_one("#replay-what", Static).visual.plain
             assert "Secret: told only to Islamic State" in what
-            assert "Told the Islamic State: White Cell: your funds were set to" in what
+            assert f"Told the Islamic State: White Cell: your {rulebook.title('is_funds')} were set to" in what
 
     run(scenario)
 

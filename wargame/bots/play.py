@@ -10,7 +10,7 @@ from wargame.bots.bot import Bot
 from wargame.bots.seats import make_bot, parse_seat_list
 from wargame.engine.adjudication import Adjudication
 from wargame.engine.legality import legal_orders
-from wargame.engine.model import CELL_TITLES, CELLS, STAGES, Order, State
+from wargame.engine.model import CELLS, Order, State
 from wargame.engine.position import scores
 from wargame.engine.rulebook import Rulebook
 from wargame.engine.shown import render_records
@@ -90,23 +90,25 @@ def account(rulebook: Rulebook, turn: PlayedTurn, verbose: bool = False, seat: s
         orders_state = turn.orders_state or s
         events = render_records(rulebook, events, turn.start_state or orders_state, seat)
         results = render_records(rulebook, results, orders_state, seat)
+    title = rulebook.title
+    white = seat == "white"  # the facilitator's log names each rule, order or card by its id too
     lines = [f"== Turn {turn.turn}: {scenario.label(turn.turn)} =="]
     for r in events:
         if r.happened or verbose:
-            lines.append(f"  event  {r.line()}")
+            lines.append(f"  event  {r.line(rulebook, ref=white)}")
     for cell in CELLS:
-        given = ", ".join(str(o) for o in turn.orders.get(cell, ())) or "no orders"
-        if seat != "white" and cell != seat:
+        given = ", ".join(rulebook.order_title(o.kind, o.theatre) for o in turn.orders.get(cell, ())) or "no orders"
+        if not white and cell != seat:
             shown = [r for r in results if r.kind == "order" and r.cell == cell]
-            given = ", ".join(f"{r.ref} in {r.theatre}" if r.theatre else r.ref for r in shown) or "no orders seen"
-        lines.append(f"  orders {CELL_TITLES[cell]}: {given}")
+            given = ", ".join(rulebook.order_title(r.ref, r.theatre) for r in shown) or "no orders seen"
+        lines.append(f"  orders {title(cell)}: {given}")
         if verbose and seat in ("white", cell):  # the bots' own sentences on why they chose what they chose
             lines.extend(f"         why: {reason}" for reason in turn.reasons.get(cell, ()))
     for r in results:
         if r.kind == "budget":
             continue
         if r.happened or verbose or r.kind == "order":
-            lines.append(f"  {r.phase[:6]:6} {r.line()}")
+            lines.append(f"  {r.phase[:6]:6} {r.line(rulebook, ref=white)}")
     territory = sum(t.territory for t in s.theatres)
     if seat == "white":
         funds, stage, autonomy = str(s.islamic_state.funds), s.relation.stage, str(s.relation.autonomy)
@@ -114,10 +116,11 @@ def account(rulebook: Rulebook, turn: PlayedTurn, verbose: bool = False, seat: s
         v = view(s, seat)
         funds, stage, autonomy = str(v.tracks["is_funds"]), int(v.tracks["relation_stage"].lo), str(v.tracks["relation_autonomy"])
     lines.append(
-        f"  -- IS territory {territory}, funds {funds}, brutality {s.islamic_state.brutality}; "
-        f"AQ standing {s.al_qaeda.standing}; relation: {STAGES[stage]}"
-        + (f" (autonomy {autonomy})" if stage in (2, 3) else "")
-        + f"; offshoots {len(s.offshoots)}; coalition will {s.coalition.will}"
+        f"  -- {title('total_territory')} {territory}, {title('is_funds')} {funds}, {title('is_brutality')} "
+        f"{s.islamic_state.brutality}; {title('aq_standing')} {s.al_qaeda.standing}; "
+        f"{title('relation_stage')}: {rulebook.stage_title(stage)}"
+        + (f" ({title('relation_autonomy')} {autonomy})" if stage in (2, 3) else "")
+        + f"; {title('offshoot_count')} {len(s.offshoots)}; {title('coalition_will')} {s.coalition.will}"
     )
     return lines
 
@@ -127,7 +130,7 @@ def final_account(rulebook: Rulebook, state: State) -> list[str]:
     lines = ["== Outcome =="]
     lines.append(
         "  rapprochement: " + (f"turn {t.rapprochement_turn}" if t.rapprochement_turn >= 0 else "none")
-        + f"; relation at the end: {STAGES[state.relation.stage]}"
+        + f"; relation at the end: {rulebook.stage_title(state.relation.stage)}"
     )
     lines.append(
         f"  IS collapse: {'turn ' + str(t.collapse_turn) if t.collapse_turn >= 0 else 'no'}; "
@@ -139,5 +142,5 @@ def final_account(rulebook: Rulebook, state: State) -> list[str]:
         total = sum(x.points for x in sc)
         most = sum(x.of for x in sc)
         detail = "; ".join(f"{x.title} {x.points}/{x.of}" for x in sc)
-        lines.append(f"  {CELL_TITLES[cell]}: {total}/{most} ({detail})")
+        lines.append(f"  {rulebook.title(cell)}: {total}/{most} ({detail})")
     return lines

@@ -32,7 +32,8 @@ from wargame.cli.arguments import seed
 from wargame.cli.exits import EXIT_BAD_DATA, fail
 from wargame.engine.rulebook import Rulebook
 from wargame.files import FileProblem, Kind, write_file
-from wargame.table.brief import SEATS, brief, is_brief, render_html, render_markdown
+from wargame.table.brief import SEATS, brief, is_brief
+from wargame.table.brief_render import render_html, render_markdown
 
 FORMATS = ("markdown", "html")
 DEFAULT_SCENARIO = "spring-2016"

@@ -84,7 +84,6 @@ def _turn_refusal(args: argparse.Namespace, turns: set[int], last: int | None) -
 
 
 def _replay(rb: Rulebook, args: argparse.Namespace) -> int:
-    from wargame.engine.model import STAGES
     from wargame.record.load import load, recorded_records
 
     rules = getattr(args, "replay_rules", "saved")
@@ -93,7 +92,7 @@ def _replay(rb: Rulebook, args: argparse.Namespace) -> int:
         t = game.state.tally
         scenario = game.rulebook.scenarios[doc.scenario]
         print(f"{args.save}: {scenario.title}, seed {doc.seed}, game {doc.game}; {check.turns} of {scenario.turns} turns")
-        print(f"outcome: relation {STAGES[game.state.relation.stage]}; "
+        print(f"outcome: relation {game.rulebook.stage_title(game.state.relation.stage)}; "
               f"rapprochement {'turn ' + str(t.rapprochement_turn) if t.rapprochement_turn >= 0 else 'none'}; "
               f"offshoots {t.offshoots_formed}; second splits {t.second_splits}")
         if check.today_differs:
@@ -157,13 +156,12 @@ def _replay(rb: Rulebook, args: argparse.Namespace) -> int:
             print(f"  note   {n.text}" + (f" [bookmark: {n.bookmark}]" if n.bookmark else ""))
         for r in records:
             if r.turn == turn and (r.happened or r.kind == "order" or r.original is not None):
-                print(f"  {r.phase[:6]:6} {r.line()}")
+                print(f"  {r.phase[:6]:6} {r.line(game.rulebook)}")
     return 0
 
 
 def _seat_log(rb: Rulebook, args: argparse.Namespace) -> int:
     """The log as one cell may see it: the game is replayed to know what was secret when."""
-    from wargame.engine.model import CELL_TITLES
     from wargame.record import fog
     from wargame.record.load import load
     from wargame.record.report import unfinished
@@ -184,7 +182,7 @@ def _seat_log(rb: Rulebook, args: argparse.Namespace) -> int:
     stop = unfinished(game)
     if stop:
         print(stop)
-    print(f"The log as the {CELL_TITLES[seat]} may see it: the other cells' secret tracks are hidden.")
+    print(f"The log as the {game.rulebook.title(seat)} may see it: the other cells' secret tracks are hidden.")
     for turn in turns:
         if args.turn and turn != args.turn:
             continue
@@ -194,7 +192,7 @@ def _seat_log(rb: Rulebook, args: argparse.Namespace) -> int:
                 print(f"  white  {line}")
         for r in records.get(turn, []):
             if r.happened or r.kind == "order" or r.original is not None:
-                print(f"  {r.phase[:6]:6} {r.line()}")
+                print(f"  {r.phase[:6]:6} {r.line(game.rulebook, ref=False)}")
     return 0
 
 

@@ -8,13 +8,28 @@ first time it is read, from values captured when the record was made.
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, Protocol
 
 from attrs import frozen
 
+from wargame.engine.numbers import D100, d100, percent, percent_band
 from wargame.engine.templates import MISSING, format_number, render_template
 
 KINDS = ("rule", "order", "card", "deck", "budget", "inject", "override")
+
+
+class Names(Protocol):
+    """What names things for a reader: the rulebook (:class:`~wargame.engine.rulebook.Rulebook`)."""
+
+    def title(self, name: str) -> str: ...
+
+    def value_text(self, name: str, value: int) -> str: ...
+
+
+# The sentence of a cell's orders, as the engine writes it (wargame.engine.turn) and saves keep it:
+# "Islamic State gave 2 orders: is.defend in iraq, is.propaganda; cost 5."
+_GAVE = re.compile(r"(?P<head>.*? gave \d+ orders?: )(?P<orders>.*)(?P<tail>; cost -?\d+\.)", re.S)
 
 
 def format_value(value: Any, spec: str) -> str:
@@ -62,6 +77,24 @@ class Adjudication:
         values = dict(self.values)
         return render_template(self.template, lambda name, spec: values.get(name, MISSING))
 
+    def sentence(self, names: Names | None = None) -> str:
+        """The sentence for a reader: :attr:`text`, with, given ``names`` (the rulebook), the
+        orders a cell gave named by their titles ("Defend held ground in Iraq"), where the
+        engine's sentence (kept as it is in saves) names them by their ids."""
+        text = self.text
+        if names is None or self.kind != "budget":
+            return text
+        title = names.title
+        m = _GAVE.fullmatch(text)
+        if m is None:
+            return text
+
+        def order(given: str) -> str:
+            kind, sep, where = given.partition(" in ")
+            return title(kind) + (f" in {title(where)}" if sep else "")
+
+        return m["head"] + ", ".join(order(o) for o in m["orders"].split(", ")) + m["tail"]
+
     @property
     def where(self) -> str | None:
         """What the rule or order was applied to: an offshoot's id, a theatre, or None."""
@@ -74,37 +107,76 @@ class Adjudication:
 
     @property
     def chance_text(self) -> str:
-        """'35%', or a band '20–40%' for a seat that cannot know the exact chance; 'certain'."""
+        """'35%', '37.5%', or a band '20–40%' for a seat that cannot know the exact chance; 'certain'."""
         if self.band is not None:
-            lo, hi = self.band
-            return f"{lo:.0%}" if f"{lo:.0%}" == f"{hi:.0%}" else f"{lo:.0%}–{hi:.0%}"
+            return percent_band(*self.band)
         if self.chance is None:
             return "certain"
-        return f"{self.chance:.0%}"
+        return percent(self.chance)
+
+    @property
+    def engine_said(self) -> bool:
+        """The engine's own result: whether the roll beat the odds (a facilitator's override aside)."""
+        return self.happened if self.original is None else self.original
+
+    @property
+    def d100(self) -> D100 | None:
+        """The roll on the scale of the odds, as a d100 (:func:`wargame.engine.numbers.d100`):
+        "needed 37 or less, rolled 52", the rolled face at most the face needed exactly when the
+        roll beat the odds; None if no dice were rolled."""
+        if self.roll is None or not self.rolled:
+            return None
+        if self.band is not None:
+            return d100(self.band[0], self.band[1], self.roll, self.engine_said)
+        assert self.chance is not None
+        return d100(self.chance, self.chance, self.roll)
 
     @property
     def odds(self) -> str:
-        """'35% (rolled 0.21)', '20–40% (rolled 0.21)' or 'certain'."""
+        """'35%: needed 35 or less, rolled 21', '20–40% by your estimates: needed 20–40 or less,
+        rolled 21', or 'certain'."""
         if not self.rolled:
             return "certain"
-        if self.roll is None:
-            return self.chance_text
-        return f"{self.chance_text} (rolled {self.roll:.2f})"
+        chance = self.chance_text + (" by your estimates" if self.band is not None else "")
+        roll = self.d100
+        return chance if roll is None else f"{chance}: {roll}"
 
-    def changes_text(self) -> str:
-        """'is_wages 2→3; is_funds changed': a change hidden from the reader has no numbers."""
-        return "; ".join(f"{n} {a}→{b}" if a >= 0 or b >= 0 else f"{n} changed" for n, a, b in self.changes)
+    @property
+    def verdict(self) -> str:
+        """What the roll said: 'it happened' or 'it did not happen' (a facilitator's override aside)."""
+        return "it happened" if self.engine_said else "it did not happen"
 
-    def line(self) -> str:
-        """One line for the turn's account."""
-        where = f" [{self.theatre}]" if self.theatre else ""
+    @property
+    def outcome(self) -> str:
+        """'it happened', 'it did not happen', or with the White Cell's ruling: 'it did not happen,
+        but the White Cell ruled that it did'."""
+        if self.original is None or self.original == self.happened:
+            return self.verdict
+        return f"{self.verdict}, but the White Cell ruled that it {'did' if self.happened else 'did not'}"
+
+    def changes_text(self, names: Names | None = None) -> str:
+        """'is_wages 2→3; is_funds changed': a change hidden from the reader has no numbers. With
+        ``names`` (the rulebook), each track by its title and each value as a reader reads it:
+        'IS wages 2→3', 'AQ-IS relation rivalry→talks', 'Talks known no→yes'."""
+        if names is None:
+            return "; ".join(f"{n} {a}→{b}" if a >= 0 or b >= 0 else f"{n} changed" for n, a, b in self.changes)
+        return "; ".join(f"{names.title(n)} {names.value_text(n, a)}→{names.value_text(n, b)}" if a >= 0 or b >= 0
+                         else f"{names.title(n)} changed" for n, a, b in self.changes)
+
+    def line(self, names: Names | None = None, ref: bool = True) -> str:
+        """One line for the turn's account. With ``names`` (the rulebook), where it happened, the
+        orders given and the tracks it changed are given by their titles; ``ref``: the rule, order
+        or card id beside the ¶ cites, for a facilitator looking it up."""
+        where = (f" in {names.title(self.where)}" if names is not None else f" [{self.where}]") if self.where else ""
         cites = ",".join(f"¶{c}" for c in self.cites)
         mark = "" if self.happened else "not: "
-        odds = f" {self.odds};" if self.rolled else ""
-        changes = self.changes_text()
+        odds = f" {self.odds}, so {self.verdict};" if self.roll is not None and self.rolled else (
+            f" {self.odds};" if self.rolled else "")
+        changes = self.changes_text(names)
         tail = f" ({changes})" if changes else ""
         override = ""
         if self.original is not None:
             was = "happened" if self.original else "did not happen"
             override = f" OVERRIDDEN by the facilitator (the engine's result: {was}): {self.justification}"
-        return f"{mark}{self.title}{where}:{odds} {self.text}{tail} [{self.ref} {cites}]{override}"
+        label = " ".join(filter(None, (self.ref if ref else "", cites)))
+        return f"{mark}{self.title}{where}:{odds} {self.sentence(names)}{tail}{f' [{label}]' if label else ''}{override}"

@@ -17,6 +17,7 @@ from attrs import frozen
 from wargame.engine.adjudication import format_value
 from wargame.engine.board import COMPUTED, CONSTANTS, GLOBAL_TRACKS, OFFSHOOT_TRACKS, THEATRE_COMPUTED, THEATRE_TRACKS, Board
 from wargame.engine.expressions import Expression, Name, Scope, interval
+from wargame.engine.numbers import percent, percent_band
 from wargame.engine.rulebook import Rulebook
 from wargame.engine.view import View
 
@@ -30,10 +31,10 @@ class Odds:
 
     @property
     def exact(self) -> bool:
-        return f"{self.lo:.0%}" == f"{self.hi:.0%}"
+        return percent(self.lo) == percent(self.hi)
 
     def __str__(self) -> str:
-        return f"{self.lo:.0%}" if self.exact else f"{self.lo:.0%}–{self.hi:.0%}"
+        return percent_band(self.lo, self.hi)
 
 
 def _num(x: float, spec: str = "") -> str:

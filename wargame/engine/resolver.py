@@ -19,7 +19,8 @@ from wargame.engine.board import GLOBAL_TRACKS, MAX_OFFSHOOTS, OFFSHOOT_TRACKS, 
 from wargame.engine.decks import Card
 from wargame.engine.dice import Dice, dice
 from wargame.engine.effects import Effect
-from wargame.engine.model import CELL_TITLES, Order, State
+from wargame.engine.model import Order, State
+from wargame.engine.numbers import d100, percent
 from wargame.engine.orders import OrderKind
 from wargame.engine.rulebook import Rulebook
 from wargame.engine.rules import Rule
@@ -169,11 +170,11 @@ class Resolver:
             elif f == "theatre_title":
                 v = self.titles.get(T.get("name"), "")
             elif f == "chance":
-                v = "certain" if chance is None else f"{chance:.0%}"
-            elif f == "roll":
-                v = "-" if roll is None else f"{roll:.2f}"
+                v = "certain" if chance is None else percent(chance)
+            elif f == "roll":  # on the scale of the odds: the d100's face (wargame.engine.numbers)
+                v = "-" if roll is None or chance is None else d100(chance, chance, roll).rolled
             elif f == "cell":
-                v = CELL_TITLES.get(cell or "", "")
+                v = self.rulebook.title(cell) if cell else ""
             else:
                 continue
             values.append((f, v))

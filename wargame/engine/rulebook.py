@@ -44,6 +44,7 @@ from wargame.engine.parameters import load_parameters
 from wargame.engine.reading import Problems, RulebookError, one_line, read_toml_into
 from wargame.engine.rules import CLAIMS, PHASES, Rule, load_rules
 from wargame.engine.scenarios import Scenario, load_scenarios, raw_theatres
+from wargame.engine.titles import TITLES_FILE, Titles, fallback, load_titles
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 RULES_DIR = ROOT / "rules"
@@ -71,9 +72,12 @@ class Rulebook:
     # invariants of rules/invariants.toml: checked by `wargame check --deep`.
     declarations: tuple[Declaration, ...] = ()
     invariants: tuple[Invariant, ...] = ()
+    # What a reader sees instead of the names (rules/titles.toml, wargame.engine.titles).
+    titles: Titles = attrs.field(factory=Titles)
     by_phase: dict[str, tuple[Rule, ...]] = attrs.field(init=False)
     order_kinds: dict[str, OrderKind] = attrs.field(init=False)
     cards: dict[str, Card] = attrs.field(init=False)
+    rule_by_id: dict[str, Rule] = attrs.field(init=False)
     # formula -> every name it reads that is not itself a formula (through the formulas it reads)
     formula_reads: dict[str, frozenset[str]] = attrs.field(init=False)
 
@@ -81,6 +85,7 @@ class Rulebook:
         object.__setattr__(self, "by_phase", {p: tuple(r for r in self.rules if r.phase == p) for p in PHASES})
         object.__setattr__(self, "order_kinds", {o.id: o for o in self.orders})
         object.__setattr__(self, "cards", {c.id: c for d in self.decks.values() for c in d.cards})
+        object.__setattr__(self, "rule_by_id", {r.id: r for r in self.rules})
         object.__setattr__(self, "formula_reads", _formula_reads(self.formulas))
 
     def reads(self, names: Iterable[str]) -> frozenset[str]:
@@ -98,10 +103,74 @@ class Rulebook:
         return scope_of(kind, global_names(self.parameters, bounds))
 
     def rule(self, rule_id: str) -> Rule:
-        for r in self.rules:
-            if r.id == rule_id:
-                return r
-        raise KeyError(rule_id)
+        return self.rule_by_id[rule_id]  # KeyError for an id the rulebook has not
+
+    # --- titles: what a reader sees instead of the names ------------------------------------------
+
+    def _entry(self, name: str) -> tuple[str, str] | None:
+        """(title, text) of anything the rulebook names, or None: a name of the board, a cell, a
+        theatre or an origin; an order, a rule, a card or a deck (their ids are dotted too, so
+        they are looked up before a theatre's or an offshoot's track, ``iraq.grievance``)."""
+        e = self.titles.entry(name)
+        if e is not None:
+            return e.title, e.text
+        kind = self.order_kinds.get(name)
+        if kind is not None:
+            return kind.title, " ".join(kind.text.split())
+        rule = self.rule_by_id.get(name)
+        if rule is not None:
+            return rule.title, rule.claim
+        card = self.cards.get(name)
+        if card is not None:
+            return card.title, " ".join(card.text.split())
+        deck = self.decks.get(name)
+        if deck is not None:
+            return deck.title, " ".join(deck.text.split())
+        local = self.titles.local(name) if "." in name else None
+        if local is not None:
+            return local.title, local.text
+        return None
+
+    def title(self, name: str) -> str:
+        """What a reader sees instead of ``name``: a track (``is_funds`` → "IS funds"), a theatre's or
+        an offshoot's track as the records write it (``iraq.grievance`` → "Grievance in Iraq"), a
+        computed name or formula, a cell, a theatre, an offshoot origin, an order, a rule, a card or
+        a deck. A name the rulebook does not know is shown spaced (``lake_chad`` → "lake chad")."""
+        found = self._entry(name)
+        return found[0] if found is not None else fallback(name)
+
+    def describe(self, name: str) -> str:
+        """One line on what ``name`` means (see :meth:`title`); "" if the rulebook has none."""
+        found = self._entry(name)
+        return found[1] if found is not None else ""
+
+    def value_text(self, name: str, value: int) -> str:
+        """A track's value for a reader: a stage of the relation by its title ("talks"), a track
+        that is 0 or 1 as "no" or "yes", any other as its number."""
+        local = name.rpartition(".")[2]
+        if local == "relation_stage":
+            return self.stage_title(value)
+        bounds = GLOBAL_TRACKS.get(local) or (THEATRE_TRACKS.get(local) if "." in name else None)
+        if bounds == (0, 1) and value in (0, 1):
+            return "yes" if value else "no"
+        return str(value)
+
+    def stage_title(self, stage: int) -> str:
+        """A stage of the AQ-IS relation by its number: "rivalry", "talks"..."""
+        return self.titles.stage(stage).title
+
+    def theatre_title(self, theatre: str | None) -> str:
+        return self.titles.theatre(theatre) if theatre else ""
+
+    def order_title(self, kind: str, theatre: str | None = None) -> str:
+        """An order for a reader: "Air campaign in Iraq" (``coalition.air_campaign`` in ``iraq``)."""
+        return self.title(kind) + (f" in {self.theatre_title(theatre)}" if theatre else "")
+
+    def where_title(self, where: str | None) -> str:
+        """What a record was applied to, for a reader: a theatre's title, "offshoot 3", or ""."""
+        if not where:
+            return ""
+        return self.titles.theatre(where) if where in self.titles.theatres else fallback(where)
 
     def summary(self) -> str:
         decks = ", ".join(f"{d.title} {len(d.cards)}" for d in self.decks.values())
@@ -128,8 +197,13 @@ def _files(base: Path, pattern: str) -> list[Path]:
     return sorted(base.glob(pattern)) if base.is_dir() else ([base] if base.is_file() else [])
 
 
-def load_rulebook(rules_dir: Path | str = RULES_DIR, decks_dir: Path | str = DECKS_DIR) -> Rulebook:
-    """Load and check a rulebook; raise :class:`RulebookError` listing every problem found."""
+def load_rulebook(rules_dir: Path | str = RULES_DIR, decks_dir: Path | str = DECKS_DIR, *,
+                  titles_required: bool = True) -> Rulebook:
+    """Load and check a rulebook; raise :class:`RulebookError` listing every problem found.
+
+    ``titles_required=False`` is for a rulebook saved in a game from before ``titles.toml``
+    existed: without one, it takes this installation's titles, and a name they do not cover is
+    shown as its name (:mod:`wargame.engine.titles`)."""
     rules_dir, decks_dir = Path(rules_dir), Path(decks_dir)
     problems = Problems()
     for d in (rules_dir, decks_dir):
@@ -181,6 +255,24 @@ def load_rulebook(rules_dir: Path | str = RULES_DIR, decks_dir: Path | str = DEC
     orders = load_orders(data, path, names, deck_ids, problems, _formula_reads(formulas))
     path, data = part("objectives")
     objectives = load_objectives(data, path, names, problems)
+    path = str(rules_dir / TITLES_FILE)
+    theatre_titles: dict[str, str] = {}
+    for s in scenarios.values():
+        for t in s.initial.theatres:
+            theatre_titles.setdefault(t.name, t.title)
+    for name in raw_theatres(read.get(str(rules_dir / "scenarios.toml"), {})):
+        theatre_titles.setdefault(name, fallback(name))
+    formula_names = [n for n, _ in formulas]
+    if path in read or titles_required:
+        titles = load_titles(read.get(path), path, problems, formula_names, theatre_titles, strict=titles_required)
+    else:  # a rulebook from before titles: this installation's, where they fit
+        shipped = RULES_DIR / TITLES_FILE
+        quiet = Problems()
+        titles = load_titles(read_toml_into(shipped, quiet) if shipped.is_file() else {}, str(shipped), quiet,
+                             formula_names, theatre_titles, strict=False)
+    # a roll is keyed by the rule's or order's id: the two must never share one
+    for ident in sorted({r.id for r in rules} & {o.id for o in orders}):
+        problems.add(str(rules_dir / "adjudication.toml"), f"rule {ident}: an order has the same id, and would roll the same dice")
     covered = {c for r in rules for c in r.claims}
     path = str(rules_dir / "adjudication.toml")
     if path in read and not read[path].get("rule"):
@@ -209,6 +301,7 @@ def load_rulebook(rules_dir: Path | str = RULES_DIR, decks_dir: Path | str = DEC
         objectives=tuple(objectives),
         digest=digest.hexdigest(),
         sources=tuple(sources),
+        titles=titles,
     )
     paths = {name: str(rules_dir / f"{name}.toml") for name in ("adjudication", "orders", "parameters")}
     declarations = read_declarations(book, read, paths, book.scope, problems)
@@ -271,21 +364,25 @@ def work_per_turn(book: Rulebook) -> tuple[int, str]:
 
 
 def describe_names(rulebook: Rulebook | None = None) -> Iterable[tuple[str, str]]:
-    """(name, meaning) of every name an expression may use; for the designer's reference."""
+    """(name, meaning) of every name an expression may use; for the designer's reference. With
+    ``rulebook``, each name's title (rules/titles.toml) too."""
+    def titled(n: str, what: str) -> str:
+        return f"{what}; \"{rulebook.title(n)}\"" if rulebook is not None else what
+
     for n, (lo, hi) in GLOBAL_TRACKS.items():
-        yield n, f"track {lo}..{hi}"
+        yield n, titled(n, f"track {lo}..{hi}")
     for n, (_lo, _hi, what) in COMPUTED.items():
-        yield n, f"computed: {what}"
+        yield n, titled(n, f"computed: {what}")
     for n, (lo, hi) in THEATRE_TRACKS.items():
-        yield n, f"theatre track {lo}..{hi}"
+        yield n, titled(n, f"theatre track {lo}..{hi}")
     for n, (_lo, _hi, what) in THEATRE_COMPUTED.items():
-        yield n, f"theatre, computed: {what}"
+        yield n, titled(n, f"theatre, computed: {what}")
     for n, (lo, hi) in OFFSHOOT_TRACKS.items():
-        yield n, f"offshoot track {lo}..{hi}"
+        yield n, titled(n, f"offshoot track {lo}..{hi}")
     for n in TEXT_NAMES:
         yield n, "text: compare with == or != and a quoted id"
     if rulebook:
         for n, v in rulebook.parameters.items():
             yield n, f"parameter = {v}"
         for n, src in rulebook.formula_text.items():
-            yield n, f"formula = {src}"
+            yield n, titled(n, f"formula = {src}")

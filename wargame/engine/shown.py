@@ -46,6 +46,7 @@ from wargame.engine.effects import Effect
 from wargame.engine.expressions import Expression
 from wargame.engine.legality import legal_orders, unavailable_orders
 from wargame.engine.model import Order, State
+from wargame.engine.numbers import d100
 from wargame.engine.objectives import Objective
 from wargame.engine.picture import Odds, Picture, picture
 from wargame.engine.rulebook import Rulebook
@@ -206,7 +207,7 @@ def render_record(rulebook: Rulebook, record: Adjudication, seat: str, pic: Pict
         target = record.ref
         if target in GLOBAL_TRACKS and target in pic.secret:
             return attrs.evolve(record, changes=((target, -1, -1),) if target in v.tracks else (),
-                                template=f"The facilitator changed {_escape(target)}.", values=())
+                                template=f"The facilitator changed {_escape(rulebook.title(target))}.", values=())
         return record
     fields = template_fields(record.template)
     if any(f in GLOBAL_TRACKS and f not in v.tracks for f in fields):
@@ -220,11 +221,12 @@ def render_record(rulebook: Rulebook, record: Adjudication, seat: str, pic: Pict
         # The band is worked out on the seat's picture from when the phase began; public tracks
         # may have moved before the roll (ground lost earlier in the phase). The seat sees the roll
         # and the result, so a band that contradicts them is widened to agree: nothing is told
-        # that the seat does not already see.
-        if record.roll is not None and record.original is None:
-            if record.happened and record.roll >= hi:
+        # that the seat does not already see. (The engine's result, not a facilitator's ruling: the
+        # roll is shown against the odds, and the ruling beside it.)
+        if record.roll is not None:
+            if record.engine_said and record.roll >= hi:
                 lo, hi = max(lo, record.roll), min(1.0, max(hi, record.roll + 0.05))
-            elif not record.happened and record.roll < lo:
+            elif not record.engine_said and record.roll < lo:
                 lo, hi = max(0.0, min(lo, record.roll - 0.05)), min(hi, record.roll)
         chance, band = None, (lo, hi)
         estimates = tuple((n, pic.estimate(n) if n in v.tracks else "unknown") for n in pic.hidden_inputs(expr))
@@ -255,6 +257,8 @@ def _render_text(record: Adjudication, pic: Picture, band: tuple[float, float] |
     def lookup(field: str, spec: str) -> Any:
         if field == "chance" and band is not None:
             return Written(str(Odds(*band)))
+        if field == "roll" and band is not None and record.roll is not None:
+            return Written(d100(band[0], band[1], record.roll, record.engine_said).rolled)
         if field not in _LOCAL and pic.reads_secret(pic.rulebook.reads([field]) | {field}):
             return Written(f"{pic.estimate(field, spec)} (by your last estimate)" if field in pic.bounds else "unknown")
         if field in values:

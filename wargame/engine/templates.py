@@ -18,6 +18,8 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
+from wargame.engine.numbers import number, ordinal
+
 MAX_TEMPLATE = 600  # characters in one template
 TEMPLATE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,63}")
 NUMBER_SPECS: tuple[str, ...] = ("d", "+d", ".0f", ".1f", ".2f", ".3f", "+.0f", "+.1f", "+.2f", "+.3f",
@@ -32,18 +34,12 @@ class TemplateError(ValueError):
     """A template the rulebook refuses, with the reason."""
 
 
-def ordinal(n: float) -> str:
-    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st..."""
-    n = int(n)
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
 def format_number(value: Any, spec: str) -> str:
-    """A template value written out with one of :data:`NUMBER_SPECS` (or none); raises
+    """A template value written out with one of :data:`NUMBER_SPECS` (or none: a number as people
+    read it, :func:`wargame.engine.numbers.number`, ``6.33`` and never ``6.33333``); raises
     ValueError for any other spec, or a spec on a value that is not a number."""
     if not spec:
-        return str(value)
+        return number(value) if isinstance(value, float) else str(value)
     if spec not in _SPECS:
         raise ValueError(f"format {spec!r} is not one of {', '.join(NUMBER_SPECS)}")
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):

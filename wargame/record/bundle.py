@@ -160,7 +160,7 @@ def rulebook_from(bundle: str, digest: str) -> Rulebook:
         decks_dir.mkdir(parents=True)
         for role, rel, data in entries:
             ((rules_dir if role == "rules" else decks_dir) / rel.partition("/")[2]).write_bytes(data)
-        rulebook = load_rulebook(rules_dir, decks_dir)
+        rulebook = load_rulebook(rules_dir, decks_dir, titles_required=False)  # saved before titles.toml: today's titles
     if rulebook.digest != digest:
         raise BundleError("the rules saved in it do not rebuild the rulebook its digest names")
     _rulebooks[digest] = rulebook

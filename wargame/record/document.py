@@ -113,6 +113,9 @@ class SaveDocument:
     # every other field, and the facilitator's signature (wargame.record.signing). Written only
     # when set; dumps() computes the last two.
     rulebook_files: str | None = None
+    # The orders cells had picked but not yet given when the game was saved (Game.drafts), by
+    # cell, as the commands write orders. Written only when there are some.
+    drafts: dict[str, tuple[tuple[str, str | None], ...]] | None = None
     checksum: str | None = None
     signature: str | None = None
 

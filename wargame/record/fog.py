@@ -10,8 +10,8 @@ terminal UI (what the room and each cell are told):
   coalition learns of them, or an alliance or merger follows); talks that end in secret stay
   hidden.
 - **The White Cell's actions** (an inject, a set track, an overridden result) are announced
-  (:func:`announcement`): "White Cell: injected Mosul falls — <note>", "White Cell: set coalition
-  will 7 → 8 — <justification>", "White Cell: overrode <rule> in <theatre>: it did not happen
+  (:func:`announcement`): "White Cell: injected Mosul falls — <note>", "White Cell: set Coalition
+  will 7 → 8 — <justification>" (every track by its title, rules/titles.toml), "White Cell: overrode <rule> in <theatre>: it did not happen
   after all — <justification>", the last with the list of what the ruling changed for that seat.
   An action marked secret is told only to the cells it concerns (:func:`told`): the owner of a
   cell's inner track that was set, everyone for a public track (but only the two groups for the
@@ -30,7 +30,9 @@ from wargame.engine.adjudication import Adjudication
 from wargame.engine.board import THEATRE_TRACKS
 from wargame.engine.model import CELL_TITLES, CELLS, State
 from wargame.engine.picture import picture
+from wargame.engine.rulebook import Rulebook
 from wargame.engine.shown import render_record, talks_hidden_flags
+from wargame.engine.titles import fallback
 from wargame.engine.turn import new_game
 from wargame.engine.view import OWNER, talks_secret, view
 from wargame.record.commands import WHITE_ACTIONS, InjectCard, OverrideResult, ResolveTurn, SetTrack
@@ -39,9 +41,6 @@ from wargame.record.game import Game
 ROOM = "public"
 AUDIENCE: tuple[str, ...] = CELLS + (ROOM,)
 EVERYONE = frozenset(AUDIENCE)
-# "the Islamic State's funds": whose an inner track is, for a seat that may not see its value
-POSSESSIVE = {"is": "the Islamic State's", "aq": "al-Qaeda's", "coalition": "the Coalition's",
-              "governments": "the Local Governments'"}
 TOLD_TO = {"is": "the Islamic State", "aq": "al-Qaeda", "coalition": "the Coalition",
            "governments": "the Local Governments", ROOM: "the room"}
 RULING = "Changed by the White Cell's ruling"
@@ -202,15 +201,16 @@ def _keyed(records: Sequence[Adjudication]) -> dict[tuple, Adjudication]:
 def _where(state: State, where: str | None) -> str:
     if not where:
         return ""
-    title = next((t.title for t in state.theatres if t.name == where), where)
+    title = next((t.title for t in state.theatres if t.name == where), fallback(where))
     return f" in {title}"
 
 
-def _changes(r: Adjudication) -> str:
-    return "; ".join(f"{n} {a}→{b}" if a >= 0 or b >= 0 else f"{n} changed" for n, a, b in r.changes)
+def _changes(rulebook: Rulebook, r: Adjudication) -> str:
+    return r.changes_text(rulebook)
 
 
-def _record_changes(before: Sequence[Adjudication], after: Sequence[Adjudication], state: State) -> tuple[list[str], set[int]]:
+def _record_changes(rulebook: Rulebook, before: Sequence[Adjudication], after: Sequence[Adjudication],
+                    state: State) -> tuple[list[str], set[int]]:
     """What differs between two resolutions' records: sentences, and the indices in ``after``."""
     old, new = _keyed(before), _keyed(after)
     index = {id(r): k for k, r in enumerate(after)}
@@ -224,7 +224,7 @@ def _record_changes(before: Sequence[Adjudication], after: Sequence[Adjudication
         elif was.happened != r.happened:
             lines.append(f"{name}: {'it happened after all' if r.happened else 'it did not happen after all'}")
         elif was.changes != r.changes:
-            lines.append(f"{name}: now {_changes(r) or 'no change'} (was {_changes(was) or 'no change'})")
+            lines.append(f"{name}: now {_changes(rulebook, r) or 'no change'} (was {_changes(rulebook, was) or 'no change'})")
         else:
             continue
         marked.add(index[id(r)])
@@ -234,30 +234,33 @@ def _record_changes(before: Sequence[Adjudication], after: Sequence[Adjudication
     return lines, marked
 
 
-def _track_changes(before: State, after: State, seat: str) -> list[str]:
-    """The tracks ``seat`` sees differently after than before (exact, or its estimates)."""
+def _track_changes(rulebook: Rulebook, before: State, after: State, seat: str) -> list[str]:
+    """The tracks ``seat`` sees differently after than before (exact, or its estimates), by their titles."""
+    title = rulebook.title
     va, vb = view(before, seat), view(after, seat)
     lines = []
     for name, est in vb.tracks.items():
         old = va.tracks.get(name)
         if old is not None and str(old) != str(est):
             est_mark = "" if old.exact and est.exact else " (est.)"
-            lines.append(f"{name.replace('_', ' ')} {old} → {est}{est_mark}")
+            lines.append(f"{title(name)} {old} → {est}{est_mark}")
     old_theatres = {t.name: t for t in va.theatres}
     for t in vb.theatres:
         o = old_theatres.get(t.name)
         if o is not None:
-            lines += [f"{t.title} {n.replace('_', ' ')} {getattr(o, n)} → {getattr(t, n)}" for n in THEATRE_TRACKS
+            lines += [f"{title(n)} in {t.title} {getattr(o, n)} → {getattr(t, n)}" for n in THEATRE_TRACKS
                       if getattr(o, n) != getattr(t, n)]
     old_off = {o.id: o for o in va.offshoots}
     new_off = {o.id: o for o in vb.offshoots}
+    where = {t.name: t.title for t in vb.theatres}
+    strength, brutality = title("strength").lower(), title("brutality").lower()
     for oid, o in new_off.items():
         if oid not in old_off:
-            lines.append(f"offshoot {oid} formed in {o.theatre}")
+            lines.append(f"{fallback(oid)} formed in {where.get(o.theatre, fallback(o.theatre))}")
         elif (old_off[oid].strength, old_off[oid].brutality) != (o.strength, o.brutality):
-            lines.append(f"offshoot {oid} strength {old_off[oid].strength} → {o.strength}, brutality "
+            lines.append(f"{fallback(oid)}: {strength} {old_off[oid].strength} → {o.strength}, {brutality} "
                          f"{old_off[oid].brutality} → {o.brutality}")
-    lines += [f"offshoot {oid} gone" for oid in old_off if oid not in new_off]
+    lines += [f"{fallback(oid)} gone" for oid in old_off if oid not in new_off]
     return lines
 
 
@@ -270,8 +273,8 @@ def ruling_changes(game: Game, i: int, seat: str) -> list[str]:
     before, after = game.steps[j], game.steps[i]
     old = step_records(game, j, seat)
     new = step_records(game, i, seat)
-    lines, _ = _record_changes(old, new, after.state)
-    return lines + _track_changes(before.state, after.state, seat)
+    lines, _ = _record_changes(game.rulebook, old, new, after.state)
+    return lines + _track_changes(game.rulebook, before.state, after.state, seat)
 
 
 def ruled_records(game: Game, i: int) -> set[int]:
@@ -280,26 +283,19 @@ def ruled_records(game: Game, i: int) -> set[int]:
     j = previous_resolution(game, i)
     if j is None:
         return set()
-    return _record_changes(game.steps[j].records, game.steps[i].records, game.steps[i].state)[1]
+    return _record_changes(game.rulebook, game.steps[j].records, game.steps[i].records, game.steps[i].state)[1]
 
 
 # --- announcements -------------------------------------------------------------------------------
 
 
-def _public_name(state: State, target: str) -> str:
+def _public_name(rulebook: Rulebook, state: State, target: str) -> str:
+    """A track's title ("Coalition will"; "Grievance in Iraq", the theatre by its title on the board)."""
     where, _, name = target.rpartition(".")
     if not where:
-        return name.replace("_", " ")
-    title = next((t.title for t in state.theatres if t.name == where), where)
-    return f"{title} {name.replace('_', ' ')}"
-
-
-def _own_name(name: str) -> str:
-    for prefix, say in (("is_leader_", "leader's "), ("aq_leader_", "leader's "), ("is_", ""), ("aq_", ""),
-                        ("coalition_", ""), ("gov_", "")):
-        if name.startswith(prefix):
-            return say + name[len(prefix):].replace("_", " ")
-    return name.replace("_", " ")
+        return rulebook.title(name)
+    theatre = next((t.title for t in state.theatres if t.name == where), None)
+    return f"{rulebook.title(name)} in {theatre}" if theatre else rulebook.title(target)
 
 
 def _why(text: str) -> str:
@@ -333,16 +329,16 @@ def announcement(game: Game, i: int, seat: str) -> Announcement | None:
     elif isinstance(c, SetTrack):
         kind = "set"
         owner = OWNER.get(c.target)
+        name = _public_name(game.rulebook, state, c.target)
         if seat != "white" and owner is not None and seat == owner:
-            name = _own_name(c.target)
             verb = "were" if name.endswith("s") else "was"
             text = f"White Cell: your {name} {verb} set to {c.value}{_why(c.justification)}"
         elif seat == "white" or "." in c.target or _sees_set(game, i, seat, changed=False):
-            text = f"White Cell: set {_public_name(state, c.target)} {c.original} → {c.value}{_why(c.justification)}"
+            text = f"White Cell: set {name} {c.original} → {c.value}{_why(c.justification)}"
         elif owner is not None:  # another cell's secret track: that it was set, not the values
-            text = f"White Cell: set {POSSESSIVE[owner]} {_own_name(c.target)}{_why(c.justification)}"
+            text = f"White Cell: set {name}, a secret track of {TOLD_TO[owner]}{_why(c.justification)}"
         else:  # a track this seat does not see as it is (the stage of secret talks)
-            text = f"White Cell: set {_public_name(state, c.target)}{_why(c.justification)}"
+            text = f"White Cell: set {name}{_why(c.justification)}"
     else:
         kind = "override"
         ruled = next((r for r in step.records if (r.ref, r.where) == (c.ref, c.where) and r.original is not None),
@@ -388,5 +384,7 @@ def private_announcements(game: Game, cell: str, start: int = 0) -> list[Announc
     return out
 
 
-def seat_title(seat: str) -> str:
-    return "the facilitator" if seat == "white" else "the room" if seat == ROOM else CELL_TITLES[seat]
+def seat_title(seat: str, rulebook: Rulebook | None = None) -> str:
+    if seat in ("white", ROOM):
+        return "the facilitator" if seat == "white" else "the room"
+    return rulebook.title(seat) if rulebook is not None else CELL_TITLES[seat]

@@ -79,6 +79,10 @@ class Game:
         self._before_resolve: State | None = None  # for overriding the last resolved turn
         self._resolved_orders: dict[str, tuple[Order, ...]] = {}
         self._forced: dict[tuple[str, str | None], Forced] = {}
+        # Orders a cell has picked but not yet given (the orders screen keeps them as they are
+        # picked): saved with the game, so that a game quit mid-turn comes back with them. A
+        # draft of a cell that has given its orders is that cell taking them back to change them.
+        self.drafts: dict[str, tuple[Order, ...]] = {}
         self.on_change = on_change
 
     # reading
@@ -153,12 +157,14 @@ class Game:
                 raise CommandError(f"orders are given in the orders phase, and the game is in {state.phase}")
             orders = tuple(Order(c.cell, kind, where) for kind, where in c.orders)
             check_orders(self.rulebook, state, {c.cell: orders})
-            self.pending[c.cell] = orders
+            self.pending[c.cell] = orders  # given again (taken back and changed): these replace them
+            self.drafts.pop(c.cell, None)
             return Step(state, ())
         if isinstance(c, ResolveTurn):
             step = resolve_turn(self.rulebook, state, self.pending)
             self._before_resolve, self._resolved_orders, self._forced = state, dict(self.pending), {}
             self.pending = {}
+            self.drafts = {}
             self.digests[c.turn] = digest(step.state)
             return step
         if isinstance(c, OverrideResult):
@@ -211,6 +217,37 @@ class Game:
             if not isinstance(command, Note):
                 return command
         raise CommandError("nothing has happened yet")
+
+    def set_draft(self, cell: str, orders: Sequence[Order] | None) -> None:
+        """Keep (or, with None, drop) the orders ``cell`` has picked but not given yet; saved
+        with the game (not a command: a draft changes nothing until it is given)."""
+        if cell not in CELLS:
+            raise CommandError(f"there is no cell {cell!r}")
+        if orders is None:
+            if self.drafts.pop(cell, None) is None:
+                return
+        else:
+            if self.state.phase != "orders":
+                raise CommandError(f"orders are picked in the orders phase, and the game is in {self.state.phase}")
+            if self.drafts.get(cell) == tuple(orders):
+                return
+            self.drafts[cell] = tuple(orders)
+        if self.on_change is not None:
+            self.on_change(self)
+
+    def restore_drafts(self, drafts: Mapping[str, Sequence[tuple[str, str | None]]] | None) -> None:
+        """The drafts a save kept, for the turn under way: a cell's draft is kept only if it
+        could still be given as it stands (else it is dropped, and the cell picks again)."""
+        self.drafts = {}
+        if not drafts or self.state.phase != "orders":
+            return
+        for cell, picked in drafts.items():
+            orders = tuple(Order(cell, kind, where) for kind, where in picked)
+            try:
+                check_orders(self.rulebook, self.state, {cell: orders})
+            except (ValueError, KeyError):  # IllegalOrder, or a hand-edited save's unknown kind
+                continue
+            self.drafts[cell] = orders
 
     # conveniences that build the commands
 

@@ -123,6 +123,8 @@ def load(path: Path | str, rulebook, rules: str = "saved") -> tuple[SaveDocument
         game, stopped = e.game, f"; then {e}"
     except CommandError as e:
         raise SaveError(f"{path}: damaged or edited save: {e}") from None
+    if not stopped:
+        game.restore_drafts(doc.drafts)  # the orders cells had picked but not yet given
     recorded = {t.turn: t.digest for t in doc.turns if t.digest}
     diverged = {t for t in set(recorded) | set(game.digests) if recorded.get(t) != game.digests.get(t)}
     # The records as shown must be those the replay gives: an edited story is not verified.

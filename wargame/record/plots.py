@@ -23,8 +23,8 @@ from wargame.engine.position import formula_values
 from wargame.engine.rulebook import Rulebook
 from wargame.engine.shown import series_visible
 from wargame.engine.turn import new_game
+from wargame.record.debrief import turn_states
 from wargame.record.game import Game
-from wargame.record.report import turn_states
 
 Reader = Callable[[State, dict[str, float]], float]
 

@@ -1,8 +1,12 @@
 """After-action reports: what happened, why, and how the board moved, turn by turn.
 
 Markdown for the debrief (a timeline of key events, the rules that fired with their ¶ cites,
-turning points, objectives per cell, tracks per turn), JSON and CSV for analysts (the tracks per
-turn and the full event log).
+turning points, the orders each cell gave and, for a bot, why, objectives per cell, tracks per
+turn), JSON and CSV for analysts (the tracks per turn and the full event log). Markdown names
+everything by its title (rules/titles.toml); JSON and CSV keep the rulebook's ids, for analysis.
+
+The turning points and the orders with the bots' reasons are read from the log by
+:mod:`wargame.record.debrief`: each turning point derived from a record that says it happened.
 
 Every report is written for one seat: ``white``, the facilitator's full report (the seed, every
 cell's secret tracks, the notes), or a cell's debrief handout: only the records that cell may see
@@ -19,17 +23,26 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+from wargame.bots.seats import HUMAN
 from wargame.engine.adjudication import Adjudication
 from wargame.engine.board import flat_tracks
-from wargame.engine.model import CELL_TITLES, CELLS, STAGES, State
+from wargame.engine.model import CELLS, State
+from wargame.engine.numbers import number
 from wargame.engine.position import formula_values, scores
 from wargame.engine.rulebook import Rulebook
 from wargame.engine.view import view
 from wargame.record import fog
-from wargame.record.commands import OverrideResult, ResolveTurn
+from wargame.record.debrief import (
+    FACILITATOR,
+    GivenOrder,
+    orders_given,
+    seat_words,
+    stage_seen,
+    turn_states,
+    turning_points,
+)
 from wargame.record.game import Game
 
-FACILITATOR = "white"
 # The last line of a Markdown report, and the "format" of a JSON one: how the writer knows a file
 # it may replace with the next report (wargame.files), and no other.
 MARK = "<!-- wargame after-action report -->"
@@ -42,15 +55,6 @@ MAIN_TRACKS = ("total_territory", "total_oil", "is_funds", "is_fighters", "is_re
                "is_cohesion", "aq_standing", "aq_funds", "total_affiliates", "relation_stage",
                "relation_autonomy", "offshoot_count", "coalition_will", "avg_grievance", "faithful_reforms",
                "is_power", "aq_power")
-
-
-def turn_states(game: Game) -> list[tuple[int, State]]:
-    """The state after each turn (after its resolution and any override of it)."""
-    out: dict[int, State] = {}
-    for step in game.steps:
-        if isinstance(step.command, (ResolveTurn, OverrideResult)):
-            out[step.command.turn] = step.state
-    return sorted(out.items())
 
 
 def track_row(rulebook: Rulebook, turn: int, state: State, seat: str = FACILITATOR) -> dict[str, Any]:
@@ -107,6 +111,7 @@ def event_log(game: Game, seat: str = FACILITATOR) -> list[dict[str, Any]]:
             "turn": r.turn, "phase": r.phase, "kind": r.kind, "ref": r.ref, "title": r.title,
             "cites": " ".join(f"¶{c}" for c in r.cites), "cell": r.cell or "", "where": r.where or "",
             "chance": "" if r.chance is None else round(r.chance, 4), "roll": "" if r.roll is None else round(r.roll, 4),
+            "odds": _outcome(r) if r.rolled else "",
             "happened": r.happened, "changes": "; ".join(f"{n} {a}->{b}" if a >= 0 or b >= 0 else f"{n} changed"
                                  for n, a, b in r.changes),
             "text": r.text,
@@ -119,53 +124,6 @@ def _records(game: Game, seat: str) -> list[Adjudication]:
     return [r for records in fog.seat_records(game, seat).values() for r in records]
 
 
-def _stage(state: State, seat: str) -> tuple[int, int]:
-    """The relation's stage and autonomy as ``seat`` sees them (secret talks look like before)."""
-    if seat == FACILITATOR:
-        return state.relation.stage, state.relation.autonomy
-    tracks = view(state, seat).tracks
-    return tracks["relation_stage"].lo, tracks["relation_autonomy"].lo
-
-
-def turning_points(game: Game, seat: str = FACILITATOR) -> list[str]:
-    """The moments a debrief should stop at (as ``seat`` may know of them)."""
-    points = []
-    rb = game.rulebook
-    previous: State | None = None
-    for turn, state in turn_states(game):
-        q = rb.scenarios[state.scenario].label(turn)
-        if previous is not None:
-            (stage, autonomy), (was, _) = _stage(state, seat), _stage(previous, seat)
-            if stage != was:
-                extra = f" (autonomy {autonomy})" if stage in (2, 3) else ""
-                points.append(f"Turn {turn} ({q}): the AQ-IS relation moved from {STAGES[was]} "
-                              f"to {STAGES[stage]}{extra}.")
-            if state.islamic_state.collapsed and not previous.islamic_state.collapsed:
-                points.append(f"Turn {turn} ({q}): the caliphate collapsed as a territorial project.")
-            if state.islamic_state.leader.successions > previous.islamic_state.leader.successions:
-                points.append(f"Turn {turn} ({q}): IS lost its leader; the Shura Council chose a successor.")
-            if state.al_qaeda.leader.successions > previous.al_qaeda.leader.successions:
-                points.append(f"Turn {turn} ({q}): AQ lost its leader.")
-            if seat != FACILITATOR:  # the groups' strengths are made of secret tracks
-                previous = state
-                continue
-            gap_now = formula_values(rb, state).get("power_gap", 0.0)
-            gap_before = formula_values(rb, previous).get("power_gap", 0.0)
-            if (gap_now > 0) != (gap_before > 0):
-                weaker = "IS" if gap_now > 0 else "AQ"
-                points.append(f"Turn {turn} ({q}): {weaker} became the weaker group.")
-        previous = state
-    if seat != FACILITATOR:
-        return points  # the White Cell's rulings are in the timeline, as the seat was told them
-    for r in game.records():
-        if r.original is not None:
-            points.append(f"Turn {r.turn}: the facilitator overrode {r.title}: {r.justification}")
-    for n in game.notes():
-        mark = f" [bookmark: {n.bookmark}]" if n.bookmark else ""
-        points.append(f"Turn {n.turn}: facilitator's note{mark}: {n.text}")
-    return points
-
-
 def _key_event(r: Adjudication) -> bool:
     if r.kind in ("card", "inject", "override"):
         return True
@@ -174,6 +132,23 @@ def _key_event(r: Adjudication) -> bool:
     return r.happened and r.ref.split(".")[0] in ("c1", "c6", "c7", "c8", "c9", "c10", "c11", "c12", "c15") or (
         r.ref == "assess.is-collapse"
     )
+
+
+def _cell_value(rb: Rulebook, name: str, value: Any) -> str:
+    """A value of the tracks-per-turn table for a reader: a stage by its title, a number as
+    people read it (a range, a seat's estimate, as it is)."""
+    if name == "relation_stage" and isinstance(value, int):
+        return rb.stage_title(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return number(value)
+    return str(value)
+
+
+def _outcome(r: Adjudication) -> str:
+    """The odds, the roll and what came of it: "37%: needed 37 or less, rolled 52, so it did not happen"."""
+    if r.roll is not None and r.rolled:
+        return f"{r.odds}, so {r.outcome}"
+    return r.odds if r.rolled else ("it happened" if r.happened else "it did not happen")
 
 
 def markdown(game: Game, title: str = "", seat: str = FACILITATOR) -> str:
@@ -190,27 +165,29 @@ def markdown(game: Game, title: str = "", seat: str = FACILITATOR) -> str:
     if white:
         lines += ["The facilitator's report: everything, every cell's secrets included. Not for the cells.", ""]
     else:
-        lines += [f"Debrief handout for the {CELL_TITLES[seat]}: what it may see. The other cells' secret tracks "
+        lines += [f"Debrief handout for the {rb.title(seat)}: what it may see. The other cells' secret tracks "
                   "are its estimates, shown as ranges.", ""]
     played = len(turn_states(game))
     seed = f", seed {h.seed}" if white else ""
-    lines.append(f"Scenario **{scenario.title}** ({h.scenario}){seed}; {played} of {scenario.turns} turns "
+    lines.append(f"Scenario **{scenario.title}**{seed}; {played} of {scenario.turns} turns "
                  f"played ({scenario.label(1)} to {scenario.label(max(1, played))}). Seats: "
-                 + ", ".join(f"{CELL_TITLES[c]} {h.seats.get(c, 'human')}" for c in CELLS) + ".")
+                 + ", ".join(f"{rb.title(c)}: {seat_words(h.seats.get(c, HUMAN))}" for c in CELLS) + ".")
     if h.parent:
         lines.append(f"Forked from game {h.parent.game} at turn {h.parent.turn} ({h.parent.save or 'unsaved'}).")
     t = state.tally
     lines += ["", "## Outcome", ""]
-    stage, autonomy = _stage(state, seat)
-    lines.append(f"- AQ-IS relation at the end: {STAGES[stage]}" + (f", autonomy {autonomy}" if stage in (2, 3) else ""))
+    stage, autonomy = stage_seen(state, seat)
+    lines.append(f"- {rb.title('relation_stage')} at the end: {rb.stage_title(stage)}"
+                 + (f", {rb.title('relation_autonomy').lower()} {autonomy}" if stage in (2, 3) else ""))
     lines.append("- Rapprochement: " + (f"turn {t.rapprochement_turn} ({scenario.label(t.rapprochement_turn)})"
                                         if t.rapprochement_turn >= 0 else "none"))
     if white:
         gap = formula_values(rb, state).get("power_gap", 0.0)
-        lines.append(f"- Weaker group at the end: {'IS' if gap > 0 else 'AQ'} (strength gap {gap:+.1f})")
-    lines.append(f"- IS collapse: {'turn ' + str(t.collapse_turn) if t.collapse_turn >= 0 else 'no'}; offshoots "
-                 f"formed {t.offshoots_formed}, absorbed by AQ {t.offshoots_absorbed}; second splits "
-                 f"{t.second_splits}; peak brutality {t.peak_brutality}")
+        lines.append(f"- Weaker group at the end: {'IS' if gap > 0 else 'AQ'} ({rb.title('power_gap')}: {number(gap, '+')})")
+    lines.append(f"- IS collapse: {'turn ' + str(t.collapse_turn) if t.collapse_turn >= 0 else 'no'}; "
+                 f"{rb.title('tally_offshoots_formed').lower()} {t.offshoots_formed}, absorbed by AQ {t.offshoots_absorbed}; "
+                 f"{rb.title('tally_second_splits').lower()} {t.second_splits}; "
+                 f"{rb.title('tally_peak_brutality').lower()} {t.peak_brutality}")
     lines += ["", "## Objectives", ""]
     # a cell's handout scores the others only once the game is over (as the end screen shows the room)
     scored = CELLS if white or state.over else (seat,)
@@ -218,8 +195,8 @@ def markdown(game: Game, title: str = "", seat: str = FACILITATOR) -> str:
         lines += ["Your objectives; the other cells' are scored at the end of the game.", ""]
     lines += ["| Cell | Objective | Points |", "|---|---|---|"]
     for cell in scored:
-        for s in scores(rb, state, cell):
-            lines.append(f"| {CELL_TITLES[cell]} | {s.title} | {s.points}/{s.of} |")
+        for sc in scores(rb, state, cell):
+            lines.append(f"| {rb.title(cell)} | {sc.title} | {sc.points}/{sc.of} |")
     lines += ["", "## Turning points", ""]
     lines += [f"- {p}" for p in turning_points(game, seat)] or ["- none"]
     lines += ["", "## Timeline of key events", ""]
@@ -235,30 +212,72 @@ def markdown(game: Game, title: str = "", seat: str = FACILITATOR) -> str:
                 lines.append(f"- {a.lines()[0]}" + "".join(f"\n  - {more}" for more in a.lines()[1:]))
             for r in key:
                 cites = ", ".join(f"¶{c}" for c in r.cites)
-                odds = f" ({r.odds})" if r.chance is not None else ""
+                odds = f" ({_outcome(r)})" if r.rolled else ""
                 if r.original is not None:
                     override = f" *Overridden by the facilitator: {r.justification}*"
                 elif r.justification:
                     override = f" *White Cell: {r.justification}*"
                 else:
                     override = ""
-                lines.append(f"- {r.title}{' in ' + r.where if r.where else ''}{odds}: {r.text} [{r.ref}{'; ' + cites if cites else ''}]{override}")
+                ref = "; ".join(filter(None, (r.ref if white else "", cites)))
+                where = f" in {rb.where_title(r.where)}" if r.where else ""
+                changes = r.changes_text(rb)
+                lines.append(f"- {r.title}{where}{odds}: {r.sentence(rb)}" + (f" ({changes})" if changes else "")
+                             + (f" [{ref}]" if ref else "") + override)
             lines.append("")
-    lines += ["## Rules that fired", "", "| Rule | Cites | Times | Claim |", "|---|---|---|---|"]
+    lines += _orders_section(game, seat)
+    head = "| Rule | Id | Cites | Times | Claim |" if white else "| Rule | Cites | Times | Claim |"
+    lines += ["## Rules that fired", "", head, "|---|---|---|---|---|" if white else "|---|---|---|---|"]
     fired = Counter(r.ref for records in by_turn.values() for r in records if r.kind == "rule" and r.happened)
     for ref, n in fired.most_common():
         rule = rb.rule(ref)
-        lines.append(f"| {ref} | {', '.join(f'¶{c}' for c in rule.cites)} | {n} | {rule.claim} |")
+        cites = ", ".join(f"¶{c}" for c in rule.cites)
+        lines.append(f"| {rule.title} | {ref} | {cites} | {n} | {rule.claim} |" if white
+                     else f"| {rule.title} | {cites} | {n} | {rule.claim} |")
     rows = tracks_per_turn(game, seat)
     if rows:
         cols = ["turn", "quarter", "total_territory", "total_oil", "is_funds", "is_recruitment", "is_brutality",
                 "aq_standing", "relation_stage", "offshoot_count", "avg_grievance", "faithful_reforms", "is_power", "aq_power"]
         cols = [c for c in cols if c in rows[0]]
-        lines += ["", "## Tracks per turn", "", "| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+        heads = ["Turn", "Quarter"] + [rb.title(c) for c in cols[2:]]
+        lines += ["", "## Tracks per turn", "", "| " + " | ".join(heads) + " |", "|" + "---|" * len(cols)]
         for row in rows:
-            lines.append("| " + " | ".join(str(row[c]) for c in cols) + " |")
+            lines.append("| " + " | ".join(_cell_value(rb, c, row[c]) for c in cols) + " |")
     lines += ["", MARK]
     return "\n".join(lines) + "\n"
+
+
+def _orders_section(game: Game, seat: str) -> list[str]:
+    """The orders given, turn by turn: every cell's for the facilitator, a cell's own in its
+    handout; each with its result and, for a bot's, its reason and the ¶ it rests on."""
+    given = orders_given(game, seat)
+    if seat != FACILITATOR and seat not in CELLS:
+        return []
+    rb = game.rulebook
+    scenario = rb.scenarios[game.header.scenario]
+    lines = ["## Orders and why" if seat == FACILITATOR else "## Your orders and why", ""]
+    if not given:
+        return lines + ["No orders were given.", ""]
+    by_turn: dict[int, list[GivenOrder]] = {}
+    for g in given:
+        by_turn.setdefault(g.turn, []).append(g)
+    for turn, orders in by_turn.items():
+        lines.append(f"**Turn {turn} ({scenario.label(turn)})**")
+        cell = None
+        for g in orders:
+            if g.cell != cell:
+                cell = g.cell
+                lines.append(f"- {rb.title(cell)} ({seat_words(g.seat)}):")
+            result = f": {_outcome(g.record)}" if g.record is not None else ""
+            if g.reason:
+                why = f" *Why:* {g.reason}" + ("" if g.reason.endswith((".", ")")) else ".")
+            elif g.seat != HUMAN:
+                why = " *Why:* not known: the bot in this seat would not give these orders (people, or another program, gave them)."
+            else:
+                why = ""
+            lines.append(f"  - {rb.order_title(g.kind, g.theatre)}{result}.{why}")
+        lines.append("")
+    return lines
 
 
 def as_json(game: Game, seat: str = FACILITATOR) -> str:
@@ -271,7 +290,13 @@ def as_json(game: Game, seat: str = FACILITATOR) -> str:
     doc |= {"game": h.game, "scenario": h.scenario}
     if seat == FACILITATOR:
         doc["seed"] = h.seed
-    doc |= {"tracks": tracks_per_turn(game, seat), "events": event_log(game, seat),
+    rb = game.rulebook
+    doc |= {"titles": {name: rb.title(name) for name in MAIN_TRACKS},
+            "tracks": tracks_per_turn(game, seat), "events": event_log(game, seat),
+            "orders": [{"turn": g.turn, "cell": g.cell, "kind": g.kind, "theatre": g.theatre,
+                        "title": rb.order_title(g.kind, g.theatre), "seat": g.seat, "reason": g.reason,
+                        "happened": None if g.record is None else g.record.happened}
+                       for g in orders_given(game, seat)],
             "announcements": [{"turn": a.turn, "kind": a.kind, "text": a.text, "changed": list(a.changed)}
                               for a in fog.announcements(game, seat)]}
     if seat == FACILITATOR:  # the facilitator's notes may speak of any cell's secrets

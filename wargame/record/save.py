@@ -51,6 +51,7 @@ def document(game: Game, created: str = "", updated: str = "") -> SaveDocument:
         exercise=h.exercise, scenario=h.scenario, seed=h.seed, seats=dict(h.seats), created=created or stamp,
         updated=updated or stamp, parent=h.parent, commands=tuple(game.commands), turns=tuple(turns),
         final=digest(game.state), white_lock=h.white_lock, rulebook_files=bundle_of(game.rulebook),
+        drafts={c: tuple((o.kind, o.theatre) for o in orders) for c, orders in game.drafts.items()} or None,
     )
 
 
@@ -58,7 +59,7 @@ def _raw(doc: SaveDocument) -> dict[str, Any]:
     """The document as it goes into the file, without its checksum and signature."""
     raw = CONVERTER.unstructure(doc)
     raw["commands"] = [{"type": c.pop("type"), **c} for c in raw["commands"]]
-    for key in ("white_lock", "rulebook_files") + UNSEALED:
+    for key in ("white_lock", "rulebook_files", "drafts") + UNSEALED:
         if raw.get(key) is None:
             raw.pop(key, None)
     for key in UNSEALED:
@@ -86,6 +87,8 @@ def dumps(doc: SaveDocument) -> str:
         out.append(f" {line(k)}: {line(raw[k])},")
     if "white_lock" in raw:
         out.append(f' "white_lock": {line(raw["white_lock"])},')
+    if "drafts" in raw:
+        out.append(f' "drafts": {line(raw["drafts"])},')
     out.append(' "commands": [')
     commands = raw["commands"]
     out.extend(f"  {line(c)}{',' if i < len(commands) - 1 else ''}" for i, c in enumerate(commands))

@@ -23,6 +23,7 @@ from wargame.engine.shown import MenuItem, Points, objective_points, order_menu,
 from wargame.engine.view import View, view
 from wargame.record.game import Game, Header
 from wargame.record.save import Autosave, lock_save, new_game_id, now
+from wargame.table.reasons import Reason, order_reasons
 
 
 def parse_seats(text: str, default: Mapping[str, str]) -> dict[str, str]:
@@ -108,13 +109,54 @@ class Session:
         return set(self.game.pending)
 
     def next_cell(self) -> str | None:
-        """The next cell to give orders this turn, or None once all have."""
+        """The next cell to give orders this turn, or None once all have: first a cell that took
+        its orders back to change them, then the first that has not given any."""
         if self.state.phase != "orders":
             return None
+        for cell in CELLS:
+            if cell in self.game.pending and cell in self.game.drafts:
+                return cell
         for cell in CELLS:
             if cell not in self.game.pending:
                 return cell
         return None
+
+    def is_last(self, cell: str) -> bool:
+        """Is ``cell`` the last to give its orders this turn (the turn is adjudicated after it)?"""
+        return all(c == cell or (c in self.game.pending and c not in self.game.drafts) for c in CELLS)
+
+    # orders in progress, and orders taken back
+
+    def draft(self, cell: str) -> list[Order]:
+        """The orders ``cell`` had picked and not yet given (kept in the save), or those it took back."""
+        return list(self.game.drafts.get(cell, ()))
+
+    def keep_draft(self, cell: str, orders: Sequence[Order]) -> None:
+        """Keep what ``cell`` has picked so far (saved at once: a game quit now comes back with it)."""
+        if self.state.phase == "orders":
+            self.game.set_draft(cell, orders)
+
+    def drop_draft(self, cell: str) -> None:
+        self.game.set_draft(cell, None)
+
+    def reopened(self, cell: str) -> bool:
+        """Has ``cell`` taken its orders back to change them (its given orders stand until it gives again)?"""
+        return cell in self.game.pending and cell in self.game.drafts
+
+    def can_take_back(self) -> list[str]:
+        """The cells played by people that have given their orders this turn and may still take
+        them back: until the last cell has given its orders, the turn is not adjudicated."""
+        if self.state.phase != "orders":
+            return []
+        return [c for c in CELLS if c in self.game.pending and c not in self.game.drafts and self.is_human(c)]
+
+    def take_back(self, cell: str) -> list[Order]:
+        """``cell`` takes its orders back to change them: they stand until it gives its orders again."""
+        if cell not in self.can_take_back():
+            raise ValueError(f"{CELL_TITLES.get(cell, cell)} cannot take its orders back now")
+        orders = list(self.game.pending[cell])
+        self.game.set_draft(cell, orders)
+        return orders
 
     def records_for(self, seat: str, records: Sequence[Adjudication], before: State | None = None) -> list[Adjudication]:
         """These records as ``seat`` is shown them (``white`` sees all; ``room`` is everyone),
@@ -179,6 +221,18 @@ class Session:
     def submit(self, cell: str, orders: Sequence[Order], reasons: Sequence[str] = ()) -> None:
         self.game.give_orders(cell, orders)
         self.reasons[cell] = tuple(reasons)
+
+    def order_reasons(self, seat: str) -> dict[tuple[str, str, str | None], Reason]:
+        """Why each bot gave each of its pending orders, as ``seat`` may be told it, by (cell,
+        order kind, theatre): see :mod:`wargame.table.reasons`."""
+        out: dict[tuple[str, str, str | None], Reason] = {}
+        h = self.game.header
+        for cell, orders in self.game.pending.items():
+            for order, reason in zip(orders, order_reasons(self.rulebook, self.state, h.seats, h.seed, cell, orders,
+                                                           seat)):
+                if reason is not None:
+                    out.setdefault((cell, order.kind, order.theatre), reason)
+        return out
 
     def resolve(self) -> list[Adjudication]:
         before = self.state

@@ -6,6 +6,8 @@ The engine knows nothing of Textual; everything here reads the game through a
 
 from __future__ import annotations
 
+import shlex
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from wargame.engine.model import CELL_TITLES, CELLS
 from wargame.engine.rulebook import Rulebook
 from wargame.record.game import Game
 from wargame.table.session import Session
@@ -25,9 +28,14 @@ class WargameApp(App[None]):
     CSS_PATH = "wargame.tcss"
     TITLE = "wargame"
     BINDINGS = [
-        Binding("f1", "help", "Help"),
-        Binding("ctrl+q", "quit", "Quit"),
+        Binding("f1", "help", "Help", priority=True),  # on every screen, modal or not
+        Binding("question_mark", "help", "Help", show=False),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("w", "white_cell", "White Cell", show=False),
+        # an all-bot game plays on by itself at a pace (see GameScreen); shown where it applies
+        Binding("p", "autoplay", "Auto-play"),
+        Binding("plus,equals_sign", "pace(-1)", "Faster", show=False),
+        Binding("minus", "pace(1)", "Slower", show=False),
     ]
 
     def __init__(self, rulebook: Rulebook, *, session: Session | None = None,
@@ -41,6 +49,13 @@ class WargameApp(App[None]):
         # the White Cell's passphrase (or plays solo), as on the start screen
         self.ask_lock = ask_lock
         self.sessions: list[Session] = [session] if session is not None else []
+        self.goodbye = ""  # printed once the terminal is back: where the game is saved, how to go on
+
+    def run(self, *args, **kwargs):  # type: ignore[override]
+        result = super().run(*args, **kwargs)
+        if self.goodbye:
+            print(self.goodbye)
+        return result
 
     def on_unmount(self) -> None:
         for session in self.sessions:  # let other processes play these saves again
@@ -86,27 +101,99 @@ class WargameApp(App[None]):
             self.pop_screen()
         self.switch_screen(screen)
 
-    def action_white_cell(self) -> None:
-        """The facilitator's controls, from any screen of a game under way (behind a confirmation)."""
+    def game_screen(self):
+        """The game under way (the screen that runs it), if any."""
         from wargame.tui.screens.game import GameScreen
 
-        for screen in reversed(self.screen_stack):
-            if isinstance(screen, GameScreen):
-                if self.screen is not screen and type(self.screen).__name__ in ("WhiteCellScreen", "PassphraseScreen"):
-                    return
-                screen.action_white_cell()
-                return
+        return next((s for s in reversed(self.screen_stack) if isinstance(s, GameScreen)), None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "white_cell":
+            return self.game_screen() is not None
+        if action in ("autoplay", "pace"):
+            game = self.game_screen()
+            return game is not None and game.can_autoplay() and game.autoplay_here(self.screen)
+        return True
+
+    def action_white_cell(self) -> None:
+        """The facilitator's controls, from any screen of a game under way (behind a confirmation)."""
+        screen = self.game_screen()
+        if screen is None:
+            return
+        if self.screen is not screen and type(self.screen).__name__ in ("WhiteCellScreen", "PassphraseScreen"):
+            return
+        screen.action_white_cell()
+
+    def action_autoplay(self) -> None:
+        screen = self.game_screen()
+        if screen is not None:
+            screen.toggle_autoplay()
+
+    def action_pace(self, step: int) -> None:
+        screen = self.game_screen()
+        if screen is not None:
+            screen.change_pace(step)
 
     def action_help(self) -> None:
         from wargame.tui.screens.modals import HelpScreen
 
-        self.push_screen(HelpScreen())
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()
+            return
+        self.push_screen(HelpScreen(self.screen))
+
+    async def action_quit(self) -> None:
+        """Quit, and say where the game is saved and the command that continues it."""
+        self.goodbye = self.quit_message()
+        self.exit()
+
+    def quit_message(self) -> str:
+        """Where the game under way is saved, what it keeps, and the exact command to go on."""
+        screen = self.game_screen()
+        if screen is None or screen.session.save is None:
+            return ""
+        s = screen.session
+        path = shlex.quote(str(s.save))
+        if s.state.over:
+            from wargame.tui.screens.end import report_path
+
+            report = report_path(s)
+            where = f" and its report in {report}" if report.exists() else ""
+            return (f"The game is over: it is saved in {s.save}{where}.\n"
+                    f"To replay it: {command()} replay {path}")
+        kept = ""
+        drafts = [CELL_TITLES[c] for c in CELLS if s.draft(c)]
+        if drafts:
+            kept = f"; the orders being chosen by {', '.join(drafts)} are kept"
+        given = [CELL_TITLES[c] for c in CELLS if c in s.submitted()]
+        if s.state.phase == "orders":
+            where = f"turn {s.state.turn} of {s.state.last_turn} ({s.quarter()}), orders given: {', '.join(given) or 'none'}"
+        else:
+            where = f"before turn {s.state.turn} of {s.state.last_turn} ({s.quarter()})"
+        return (f"The game is saved in {s.save}: {where}{kept}.\n"
+                f"To continue it: {command()} play --load {path}")
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        yield SystemCommand("Help", "How to play, and the keys", self.action_help)
-        for binding in screen.active_bindings.values():
-            b = binding.binding
-            if b.show and b.description and b.action not in ("help", "quit", "command_palette"):
-                yield SystemCommand(b.description, f"key: {b.key_display or b.key}",
-                                    lambda action=b.action, node=binding.node: self.run_action(action, node))
+        """The palette: each command once, and only those that mean something here (none of
+        Textual's keys panel, maximize or screenshot)."""
+        seen = {"Help", "Quit"}
+        yield SystemCommand("Help", "The keys of this screen, and what it is for", self.action_help)
+        yield SystemCommand("Quit", "Quit: the game is saved; how to continue it is printed", self.action_quit)
+        yield SystemCommand("Colours", "Change the colour theme (a light one may read better on a projector)",
+                            self.action_change_theme)
+        from wargame.tui.keys import bindings_of
+
+        for node, b in bindings_of(screen):
+            if not b.description or b.action in ("help", "quit", "command_palette") or b.description in seen:
+                continue
+            if self._check_action_state(b.action, node) is not True:  # type: ignore[arg-type]
+                continue
+            seen.add(b.description)
+            yield SystemCommand(b.description, f"key: {self.get_key_display(b)}",
+                                lambda action=b.action, node=node: self.run_action(action, node))
+
+
+def command() -> str:
+    """The command as it was typed to start this program (``.venv/bin/wargame`` or ``wargame``)."""
+    name = Path(sys.argv[0]) if sys.argv and sys.argv[0] else Path("wargame")
+    return shlex.quote(str(name)) if name.name == "wargame" else "wargame"

@@ -15,9 +15,10 @@ from wargame.engine.model import State
 from wargame.engine.position import formula_values
 from wargame.engine.shown import series_visible
 from wargame.engine.turn import new_game
-from wargame.record.report import turn_states
+from wargame.record.debrief import turn_states
 from wargame.table.session import Session
 from wargame.tui.screens.modals import WalkthroughScreen
+from wargame.tui.widgets.lists import highlight_first
 
 # (label, how to read it off a state and its named tracks and formulas, the names it reads: a
 # series is shown to a seat only if the seat may always see all of them exactly, through the
@@ -56,7 +57,9 @@ def series_for(session: Session, seat: str) -> list[tuple[str, list[float]]]:
 
 
 class ChartsScreen(Screen[None]):
-    BINDINGS = [Binding("escape,enter,c,q", "close", "Close")]
+    BINDINGS = [Binding("escape,enter,c", "close", "Close")]
+    ABOUT = ("The main tracks turn by turn, as far as this seat may always see them exactly (the White Cell, "
+             "and everyone once the game is over, sees them all).")
 
     def __init__(self, session: Session, seat: str = "public", heading: str = ""):
         super().__init__()
@@ -91,27 +94,38 @@ class SummaryScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "why_track", "Why did it change?", show=True),
         Binding("c", "charts", "Charts"),
-        Binding("escape,space", "close", "Next turn"),
+        Binding("escape,space", "close", "To the board"),
     ]
+    ABOUT = ("What changed this turn on the board the room can see. Enter on a change lists the results that "
+             "made it, one by one, with the rule and the article's reasoning. Then the room goes back to the "
+             "board, where the next turn starts when someone presses space.")
 
     def __init__(self, session: Session, turn: int):
         super().__init__()
         self.session = session
         self.turn = turn
+        self.auto_note = ""
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Label(f"Turn {self.turn} summary: {self.session.quarter(self.turn)}", classes="screen-title")
-        yield Label("Enter on a change: which results made it, and why.   Esc or space: on to the next turn.",
-                    id="summary-hint")
+        yield Label("", id="summary-hint")
         with Horizontal(id="summary"):
             yield OptionList(id="changed")
             with VerticalScroll():
                 yield Static(id="summary-charts")
         yield Footer()
 
+    def refresh_record(self) -> None:
+        """The hint (and auto-play's note, when it is on)."""
+        hint = "Enter on a change: which results made it, and why.   Esc or space: back to the board."
+        if self.auto_note:
+            hint = f"[b $accent]{escape(self.auto_note)}[/]   " + hint
+        self.query_one("#summary-hint", Label).update(hint)
+
     def on_mount(self) -> None:
         self.title = "Turn summary"
+        self.refresh_record()
         s = self.session
         records = s.last_turn_for("room")
         changed: dict[str, tuple[int, int]] = {}
@@ -124,7 +138,7 @@ class SummaryScreen(Screen[None]):
         options = self.query_one("#changed", OptionList)
         for name, (before, after) in changed.items():
             if before != after:
-                options.add_option(Option(f"{escape(name)}: {before} → {after}", id=name))
+                options.add_option(Option(f"{escape(s.rulebook.title(name))}: {before} → {after}", id=name))
         if not options.option_count:
             options.add_option(Option("no track the room can see changed", disabled=True))
         charts = []
@@ -134,6 +148,7 @@ class SummaryScreen(Screen[None]):
                 arrow = "▲" if delta > 0 else "▼" if delta < 0 else "·"
                 charts.append(f"{arrow} {label}: {values[-2]:g} → {values[-1]:g}")
         self.query_one("#summary-charts", Static).update("\n".join(charts) or "The first turn: no trend yet.")
+        highlight_first(options)
         options.focus()
 
     def action_why_track(self) -> None:
@@ -146,7 +161,8 @@ class SummaryScreen(Screen[None]):
         name = option.id
         records = [r for r in self.session.last_turn_for("room")
                    if any(c[0] == name for c in r.changes)]
-        self.app.push_screen(WalkthroughScreen(self.session.rulebook, f"What changed {name}", records))
+        title = self.session.rulebook.title(name or "")
+        self.app.push_screen(WalkthroughScreen(self.session.rulebook, f"What changed {title}", records))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.action_why_track()
@@ -156,5 +172,3 @@ class SummaryScreen(Screen[None]):
 
     def action_close(self) -> None:
         self.dismiss()
-
-

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.markup import escape
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.widgets import Footer, Header, Label, Static
 
 from wargame.engine.model import CELL_TITLES, CELLS, STAGES
 from wargame.engine.rulebook import ROOT
@@ -24,17 +25,25 @@ def objectives_rows(session: Session, seat: str = "public") -> list[tuple[str, s
             for cell in CELLS for p in session.objective_points(seat, cell)]
 
 
-def objectives_table(table: DataTable, session: Session, seat: str = "public") -> None:
-    table.add_columns("Cell", "Objective", "Points", "What it asks")
-    for row in objectives_rows(session, seat):
-        table.add_row(*row)
+def objectives_table(session: Session, seat: str = "public") -> Table:
+    """The objectives as a table whose long column wraps at word boundaries (never cut mid-word)."""
+    table = Table(expand=True, show_lines=False, header_style="bold", pad_edge=False)
+    table.add_column("Cell", no_wrap=True, ratio=None)
+    table.add_column("Objective", ratio=2, overflow="fold")
+    table.add_column("Points", no_wrap=True, justify="right")
+    table.add_column("What it asks", ratio=4, overflow="fold")
+    for cell, title, points, text in objectives_rows(session, seat):
+        table.add_row(cell, title, points, text)
+    return table
 
 
 class ObjectivesScreen(Screen[None]):
     """Every cell's objectives, with the points they would score on the board now, as ``seat``
     (by default the whole room) can work them out: a range where it cannot know."""
 
-    BINDINGS = [Binding("escape,enter,o,q", "close", "Close")]
+    BINDINGS = [Binding("escape,enter,o", "close", "Close")]
+    ABOUT = ("Every cell's objectives, with the points each would score if the game ended now, as far as this "
+             "seat can work them out: a range where it cannot know.")
 
     def __init__(self, session: Session, seat: str = "public"):
         super().__init__()
@@ -45,12 +54,13 @@ class ObjectivesScreen(Screen[None]):
         yield Header()
         yield Label("Objectives: points if the game ended now (a range where it cannot be known)",
                     classes="screen-title")
-        yield DataTable(id="objectives")
+        with VerticalScroll(id="objectives-box"):
+            yield Static(id="objectives")
         yield Footer()
 
     def on_mount(self) -> None:
         self.title = "Objectives"
-        objectives_table(self.query_one(DataTable), self.session, self.seat)
+        self.query_one("#objectives", Static).update(objectives_table(self.session, self.seat))
 
     def action_close(self) -> None:
         self.dismiss()
@@ -65,7 +75,9 @@ def report_path(session: Session) -> Path:
 class EndScreen(Screen[None]):
     """The game is over: scores per cell, the outcome, and the report written for the debrief."""
 
-    BINDINGS = [Binding("q,escape", "app.quit", "Quit"), Binding("r", "replay", "Replay this game")]
+    BINDINGS = [Binding("r", "replay", "Replay this game"), Binding("q,escape", "app.quit", "Quit", show=False)]
+    ABOUT = ("The game is over: the outcome, every cell's score (exact now), and where the after-action report "
+             "was written for the debrief. r replays the game step by step, as the White Cell saw it.")
 
     def __init__(self, session: Session):
         super().__init__()
@@ -77,8 +89,8 @@ class EndScreen(Screen[None]):
         yield Label("The game is over", classes="screen-title")
         with VerticalScroll():
             yield Static(id="outcome")
-            yield DataTable(id="objectives")
             yield Static(id="report")
+            yield Static(id="objectives")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -98,7 +110,7 @@ class EndScreen(Screen[None]):
             "Scores: " + "; ".join(f"{CELL_TITLES[c]} {totals[c]}/{most[c]}" for c in CELLS),
         ]
         self.query_one("#outcome", Static).update("\n".join(lines))
-        objectives_table(self.query_one(DataTable), s, "white")  # the debrief: final and exact
+        self.query_one("#objectives", Static).update(objectives_table(s, "white"))  # the debrief: final and exact
         path = report_path(s)
         from wargame.files import FileProblem, Kind, write_file
 

@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label
 
 from wargame.record.lock import check_lock, make_lock
+from wargame.tui.widgets.lists import Tick
 
 SOLO = "solo game: no White Cell lock"
 MISSING = f"Set a White Cell passphrase (twice), or tick \"{SOLO}\"."
@@ -86,7 +87,7 @@ class LockSetupScreen(ModalScreen[str | None]):
             with Horizontal(classes="lock-row"):
                 yield Input(password=True, placeholder="passphrase", id="lock-pass", compact=True)
                 yield Input(password=True, placeholder="the passphrase again", id="lock-again", compact=True)
-            yield Checkbox(SOLO, id="lock-solo", compact=True)
+            yield Tick(SOLO, id="lock-solo", compact=True)
             yield Button("Start the game", id="lock-go", variant="primary")
             yield Label("", id="lock-error")
 

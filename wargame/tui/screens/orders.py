@@ -15,23 +15,37 @@ from textual.widgets.option_list import Option
 
 from wargame.engine.model import CELL_TITLES, Order
 from wargame.table.session import Session
+from wargame.tui.screens.modals import ConfirmOrdersScreen
 from wargame.tui.widgets.board import CellPanel, pretty
+from wargame.tui.widgets.lists import highlight_first
 
 
-class OrdersScreen(Screen[list[Order]]):
-    """Returns the orders the cell confirmed."""
+class OrdersScreen(Screen[list[Order] | None]):
+    """Returns the orders the cell gave (after it confirmed them), or None: a cell that had taken
+    its orders back keeps those it gave before (Esc). What it picks is kept in the save as it
+    goes (a game quit now comes back with it)."""
 
     BINDINGS = [
-        Binding("c", "confirm", "Confirm orders"),
+        Binding("g", "give", "Give orders…"),
         Binding("x,backspace", "remove", "Remove last"),
         Binding("tab", "focus_next", "Next list", show=False),
+        Binding("c", "charts", "Charts"),
+        Binding("o", "objectives", "Objectives"),
+        Binding("escape", "keep", "Keep the orders given before"),
     ]
+    ABOUT = ("Pick an order (Enter), then where (Enter): only legal orders can be picked; one that cannot "
+             "says why. The odds are as your cell can work them out: exact where it knows all they read, "
+             "else a band over its estimates. **g** gives your orders, after you confirm them; until the "
+             "last cell has given its orders, you can take them back to change them (u on the handover). "
+             "Nothing here is shown to the other cells.")
+    HELP_TITLE = "the orders screen"
 
     def __init__(self, session: Session, cell: str):
         super().__init__()
         self.session = session
         self.cell = cell
-        self.chosen: list[Order] = []
+        self.again = session.reopened(cell)  # taken back to change them: they stand until given again
+        self.chosen: list[Order] = session.draft(cell)
         self.kind_id: str | None = None
         self.odds: dict[Order, str] = {}  # each order's odds as the cell sees them, from the menu
 
@@ -49,7 +63,7 @@ class OrdersScreen(Screen[list[Order]]):
                 yield OptionList(id="targets")
         with Horizontal(id="orders-bottom"):
             yield Static(id="chosen")
-            yield Button("Confirm orders (c)", id="confirm", variant="primary")
+            yield Button("Give orders… (g)", id="confirm", variant="primary")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -59,7 +73,15 @@ class OrdersScreen(Screen[list[Order]]):
         self.refresh_lists()
         kinds = self.query_one("#kinds", OptionList)
         kinds.focus()
-        _highlight_first(kinds)
+        highlight_first(kinds)
+        if self.chosen:
+            what = "the orders you gave, to change" if self.again else "the orders you had picked before the game was quit"
+            self.notify(f"Back: {what}.", title=CELL_TITLES[self.cell])
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "keep":
+            return self.again
+        return True
 
     # lists
 
@@ -82,11 +104,10 @@ class OrdersScreen(Screen[list[Order]]):
             where = f" in {len(ok)} theatres" if kind.target == "theatre" and ok else ""
             if ok:
                 odds = "" if kind.target == "theatre" else f", {self._odds(ok[0])}"
-                prompt = f"{escape(kind.title)}  [$text-muted]cost {kind.cost}{odds}{where}[/]"
-                kinds.add_option(Option(prompt, id=kind.id))
-            else:
-                kinds.add_option(Option(f"[$text-muted]{escape(kind.title)}: {escape(why)}[/]", id=kind.id,
-                                        disabled=True))
+                prompt = f"[b]{escape(kind.title)}[/]  [$text-muted]cost {kind.cost}{odds}{where}[/]"
+            else:  # it can be picked, and then says why not: drawn dimmer than those that can be given
+                prompt = f"[$text-disabled]✗ {escape(kind.title)}: {escape(why)}[/]"
+            kinds.add_option(Option(prompt, id=kind.id))
         if highlighted is not None and highlighted < kinds.option_count:
             kinds.highlighted = highlighted
         self.refresh_targets()
@@ -100,6 +121,8 @@ class OrdersScreen(Screen[list[Order]]):
 
     def refresh_targets(self) -> None:
         targets = self.query_one("#targets", OptionList)
+        keep = targets.highlighted if getattr(self, "_targets_of", None) == self.kind_id else None
+        self._targets_of = self.kind_id
         targets.clear_options()
         title = self.query_one("#targets-title", Label)
         if self.kind_id is None:
@@ -113,11 +136,16 @@ class OrdersScreen(Screen[list[Order]]):
         for t in self.session.state.theatres:
             order = Order(self.cell, kind.id, t.name)
             if order in legal:
-                targets.add_option(Option(f"{escape(t.title)}  [$text-muted]{self._odds(order)}[/]", id=t.name))
-            else:
-                targets.add_option(Option(f"[$text-muted]{escape(t.title)}: {escape(reasons.get(order, ''))}[/]",
-                                          id=t.name, disabled=True))
-        _highlight_first(targets)
+                targets.add_option(Option(f"[b]{escape(t.title)}[/]  [$text-muted]{self._odds(order)}[/]", id=t.name))
+            else:  # picking it says why it cannot be given (it never picks another theatre)
+                why = reasons.get(order, "") or "not available"
+                targets.add_option(Option(f"[$text-disabled]✗ {escape(t.title)}: {escape(why)}[/]", id=t.name))
+        if keep is not None and keep < targets.option_count:
+            targets.highlighted = keep  # the theatre just picked stays under the cursor
+        else:
+            first = next((i for i, t in enumerate(self.session.state.theatres)
+                          if Order(self.cell, kind.id, t.name) in legal), 0)
+            targets.highlighted = first if targets.option_count else None
 
     def refresh_chosen(self) -> None:
         s = self.session
@@ -127,15 +155,21 @@ class OrdersScreen(Screen[list[Order]]):
             f"[b]Budget:[/b] {budget} ({pretty(track)})\nspent {spent}, left {budget - spent}\n"
             f"orders: {len(self.chosen)} of at most {s.rulebook.max_orders}"
         )
-        lines = ["[b]Your orders this turn[/b] (x removes the last):"]
-        for o in self.chosen:
-            kind = s.rulebook.order_kinds[o.kind]
-            where = next((t.title for t in s.state.theatres if t.name == o.theatre), "")
-            lines.append(f" • {escape(kind.title)}{' in ' + escape(where) if where else ''} (cost {kind.cost}, "
-                         f"{self._odds(o)})")
+        lines = ["[b]Your orders this turn[/b] (x removes the last; g gives them):"]
+        lines += [f" • {line}" for line in self.order_lines()]
         if not self.chosen:
             lines.append(" none yet: giving no orders is allowed")
         self.query_one("#chosen", Static).update("\n".join(lines))
+
+    def order_lines(self) -> list[str]:
+        s = self.session
+        out = []
+        for o in self.chosen:
+            kind = s.rulebook.order_kinds[o.kind]
+            where = next((t.title for t in s.state.theatres if t.name == o.theatre), "")
+            out.append(f"{escape(kind.title)}{' in ' + escape(where) if where else ''} (cost {kind.cost}, "
+                       f"{self._odds(o)})")
+        return out
 
     # events
 
@@ -143,6 +177,10 @@ class OrdersScreen(Screen[list[Order]]):
         s = self.session
         if event.option_list.id == "kinds":
             kind = s.rulebook.order_kinds[event.option.id]
+            if not any(m.available for m in self.menu() if m.order.kind == kind.id):
+                why = next((m.reason for m in self.menu() if m.order.kind == kind.id), None) or "not available"
+                self.notify(why, title=f"{kind.title}: not available", severity="warning", markup=False)
+                return
             if kind.target == "theatre":
                 self.kind_id = kind.id
                 self.refresh_targets()
@@ -150,39 +188,62 @@ class OrdersScreen(Screen[list[Order]]):
             else:
                 self.add(Order(self.cell, kind.id, None))
         elif event.option_list.id == "targets" and self.kind_id is not None:
-            self.add(Order(self.cell, self.kind_id, event.option.id))
-            self.query_one("#kinds", OptionList).focus()
+            added = self.add(Order(self.cell, self.kind_id, event.option.id))
+            if added:
+                self.query_one("#kinds", OptionList).focus()
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option_list.id == "kinds" and event.option is not None:
             kind = self.session.rulebook.order_kinds[event.option.id]
-            if kind.target == "theatre" and not event.option.disabled:
+            if kind.target == "theatre" and kind.id != self.kind_id:
                 self.kind_id = kind.id
                 self.refresh_targets()
 
-    def add(self, order: Order) -> None:
+    def add(self, order: Order) -> bool:
+        """Add ``order`` if it can be given; else say why (and add nothing)."""
         why = next((m.reason for m in self.menu() if m.order == order), "not available")
         if why is not None:
-            self.notify(why, title="Not available", severity="warning")
-            return
+            kind = self.session.rulebook.order_kinds[order.kind]
+            where = next((t.title for t in self.session.state.theatres if t.name == order.theatre), "")
+            self.notify(why, title=f"{kind.title}{' in ' + where if where else ''}: not available",
+                        severity="warning", markup=False)
+            return False
         self.chosen.append(order)
+        self.session.keep_draft(self.cell, self.chosen)
         self.refresh_lists()
+        return True
 
     def action_remove(self) -> None:
         if self.chosen:
             self.chosen.pop()
+            self.session.keep_draft(self.cell, self.chosen)
             self.refresh_lists()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "confirm":
-            self.action_confirm()
+            self.action_give()
 
-    def action_confirm(self) -> None:
-        self.dismiss(list(self.chosen))
+    def action_give(self) -> None:
+        """Ask the cell to confirm its orders; they are given only once it does."""
 
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.dismiss(list(self.chosen))
 
-def _highlight_first(options: OptionList) -> None:
-    """Highlight the first option that can be picked, so Enter does something at once."""
-    first = next((i for i in range(options.option_count) if not options.get_option_at_index(i).disabled), None)
-    if first is not None:
-        options.highlighted = first
+        self.app.push_screen(ConfirmOrdersScreen(CELL_TITLES[self.cell], self.order_lines(),
+                                                 self.session.is_last(self.cell)), confirmed)
+
+    def action_charts(self) -> None:
+        from wargame.tui.screens.charts import ChartsScreen
+
+        self.app.push_screen(ChartsScreen(self.session, seat=self.cell))
+
+    def action_objectives(self) -> None:
+        from wargame.tui.screens.end import ObjectivesScreen
+
+        self.app.push_screen(ObjectivesScreen(self.session, seat=self.cell))
+
+    def action_keep(self) -> None:
+        """A cell that took its orders back keeps those it gave before."""
+        if self.again:
+            self.dismiss(None)

@@ -32,7 +32,7 @@ from wargame.record.document import SaveError
 from wargame.record.game import Game
 from wargame.record.save import document, fork_path, new_game_id, write_save
 from wargame.tui.screens.modals import WhyScreen
-from wargame.tui.screens.replay_modals import BookmarkPicker, ForkPrompt, ReplayHelpScreen, TurnPrompt
+from wargame.tui.screens.replay_modals import REPLAY_ABOUT, BookmarkPicker, ForkPrompt, TurnPrompt
 from wargame.tui.screens.replay_steps import StepView, StepViews, timeline_markup
 from wargame.tui.widgets.board import CellPanel, DecksPanel, RelationPanel, TheatreTable
 
@@ -41,20 +41,21 @@ class ReplayScreen(Screen[None]):
     """A saved game, step by step: the timeline, each step's changes and records, the board."""
 
     BINDINGS = [
-        Binding("left,h", "step(-1)", "Step", key_display="←→", priority=True),
+        Binding("left,h", "step(-1)", "Step", key_display="←→", priority=True, tooltip="Previous step"),
         Binding("right,l", "step(1)", "Next step", show=False, priority=True),
         Binding("home", "first", "First step", show=False, priority=True),
         Binding("end", "last", "Last step", show=False, priority=True),
-        Binding("n", "turn_step(1)", "Next turn", show=False),
-        Binding("p", "turn_step(-1)", "Previous turn", show=False),
-        Binding("t", "jump_turn", "Turn"),
+        Binding("right_square_bracket", "turn_step(1)", "Next turn", show=False),
+        Binding("left_square_bracket", "turn_step(-1)", "Previous turn", show=False),
+        Binding("j", "jump_turn", "Turn"),
         Binding("b", "bookmarks", "Bookmark"),
         Binding("y", "why", "Why?"),
         Binding("s", "toggle_board", "Board"),
         Binding("f", "fork", "Fork"),
-        Binding("f1", "help", "Help"),
-        Binding("escape", "back", "Back to the start screen", show=False),
+        Binding("escape", "back", "Back", show=False),
     ]
+    ABOUT = REPLAY_ABOUT
+    HELP_TITLE = "the replay viewer"
     # Below 120 columns the board takes the whole width when shown; from 180 it sits beside the step.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-normal"), (180, "-wide")]
 
@@ -126,6 +127,8 @@ class ReplayScreen(Screen[None]):
         self.query_one("#replay-timeline-title", Label).update(
             f"[b]Timeline[/] ({len(self.steps)} steps)")
         timeline.focus()
+        if self.steps:
+            timeline.highlighted = 0
         if self.steps:
             self.show_step(0)
         else:
@@ -304,7 +307,7 @@ class ReplayScreen(Screen[None]):
             self.notify("This step has no results to explain.")
             return
         record = self.records[k if k is not None and k < len(self.records) else 0]
-        self.app.push_screen(WhyScreen(self.rulebook, record))
+        self.app.push_screen(WhyScreen(self.rulebook, record, "white"))
 
     def action_toggle_board(self) -> None:
         if self.has_class("-wide"):
@@ -363,9 +366,6 @@ class ReplayScreen(Screen[None]):
         app.play(session)
         app.notify(f"Forked at turn {turn}: the new game is saved to {target}", title="Fork", timeout=10)
         return target
-
-    def action_help(self) -> None:
-        self.app.push_screen(ReplayHelpScreen())
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 2:

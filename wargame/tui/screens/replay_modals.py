@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.markup import escape
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Markdown, OptionList, Static
+from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from wargame.tui.screens.modals import HelpScreen
 from wargame.tui.screens.replay_steps import shorten
 
 
@@ -18,6 +17,7 @@ class TurnPrompt(ModalScreen[int | None]):
     """Asks for a turn to jump to."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    ABOUT = "Type a turn's number and press Enter to jump to its first step; Esc cancels."
 
     def __init__(self, last: int, current: int):
         super().__init__(classes="replay-modal")
@@ -48,6 +48,7 @@ class BookmarkPicker(ModalScreen[int | None]):
     """The facilitator's bookmarks; returns the index of the step to jump to."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    ABOUT = "↑↓ and Enter jump to a bookmark the White Cell set during play; Esc cancels."
 
     def __init__(self, marks: list[tuple[str, int, int, str]]):
         super().__init__(classes="replay-modal")
@@ -61,6 +62,11 @@ class BookmarkPicker(ModalScreen[int | None]):
                 for name, turn, _, text in self.marks
             ], id="replay-bookmark-list")
 
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        options.highlighted = 0 if options.option_count else None  # Enter works at once
+        options.focus()
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.dismiss(self.marks[event.option_index][2])
@@ -72,7 +78,8 @@ class BookmarkPicker(ModalScreen[int | None]):
 class ForkPrompt(ModalScreen[bool]):
     """Confirms a fork: where the new game starts and where it will be saved."""
 
-    BINDINGS = [Binding("escape,n", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    ABOUT = "Enter forks the game (the focused button) and plays the new game on; Esc cancels."
 
     def __init__(self, text: str):
         super().__init__(classes="replay-modal")
@@ -95,40 +102,15 @@ class ForkPrompt(ModalScreen[bool]):
         self.dismiss(False)
 
 
-REPLAY_HELP = """\
-# The replay viewer
-
+REPLAY_ABOUT = """\
 The **timeline** on the left lists every step of the game as it was played: each turn's
-events, each cell's orders, the adjudication, and the White Cell's injects, overrides, notes
-and bookmarks (★). The right shows the step under the cursor: what happened, **what changed on
-the board** since the step before, and each result with its explanation. Everything is shown,
-as the White Cell sees it, including each cell's secret tracks and orders.
+events, each cell's orders (a bot's with why it gave each), the adjudication, and the White
+Cell's injects, overrides, notes and bookmarks (★). The right shows the step under the cursor:
+what happened, **what changed on the board** since the step before, and each result with its
+explanation. Everything is shown, as the White Cell sees it, including each cell's secret
+tracks and orders. **Tab** moves between the timeline and the results; **y** or Enter on a
+result asks *why?*
 
-| Key | What it does |
-|---|---|
-| **→**, **l** | next step |
-| **←**, **h** | previous step |
-| **↑** **↓** | move in the timeline (or in the results, when they have the focus) |
-| **Home**, **End** | first step, last step |
-| **n**, **p** | the start of the next turn, of the previous turn |
-| **t** | jump to a turn (type its number, Enter) |
-| **b** | jump to a bookmark |
-| **Tab** | move between the timeline and the results |
-| **y**, **Enter** on a result | why? the rule and the article's reasoning |
-| **s** | the board after this step (theatres, relation, decks, every cell's tracks), or back |
-| **f** | fork from here: a new game from the start of this step's turn, saved beside this one and played on |
-| **ctrl+p** | command palette |
-| **F1** | this help |
-| **q** | quit |
-
-A fork replays this game's log up to the start of the turn, then the cells play on from there;
-this save is never changed.
+A fork (**f**) replays this game's log up to the start of the step's turn, then the cells play
+on from there, in a new save beside this one; this save is never changed.
 """
-
-
-class ReplayHelpScreen(HelpScreen):
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help-box"):
-            yield Markdown(REPLAY_HELP)
-            yield Button("Close", id="close")
-

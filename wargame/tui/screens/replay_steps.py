@@ -11,12 +11,14 @@ from textual.markup import escape
 
 from wargame.engine.adjudication import Adjudication
 from wargame.engine.board import OFFSHOOT_TRACKS, THEATRE_TRACKS, flat_tracks
-from wargame.engine.model import CELL_TITLES, CELLS, State
+from wargame.engine.model import CELL_TITLES, CELLS, Order, State
 from wargame.engine.rulebook import Rulebook
 from wargame.engine.turn import new_game
 from wargame.record import fog
 from wargame.record.commands import GiveOrders, InjectCard, Note, OverrideResult, ResolveTurn, RunEvents, SetSeats, SetTrack
 from wargame.record.game import Game, StepRecord, seat_words
+from wargame.table.reasons import Reason, order_reasons
+from wargame.tui.screens.modals import reason_markup
 from wargame.tui.widgets.board import record_markup
 
 # Global tracks grouped for the "what changed" pane: one line a part of the board.
@@ -203,6 +205,10 @@ class StepViews:
             changes_text = "[$text-muted]Nothing changed on the board at this step.[/]"
         records = step.records
         prompts = [record_markup(r) for r in records]
+        if isinstance(c, (ResolveTurn, OverrideResult)) and any(r.kind == "order" for r in records):
+            why = self.turn_reasons(c.turn, i)
+            prompts = [p + (reason_markup(why.get((r.cell, r.ref, r.where)), "white") if r.kind == "order" else "")
+                       for p, r in zip(prompts, records)]
         if isinstance(c, OverrideResult):  # the overridden result first; those the ruling changed marked
             ruled = fog.ruled_records(self.game, i)
             mark = "\n   [b $warning]◆ changed by the White Cell's ruling[/]"
@@ -211,6 +217,42 @@ class StepViews:
             records = tuple(records[k] for k in order)
             prompts = [prompts[k] for k in order]
         return StepView(heading, what, changes_text, tuple(records), tuple(prompts))
+
+    def _given_before(self, i: int) -> int | None:
+        """The step at which the cell of the orders at step ``i`` gave orders earlier this turn."""
+        c = self.steps[i].command
+        for j in range(i - 1, -1, -1):
+            d = self.steps[j].command
+            if isinstance(d, (RunEvents, ResolveTurn)):
+                return None
+            if isinstance(d, GiveOrders) and d.cell == c.cell and d.turn == c.turn:
+                return j
+        return None
+
+    def reasons(self, i: int) -> list[Reason | None]:
+        """Why a bot gave each of the orders at step ``i`` (the White Cell sees the bot's own
+        sentences, worked out on its cell's view of the board it chose on)."""
+        c = self.steps[i].command
+        if not isinstance(c, GiveOrders):
+            return []
+        orders = [Order(c.cell, kind, where) for kind, where in c.orders]
+        try:
+            return order_reasons(self.rulebook, self.before(i), self._seats_at(i), self.game.header.seed, c.cell,
+                                 orders, "white")
+        except (KeyError, ValueError):  # an order kind these rules no longer have
+            return [None] * len(orders)
+
+    def turn_reasons(self, turn: int, until: int) -> dict[tuple[str, str, str | None], Reason]:
+        """Why the bots gave the orders that ``turn`` resolved (their last given before step ``until``)."""
+        out: dict[tuple[str, str, str | None], Reason] = {}
+        for j in range(until):
+            c = self.steps[j].command
+            if isinstance(c, GiveOrders) and c.turn == turn:
+                out = {k: v for k, v in out.items() if k[0] != c.cell}  # given again: these replace them
+                for (kind, where), reason in zip(c.orders, self.reasons(j)):
+                    if reason is not None:
+                        out.setdefault((c.cell, kind, where), reason)
+        return out
 
     def _superseded_by(self, i: int) -> int | None:
         turn = self.steps[i].command.turn
@@ -270,17 +312,22 @@ class StepViews:
             title = CELL_TITLES.get(c.cell, c.cell)
             seat = self._seats_at(i).get(c.cell, "human")
             who = f"{title} ({seat if seat == 'human' else seat + ' bot'})"
+            again = self._given_before(i)
+            changed = (f" [b $warning](again: it took back the orders it gave at step {again + 1} and changed "
+                       "them; these replace them)[/]" if again is not None else "")
             if not c.orders:
-                return f"{escape(who)} gave no orders."
+                return f"{escape(who)} gave no orders.{changed}"
             lines = [f"{escape(who)} gave {len(c.orders)} order{'s' if len(c.orders) != 1 else ''} "
-                     "(secret from the other cells until the turn was resolved):"]
-            for kind, where in c.orders:
+                     f"(secret from the other cells until the turn was resolved):{changed}"]
+            reasons = self.reasons(i)
+            for (kind, where), reason in zip(c.orders, reasons):
                 k = rb.order_kinds.get(kind)
                 name = k.title if k is not None else kind
-                cost = f", cost {k.cost}" if k is not None else ""
+                cost = f"  [$text-muted]cost {k.cost}[/]" if k is not None else ""
                 place = self.theatre_titles.get(where, where) if where else ""
-                lines.append(f"  • [b]{escape(name)}[/]{escape(f' in {place}' if place else '')}"
-                             f"  [$text-muted]{escape(kind)}{cost}[/]")
+                lines.append(f"  • [b]{escape(name)}[/]{escape(f' in {place}' if place else '')}{cost}")
+                if reason is not None:
+                    lines.append(f"    [b $accent]why:[/] {escape(reason.text)}")
             return "\n".join(lines)
         if isinstance(c, ResolveTurn):
             text = f"Turn {c.turn} was adjudicated (orders, rules, dynamics, assessment): {results}."

@@ -23,6 +23,7 @@ from wargame.record.load import load
 from wargame.record.save import free_path, lock_save, save_refusal
 from wargame.table.session import HUMAN, Session
 from wargame.tui.screens.lock import SOLO, lock_choice, unlock_then
+from wargame.tui.widgets.lists import Tick, highlight_first
 
 SAVES = ROOT / "saves"
 # The training audience usually plays the coalition and the governments; the groups are doctrine
@@ -56,6 +57,8 @@ class SavePicker(ModalScreen[Path | None]):
     """Pick a save from saves/ or type a path."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    ABOUT = ("↑↓ and Enter pick a save from saves/; Tab goes to the path field, where any save's path can be "
+             "typed (then Enter).")
 
     def __init__(self, purpose: str):
         super().__init__()
@@ -74,6 +77,9 @@ class SavePicker(ModalScreen[Path | None]):
             options.add_option(Option(escape(describe_save(path)), id=str(path)))
         if not options.option_count:
             options.add_option(Option("no saves in saves/ yet", disabled=True))
+            self.query_one("#path", Input).focus()
+            return
+        highlight_first(options)  # Enter opens the first save at once
         options.focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
@@ -87,13 +93,38 @@ class SavePicker(ModalScreen[Path | None]):
         self.dismiss(None)
 
 
+class SeedInput(Input):
+    """The game's secret: a whole number. A character it refuses is said, not dropped in silence."""
+
+    def restricted(self) -> None:
+        self.screen.query_one("#seed-hint", Label).update(SEED_REFUSED)
+        self.screen.query_one("#seed-hint", Label).add_class("-refused")
+
+
+SEED_HINT = "digits only (0-9): the same secret and orders give the same game"
+SEED_REFUSED = "Only digits 0-9 go in the game secret: that key was not typed"
+
+
+def scenario_line(scenario) -> str:
+    """A scenario in one line for the start screen: its years, its turns, and its first sentence."""
+    first = scenario.text.split(". ")[0].rstrip(".") + "."
+    return (f"{scenario.label(1)} to {scenario.label(scenario.turns)}, {scenario.turns} turns. "
+            f"[$text-muted]{escape(first)}[/]")
+
+
 class StartScreen(Screen[None]):
+    # ctrl keys: they work in every field (a letter is typed into the field it is in, never taken
+    # for a shortcut) and the footer always shows them
     BINDINGS = [
-        Binding("n", "new_game", "New game"),
-        Binding("l", "load", "Load a save"),
-        Binding("r", "replay", "Replay a save"),
-        Binding("q", "app.quit", "Quit", show=False),  # the button says so; ctrl+q works everywhere
+        Binding("ctrl+n", "new_game", "New game"),
+        Binding("ctrl+l", "load", "Load a save"),
+        Binding("ctrl+r", "replay", "Replay a save"),
     ]
+    ABOUT = ("Choose a scenario and who plays each cell (people, or a bot), then start a new game (ctrl+n). "
+             "With people at the table, the facilitator sets the White Cell's passphrase (twice), or ticks "
+             "solo. Tab moves between the fields; Enter opens a list. The game saves itself after every step; "
+             "ctrl+l continues a save, ctrl+r replays one.")
+    HELP_TITLE = "the start screen"
 
     def __init__(self, rulebook: Rulebook, seed: int | None = None):
         super().__init__()
@@ -106,12 +137,14 @@ class StartScreen(Screen[None]):
             yield Label("A seminar wargame: could al-Qaeda and the Islamic State come back together?",
                         classes="screen-title")
             yield Label("Scenario")
-            yield Select([(s.title, sid) for sid, s in self.rulebook.scenarios.items()], value="exercise"
-                         if "exercise" in self.rulebook.scenarios else next(iter(self.rulebook.scenarios)),
+            first = "exercise" if "exercise" in self.rulebook.scenarios else next(iter(self.rulebook.scenarios))
+            yield Select([(s.title, sid) for sid, s in self.rulebook.scenarios.items()], value=first,
                          allow_blank=False, id="scenario", compact=True)
+            yield Label(scenario_line(self.rulebook.scenarios[first]), id="scenario-text", classes="start-note")
             choices = [("Human", HUMAN), ("Bot: doctrine (plays the article's strategy)", "doctrine")]
             choices += [(f"Bot: doctrine, {p}", f"doctrine:{p}") for p in POSTURES if p != "standard"]
             choices += [("Bot: random legal orders", "random")]
+            yield Label("Who plays each cell")
             for cell in CELLS:
                 with Horizontal(classes="seat-row"):
                     yield Label(CELL_TITLES[cell])
@@ -120,8 +153,9 @@ class StartScreen(Screen[None]):
                                  allow_blank=False,
                                  id=f"seat-{cell}", compact=True)
             # The game's secret keys every die: the room must not see it (the White Cell can).
-            yield Label("Game secret (hidden from the room; the same secret and orders give the same game)")
-            yield Input(str(self.seed), type="integer", id="seed", compact=True, password=True)
+            yield Label("Game secret (hidden from the room)")
+            yield SeedInput(str(self.seed), type="integer", id="seed", compact=True, password=True)
+            yield Label(SEED_HINT, id="seed-hint", classes="start-note")
             yield Label("Exercise name (kept in the save and the report)")
             yield Input("", placeholder="e.g. Staff course, syndicate 2", id="exercise", compact=True)
             # with people at the table, the facilitator locks the White Cell (not for bots only)
@@ -129,12 +163,12 @@ class StartScreen(Screen[None]):
                 yield Label("White Cell passphrase")
                 yield Input(password=True, placeholder="the facilitator's", id="lock-pass", compact=True)
                 yield Input(password=True, placeholder="again", id="lock-again", compact=True)
-            yield Checkbox(SOLO, id="lock-solo", compact=True)
+            yield Tick(SOLO, id="lock-solo", compact=True)
             with Horizontal(id="start-buttons"):
-                yield Button("New game (n)", id="new", variant="primary")
-                yield Button("Load a save (l)", id="load")
-                yield Button("Replay a save (r)", id="replay")
-                yield Button("Quit (q)", id="quit", variant="error")
+                yield Button("New game (ctrl+n)", id="new", variant="primary")
+                yield Button("Load a save (ctrl+l)", id="load")
+                yield Button("Replay a save (ctrl+r)", id="replay")
+                yield Button("Quit (ctrl+q)", id="quit", variant="error")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -158,6 +192,14 @@ class StartScreen(Screen[None]):
     def on_select_changed(self, event: Select.Changed) -> None:
         if (event.select.id or "").startswith("seat-"):
             self.show_lock()
+        elif event.select.id == "scenario" and event.value in self.rulebook.scenarios:
+            self.query_one("#scenario-text", Label).update(scenario_line(self.rulebook.scenarios[str(event.value)]))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "seed":
+            hint = self.query_one("#seed-hint", Label)
+            hint.update(SEED_HINT)
+            hint.remove_class("-refused")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "lock-pass":  # Enter: the passphrase again, then start the game
@@ -176,7 +218,8 @@ class StartScreen(Screen[None]):
         seats = {cell: self.query_one(f"#seat-{cell}", Select).value for cell in CELLS}
         seed_text = self.query_one("#seed", Input).value.strip()
         if not seed_text.isdigit():
-            self.notify("The seed is a whole number, 0 or more.", severity="error")
+            self.notify("The game secret is a whole number, 0 or more (digits only).", severity="error")
+            self.query_one("#seed", Input).focus()
             return
         seed = int(seed_text)
         exercise = self.query_one("#exercise", Input).value.strip()

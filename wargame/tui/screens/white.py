@@ -41,13 +41,24 @@ MENU = (
     ("overview", "v", "Full view"),
     ("inject", "i", "Inject a card"),
     ("track", "t", "Override a track"),
-    ("result", "r", "Override a result"),
-    ("note", "a", "Note / bookmark"),
+    ("result", "d", "Override a result"),
+    ("note", "m", "Note / bookmark"),
     ("pause", "p", "Pause the game"),
     ("fork", "f", "Roll back (fork)"),
     ("close", "esc", "Close"),
 )
 MAIN_ACTIONS = {"pane", "pause", "resume"}
+
+
+def phase_words(session: Session) -> str:
+    """Where the turn stands, in words (never the engine's phase names)."""
+    state = session.state
+    if state.over:
+        return "the game is over"
+    if state.phase == "events":
+        return "between turns: its events are not drawn yet"
+    given = len(session.submitted())
+    return f"orders being given ({given} of {len(CELLS)} cells)"
 
 
 class WhiteCellScreen(ModalScreen[str | None]):
@@ -58,18 +69,25 @@ class WhiteCellScreen(ModalScreen[str | None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (96, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
 
+    # w opens the White Cell everywhere: here, w again shows everything, and once open closes it
     BINDINGS = [
-        Binding("y", "confirm", "Yes, show everything"),
+        Binding("w", "confirm", "Yes, show everything"),
         Binding("escape", "back", "Back"),
         Binding("v", "pane('overview')", "Full view", show=False),  # Esc comes back to it too
         Binding("i", "pane('inject')", "Inject"),
         Binding("t", "pane('track')", "Track"),
-        Binding("r", "pane('result')", "Result"),
-        Binding("a", "pane('note')", "Note"),
+        Binding("d", "pane('result')", "Result"),
+        Binding("m", "pane('note')", "Note"),
         Binding("p", "pause", "Pause"),
         Binding("p", "resume", "Resume"),
         Binding("f", "pane('fork')", "Roll back"),
+        Binding("w", "close", "Close the White Cell", show=False),
     ]
+    ABOUT = ("The facilitator's controls. Everything here is a command of the game's log: saved at once, shown "
+             "in the replay with its justification, and announced to the room at its next walkthrough (or, "
+             "marked secret, told only to the cells it concerns). Rolling back is a fork into a new save: this "
+             "game stays as it is. Pausing stops the game (and auto-play) until the White Cell resumes it.")
+    HELP_TITLE = "the White Cell"
 
     def __init__(self, session: Session, paused: bool):
         super().__init__()
@@ -84,9 +102,10 @@ class WhiteCellScreen(ModalScreen[str | None]):
             with Vertical(id="white-gate"):
                 yield Label("White Cell", classes="screen-title")
                 yield Label(WARNING, id="white-warning")
-                yield Label("Make sure only the facilitator can see the screen.", classes="white-hint")
+                yield Label("Make sure only the facilitator can see the screen, then press w again.",
+                            classes="white-hint")
                 with Horizontal(id="white-gate-buttons"):
-                    yield Button("Continue (y)", id="white-yes", variant="warning")
+                    yield Button("Show everything (w)", id="white-yes", variant="warning")
                     yield Button("Cancel (Esc)", id="white-no")
             with Vertical(id="white-main"):
                 yield Label("", id="white-title", classes="screen-title")
@@ -114,6 +133,8 @@ class WhiteCellScreen(ModalScreen[str | None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "confirm":
             return not self.unlocked
+        if action == "close":
+            return self.unlocked
         if action == "pause":
             return self.unlocked and not self.paused
         if action == "resume":
@@ -139,6 +160,9 @@ class WhiteCellScreen(ModalScreen[str | None]):
     def _no(self) -> None:
         self.dismiss(None)
 
+    def action_close(self) -> None:
+        self.dismiss(None)
+
     def action_back(self) -> None:
         panes = self.query_one("#white-panes", ContentSwitcher)
         if self.unlocked and panes.current != "pane-overview":
@@ -153,7 +177,7 @@ class WhiteCellScreen(ModalScreen[str | None]):
         state = s.state
         paused = "  [b $warning]PAUSED[/]" if self.paused else ""
         self.query_one("#white-title", Label).update(
-            f"White Cell · turn {state.turn} of {state.last_turn} ({s.quarter()}) · {state.phase}{paused}")
+            f"White Cell · turn {state.turn} of {state.last_turn} ({s.quarter()}) · {phase_words(s)}{paused}")
         menu = self.query_one("#white-menu", OptionList)
         highlighted = menu.highlighted
         menu.clear_options()

@@ -2,13 +2,34 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from rich.table import Table
 from textual.markup import escape
 from textual.widgets import DataTable, Static
 
 from wargame.engine.adjudication import Adjudication
-from wargame.engine.model import CELL_TITLES, STAGES
+from wargame.engine.rulebook import Rulebook, load_rulebook
 from wargame.engine.view import View
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> Rulebook:
+    return load_rulebook()
+
+
+def titled(rulebook: Rulebook | None) -> Rulebook:
+    """The rulebook whose titles a widget shows: the one given (the game's), else the shipped one
+    (whose titles cover every name of the board the engine has)."""
+    return rulebook if rulebook is not None else _shipped()
+
+
+def _app_rulebook(widget) -> Rulebook | None:
+    try:
+        session = getattr(widget.app, "session", None)
+        return getattr(session, "rulebook", None) or getattr(widget.app, "rulebook", None)
+    except Exception:  # noqa: BLE001 - not mounted in an app (a test drawing it alone)
+        return None
 
 # Column, theatre field, tooltip-ish header
 THEATRE_COLUMNS = (
@@ -35,12 +56,9 @@ CELL_TRACKS = {
 }
 
 
-def pretty(name: str) -> str:
-    for prefix in ("is_leader_", "aq_leader_", "is_", "aq_", "coalition_", "gov_", "relation_"):
-        if name.startswith(prefix):
-            name = name[len(prefix):]
-            break
-    return name.replace("_", " ")
+def pretty(name: str, rulebook: Rulebook | None = None) -> str:
+    """A track's title for a reader (``is_funds`` → "IS funds"): the rulebook's (rules/titles.toml)."""
+    return titled(rulebook).title(name)
 
 
 class TheatreTable(DataTable):
@@ -62,21 +80,22 @@ class TheatreTable(DataTable):
             self.add_row(*row, key=t.name)
 
 
-def cell_rows(view: View, cell: str) -> list[tuple[str, str]]:
-    """One cell's tracks as the seat of ``view`` sees them: (name, value or estimate)."""
+def cell_rows(view: View, cell: str, rulebook: Rulebook | None = None) -> list[tuple[str, str]]:
+    """One cell's tracks as the seat of ``view`` sees them: (title, value or estimate)."""
     rows = []
     for name in CELL_TRACKS[cell]:
         est = view.tracks.get(name)
         if est is not None:
-            rows.append((pretty(name), str(est) + ("" if est.exact else " (est.)")))
+            rows.append((pretty(name, rulebook), str(est) + ("" if est.exact else " (est.)")))
     return rows
 
 
 class CellPanel(Static):
     """One cell's tracks, as that cell (or the room) may see them."""
 
-    def show(self, view: View, cell: str) -> None:
-        rows = cell_rows(view, cell)
+    def show(self, view: View, cell: str, rulebook: Rulebook | None = None) -> None:
+        rulebook = titled(rulebook or _app_rulebook(self))
+        rows = cell_rows(view, cell, rulebook)
         # two pairs of columns for a long list, so it fits a small terminal
         half = (len(rows) + 1) // 2 if len(rows) > 6 else len(rows)
         table = Table.grid(padding=(0, 1))
@@ -87,28 +106,30 @@ class CellPanel(Static):
             right = rows[i + half] if i + half < len(rows) else ("", "")
             table.add_row(*rows[i], *(right if half < len(rows) else ()))
         self.update(table)
-        self.border_title = CELL_TITLES[cell]
+        self.border_title = rulebook.title(cell)
 
 
-def relation_lines(view: View) -> list[str]:
+def relation_lines(view: View, rulebook: Rulebook | None = None) -> list[str]:
     """The AQ-IS relation as the seat of ``view`` sees it (markup)."""
+    rb = titled(rulebook)
+    title = rb.title
     stage = int(view.tracks["relation_stage"].lo)
-    lines = [f"[b]AQ–IS relation:[/b] {STAGES[stage]}"]
+    lines = [f"[b]{escape(title('relation_stage'))}:[/b] {escape(rb.stage_title(stage))}"]
     if stage in (2, 3):
-        lines.append(f"autonomy granted: {view.tracks['relation_autonomy']}")
-        lines.append(f"strain: {view.tracks['relation_strain']}")
+        lines.append(f"{escape(title('relation_autonomy'))}: {view.tracks['relation_autonomy']}")
+        lines.append(f"{escape(title('relation_strain'))}: {view.tracks['relation_strain']}")
     if stage == 1:
-        lines.append("terms on the table: " + ("yes" if view.tracks["relation_offered"].lo else "no"))
+        lines.append(f"{escape(title('relation_offered'))}: " + ("yes" if view.tracks["relation_offered"].lo else "no"))
     t = view.tracks
-    lines.append(f"offshoots: {len(view.offshoots)} in play, {t['tally_offshoots_formed']} formed, "
+    lines.append(f"{escape(title('offshoot_count'))}: {len(view.offshoots)} in play, {t['tally_offshoots_formed']} formed, "
                  f"{t['tally_offshoots_absorbed']} absorbed by AQ")
-    lines.append(f"second splits: {t['tally_second_splits']}")
+    lines.append(f"{escape(title('tally_second_splits'))}: {t['tally_second_splits']}")
     return lines
 
 
 class RelationPanel(Static):
-    def show(self, view: View) -> None:
-        self.update("\n".join(relation_lines(view)))
+    def show(self, view: View, rulebook: Rulebook | None = None) -> None:
+        self.update("\n".join(relation_lines(view, rulebook or _app_rulebook(self))))
 
 
 def deck_lines(view: View, titles: dict[str, str]) -> list[str]:
@@ -124,7 +145,7 @@ def theatre_rows(view: View) -> list[tuple[str, ...]]:
         offshoots[o.theatre] = offshoots.get(o.theatre, 0) + o.strength
     rows = []
     for t in view.theatres:
-        reform = f"{t.reform}{'f' if t.faithful and t.reform else ''}"
+        reform = f"{t.reform}{' faithful' if t.faithful and t.reform else ''}"
         peace = "settled" if t.settled else str(t.peace)
         rows.append((t.title, str(t.territory), str(t.oil), str(t.is_province), str(t.aq_affiliate),
                      str(offshoots.get(t.name, 0)), str(t.grievance), str(t.governance), str(t.pressure), reform, peace))
@@ -136,22 +157,26 @@ class DecksPanel(Static):
         self.update("\n".join(deck_lines(view, titles)))
 
 
-def record_markup(r: Adjudication) -> str:
+def record_markup(r: Adjudication, rulebook: Rulebook | None = None, ref: bool = False) -> str:
     """A record in Textual markup (theme colours): what happened, the odds and the roll, the
-    tracks it changed, the rule and its ¶. Give it a record as the seat is shown it
-    (:func:`wargame.engine.shown.render_records`): its odds may then be a band over the seat's estimates."""
+    tracks it changed (by their titles), the rule's ¶. Give it a record as the seat is shown it
+    (:func:`wargame.engine.shown.render_records`): its odds may then be a band over the seat's
+    estimates. ``ref``: the rule, order or card id too, for the White Cell to look it up."""
+    rb = titled(rulebook)
     mark = "[b $success]✔[/]" if r.happened else "[b $error]✘[/]"
-    where = escape(f" [{r.where}]") if r.where else ""
+    where = escape(f" in {rb.where_title(r.where)}") if r.where else ""
     odds = ""
     if r.rolled:
-        rolled = f", rolled {r.roll:.2f}" if r.roll is not None else ""
-        odds = f"  [i]{r.chance_text}{' by your estimates' if r.band is not None else ''}{rolled}[/]"
-    lines = [f"{mark} [b]{escape(r.title)}[/]{where}{odds}", f"   {escape(r.text)}"]
-    changes = r.changes_text()
+        verdict = f", so {r.outcome}" if r.roll is not None else ""
+        odds = f"  [i]{escape(r.odds)}{escape(verdict)}[/]"
+    lines = [f"{mark} [b]{escape(r.title)}[/]{where}{odds}", f"   {escape(r.sentence(rb))}"]
+    changes = r.changes_text(rb)
     if changes:
         lines.append(f"   [$text-muted]{escape(changes)}[/]")
     cites = ", ".join(f"¶{c}" for c in r.cites)
-    lines.append(f"   [$text-muted i]{escape(r.ref)}{' (' + cites + ')' if cites else ''}[/]")
+    label = ", ".join(filter(None, (r.ref if ref else "", cites)))
+    if label:
+        lines.append(f"   [$text-muted i]({escape(label)})[/]")
     if r.original is not None:
         lines.append(f"   [b $warning]Overridden by the White Cell:[/] {escape(r.justification)}")
     elif r.justification:
@@ -159,10 +184,11 @@ def record_markup(r: Adjudication) -> str:
     return "\n".join(lines)
 
 
-def board_text(view: View, titles: dict[str, str]) -> str:
+def board_text(view: View, titles: dict[str, str], rulebook: Rulebook | None = None) -> str:
     """Everything the board shows the seat of ``view`` in plain lines: the theatres, every cell's
     panel, the relation and the decks (what the widgets above draw)."""
+    rb = titled(rulebook)
     lines = [" | ".join(row) for row in theatre_rows(view)]
     for cell in CELL_TRACKS:
-        lines.append(f"{CELL_TITLES[cell]}: " + ", ".join(f"{n} {v}" for n, v in cell_rows(view, cell)))
-    return "\n".join(lines + relation_lines(view) + deck_lines(view, titles))
+        lines.append(f"{rb.title(cell)}: " + ", ".join(f"{n} {v}" for n, v in cell_rows(view, cell, rb)))
+    return "\n".join(lines + relation_lines(view, rb) + deck_lines(view, titles))

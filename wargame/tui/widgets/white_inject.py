@@ -17,6 +17,7 @@ from wargame.record import fog
 from wargame.record.commands import CommandError
 from wargame.record.document import SaveError
 from wargame.table.session import Session
+from wargame.tui.widgets.lists import Tick
 from wargame.tui.widgets.white_pane import SECRET, WhitePane, markup, told_markup
 
 
@@ -46,7 +47,7 @@ class InjectPane(WhitePane):
         with Horizontal(classes="white-row"):
             yield Label("Note:", classes="white-label")
             yield Input(placeholder="why, for the record (optional)", id="inject-note", compact=True)
-        yield Checkbox(SECRET + " (a card is played in the open: a card that changes the public board is "
+        yield Tick(SECRET + " (a card is played in the open: a card that changes the public board is "
                        "told to all)", id="inject-secret", compact=True)
         yield Static("", id="inject-out", classes="white-out")
 
@@ -97,21 +98,38 @@ class InjectPane(WhitePane):
 
     @on(OptionList.OptionSelected, "#inject-decks")
     def _deck(self, event: OptionList.OptionSelected) -> None:
-        rb = self.session.rulebook
         self.deck = event.option.id
-        deck = rb.decks[self.deck]
-        self.eligible = eligible = self.eligibility()
+        self.fill_cards()
         cards = self.query_one("#inject-cards", OptionList)
+        cards.highlighted = 0
+        cards.focus()
+
+    def status(self, card: Card) -> str:
+        """Where a card stands now: played already (or set aside), else whether it is eligible."""
+        pile = self.pile_of(card)
+        if pile in ("played already", "set aside"):
+            return pile
+        return self.eligible.get(card.id, "")
+
+    def fill_cards(self) -> None:
+        """The deck's cards, each with where it stands now (worked out again after an inject)."""
+        if self.deck is None:
+            return
+        rb = self.session.rulebook
+        deck = rb.decks[self.deck]
+        self.eligible = self.eligibility()
+        cards = self.query_one("#inject-cards", OptionList)
+        highlighted = cards.highlighted
         cards.clear_options()
         for c in deck.cards:
-            status = eligible.get(c.id, "")
+            status = self.status(c)
             mark = "[$success]eligible now[/]" if status == "eligible now" else f"[$text-muted]{escape(status)}[/]"
             cards.add_option(Option(f"{escape(c.title)}  {mark}", id=c.id,
                                     disabled=status.startswith("not in this scenario")))
+        if highlighted is not None and highlighted < cards.option_count:
+            cards.highlighted = highlighted
         self.query_one("#inject-cards-title", Label).update(
             f"Cards of the {escape(deck.title)} deck ({len(deck.cards)})")
-        cards.highlighted = 0
-        cards.focus()
 
     @on(OptionList.OptionHighlighted, "#inject-cards")
     def _card_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -133,9 +151,11 @@ class InjectPane(WhitePane):
         chosen = ("[b $accent]Chosen[/] (Enter in the note to play it): " if card_id == self.card
                   else "[$text-muted]Enter to choose:[/] ")
         status = self.eligible.get(card.id, "")
+        pile = self.pile_of(card)
         self.query_one("#inject-card", Static).update(
             f"{chosen}[b]{escape(card.title)}[/]{escape(where)}\n[$text-muted]{escape(deck.title)} deck · "
-            f"{escape(status)} · {self.pile_of(card)}[/]\n{escape(card.text)}")
+            + (f"{escape(status)} · " if pile not in ("played already", "set aside") else "")
+            + f"{pile}[/]\n{escape(card.text)}")
 
     @on(Input.Submitted, "#inject-note")
     def _inject(self) -> None:
@@ -162,5 +182,6 @@ class InjectPane(WhitePane):
         self.say(f"Injected: {self.session.rulebook.cards[self.card].title}", "White Cell")
         self.card = None
         self.changed()
+        self.fill_cards()  # the card just played is no longer "eligible now"
         self.query_one("#inject-out", Static).scroll_visible()
 

@@ -43,12 +43,12 @@ def overridable(session: Session, turn: int) -> list[Adjudication]:
 
 
 def markup(records) -> str:
-    """Records as the board shows them, with the facilitator's reason for an inject or a track
-    override (the board shows it only for an overridden result)."""
+    """Records as the board shows them, each with the facilitator's reason once (the board's
+    rendering already carries it; added here only if it does not)."""
     out = []
     for r in records:
         text = record_markup(r)
-        if r.justification and r.original is None:
+        if r.justification and escape(r.justification) not in text:
             text += f"\n   [b $warning]White Cell:[/] {escape(r.justification)}"
         out.append(text)
     return "\n".join(out)

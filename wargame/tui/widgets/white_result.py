@@ -15,15 +15,16 @@ from wargame.engine.adjudication import Adjudication
 from wargame.record.commands import RESOLUTION_PHASES, CommandError, InjectCard, Note, SetTrack
 from wargame.record.document import SaveError
 from wargame.table.session import Session
-from wargame.tui.widgets.board import record_markup
+from wargame.tui.widgets.board import record_markup, titled
+from wargame.tui.widgets.lists import Tick
 from wargame.tui.widgets.white_pane import SECRET, WhitePane, overridable, resolved_turn, told_markup
 
 
 def short(r: Adjudication) -> str:
     """A record on one line: ✔/✘, the title, where, the odds, and whether it was overridden."""
     mark = "[b $success]✔[/]" if r.happened else "[b $error]✘[/]"
-    where = escape(f" [{r.where}]") if r.where else ""
-    odds = f" [$text-muted]{r.chance:.0%}, rolled {r.roll:.2f}[/]" if r.chance is not None else ""
+    where = escape(f" in {titled(None).where_title(r.where)}") if r.where else ""
+    odds = f" [$text-muted]{escape(r.odds)}[/]" if r.chance is not None else ""  # "needed 37 or less, rolled 52"
     over = " [b $warning](overridden)[/]" if r.original is not None else ""
     return f"{mark} {escape(r.title)}{where}{odds}{over}"
 
@@ -45,11 +46,13 @@ class ResultPane(WhitePane):
             yield Label("Why:", classes="white-label")
             yield Input(placeholder="the justification (required; stays in the record)", id="result-why",
                         compact=True)
-        yield Checkbox(SECRET + " (the cells whose picture of the turn it changes)", id="result-secret",
+        yield Tick(SECRET + " (the cells whose picture of the turn it changes)", id="result-secret",
                        compact=True)
+        yield Static("", id="result-error", classes="white-error")
         yield Static("", id="result-out", classes="white-out")
 
     def open(self) -> None:
+        self.query_one("#result-error", Static).update("")  # a refusal is never left standing
         s = self.session
         head = self.query_one("#result-head", Static)
         options = self.query_one("#result-list", OptionList)
@@ -107,6 +110,10 @@ class ResultPane(WhitePane):
             record_markup(r) + f"\n[b $warning]Override: make it so it {flip}.[/] Why? (Enter to apply)")
         self.query_one("#result-why", Input).focus()
 
+    @on(Input.Changed, "#result-why")
+    def _why_changed(self) -> None:
+        self.query_one("#result-error", Static).update("")
+
     @on(Input.Submitted, "#result-why")
     def _override(self) -> None:
         r = self.record
@@ -118,7 +125,7 @@ class ResultPane(WhitePane):
         out = self.query_one("#result-out", Static)
         if not why:
             message = "A justification is required: say why you override the result (it stays in the record)."
-            out.update(f"[b $error]{message}[/]")
+            self.query_one("#result-error", Static).update(f"[b $error]{message}[/]")
             self.say(message, "Refused", "error")
             return
         s = self.session

@@ -16,6 +16,7 @@ from wargame.engine.board import GLOBAL_TRACKS, OFFSHOOT_TRACKS, THEATRE_TRACKS,
 from wargame.record.commands import CommandError
 from wargame.record.document import SaveError
 from wargame.table.session import Session
+from wargame.tui.widgets.lists import Tick
 from wargame.tui.widgets.white_pane import SECRET, WhitePane, markup, told_markup
 
 
@@ -60,11 +61,13 @@ class TrackPane(WhitePane):
             yield Label("Why:", classes="white-label")
             yield Input(placeholder="the justification (required; stays in the record)", id="track-why",
                         compact=True)
-        yield Checkbox(SECRET + " (a cell's own secret track: that cell; a public one: everyone)",
+        yield Tick(SECRET + " (a cell's own secret track: that cell; a public one: everyone)",
                        id="track-secret", compact=True)
+        yield Static("", id="track-error", classes="white-error")
         yield Static("", id="track-out", classes="white-out")
 
     def open(self) -> None:
+        self.query_one("#track-error", Static).update("")  # a refusal is never left standing
         self.targets = track_targets(self.session)
         self.warn("#track-warn")
         target = self.query_one("#track-target", Input)
@@ -138,6 +141,10 @@ class TrackPane(WhitePane):
     def _value_submitted(self) -> None:
         self.query_one("#track-why", Input).focus()
 
+    @on(Input.Changed, "#track-why")
+    def _why_changed(self) -> None:
+        self.query_one("#track-error", Static).update("")
+
     @on(Input.Submitted, "#track-why")
     def _set_track(self) -> None:
         name = self.query_one("#track-target", Input).value.strip()
@@ -157,7 +164,7 @@ class TrackPane(WhitePane):
             return
         if not why:
             message = "A justification is required: say why you set the track (it stays in the record)."
-            out.update(f"[b $error]{message}[/]")
+            self.query_one("#track-error", Static).update(f"[b $error]{message}[/]")
             self.say(message, "Refused", "error")
             self.query_one("#track-why", Input).focus()
             return

@@ -1,0 +1,235 @@
+"""What a debrief reads in a game's log: its turning points, and the orders each cell gave and why.
+
+**Turning points** are derived from the records, from what actually happened: a record whose
+outcome changed the relation's stage, collapsed the caliphate, cost a group its leader or ended
+a leadership vacuum (:func:`turning_point_list`), each kept with the record and the change that
+back it; never from a guess at what a change of the board means. (The report once said "the
+Shura Council chose a successor" when its roll had failed.) For the facilitator, also who
+became the weaker group, the White Cell's overrides and the notes.
+
+**The bots' reasons** are not in the save: they are worked out again by seating the same bot on
+the same view with the game's seed (:func:`bot_reasons`), which is all its choice depends on, so
+it gives the same orders and the same reasons; where the orders in the log are not what the bot
+gives (people gave them, or another program), no reason is claimed. A cell's reasons are told to
+that cell and to the facilitator only (:func:`orders_given`).
+
+Every list here is for one seat, from what that seat may see (:mod:`wargame.record.fog`).
+"""
+
+from __future__ import annotations
+
+from attrs import frozen
+
+from wargame.bots.seats import HUMAN, make_bot, parse_bot
+from wargame.engine.adjudication import Adjudication
+from wargame.engine.legality import legal_orders
+from wargame.engine.model import CELLS, State
+from wargame.engine.numbers import number
+from wargame.engine.position import formula_values
+from wargame.engine.rulebook import Rulebook
+from wargame.engine.view import view
+from wargame.record import fog
+from wargame.record.commands import GiveOrders, OverrideResult, ResolveTurn, SetSeats
+from wargame.record.game import Game, initial_seats
+
+FACILITATOR = "white"
+
+
+def turn_states(game: Game) -> list[tuple[int, State]]:
+    """The state after each turn (after its resolution and any override of it)."""
+    out: dict[int, State] = {}
+    for step in game.steps:
+        if isinstance(step.command, (ResolveTurn, OverrideResult)):
+            out[step.command.turn] = step.state
+    return sorted(out.items())
+
+
+def stage_seen(state: State, seat: str) -> tuple[int, int]:
+    """The relation's stage and autonomy as ``seat`` sees them (secret talks look like before)."""
+    if seat == FACILITATOR:
+        return state.relation.stage, state.relation.autonomy
+    tracks = view(state, seat).tracks
+    return tracks["relation_stage"].lo, tracks["relation_autonomy"].lo
+
+
+# --- turning points ------------------------------------------------------------------------------
+
+GROUPS = {"is": "IS", "aq": "AQ"}
+
+
+@frozen
+class TurningPoint:
+    """A moment a debrief should stop at, and what backs it: the record whose outcome made it
+    happen and the change of that record it stands on (``record`` None: a facilitator's note, or
+    the groups' strengths read off the board)."""
+
+    turn: int
+    text: str
+    record: Adjudication | None = None
+    change: tuple[str, int, int] | None = None
+    kind: str = ""  # "relation", "collapse", "leader-lost", "leader-settled", "weaker", "override", "note"
+
+
+def _points_of(rb: Rulebook, r: Adjudication, q: str) -> list[TurningPoint]:
+    """The turning points one record stands for: each a change it made, as the seat was shown it
+    (a change with its numbers hidden stands for nothing). A record that did not happen changed
+    nothing, so stands for nothing either."""
+    if not r.happened:
+        return []
+    cause = r.title + (f" in {rb.where_title(r.where)}" if r.where else "")
+    cites = ", ".join(f"¶{c}" for c in r.cites)
+    why = f" ({cause}{'; ' + cites if cites else ''})"
+    out = []
+    for change in r.changes:
+        name, a, b = change
+        if a < 0 and b < 0 or a == b:
+            continue
+        text = None
+        if name == "relation_stage":
+            kind, text = "relation", (f"the {rb.title('relation_stage')} moved from {rb.stage_title(a)} to "
+                                      f"{rb.stage_title(b)}")
+        elif name == "is_collapsed" and b > a:
+            kind, text = "collapse", "the caliphate collapsed as a territorial project"
+        elif name.endswith("_leader_successions") and b > a:
+            kind, text = "leader-lost", f"{GROUPS.get(name.split('_')[0], name)} lost its leader"
+        elif name.endswith("_leader_vacuum") and a > 0 and b == 0:
+            kind, text = "leader-settled", (f"{GROUPS.get(name.split('_')[0], name)}'s leadership vacuum ended: "
+                                            "its new leader took charge")
+        if text is not None:
+            out.append(TurningPoint(r.turn, f"Turn {r.turn} ({q}): {text}{why}.", r, change, kind))
+    return out
+
+
+def turning_point_list(game: Game, seat: str = FACILITATOR) -> list[TurningPoint]:
+    """The moments a debrief should stop at, as ``seat`` may know of them, each derived from a
+    record ``seat`` is shown and the change it made (see :class:`TurningPoint`); for the
+    facilitator also who became the weaker group (the strengths are made of secret tracks), the
+    White Cell's overrides and the notes."""
+    rb = game.rulebook
+    scenario = rb.scenarios[game.header.scenario]
+    points: list[TurningPoint] = []
+    for turn, records in fog.seat_records(game, seat).items():
+        for r in records:
+            points += _points_of(rb, r, scenario.label(turn))
+    if seat != FACILITATOR:
+        return points  # the White Cell's rulings are in the timeline, as the seat was told them
+    previous: State | None = None
+    for turn, state in turn_states(game):
+        if previous is not None:
+            gap_now = formula_values(rb, state).get("power_gap", 0.0)
+            gap_before = formula_values(rb, previous).get("power_gap", 0.0)
+            if (gap_now > 0) != (gap_before > 0):
+                weaker = "IS" if gap_now > 0 else "AQ"
+                points.append(TurningPoint(turn, f"Turn {turn} ({scenario.label(turn)}): {weaker} became the weaker "
+                                                 f"group ({rb.title('power_gap')} {number(gap_before, '+')} → "
+                                                 f"{number(gap_now, '+')}).", kind="weaker"))
+        previous = state
+    points.sort(key=lambda p: p.turn)  # stable: within a turn, in the order things happened
+    for r in game.records():
+        if r.original is not None:
+            where = f" in {rb.where_title(r.where)}" if r.where else ""
+            points.append(TurningPoint(r.turn, f"Turn {r.turn}: the facilitator overrode {r.title}{where} ({r.outcome}): "
+                                               f"{r.justification}", r, kind="override"))
+    for n in game.notes():
+        mark = f" [bookmark: {n.bookmark}]" if n.bookmark else ""
+        points.append(TurningPoint(n.turn, f"Turn {n.turn}: facilitator's note{mark}: {n.text}", kind="note"))
+    return points
+
+
+def turning_points(game: Game, seat: str = FACILITATOR) -> list[str]:
+    """The turning points' sentences (see :func:`turning_point_list`)."""
+    return [p.text for p in turning_point_list(game, seat)]
+
+
+# --- the orders given, and the bots' reasons -------------------------------------------------------
+
+
+@frozen
+class GivenOrder:
+    """One order a cell gave, what came of it as the reader was shown it, and, for a bot's, why."""
+
+    turn: int
+    cell: str
+    kind: str
+    theatre: str | None
+    seat: str  # who sat in the cell: "human" or a bot ("doctrine:cautious")
+    reason: str = ""  # the bot's own sentence ("" for people, or a bot whose orders these are not)
+    record: Adjudication | None = None  # its result, as the reader was shown it (None: not resolved yet)
+
+
+RANDOM_REASON = "picked at random from the orders it could give"  # as wargame.table.reasons says it
+
+
+def bot_reasons(game: Game) -> dict[int, tuple[str, ...]]:
+    """For each step that gave a bot's orders, the bot's reason for each (by the step's index):
+    the bot seated again on the same view with the game's seed, which is all its choice depends
+    on. A step whose orders are not what the bot gives (people chose them) has none."""
+    rb = game.rulebook
+    seats = initial_seats(game.header, game.commands)
+    out: dict[int, tuple[str, ...]] = {}
+    for i, step in enumerate(game.steps):
+        c = step.command
+        if isinstance(c, SetSeats):
+            seats = dict(c.seats)
+            continue
+        if not isinstance(c, GiveOrders):
+            continue
+        spec = seats.get(c.cell, HUMAN)
+        if spec == HUMAN or not c.orders:
+            continue
+        try:
+            kind, _ = parse_bot(spec)
+            bot = make_bot(spec, game.header.seed, c.cell, **({"rulebook": rb} if kind == "doctrine" else {}))
+        except ValueError:
+            continue
+        state = fog.state_before(game, i)
+        choice = bot.choose(view(state, c.cell), lambda pending, s=state, cell=c.cell: legal_orders(rb, s, cell, pending),
+                            rb.max_orders)
+        if tuple((o.kind, o.theatre) for o in choice.orders) != tuple(c.orders):
+            continue
+        if kind == "random":
+            out[i] = tuple(RANDOM_REASON for _ in choice.orders)
+        else:
+            out[i] = tuple(_with_cites(rb, o.kind, why) for o, why in zip(choice.orders, choice.reasons))
+    return out
+
+
+def _with_cites(rb: Rulebook, kind: str, reason: str) -> str:
+    """A reason with the ¶ it rests on: the order's own, if the sentence cites none."""
+    if "¶" in reason:
+        return reason
+    order = rb.order_kinds.get(kind)
+    cites = ", ".join(f"¶{c}" for c in order.cites) if order else ""
+    return f"{reason.rstrip('.')} ({cites})." if cites else reason
+
+
+def orders_given(game: Game, seat: str = FACILITATOR) -> list[GivenOrder]:
+    """The orders in force of every turn, as ``seat`` may see them: the facilitator every cell's,
+    a cell its own (the others' are in the timeline as far as their results were shown to it),
+    each with its result as the reader was shown it and, for a bot's, its reason."""
+    if seat != FACILITATOR and seat not in CELLS:
+        return []
+    reasons = bot_reasons(game)
+    seats = initial_seats(game.header, game.commands)
+    given: dict[tuple[int, str], tuple[GiveOrders, str, tuple[str, ...]]] = {}
+    for i, step in enumerate(game.steps):
+        c = step.command
+        if isinstance(c, SetSeats):
+            seats = dict(c.seats)
+        elif isinstance(c, GiveOrders) and seat in (FACILITATOR, c.cell):
+            given[(c.turn, c.cell)] = (c, seats.get(c.cell, HUMAN), reasons.get(i, ()))  # the last given counts
+    shown = fog.seat_records(game, seat)
+    out = []
+    for (turn, cell), (c, who, why) in sorted(given.items(), key=lambda kv: (kv[0][0], CELLS.index(kv[0][1]))):
+        results = [r for r in shown.get(turn, ()) if r.kind == "order" and r.cell == cell]
+        for k, (kind, theatre) in enumerate(c.orders):
+            record = next((r for r in results if (r.ref, r.theatre) == (kind, theatre)), None)
+            if record is not None:
+                results.remove(record)
+            out.append(GivenOrder(turn, cell, kind, theatre, who, why[k] if k < len(why) else "", record))
+    return out
+
+
+def seat_words(spec: str) -> str:
+    """Who sits in a seat, for a reader: "people", or "doctrine:cautious bot"."""
+    return "people" if spec == HUMAN else f"{spec} bot"
