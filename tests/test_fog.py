@@ -626,7 +626,10 @@ def test_the_seed_is_on_no_screen_of_a_game_at_the_table(tmp_path: Path) -> None
                     await pilot.press("enter")
                     await pilot.pause()
                     seen.append(screen_text(app))
-                    await pilot.press("c")
+                    await pilot.press("g")  # give the orders: the confirmation shows them first
+                    await pilot.pause()
+                    seen.append(screen_text(app))
+                    await pilot.press("enter")
                 elif name in ("HandoverScreen", "WalkthroughScreen"):
                     if name == "WalkthroughScreen":
                         await pilot.press("y")

@@ -271,8 +271,9 @@ EXPERIMENTS: tuple[Experiment | Observation | Untestable, ...] = (
     Untestable("C12", "The Shura Council chooses a successor no more diplomatic (¶8)",
                "the successor is modelled only by his hardline, which the succession rule and the Leader Death cards "
                "raise whenever a leader dies and nothing lowers: an experiment on it would read that rule back. It is "
-               "checked as a property of the rules (test_c12_a_successor_is_never_more_conciliatory, "
-               "test_c12_no_leader_death_card_softens_a_leader); C12b measures what follows, whether IS comes to terms"),
+               "declared of the rules and checked by `wargame check --deep` (c12.shura-succession and c12.aq-succession "
+               "never lower a leader's hardline, nor does any Leader Death card); C12b measures what follows, whether "
+               "IS comes to terms"),
 )
 """Every claim, as an experiment, an observation, or with the reason it cannot be tested."""
 
