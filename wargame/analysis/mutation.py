@@ -11,6 +11,7 @@ declarations leave unguarded.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 import attrs
 from attrs import frozen
@@ -48,39 +49,33 @@ def _inputs(expr, scope: Scope, parameters: Iterable[str]) -> list[tuple[str, fl
     return out
 
 
+def _entries(rulebook: Rulebook) -> Iterator[tuple[str, str, str, Any, Callable[[Any], Rulebook]]]:
+    """(subject, entry id, scope, expression, how to put a bent expression back) of every
+    entry whose chance (or value) reads the board."""
+    for i, rule in enumerate(rulebook.rules):
+        if rule.chance is not None:
+            yield "rule", rule.id, rule.scope, rule.chance, lambda e, i=i, r=rule: attrs.evolve(
+                rulebook, rules=rulebook.rules[:i] + (attrs.evolve(r, chance=e),) + rulebook.rules[i + 1:])
+    for i, kind in enumerate(rulebook.orders):
+        if kind.chance is not None:
+            yield "order", kind.id, "theatre" if kind.target == "theatre" else "global", kind.chance, \
+                lambda e, i=i, k=kind: attrs.evolve(
+                    rulebook, orders=rulebook.orders[:i] + (attrs.evolve(k, chance=e),) + rulebook.orders[i + 1:])
+    for i, (name, expr) in enumerate(rulebook.formulas):
+        yield "formula", name, "global", expr, lambda e, i=i, n=name: attrs.evolve(
+            rulebook, formulas=rulebook.formulas[:i] + ((n, e),) + rulebook.formulas[i + 1:])
+
+
 def mutants(rulebook: Rulebook, scope_of: Callable[[str], Scope]) -> Iterator[tuple[str, str, str, Rulebook]]:
     """(subject, entry id, input, the rulebook with that input reversed in that entry)."""
-    for i, rule in enumerate(rulebook.rules):
-        if rule.chance is None:
-            continue
-        scope = scope_of(rule.scope)
-        for name, lo, hi in _inputs(rule.chance, scope, rulebook.parameters):
-            try:
-                bent = attrs.evolve(rule, chance=mutated(rule.chance, name, lo, hi, scope))
-            except ExpressionError:
-                continue
-            rules = rulebook.rules[:i] + (bent,) + rulebook.rules[i + 1:]
-            yield "rule", rule.id, name, attrs.evolve(rulebook, rules=rules)
-    for i, kind in enumerate(rulebook.orders):
-        if kind.chance is None:
-            continue
-        scope = scope_of("theatre" if kind.target == "theatre" else "global")
-        for name, lo, hi in _inputs(kind.chance, scope, rulebook.parameters):
-            try:
-                bent_order = attrs.evolve(kind, chance=mutated(kind.chance, name, lo, hi, scope))
-            except ExpressionError:
-                continue
-            orders = rulebook.orders[:i] + (bent_order,) + rulebook.orders[i + 1:]
-            yield "order", kind.id, name, attrs.evolve(rulebook, orders=orders)
-    for i, (fname, expr) in enumerate(rulebook.formulas):
-        scope = scope_of("global")
+    for subject, of, kind, expr, put_back in _entries(rulebook):
+        scope = scope_of(kind)
         for name, lo, hi in _inputs(expr, scope, rulebook.parameters):
             try:
-                bent_formula = mutated(expr, name, lo, hi, scope)
+                bent = mutated(expr, name, lo, hi, scope)
             except ExpressionError:
                 continue
-            formulas = rulebook.formulas[:i] + ((fname, bent_formula),) + rulebook.formulas[i + 1:]
-            yield "formula", fname, name, attrs.evolve(rulebook, formulas=formulas)
+            yield subject, of, name, put_back(bent)
 
 
 def _speaks_of(d: Declaration, subject: str, of: str) -> bool:
