@@ -175,6 +175,13 @@ def test_the_mutation_check_reports_the_reversals_the_declarations_catch(capsys)
     assert re.search(r"(\d+) of (\d+) reversals caught", done.out)
 
 
+def test_the_mutation_check_of_an_offshoots_rule_runs_to_its_end(capsys):
+    """A board simplified down to no offshoot has nothing for an offshoot's rule to break."""
+    done = in_process(["check", "--mutate", "--only", "c7.aq-welcomes-defectors", "--examples", "60"], capsys)
+    assert done.code == 0, done.err
+    assert "reversals caught" in done.out and "Traceback" not in done.err
+
+
 def test_a_rule_with_no_declarations_is_reported_unguarded(book, capsys):
     base, rules, decks = book
     with appended(rules / "adjudication.toml", rule("", rule_id="t.bare")):

@@ -58,6 +58,19 @@ def search(rulebook: Rulebook, d: Declaration | Invariant, scenario: str, reache
            ) -> tuple[st.SearchStrategy, Check]:
     """The inputs to draw for one declaration, and the check that says how one breaks it:
     None when it holds, else (what was measured, where)."""
+    strategy, check = _search(rulebook, d, scenario, reached)
+    if isinstance(d, Invariant) or d.scope != "offshoot":
+        return strategy, check
+
+    def with_a_group(x: tuple) -> tuple[str, str | None] | None:
+        # an offshoot's rule speaks of a group: a board simplified down to none has nothing to break
+        return check(x) if x[0].offshoots else None
+
+    return strategy, with_a_group
+
+
+def _search(rulebook: Rulebook, d: Declaration | Invariant, scenario: str, reached: Sequence[State]
+            ) -> tuple[st.SearchStrategy, Check]:
     board = st.sampled_from(list(reached)) if reached else boards(rulebook, scenario)
     where = st.integers(0, 63)
     if isinstance(d, Invariant):
