@@ -94,7 +94,11 @@ def run_mutants(rulebook: Rulebook, scope_of: Callable[[str], Scope], examples: 
         caught = []
         for d in watching:
             for scenario in bent.scenarios:
-                if check_one(bent, d, scenario, examples, seed) is not None:
+                try:
+                    broken = check_one(bent, d, scenario, examples, seed) is not None
+                except Exception:  # noqa: BLE001 - a bent rule that makes the check fail is caught too
+                    broken = True
+                if broken:
                     caught.append(d.id)
                     break
         out.append(Mutant(subject, of, name, tuple(caught), bool(watching)))

@@ -24,6 +24,7 @@ from wargame.analysis.searches import search
 from wargame.engine.declarations import Declaration, Invariant
 from wargame.engine.model import State
 from wargame.engine.rulebook import Rulebook
+from wargame.engine.turn import new_game
 
 
 @frozen
@@ -108,7 +109,12 @@ def check_all(rulebook: Rulebook, examples: int = 100, seed: int = 0, reached: S
             continue
         for scenario in rulebook.scenarios:
             states = [s for s in reached if s.scenario == scenario]
-            failure = check_one(rulebook, d, scenario, each, seed, states)
+            try:
+                failure = check_one(rulebook, d, scenario, each, seed, states)
+            except Exception as e:  # noqa: BLE001 - a designer's rulebook may fail in ways no check foresaw: say so, go on
+                what, entry = describe(d)
+                failure = Failure(what, entry, d.cites, d.claims, scenario, f"checking it failed: {type(e).__name__}: {e}",
+                                  None, new_game(rulebook, scenario, seed))
             if failure is not None:
                 out.append(failure)
                 break  # one scenario's board is enough to show the designer
