@@ -124,10 +124,11 @@ def test_a_seat_and_the_facilitator_together_are_refused(wargame, saved) -> None
 
 
 def exports(wargame, path: Path, who: tuple[str, ...]) -> dict[str, str]:
-    """Every export of the save for ``who`` (--seat CELL or --facilitator), as text."""
+    """Every export of the save for ``who`` (--seat CELL or --facilitator), as text (the HTML page
+    as it is written: what it escapes, none of the texts looked for here holds)."""
     out: dict[str, str] = {}
-    for fmt in ("markdown", "json"):
-        code, text, err = wargame("report", path, *who, "--format", fmt, "--out", "-")
+    for fmt in ("markdown", "json", "html"):  # no odds: they are tested in tests/test_report_html.py
+        code, text, err = wargame("report", path, *who, "--format", fmt, "--odds", "0", "--out", "-")
         assert code == 0, err
         out[fmt] = text
     code, _, err = wargame("report", path, *who, "--format", "csv", "--out", path.parent / "csv.csv")
@@ -195,7 +196,7 @@ def test_a_secret_set_track_reaches_only_its_owner(wargame, saved, rulebook) -> 
     assert "told only to the Islamic State" in fog.announcement(game, step, "white").text
     for seat in CELLS:
         got = exports(wargame, path, ("--seat", seat))
-        for kind in ("markdown", "json", "log"):
+        for kind in ("markdown", "json", "html", "log"):
             if seat == "is":
                 assert mine in got[kind], kind
             else:

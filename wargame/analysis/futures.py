@@ -128,12 +128,21 @@ def placing(actual: Outcome, among: Futures) -> list[str]:
     def held(o: Outcome) -> int:
         return o.collapse_turn if o.collapse_turn is not None else among.last_turn + 1
 
+    def compared(more: float, same: float) -> str:
+        """"more than in 40% of them, as much as in 35%": ties said, not hidden."""
+        return f"{more:.0%} of them" + (f", as long or as much as in {same:.0%}" if same >= 0.005 else "")
+
     longer = among.share(lambda o: held(actual) > held(o))
-    out.append(f"IS held out longer than in {longer:.0%} of those games" + (
+    level = among.share(lambda o: held(actual) == held(o))
+    out.append(f"IS held out longer than in {compared(longer, level)}" + (
         " (it never collapsed)." if actual.collapse_turn is None else f" (it collapsed in turn {actual.collapse_turn})."))
-    out.append(f"IS ended with more ground than in {among.share(lambda o: actual.territory > o.territory):.0%} of them.")
+    more = among.share(lambda o: actual.territory > o.territory)
+    same = among.share(lambda o: actual.territory == o.territory)
+    out.append(f"IS ended with more ground than in {compared(more, same)}.")
     for cell in CELLS:
         mine = actual.points_of(cell)
-        out.append(f"{CELL_TITLES[cell]} scored more than in {among.share(lambda o, c=cell, m=mine: m > o.points_of(c)):.0%}"
-                   f" of them ({mine} points).")
+        more = among.share(lambda o, c=cell, m=mine: m > o.points_of(c))
+        same = among.share(lambda o, c=cell, m=mine: m == o.points_of(c))
+        out.append(f"{CELL_TITLES[cell]} scored more than in {compared(more, same)} "
+                   f"({mine} point{'' if mine == 1 else 's'}).")
     return out

@@ -2,7 +2,9 @@
 
 ``replay`` opens the replay viewer, prints the log (the facilitator's, or a cell's with ``--seat``)
 or verifies the save (``--verify``); ``report`` writes the after-action report for a cell or the
-facilitator; ``fork`` branches the game at the start of a turn into a new save.
+facilitator (Markdown, one printable HTML page, JSON or CSV; a finished game's report places it
+among bot games from the same start, ``--odds``); ``fork`` branches the game at the start of a
+turn into a new save.
 """
 
 from __future__ import annotations
@@ -17,6 +19,24 @@ from wargame.cli.exits import EXIT_BAD_DATA, fail
 from wargame.engine.rulebook import Rulebook
 
 COMMANDS = ("replay", "report", "fork")
+FORMATS = ("markdown", "html", "json", "csv")
+# --odds: bot games played from the same start to place a finished game among (a report of the
+# longest scenario with 100 takes some 6 seconds more on a laptop). At most as
+# wargame.analysis.futures.MAX_RUNS (not imported here: it would load the analysis on every command).
+ODDS_DEFAULT = 100
+ODDS_MAX = 10_000
+
+
+def odds_runs(text: str) -> int:
+    """--odds: 0 (none) to ODDS_MAX bot games."""
+    shown = arguments.shown(text)
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of games, not {shown!r}") from None
+    if not 0 <= value <= ODDS_MAX:
+        raise argparse.ArgumentTypeError(f"expected 0 (none) to {ODDS_MAX:,} games, not {shown}")
+    return value
 
 
 def add_parsers(subparsers: Any) -> None:
@@ -35,7 +55,11 @@ def add_parsers(subparsers: Any) -> None:
 
     report = subparsers.add_parser("report", help="write the after-action report of a saved game, for a cell or the facilitator")
     report.add_argument("save", type=arguments.file_path)
-    report.add_argument("--format", choices=("markdown", "json", "csv"), default="markdown")
+    report.add_argument("--format", choices=FORMATS, default="markdown",
+                        help="markdown (the default), html (one self-contained page to print or project), json or csv")
+    report.add_argument("--odds", type=odds_runs, default=None, metavar="N",
+                        help=f"markdown and html, a finished game: place it among N bot games played from the same start "
+                             f"(default {ODDS_DEFAULT}; 0 for none; at most {ODDS_MAX:,})")
     report.add_argument("--out", type=arguments.file_path, help="where to write (default: beside the save; '-' for the terminal)")
     report.add_argument("--force", action="store_true",
                         help="replace an existing file that is not a report (never a save)")
@@ -201,6 +225,8 @@ def _report(rb: Rulebook, args: argparse.Namespace) -> int:
     from wargame.record import report
     from wargame.record.load import load
 
+    if args.odds and args.format not in ("markdown", "html"):
+        return fail(f"--odds: for --format markdown or html, not {args.format}")
     doc, game, check = load(args.save, rb)
     if not check.verified:
         return fail(f"{args.save}: {check.message}; no report written (see: wargame replay {args.save} --verify)",
@@ -210,10 +236,21 @@ def _report(rb: Rulebook, args: argparse.Namespace) -> int:
     outputs: list[tuple[Path, str, Kind]] = []
     stem = args.save.with_suffix("")
     suffix = f".{args.seat}" if args.seat else ""  # a cell's handout never overwrites the facilitator's report
-    if args.format == "markdown":
-        text = report.markdown(game, seat=seat)
-        outputs.append((args.out or stem.with_name(stem.name + f".report{suffix}.md"), text,
-                        Kind("a report", report.is_markdown_report)))
+    if args.format in ("markdown", "html"):
+        odds = _odds(game, args)
+        if isinstance(odds, str):
+            return fail(odds)
+        dates = (doc.created, doc.updated) if doc.created else None
+        if args.format == "markdown":
+            text = report.markdown(game, seat=seat, odds=odds, dates=dates)
+            outputs.append((args.out or stem.with_name(stem.name + f".report{suffix}.md"), text,
+                            Kind("a report", report.is_markdown_report)))
+        else:
+            from wargame.record import report_html
+
+            text = report_html.html(game, seat=seat, odds=odds, dates=dates)
+            outputs.append((args.out or stem.with_name(stem.name + f".report{suffix}.html"), text,
+                            Kind("an HTML report", report_html.is_html_report)))
     elif args.format == "json":
         text = report.as_json(game, seat)
         outputs.append((args.out or stem.with_name(stem.name + f".report{suffix}.json"), text,
@@ -252,6 +289,32 @@ def _report(rb: Rulebook, args: argparse.Namespace) -> int:
                 return fail(str(e), EXIT_BAD_DATA)
             print(f"wrote {path}")
     return 0
+
+
+def _odds(game: Any, args: argparse.Namespace) -> list[str] | str:
+    """Where the finished game falls among ``--odds`` bot games from the same start, in sentences
+    (the record layer may not play them: the analysis is above it); [] for none, or the one-line
+    refusal of an --odds the game cannot have. They are worked out from the true board, so a
+    cell is shown them only once the game is over, as everyone is."""
+    runs = ODDS_DEFAULT if args.odds is None else args.odds
+    state = game.state
+    if not runs or not state.over:
+        if args.odds and not state.over:
+            return (f"--odds: the game is not over (turn {state.turn} of {state.last_turn}): only a finished game is "
+                    "placed among bot games (they are played from the true board); --odds 0 for the report without")
+        return []
+    from wargame.analysis.futures import futures, outcome_of, placing
+    from wargame.analysis.progress import progress_bar
+    from wargame.engine.turn import new_game
+
+    rb = game.rulebook
+    h = game.header
+    opening = new_game(rb, h.scenario, h.seed)
+    seats = "all=doctrine:mixed"
+    with progress_bar(runs, f"--odds {runs}: bot games from the same start") as advance:
+        among = futures(rb, opening, runs, seats, progress=lambda done: advance(1))
+    return [f"Where this game falls among {among.runs} bot games played from the same start ({seats} in every "
+            "seat, each with dice of its own):"] + placing(outcome_of(rb, state), among)
 
 
 def _fork(rb: Rulebook, args: argparse.Namespace) -> int:

@@ -30,6 +30,9 @@ class Names(Protocol):
 # The sentence of a cell's orders, as the engine writes it (wargame.engine.turn) and saves keep it:
 # "Islamic State gave 2 orders: is.defend in iraq, is.propaganda; cost 5."
 _GAVE = re.compile(r"(?P<head>.*? gave \d+ orders?: )(?P<orders>.*)(?P<tail>; cost -?\d+\.)", re.S)
+# The sentence of a track the facilitator set (wargame.engine.facilitator), as saves keep it:
+# "The facilitator set coalition_will from 7 to 8."
+_SET = re.compile(r"The facilitator set (?P<target>\S+) from (?P<before>-?\d+) to (?P<after>-?\d+)\.")
 
 
 def format_value(value: Any, spec: str) -> str:
@@ -79,9 +82,17 @@ class Adjudication:
 
     def sentence(self, names: Names | None = None) -> str:
         """The sentence for a reader: :attr:`text`, with, given ``names`` (the rulebook), the
-        orders a cell gave named by their titles ("Defend held ground in Iraq"), where the
-        engine's sentence (kept as it is in saves) names them by their ids."""
+        orders a cell gave and a track the facilitator set named by their titles ("Defend held
+        ground in Iraq", "Coalition will"), where the engine's sentence (kept as it is in saves)
+        names them by their ids."""
         text = self.text
+        if names is not None and self.kind == "override":  # the track the facilitator set, by its title
+            m = _SET.fullmatch(text)
+            if m is None:
+                return text
+            t = m["target"]
+            return (f"The facilitator set {names.title(t)} from {names.value_text(t, int(m['before']))} to "
+                    f"{names.value_text(t, int(m['after']))}.")
         if names is None or self.kind != "budget":
             return text
         title = names.title

@@ -13,6 +13,11 @@ it gives the same orders and the same reasons; where the orders in the log are n
 gives (people gave them, or another program), no reason is claimed. A cell's reasons are told to
 that cell and to the facilitator only (:func:`orders_given`).
 
+**A turn's account** (:func:`turn_accounts`): what the White Cell told the seat, the events, the
+orders and their results, the dynamics, each group the most important first (:func:`weight`);
+and each record for a reader (:func:`record_line`): by its title and place, the roll on the odds'
+scale, the changes the seat is shown, the White Cell's ruling said once.
+
 Every list here is for one seat, from what that seat may see (:mod:`wargame.record.fog`).
 """
 
@@ -52,6 +57,128 @@ def stage_seen(state: State, seat: str) -> tuple[int, int]:
     return tracks["relation_stage"].lo, tracks["relation_autonomy"].lo
 
 
+# --- a record for a reader -----------------------------------------------------------------------
+
+
+def titled(rb: Rulebook, r: Adjudication) -> str:
+    """A record's title and where it happened: "Air campaign in Iraq"; the place once, for a card
+    whose title names it already ("Cessation of hostilities in Syria", not "... in Syria in Syria")."""
+    where = rb.where_title(r.where)
+    if not where or r.title.endswith(f" in {where}") or f" in {where} " in r.title:
+        return r.title
+    return f"{r.title} in {where}"
+
+
+def said(rb: Rulebook, r: Adjudication) -> str:
+    """A record's sentence for a reader (:meth:`Adjudication.sentence`), the White Cell's set track
+    by its title: the engine's sentence, kept as it is in saves, names it by its id ("The
+    facilitator set coalition_will from 7 to 8")."""
+    if r.kind == "override" and r.changes:
+        name, a, b = r.changes[0]
+        values = f" from {rb.value_text(name, a)} to {rb.value_text(name, b)}" if a >= 0 or b >= 0 else ""
+        return f"The White Cell set {rb.title(name)}{values}."
+    return r.sentence(rb)
+
+
+# The rules whose firing a debrief stops at (the claims of the article they model): the
+# relation, defections, offshoots, leaders, brutality; and the caliphate's collapse.
+KEY_RULES = ("c1", "c6", "c7", "c8", "c9", "c10", "c11", "c12", "c15")
+
+
+def key_event(r: Adjudication) -> bool:
+    """A record a debrief's timeline of key events holds: a card, the White Cell's action, or a
+    key rule that fired (never an order: they have a section of their own)."""
+    if r.kind in ("card", "inject", "override"):
+        return True
+    if r.kind == "order":
+        return False
+    return r.happened and r.ref.split(".")[0] in KEY_RULES or r.ref == "assess.is-collapse"
+
+
+def weight(r: Adjudication) -> int:
+    """How much a record matters to a debrief, 0 the most: a key event or an overridden result;
+    an order, or a roll that came off; any other change; what changed nothing the reader sees."""
+    if key_event(r) or r.original is not None:
+        return 0
+    if r.kind == "order" or r.rolled and r.happened:
+        return 1
+    return 2 if r.happened and r.changes else 3
+
+
+@frozen
+class TurnAccount:
+    """What happened in a turn, as one seat may know it, grouped as it was played and the most
+    important first in each group: what the White Cell told the seat, the events (cards drawn or
+    injected), the orders and their results (cell by cell), the dynamics (and the assessment)."""
+
+    turn: int
+    told: tuple[fog.Announcement, ...]
+    events: tuple[Adjudication, ...]
+    orders: tuple[Adjudication, ...]
+    dynamics: tuple[Adjudication, ...]
+
+
+def turn_accounts(game: Game, seat: str = FACILITATOR) -> list[TurnAccount]:
+    """Every turn's account (:class:`TurnAccount`) for ``seat``: each record it is shown that did
+    something, was rolled for, or is an order; a track the White Cell set is told once, by its
+    announcement."""
+    records = fog.seat_records(game, seat)
+    told: dict[int, list[fog.Announcement]] = {}
+    for a in fog.announcements(game, seat):
+        told.setdefault(a.turn, []).append(a)
+    out = []
+    for turn in sorted({turn for turn, _ in turn_states(game)} | set(told) | set(records)):
+        said_set = any(a.kind == "set" for a in told.get(turn, ()))
+        kept = [r for r in records.get(turn, ()) if (r.happened or r.rolled or r.kind == "order" or r.original is not None)
+                and not (r.kind == "override" and said_set)]
+        events = sorted((r for r in kept if r.phase == "events"), key=weight)
+        orders = sorted((r for r in kept if r.phase == "adjudication"),
+                        key=lambda r: (r.kind != "order", CELLS.index(r.cell) if r.cell in CELLS else len(CELLS), weight(r)))
+        dynamics = sorted((r for r in kept if r.phase not in ("events", "adjudication")), key=weight)
+        out.append(TurnAccount(turn, tuple(told.get(turn, ())), tuple(events), tuple(orders), tuple(dynamics)))
+    return out
+
+
+def outcome_text(r: Adjudication) -> str:
+    """The odds, the roll and what came of it: "37%: needed 37 or less, rolled 52, so it did not happen"."""
+    if r.roll is not None and r.rolled:
+        return f"{r.odds}, so {r.outcome}"
+    return r.odds if r.rolled else ("it happened" if r.happened else "it did not happen")
+
+
+@frozen
+class Line:
+    """One record for a reader, in parts a renderer lays out (Markdown on one line, HTML in spans):
+    its title and place, the odds and the roll, its sentence, the changes the reader is shown,
+    the ¶ it rests on (and, for the facilitator, its id), the White Cell's ruling."""
+
+    title: str
+    odds: str
+    sentence: str
+    changes: str
+    ref: str
+    ruling: str
+    happened: bool
+
+    def markdown(self) -> str:
+        odds = f" ({self.odds})" if self.odds else ""
+        return (f"{self.title}{odds}: {self.sentence}" + (f" ({self.changes})" if self.changes else "")
+                + (f" [{self.ref}]" if self.ref else "") + (f" *{self.ruling}*" if self.ruling else ""))
+
+
+def record_line(rb: Rulebook, r: Adjudication, white: bool, announced: str = "") -> Line:
+    """``r`` for a reader; a justification already in ``announced`` (the White Cell's
+    announcements of the turn) is not said twice."""
+    cites = ", ".join(f"¶{c}" for c in r.cites)
+    told = bool(r.justification) and r.justification in announced
+    if r.original is not None:
+        ruling = "Overridden by the facilitator" + ("" if told else f": {r.justification}")
+    else:
+        ruling = f"White Cell: {r.justification}" if r.justification and not told else ""
+    return Line(titled(rb, r), outcome_text(r) if r.rolled else "", said(rb, r), r.changes_text(rb),
+                "; ".join(filter(None, (r.ref if white else "", cites))), ruling, r.happened)
+
+
 # --- turning points ------------------------------------------------------------------------------
 
 GROUPS = {"is": "IS", "aq": "AQ"}
@@ -76,7 +203,7 @@ def _points_of(rb: Rulebook, r: Adjudication, q: str) -> list[TurningPoint]:
     nothing, so stands for nothing either."""
     if not r.happened:
         return []
-    cause = r.title + (f" in {rb.where_title(r.where)}" if r.where else "")
+    cause = titled(rb, r)
     cites = ", ".join(f"¶{c}" for c in r.cites)
     why = f" ({cause}{'; ' + cites if cites else ''})"
     out = []
@@ -127,8 +254,7 @@ def turning_point_list(game: Game, seat: str = FACILITATOR) -> list[TurningPoint
     points.sort(key=lambda p: p.turn)  # stable: within a turn, in the order things happened
     for r in game.records():
         if r.original is not None:
-            where = f" in {rb.where_title(r.where)}" if r.where else ""
-            points.append(TurningPoint(r.turn, f"Turn {r.turn}: the facilitator overrode {r.title}{where} ({r.outcome}): "
+            points.append(TurningPoint(r.turn, f"Turn {r.turn}: the facilitator overrode {titled(rb, r)} ({r.outcome}): "
                                                f"{r.justification}", r, kind="override"))
     for n in game.notes():
         mark = f" [bookmark: {n.bookmark}]" if n.bookmark else ""
@@ -227,6 +353,29 @@ def orders_given(game: Game, seat: str = FACILITATOR) -> list[GivenOrder]:
             if record is not None:
                 results.remove(record)
             out.append(GivenOrder(turn, cell, kind, theatre, who, why[k] if k < len(why) else "", record))
+    return out
+
+
+def orders_by_turn(game: Game, seat: str) -> list[tuple[int, str, list[tuple[str, str, list[tuple[str, str]]]]]]:
+    """The orders given as :func:`orders_given` lets ``seat`` see them, turn by turn: (turn, its
+    quarter, [(cell, who sat in it, [(the order and its result, why)])])."""
+    rb = game.rulebook
+    scenario = rb.scenarios[game.header.scenario]
+    out: list[tuple[int, str, list[tuple[str, str, list[tuple[str, str]]]]]] = []
+    for g in orders_given(game, seat):
+        if not out or out[-1][0] != g.turn:
+            out.append((g.turn, scenario.label(g.turn), []))
+        cells = out[-1][2]
+        if not cells or cells[-1][0] != rb.title(g.cell):
+            cells.append((rb.title(g.cell), seat_words(g.seat), []))
+        result = f": {outcome_text(g.record)}" if g.record is not None else ""
+        if g.reason:
+            why = g.reason + ("" if g.reason.endswith((".", ")")) else ".")
+        elif g.seat != HUMAN:
+            why = "not known: the bot in this seat would not give these orders (people, or another program, gave them)."
+        else:
+            why = ""
+        cells[-1][2].append((f"{rb.order_title(g.kind, g.theatre)}{result}.", why))
     return out
 
 

@@ -2,8 +2,11 @@
 
 Markdown for the debrief (a timeline of key events, the rules that fired with their ¶ cites,
 turning points, the orders each cell gave and, for a bot, why, objectives per cell, tracks per
-turn), JSON and CSV for analysts (the tracks per turn and the full event log). Markdown names
-everything by its title (rules/titles.toml); JSON and CSV keep the rulebook's ids, for analysis.
+turn, the charts as text), one printable HTML page made of the same parts
+(:mod:`wargame.record.report_html`), JSON and CSV for analysts (the tracks per turn and the full
+event log). Markdown and HTML name everything by its title (rules/titles.toml); JSON and CSV keep
+the rulebook's ids, for analysis. The game against the odds (where it falls among bot games from
+the same start) is handed in by the caller, already in sentences: the record layer plays no game.
 
 The turning points and the orders with the bots' reasons are read from the log by
 :mod:`wargame.record.debrief`: each turning point derived from a record that says it happened.
@@ -34,14 +37,19 @@ from wargame.engine.view import view
 from wargame.record import fog
 from wargame.record.debrief import (
     FACILITATOR,
-    GivenOrder,
+    key_event,
+    orders_by_turn,
     orders_given,
+    outcome_text,
+    record_line,
     seat_words,
     stage_seen,
+    turn_accounts,
     turn_states,
     turning_points,
 )
 from wargame.record.game import Game
+from wargame.record.plots import charts, text_chart
 
 # The last line of a Markdown report, and the "format" of a JSON one: how the writer knows a file
 # it may replace with the next report (wargame.files), and no other.
@@ -111,7 +119,7 @@ def event_log(game: Game, seat: str = FACILITATOR) -> list[dict[str, Any]]:
             "turn": r.turn, "phase": r.phase, "kind": r.kind, "ref": r.ref, "title": r.title,
             "cites": " ".join(f"¶{c}" for c in r.cites), "cell": r.cell or "", "where": r.where or "",
             "chance": "" if r.chance is None else round(r.chance, 4), "roll": "" if r.roll is None else round(r.roll, 4),
-            "odds": _outcome(r) if r.rolled else "",
+            "odds": outcome_text(r) if r.rolled else "",
             "happened": r.happened, "changes": "; ".join(f"{n} {a}->{b}" if a >= 0 or b >= 0 else f"{n} changed"
                                  for n, a, b in r.changes),
             "text": r.text,
@@ -124,16 +132,6 @@ def _records(game: Game, seat: str) -> list[Adjudication]:
     return [r for records in fog.seat_records(game, seat).values() for r in records]
 
 
-def _key_event(r: Adjudication) -> bool:
-    if r.kind in ("card", "inject", "override"):
-        return True
-    if r.kind == "order":
-        return False
-    return r.happened and r.ref.split(".")[0] in ("c1", "c6", "c7", "c8", "c9", "c10", "c11", "c12", "c15") or (
-        r.ref == "assess.is-collapse"
-    )
-
-
 def _cell_value(rb: Rulebook, name: str, value: Any) -> str:
     """A value of the tracks-per-turn table for a reader: a stage by its title, a number as
     people read it (a range, a seat's estimate, as it is)."""
@@ -144,105 +142,165 @@ def _cell_value(rb: Rulebook, name: str, value: Any) -> str:
     return str(value)
 
 
-def _outcome(r: Adjudication) -> str:
-    """The odds, the roll and what came of it: "37%: needed 37 or less, rolled 52, so it did not happen"."""
-    if r.roll is not None and r.rolled:
-        return f"{r.odds}, so {r.outcome}"
-    return r.odds if r.rolled else ("it happened" if r.happened else "it did not happen")
+# --- what a report says, for the Markdown and the HTML renderers (wargame.record.report_html) ------
 
 
-def markdown(game: Game, title: str = "", seat: str = FACILITATOR) -> str:
-    """The report in Markdown: the facilitator's (``white``) or a cell's debrief handout."""
-    rb = game.rulebook
-    h = game.header
+def report_title(game: Game, title: str = "") -> str:
+    return f"After-action report: {title or game.header.exercise or game.rulebook.scenarios[game.header.scenario].title}"
+
+
+def whose(game: Game, seat: str) -> str:
+    if seat == FACILITATOR:
+        return "The facilitator's report: everything, every cell's secrets included. Not for the cells."
+    return (f"Debrief handout for the {game.rulebook.title(seat)}: what it may see. The other cells' secret tracks "
+            "are its estimates, shown as ranges.")
+
+
+def scenario_line(game: Game, seat: str) -> tuple[str, str]:
+    """The scenario's title, and the rest of the sentence after it: the seed (the facilitator's
+    only), the turns played and their quarters, who sat in each seat."""
+    rb, h = game.rulebook, game.header
     scenario = rb.scenarios[h.scenario]
-    state = game.state
+    played = len(turn_states(game))
+    seed = f", seed {h.seed}" if seat == FACILITATOR else ""
+    return scenario.title, (f"{seed}; {played} of {scenario.turns} turns played ({scenario.label(1)} to "
+                            f"{scenario.label(max(1, played))}). Seats: "
+                            + ", ".join(f"{rb.title(c)}: {seat_words(h.seats.get(c, HUMAN))}" for c in CELLS) + ".")
+
+
+def more_lines(game: Game, dates: tuple[str, str] | None = None) -> list[str]:
+    """Where the game was forked from, and when it was played (the save's dates)."""
+    h = game.header
+    out = []
+    if h.parent:
+        out.append(f"Forked from game {h.parent.game} at turn {h.parent.turn} ({h.parent.save or 'unsaved'}).")
+    if dates:
+        first, last = (d[:16].replace("T", " ") + (" UTC" if d.endswith("Z") else "") for d in dates)
+        out.append(f"Saved {first}" if first == last else f"Played from {first} to {last} (the save's dates).")
+    return out
+
+
+def outcome_lines(game: Game, seat: str) -> list[str]:
+    rb, state = game.rulebook, game.state
+    scenario = rb.scenarios[game.header.scenario]
+    t = state.tally
+    stage, autonomy = stage_seen(state, seat)
+    out = [f"{rb.title('relation_stage')} at the end: {rb.stage_title(stage)}"
+           + (f", {rb.title('relation_autonomy').lower()} {autonomy}" if stage in (2, 3) else ""),
+           "Rapprochement: " + (f"turn {t.rapprochement_turn} ({scenario.label(t.rapprochement_turn)})"
+                                if t.rapprochement_turn >= 0 else "none")]
+    if seat == FACILITATOR:
+        gap = formula_values(rb, state).get("power_gap", 0.0)
+        out.append(f"Weaker group at the end: {'IS' if gap > 0 else 'AQ'} ({rb.title('power_gap')}: {number(gap, '+')})")
+    out.append(f"IS collapse: {'turn ' + str(t.collapse_turn) if t.collapse_turn >= 0 else 'no'}; "
+               f"{rb.title('tally_offshoots_formed').lower()} {t.offshoots_formed}, absorbed by AQ {t.offshoots_absorbed}; "
+               f"{rb.title('tally_second_splits').lower()} {t.second_splits}; "
+               f"{rb.title('tally_peak_brutality').lower()} {t.peak_brutality}")
+    return out
+
+
+def objective_rows(game: Game, seat: str) -> tuple[str, list[tuple[str, str, str]]]:
+    """A note ("" or why only the seat's own are scored) and the rows (cell, objective, points):
+    a cell's handout scores the others only once the game is over (as the end screen shows the room)."""
+    rb, state = game.rulebook, game.state
     white = seat == FACILITATOR
-    lines = [f"# After-action report: {title or h.exercise or scenario.title}", ""]
+    scored = CELLS if white or state.over else (seat,)
+    note = "" if white or state.over else "Your objectives; the other cells' are scored at the end of the game."
+    return note, [(rb.title(cell), sc.title, f"{sc.points}/{sc.of}") for cell in scored for sc in scores(rb, state, cell)]
+
+
+def rules_fired(game: Game, seat: str) -> list[tuple[str, str, str, int, str]]:
+    """The rules that fired, most often first: (title, id, cites, times, claim)."""
+    rb = game.rulebook
+    fired = Counter(r.ref for r in _records(game, seat) if r.kind == "rule" and r.happened)
+    return [(rb.rule(ref).title, ref, ", ".join(f"¶{c}" for c in rb.rule(ref).cites), n, rb.rule(ref).claim)
+            for ref, n in fired.most_common()]
+
+
+TABLE_COLUMNS = ("turn", "quarter", "total_territory", "total_oil", "is_funds", "is_recruitment", "is_brutality",
+                 "aq_standing", "relation_stage", "offshoot_count", "avg_grievance", "faithful_reforms", "is_power",
+                 "aq_power")
+
+
+def track_table(game: Game, seat: str) -> tuple[list[str], list[list[str]]]:
+    """The tracks per turn as ``seat`` sees them: the headings and the rows, each value for a reader."""
+    rb = game.rulebook
+    rows = tracks_per_turn(game, seat)
+    if not rows:
+        return [], []
+    cols = [c for c in TABLE_COLUMNS if c in rows[0]]
+    return (["Turn", "Quarter"] + [rb.title(c) for c in cols[2:]],
+            [[_cell_value(rb, c, row[c]) for c in cols] for row in rows])
+
+
+def chart_texts(game: Game, seat: str, width: int = 72, height: int = 14) -> list[tuple[str, str]]:
+    """The charts ``seat`` may see (:func:`wargame.record.plots.charts`), each (title, plain text)."""
+    return [(c.series.title, text_chart(c, width, height)) for c in charts(game.rulebook, game, seat)]
+
+
+def charts_note(game: Game, seat: str) -> str:
+    """What the charts show the seat: the true board (the facilitator's, or every cell's once the
+    game is over), or only the tracks it sees exactly."""
+    if seat == FACILITATOR:
+        return "The main tracks turn by turn, from the opening board."
+    if game.state.over:
+        return "The game is over: the charts show the true board, every cell's secret tracks included."
+    return "The tracks you see exactly, turn by turn; another cell's secret tracks are not charted until the game is over."
+
+
+ODDS_HEAD = "Against the odds"
+
+
+def markdown(game: Game, title: str = "", seat: str = FACILITATOR, odds: Sequence[str] = (),
+             dates: tuple[str, str] | None = None) -> str:
+    """The report in Markdown: the facilitator's (``white``) or a cell's debrief handout. ``odds``:
+    where the game falls among bot games from the same start, an opening sentence and then the
+    findings (worked out from the true board by the caller, for a finished game only: the record
+    layer does not play games); ``dates``: the save's (created, updated)."""
+    rb = game.rulebook
+    white = seat == FACILITATOR
+    lines = [f"# {report_title(game, title)}", ""]
     stop = unfinished(game)
     if stop:
         lines += [f"**{stop}**", ""]
-    if white:
-        lines += ["The facilitator's report: everything, every cell's secrets included. Not for the cells.", ""]
-    else:
-        lines += [f"Debrief handout for the {rb.title(seat)}: what it may see. The other cells' secret tracks "
-                  "are its estimates, shown as ranges.", ""]
-    played = len(turn_states(game))
-    seed = f", seed {h.seed}" if white else ""
-    lines.append(f"Scenario **{scenario.title}**{seed}; {played} of {scenario.turns} turns "
-                 f"played ({scenario.label(1)} to {scenario.label(max(1, played))}). Seats: "
-                 + ", ".join(f"{rb.title(c)}: {seat_words(h.seats.get(c, HUMAN))}" for c in CELLS) + ".")
-    if h.parent:
-        lines.append(f"Forked from game {h.parent.game} at turn {h.parent.turn} ({h.parent.save or 'unsaved'}).")
-    t = state.tally
-    lines += ["", "## Outcome", ""]
-    stage, autonomy = stage_seen(state, seat)
-    lines.append(f"- {rb.title('relation_stage')} at the end: {rb.stage_title(stage)}"
-                 + (f", {rb.title('relation_autonomy').lower()} {autonomy}" if stage in (2, 3) else ""))
-    lines.append("- Rapprochement: " + (f"turn {t.rapprochement_turn} ({scenario.label(t.rapprochement_turn)})"
-                                        if t.rapprochement_turn >= 0 else "none"))
-    if white:
-        gap = formula_values(rb, state).get("power_gap", 0.0)
-        lines.append(f"- Weaker group at the end: {'IS' if gap > 0 else 'AQ'} ({rb.title('power_gap')}: {number(gap, '+')})")
-    lines.append(f"- IS collapse: {'turn ' + str(t.collapse_turn) if t.collapse_turn >= 0 else 'no'}; "
-                 f"{rb.title('tally_offshoots_formed').lower()} {t.offshoots_formed}, absorbed by AQ {t.offshoots_absorbed}; "
-                 f"{rb.title('tally_second_splits').lower()} {t.second_splits}; "
-                 f"{rb.title('tally_peak_brutality').lower()} {t.peak_brutality}")
-    lines += ["", "## Objectives", ""]
-    # a cell's handout scores the others only once the game is over (as the end screen shows the room)
-    scored = CELLS if white or state.over else (seat,)
-    if not white and not state.over:
-        lines += ["Your objectives; the other cells' are scored at the end of the game.", ""]
-    lines += ["| Cell | Objective | Points |", "|---|---|---|"]
-    for cell in scored:
-        for sc in scores(rb, state, cell):
-            lines.append(f"| {rb.title(cell)} | {sc.title} | {sc.points}/{sc.of} |")
+    lines += [whose(game, seat), ""]
+    name, rest = scenario_line(game, seat)
+    lines.append(f"Scenario **{name}**{rest}")
+    lines += more_lines(game, dates)
+    lines += ["", "## Outcome", ""] + [f"- {line}" for line in outcome_lines(game, seat)]
+    if odds:
+        lines += ["", f"## {ODDS_HEAD}", "", odds[0], ""] + [f"- {line}" for line in odds[1:]]
+    note, rows = objective_rows(game, seat)
+    lines += ["", "## Objectives", ""] + ([note, ""] if note else [])
+    lines += ["| Cell | Objective | Points |", "|---|---|---|"] + [f"| {c} | {o} | {p} |" for c, o, p in rows]
     lines += ["", "## Turning points", ""]
     lines += [f"- {p}" for p in turning_points(game, seat)] or ["- none"]
     lines += ["", "## Timeline of key events", ""]
-    by_turn = fog.seat_records(game, seat)
-    told: dict[int, list[fog.Announcement]] = {}
-    for a in fog.announcements(game, seat):
-        told.setdefault(a.turn, []).append(a)
-    for turn in sorted({turn for turn, _ in turn_states(game)} | set(told)):
-        key = [r for r in by_turn.get(turn, ()) if _key_event(r)]
-        if key or told.get(turn):
-            lines.append(f"**Turn {turn} ({scenario.label(turn)})**")
-            for a in told.get(turn, ()):
-                lines.append(f"- {a.lines()[0]}" + "".join(f"\n  - {more}" for more in a.lines()[1:]))
-            for r in key:
-                cites = ", ".join(f"¶{c}" for c in r.cites)
-                odds = f" ({_outcome(r)})" if r.rolled else ""
-                if r.original is not None:
-                    override = f" *Overridden by the facilitator: {r.justification}*"
-                elif r.justification:
-                    override = f" *White Cell: {r.justification}*"
-                else:
-                    override = ""
-                ref = "; ".join(filter(None, (r.ref if white else "", cites)))
-                where = f" in {rb.where_title(r.where)}" if r.where else ""
-                changes = r.changes_text(rb)
-                lines.append(f"- {r.title}{where}{odds}: {r.sentence(rb)}" + (f" ({changes})" if changes else "")
-                             + (f" [{ref}]" if ref else "") + override)
-            lines.append("")
+    scenario = rb.scenarios[game.header.scenario]
+    for account in turn_accounts(game, seat):
+        key = [r for r in account.events + account.orders + account.dynamics if key_event(r)]
+        if not key and not account.told:
+            continue
+        lines.append(f"**Turn {account.turn} ({scenario.label(account.turn)})**")
+        announced = " ".join(a.text for a in account.told)
+        for a in account.told:
+            lines.append(f"- {a.lines()[0]}" + "".join(f"\n  - {more}" for more in a.lines()[1:]))
+        lines += [f"- {record_line(rb, r, white, announced).markdown()}" for r in key]
+        lines.append("")
     lines += _orders_section(game, seat)
     head = "| Rule | Id | Cites | Times | Claim |" if white else "| Rule | Cites | Times | Claim |"
     lines += ["## Rules that fired", "", head, "|---|---|---|---|---|" if white else "|---|---|---|---|"]
-    fired = Counter(r.ref for records in by_turn.values() for r in records if r.kind == "rule" and r.happened)
-    for ref, n in fired.most_common():
-        rule = rb.rule(ref)
-        cites = ", ".join(f"¶{c}" for c in rule.cites)
-        lines.append(f"| {rule.title} | {ref} | {cites} | {n} | {rule.claim} |" if white
-                     else f"| {rule.title} | {cites} | {n} | {rule.claim} |")
-    rows = tracks_per_turn(game, seat)
-    if rows:
-        cols = ["turn", "quarter", "total_territory", "total_oil", "is_funds", "is_recruitment", "is_brutality",
-                "aq_standing", "relation_stage", "offshoot_count", "avg_grievance", "faithful_reforms", "is_power", "aq_power"]
-        cols = [c for c in cols if c in rows[0]]
-        heads = ["Turn", "Quarter"] + [rb.title(c) for c in cols[2:]]
-        lines += ["", "## Tracks per turn", "", "| " + " | ".join(heads) + " |", "|" + "---|" * len(cols)]
-        for row in rows:
-            lines.append("| " + " | ".join(_cell_value(rb, c, row[c]) for c in cols) + " |")
+    for rule, ref, cites, n, claim in rules_fired(game, seat):
+        lines.append(f"| {rule} | {ref} | {cites} | {n} | {claim} |" if white else f"| {rule} | {cites} | {n} | {claim} |")
+    heads, table = track_table(game, seat)
+    if table:
+        lines += ["", "## Tracks per turn", "", "| " + " | ".join(heads) + " |", "|" + "---|" * len(heads)]
+        lines += ["| " + " | ".join(row) + " |" for row in table]
+    drawn = chart_texts(game, seat)
+    if drawn:
+        lines += ["", "## Charts", "", charts_note(game, seat)]
+        for _, text in drawn:
+            lines += ["", "```text", text, "```"]
     lines += ["", MARK]
     return "\n".join(lines) + "\n"
 
@@ -250,32 +308,17 @@ def markdown(game: Game, title: str = "", seat: str = FACILITATOR) -> str:
 def _orders_section(game: Game, seat: str) -> list[str]:
     """The orders given, turn by turn: every cell's for the facilitator, a cell's own in its
     handout; each with its result and, for a bot's, its reason and the ¶ it rests on."""
-    given = orders_given(game, seat)
     if seat != FACILITATOR and seat not in CELLS:
         return []
-    rb = game.rulebook
-    scenario = rb.scenarios[game.header.scenario]
     lines = ["## Orders and why" if seat == FACILITATOR else "## Your orders and why", ""]
+    given = orders_by_turn(game, seat)
     if not given:
         return lines + ["No orders were given.", ""]
-    by_turn: dict[int, list[GivenOrder]] = {}
-    for g in given:
-        by_turn.setdefault(g.turn, []).append(g)
-    for turn, orders in by_turn.items():
-        lines.append(f"**Turn {turn} ({scenario.label(turn)})**")
-        cell = None
-        for g in orders:
-            if g.cell != cell:
-                cell = g.cell
-                lines.append(f"- {rb.title(cell)} ({seat_words(g.seat)}):")
-            result = f": {_outcome(g.record)}" if g.record is not None else ""
-            if g.reason:
-                why = f" *Why:* {g.reason}" + ("" if g.reason.endswith((".", ")")) else ".")
-            elif g.seat != HUMAN:
-                why = " *Why:* not known: the bot in this seat would not give these orders (people, or another program, gave them)."
-            else:
-                why = ""
-            lines.append(f"  - {rb.order_title(g.kind, g.theatre)}{result}.{why}")
+    for turn, quarter, cells in given:
+        lines.append(f"**Turn {turn} ({quarter})**")
+        for cell, who, orders in cells:
+            lines.append(f"- {cell} ({who}):")
+            lines += [f"  - {what}" + (f" *Why:* {why}" if why else "") for what, why in orders]
         lines.append("")
     return lines
 
