@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A walk through the terminal UI as a newcomer meets it, in tmux at 80x24: the start screen,
-# a short all-bot game played by auto-play to its end, the replay of that game, a game quit
-# half-way (and the command it prints to continue), and the help. Each screen is captured into
+# a short all-bot game played by auto-play to its end (and the game against the odds), the
+# replay of that game (a step as a cell saw it, what next from there, a fork that people take
+# over), a game quit half-way (and the command it prints to continue), its charts, and the help. Each screen is captured into
 # a text file under OUT (default: a new folder in /tmp), and a few words are looked for in each:
 # the script exits non-zero, naming what is missing, if one is not there.
 #
@@ -67,7 +68,7 @@ wait_for "[exited]"
 start "$WARGAME play --seats all=doctrine --seed 7 --save '$SAVE'"
 wait_for "Result 1 of" 30
 capture 03-first-walkthrough
-expect 03-first-walkthrough "Turn 1" "Result 1 of" "Why?"
+expect 03-first-walkthrough "Turn 1" "Result 1 of" "y: why?"
 keys p
 keys + + +
 wait_for "Auto-play" 10
@@ -75,7 +76,10 @@ capture 04-auto-play
 expect 04-auto-play "Auto-play: on"
 wait_for "The game is over" 240
 capture 05-end
-expect 05-end "The game is over" "Scores" "after-action report"
+expect 05-end "The game is over" "Scores" "Against the odds"
+wait_for "IS held out longer than in" 120  # bot games from the same start, played in a worker
+capture 05-end-odds
+expect 05-end-odds "IS held out longer than in" "scored more than in"
 
 # 3. The replay of that game, from the end screen (r): a bot's orders with its reasons.
 keys r
@@ -91,6 +95,33 @@ wait_for "Keys: the replay viewer"
 capture 08-replay-help
 expect 08-replay-help "Keys: the replay viewer" "Previous step" "Next step"
 keys Escape
+
+# 3a. The same step as the Coalition saw it (3), one pane at a time at 80 columns (e swaps).
+keys 3
+wait_for "As the Coalition saw it" 10
+capture 08a-replay-as-a-cell
+expect 08a-replay-as-a-cell "As the Coalition saw it" "gave its orders: secret" "e Swap"
+keys e
+wait_for "Showing: the White Cell's truth" 10
+capture 08b-replay-the-truth
+expect 08b-replay-the-truth "the White Cell's truth" "doctrine bot"
+keys 0
+
+# 3b. What next from here (n): bot games played on from this step, how they ended.
+keys n
+wait_for "bot games played." 120
+capture 08c-what-next
+expect 08c-what-next "What next from step 2" "this game" "bot games played on from"
+keys Escape
+wait_for "Timeline" 10
+
+# 3c. A fork from after turn 2's events (]), the Islamic State taken over by people.
+keys "]"
+keys f
+wait_for "Fork a new game from here" 10
+capture 08d-fork
+expect 08d-fork "Fork a new game from here" "right after this step" "all-bots-branch-2.json"
+keys Escape
 keys C-q
 wait_for "[exited]"
 capture 09-goodbye-over
@@ -104,11 +135,18 @@ wait_for "[exited]"
 capture 10-goodbye
 expect 10-goodbye "The game is saved in" "To continue it:" "play --load"
 
-# 5. ... and continuing it with that command.
+# 5. ... and continuing it with that command; its charts (c) on the board between turns.
 start "$WARGAME play --load '$HALF'"
 wait_for "Space starts turn" 30 || wait_for "Turn 1" 5
 capture 11-continued
 expect 11-continued "Turn"
+keys Escape Escape Escape
+wait_for "Space starts turn" 60
+keys c
+wait_for "The main tracks, turn by turn" 10
+capture 12-charts
+expect 12-charts "IS-held territory" "quarter" "start"
+keys Escape
 keys C-q
 wait_for "[exited]"
 

@@ -397,14 +397,14 @@ def test_talks_that_open_and_end_in_secret_leave_no_record_for_outsiders() -> No
 
 
 def test_charts_leave_out_what_reads_another_cells_secrets() -> None:
-    from wargame.tui.screens.charts import series_for
+    from wargame.tui.screens.charts import seat_charts
 
     session = Session.new(RULEBOOK, "spring-2016", 3, {c: HUMAN for c in CELLS})
-    labels = {seat: {label for label, _ in series_for(session, seat)} for seat in SEATS + ("white",)}
-    assert "IS funds" in labels["is"] and "strength of IS" in labels["is"]
-    assert "strength of AQ" in labels["aq"] and "strength of IS" not in labels["aq"]
+    labels = {seat: {c.series.title for c in seat_charts(session, seat)} for seat in SEATS + ("white",)}
+    assert "IS funds" in labels["is"] and "Strength of IS" in labels["is"]
+    assert "Strength of AQ" in labels["aq"] and "Strength of IS" not in labels["aq"]
     for seat in ("coalition", "governments", "public"):
-        assert not labels[seat] & {"IS funds", "IS recruiting", "strength of IS", "strength of AQ"}, seat
+        assert not labels[seat] & {"IS funds", "IS recruiting", "Strength of IS", "Strength of AQ"}, seat
         assert "IS-held territory" in labels[seat]
     assert labels["white"] >= set().union(*labels.values())
 

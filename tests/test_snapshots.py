@@ -7,10 +7,16 @@ After an intended change of a screen, look at the new picture and accept it with
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 from wargame.engine.model import CELLS
 from wargame.engine.rulebook import load_rulebook
+from wargame.record.game import play_bots
+from wargame.record.load import load
+from wargame.table.examples import random_choosers
 from wargame.table.session import HUMAN, Session
 from wargame.tui.app import WargameApp
 
@@ -181,3 +187,102 @@ def test_the_white_cell_between_turns(snap_compare, size) -> None:
         await pilot.pause()
 
     assert snap_compare(bots_game(), terminal_size=size, run_before=ready)
+
+
+# --- the debrief: the replay as each cell saw it, a fork, what next, the odds, the charts ----------
+
+FACILITATED = Path(__file__).resolve().parent.parent / "saves" / "example-facilitated.json"
+
+
+def facilitated_replay(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> WargameApp:
+    """The example's replay from a copy in a folder of its own, opened by a short relative name
+    (what a fork would write is named on screen)."""
+    shutil.copy(FACILITATED, tmp_path / "example.json")
+    monkeypatch.chdir(tmp_path)
+    _, game, _ = load(Path("example.json"), RULEBOOK)
+    return WargameApp(RULEBOOK, replay=(game, Path("example.json")))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_the_replay_as_a_cell_saw_it(snap_compare, size, tmp_path, monkeypatch) -> None:
+    async def ready(pilot) -> None:
+        await wait_for(pilot, "ReplayScreen")
+        pilot.app.screen.show_step(21)  # the White Cell's override of turn 3: what the Coalition was told
+        await pilot.press("3")  # as the Coalition saw it
+        await pilot.pause()
+
+    assert snap_compare(facilitated_replay(tmp_path, monkeypatch), terminal_size=size, run_before=ready)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_a_fork_from_any_step_with_new_seats(snap_compare, size, tmp_path, monkeypatch) -> None:
+    async def ready(pilot) -> None:
+        await wait_for(pilot, "ReplayScreen")
+        pilot.app.screen.show_step(15)  # turn 3's events, before its orders
+        await pilot.press("f")
+        await wait_for(pilot, "ForkScreen")
+        await pilot.pause()
+
+    assert snap_compare(facilitated_replay(tmp_path, monkeypatch), terminal_size=size, run_before=ready)
+
+
+async def wait_until(pilot, condition) -> None:
+    for _ in range(1500):
+        if condition():
+            await pilot.pause()
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("never got there")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_what_next_from_here(snap_compare, size, tmp_path, monkeypatch) -> None:
+    from wargame.tui.screens import futures
+
+    monkeypatch.setattr(futures, "RUNS", 20)
+
+    async def ready(pilot) -> None:
+        await wait_for(pilot, "ReplayScreen")
+        pilot.app.screen.show_step(15)  # turn 3's events, before its orders
+        await pilot.press("n")
+        await wait_for(pilot, "FuturesScreen")
+        await wait_until(pilot, lambda: pilot.app.screen.futures is not None)
+
+    assert snap_compare(facilitated_replay(tmp_path, monkeypatch), terminal_size=size, run_before=ready)
+
+
+def finished_bots_game(seed: int = 4) -> Session:
+    session = Session.new(RULEBOOK, "exercise", seed, {c: "random" for c in CELLS}, game_id=f"snap-{seed}")
+    play_bots(session.game, random_choosers(RULEBOOK, seed))
+    return session
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_the_end_against_the_odds(snap_compare, size, tmp_path, monkeypatch) -> None:
+    from wargame.tui.screens import end
+
+    monkeypatch.setattr(end, "ODDS_RUNS", 20)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(end, "report_path", lambda session: Path("game.report.md"))
+
+    async def ready(pilot) -> None:
+        await wait_for(pilot, "EndScreen")
+        await wait_until(pilot, lambda: pilot.app.screen.odds is not None)
+
+    assert snap_compare(WargameApp(RULEBOOK, session=finished_bots_game()), terminal_size=size, run_before=ready)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_the_charts(snap_compare, size) -> None:
+    session = Session.new(RULEBOOK, "exercise", 4, {c: "random" for c in CELLS}, game_id="snap-charts")
+    play_bots(session.game, random_choosers(RULEBOOK, 4), turns=4)
+
+    async def ready(pilot) -> None:
+        from wargame.tui.screens.charts import ChartsScreen
+
+        await wait_until(pilot, lambda: type(pilot.app.screen).__name__ in ("WalkthroughScreen", "GameScreen"))
+        pilot.app.push_screen(ChartsScreen(session, "public"))
+        await wait_until(pilot, lambda: type(pilot.app.screen).__name__ == "ChartsScreen" and pilot.app.screen.query("#chart"))
+        await pilot.press("down", "down")  # IS funds: hidden from the room, so the third the room may see
+
+    assert snap_compare(WargameApp(RULEBOOK, session=session), terminal_size=size, run_before=ready)

@@ -123,6 +123,8 @@ MEANING = {
     "t": {"pane('track')@WhiteCellScreen"},
     "d": {"pane('result')@WhiteCellScreen"},
     "m": {"pane('note')@WhiteCellScreen"},
+    "e": {"swap"},  # the replay below 120 columns: the truth or a cell's view
+    "n": {"futures"},  # what next from here
 }
 
 
@@ -250,7 +252,8 @@ def test_the_help_of_the_board_the_white_cell_and_the_replay(tmp_path: Path) -> 
             await until(pilot, lambda: name(app) == "ReplayScreen", "the replay")
             replay = await check_help(pilot, app)
             rows = {w: k for k, w in replay.rows}
-            assert rows["Turn"] == "j" and rows["Next turn"] == "]" and "Auto-play" not in rows
+            assert rows["Jump to a turn"] == "j" and rows["Next turn"] == "]" and "Auto-play" not in rows
+            assert rows["As the Coalition saw it"] == "3" and rows["What next from here: bot games played on from this step"] == "n"
 
     run(scenario)
 

@@ -11,14 +11,15 @@ import re
 import shutil
 from pathlib import Path
 
-from textual.widgets import OptionList, Static
+from textual.widgets import OptionList, Select, Static
 
 from wargame.record.commands import InjectCard, Note, OverrideResult, SetTrack
 from wargame.record.load import load
 from wargame.tui.app import WargameApp
+from wargame.tui.screens.fork import ForkScreen
 from wargame.tui.screens.modals import WhyScreen
 from wargame.tui.screens.replay import ReplayScreen
-from wargame.tui.screens.replay_modals import BookmarkPicker, ForkPrompt, TurnPrompt
+from wargame.tui.screens.replay_modals import BookmarkPicker, TurnPrompt
 from wargame.tui.screens.replay_steps import step_label
 from wargame.tui.widgets.board import TheatreTable
 
@@ -71,7 +72,7 @@ def test_the_timeline_lists_every_step_with_a_label(rulebook):
     assert labels[0] == "T1 events"
     assert "T1 orders: Coalition" in labels
     assert "T1 resolved" in labels
-    assert "T3 White Cell: set coalition_will 7→8" in labels
+    assert "T3 White Cell: set Coalition will 7→8" in labels
     assert "T3 White Cell: inject Mosul falls" in labels
     assert any(lab.startswith("T3 ★ heartland: The cells agree") for lab in labels)
     assert any(lab.startswith(the_override(rulebook)[1]) for lab in labels)
@@ -117,9 +118,11 @@ def test_stepping_forward_and_back_changes_the_turn_and_the_state(rulebook):
             await pilot.press("right")
         assert screen.index == inject
         changes = text(screen, "#replay-changes")
-        assert "iraq.territory 5 → 3" in changes
+        # every track by its title (rulebook.title), never its internal name
+        assert f"{rulebook.title('iraq.territory')} 5 → 3" in changes and "iraq.territory" not in changes
         # Mosul falls costs IS 2 funds, whatever it had
-        before, after = map(int, re.search(r"is_funds (\d+) → (\d+)", changes).groups())
+        before, after = map(int, re.search(rf"{rulebook.title('is_funds')} (\d+) → (\d+)", changes).groups())
+        assert "is_funds" not in changes
         assert before - after == 2
         assert "Territorial Loss card played: Mosul falls" in changes
         await pilot.press("s")  # the board
@@ -218,7 +221,8 @@ def test_the_white_cell_override_shows_in_the_replay(rulebook):
         # the track override earlier in the turn
         while not isinstance(screen.steps[screen.index].command, SetTrack):
             await pilot.press("left")
-        assert "coalition_will 7 → 8" in text(screen, "#replay-changes")
+        assert f"{rulebook.title('coalition_will')} 7 → 8" in text(screen, "#replay-changes")
+        assert "coalition_will" not in text(screen, "#replay-changes") + text(screen, "#replay-what")
         assert "A new administration recommits to the campaign." in text(screen, "#replay-what")
 
     run(app, scenario)
@@ -260,11 +264,11 @@ def test_why_opens_the_rule_and_its_reasoning(rulebook):
     run(app, scenario)
 
 
-def test_fork_from_here_writes_a_new_save_and_plays_it(rulebook, tmp_path):
+def test_fork_from_the_start_of_a_turn_writes_a_new_save_and_plays_it(rulebook, tmp_path):
     source = tmp_path / "facilitated.json"
     shutil.copy(FACILITATED, source)
     before = source.read_bytes()
-    (tmp_path / "facilitated-fork-t4.json").write_text("not ours")  # never overwritten
+    (tmp_path / "facilitated-branch-2.json").write_text("not ours")  # never overwritten
     app = open_replay(rulebook, source)
 
     async def scenario(pilot):
@@ -272,22 +276,26 @@ def test_fork_from_here_writes_a_new_save_and_plays_it(rulebook, tmp_path):
         await pilot.press("j", "4", "enter")
         await pilot.press("f")
         prompt = pilot.app.screen
-        assert isinstance(prompt, ForkPrompt)
-        assert "facilitated-fork-t4-2.json" in text(prompt, "#replay-fork-text")
+        assert isinstance(prompt, ForkScreen)
+        assert "facilitated-branch-3.json" in text(prompt, "#fork-target")
         await pilot.press("escape")  # cancelled: nothing written
         assert pilot.app.screen is screen
-        assert not (tmp_path / "facilitated-fork-t4-2.json").exists()
-        await pilot.press("f", "enter")
+        assert not (tmp_path / "facilitated-branch-3.json").exists()
+        await pilot.press("f")
+        prompt = pilot.app.screen
+        prompt.query_one("#fork-where", Select).value = "turn"  # from the start of turn 4, before its events
+        await pilot.pause()
+        await pilot.press("enter")
         await pilot.pause()
         names = [s.__class__.__name__ for s in pilot.app.screen_stack]
         assert "GameScreen" in names and "ReplayScreen" not in names
         assert pilot.app.screen.__class__.__name__ in ("GameScreen", "WalkthroughScreen")
 
     run(app, scenario)
-    forked = tmp_path / "facilitated-fork-t4-2.json"
+    forked = tmp_path / "facilitated-branch-3.json"
     assert forked.exists()
     assert source.read_bytes() == before
-    assert (tmp_path / "facilitated-fork-t4.json").read_text() == "not ours"
+    assert (tmp_path / "facilitated-branch-2.json").read_text() == "not ours"
     doc, child, check = load(forked, rulebook)
     assert check.verified, check.message
     assert doc.parent is not None
@@ -295,9 +303,12 @@ def test_fork_from_here_writes_a_new_save_and_plays_it(rulebook, tmp_path):
     assert doc.parent.save == str(source)
     assert doc.parent.turn == 4
     assert doc.game != "example-white"
+    assert doc.exercise.endswith(", branch 3")
     # the override and the inject of turn 3 are in the new game; nothing of turn 4 was kept
     assert any(isinstance(c, OverrideResult) for c in doc.commands)
     assert child.bookmarks() == {"heartland": 3}
+    assert not any(c.turn == 4 and not isinstance(c, Note) for c in doc.commands)
+    assert "facilitated.json" in doc.commands[-1].text  # the note says where it came from
 
 
 def test_a_fork_shows_its_parent_and_its_bookmark(rulebook):
@@ -337,7 +348,7 @@ def test_readable_at_80_by_24(rulebook):
 
     async def scenario(pilot):
         svg = pilot.app.export_screenshot()
-        for words in ("Timeline", "Turn&#160;1", "Step", "Turn", "Bookmark", "Why?", "Board", "Fork", "Help"):
+        for words in ("Timeline", "Turn&#160;1", "Step", "Why?", "Board", "Cells", "What&#160;next", "Fork", "Help"):
             assert words in svg, words
         await pilot.press("s")  # the board takes the whole width
         await pilot.pause()

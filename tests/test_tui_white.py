@@ -175,7 +175,7 @@ def test_a_track_override_needs_a_justification(rulebook, tmp_path):
             await pilot.press(*"is_fun")  # filters the list; Enter takes the one that matches
             await pilot.press("enter")
             await until(pilot, lambda: screen.query_one("#track-value", Input).has_focus, "the value")
-            assert screen.query_one("#track-target", Input).value == "is_funds"
+            assert screen.query_one("#track-target", Input).value == "IS funds"  # by its title
             assert f"now [b]{before}[/]; it runs from 0 to 20" in text_of(screen, "#track-info")
             await pilot.press(*str(new), "enter")
             await until(pilot, lambda: screen.query_one("#track-why", Input).has_focus, "the justification")
@@ -306,14 +306,14 @@ def test_roll_back_forks_into_a_new_save(rulebook, tmp_path):
             await pilot.press("f")
             await until(pilot, lambda: screen.query_one("#fork-turn", Input).has_focus, "the turn")
             await pilot.press("1")
-            await until(pilot, lambda: "g-fork-t1.json" in text_of(screen, "#fork-preview"), "the preview")
+            await until(pilot, lambda: "g-branch-2.json" in text_of(screen, "#fork-preview"), "the preview")
             await pilot.press("enter")
             await until(pilot, lambda: any(isinstance(s, GameScreen) and s.session is not session
                                            for s in app.screen_stack), "the forked game")
             child = game_screen(app).session
-            assert child.game.header.game != parent and child.save == tmp_path / "g-fork-t1.json"
+            assert child.game.header.game != parent and child.save == tmp_path / "g-branch-2.json"
 
-        doc, game, verification = load(tmp_path / "g-fork-t1.json", rulebook)
+        doc, game, verification = load(tmp_path / "g-branch-2.json", rulebook)
         assert verification.verified
         assert doc.parent.game == parent and doc.parent.turn == 1 and doc.parent.save == str(tmp_path / "g.json")
         # the original save is left as it was: the whole of turn 1 is still in it
@@ -325,12 +325,17 @@ def test_roll_back_forks_into_a_new_save(rulebook, tmp_path):
 
 def test_fork_names_never_overwrite(rulebook, tmp_path):
     session = Session.new(rulebook, "exercise", 7, {c: "random" for c in CELLS}, save=tmp_path / "g.json")
-    assert fork_path(session, 3) == tmp_path / "g-fork-t3.json"
-    (tmp_path / "g-fork-t3.json").write_text("{}")
-    (tmp_path / "g-fork-t3-2.json").write_text("{}")
-    assert fork_path(session, 3) == tmp_path / "g-fork-t3-3.json"
+    assert fork_path(session) == tmp_path / "g-branch-2.json"
+    (tmp_path / "g-branch-2.json").write_text("{}")
+    (tmp_path / "g-branch-3.json").write_text("{}")
+    assert fork_path(session) == tmp_path / "g-branch-4.json"
+    # a branch of a branch is numbered among the first game's branches
+    branch = Session.new(rulebook, "exercise", 7, {c: "random" for c in CELLS}, save=tmp_path / "g-branch-3.json",
+                         force=True)
+    assert fork_path(branch) == tmp_path / "g-branch-4.json"
+    branch.close()
     unsaved = Session.new(rulebook, "exercise", 7, {c: "random" for c in CELLS})
-    assert fork_path(unsaved, 1) == ROOT / "saves" / f"{unsaved.game.header.game}-fork-t1.json"
+    assert fork_path(unsaved) == ROOT / "saves" / f"{unsaved.game.header.game}-branch-2.json"
 
 
 def test_results_of_an_earlier_turn_cannot_be_overridden(rulebook, tmp_path):
@@ -598,7 +603,7 @@ def test_announcements_and_rulings_show_in_the_replay(rulebook, tmp_path):
             secret = next(i for i, s in enumerate(steps) if isinstance(s.command, SetTrack))
             timeline = screen.query_one("#replay-timeline", OptionList)
             labels = [str(timeline.get_option_at_index(i).prompt) for i in range(timeline.option_count)]
-            assert any("White Cell: set is_funds" in lab and "(secret)" in lab for lab in labels)
+            assert any(f"White Cell: set {rulebook.title('is_funds')}" in lab and "(secret)" in lab for lab in labels)
             screen.show_step(override)
             await pilot.pause()
             what = screen.query_one("#replay-what", Static).visual.plain

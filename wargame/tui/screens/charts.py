@@ -1,87 +1,75 @@
-"""The turn summary and the charts of the main tracks over time."""
+"""The turn summary and the charts of the main tracks over time.
+
+The charts are :func:`wargame.record.plots.charts` (which series there are, and which a seat may
+see: never one that reads another cell's secret track), each drawn with plotext on its own range,
+with axes, the scale and the quarter of each turn: a list of the series on the left, the one
+under the cursor drawn large on the right.
+"""
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.markup import escape
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, OptionList, Sparkline, Static
+from textual.widgets import Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from wargame.engine.board import GLOBAL_TRACKS, flat_tracks
-from wargame.engine.model import State
-from wargame.engine.position import formula_values
-from wargame.engine.shown import series_visible
-from wargame.engine.turn import new_game
-from wargame.record.debrief import turn_states
+from wargame.engine.numbers import number
+from wargame.record.plots import Chart, charts
 from wargame.table.session import Session
 from wargame.tui.screens.modals import WalkthroughScreen
 from wargame.tui.widgets.lists import highlight_first
-
-# (label, how to read it off a state and its named tracks and formulas, the names it reads: a
-# series is shown to a seat only if the seat may always see all of them exactly, through the
-# formulas they read; to the White Cell always, and to everyone once the game is over)
-SERIES = (
-    ("IS-held territory", lambda s, f, rb: sum(t.territory for t in s.theatres), ()),
-    ("oil sites held by IS", lambda s, f, rb: sum(t.oil for t in s.theatres), ()),
-    ("IS funds", lambda s, f, rb: f["is_funds"], ("is_funds",)),
-    ("IS recruiting", lambda s, f, rb: f["is_recruitment"], ("is_recruitment",)),
-    ("IS brutality", lambda s, f, rb: f["is_brutality"], ("is_brutality",)),
-    ("AQ standing", lambda s, f, rb: f["aq_standing"], ("aq_standing",)),
-    ("AQ affiliates", lambda s, f, rb: sum(t.aq_affiliate for t in s.theatres), ()),
-    ("strength of IS", lambda s, f, rb: f.get("is_power", 0.0), ("is_power",)),
-    ("strength of AQ", lambda s, f, rb: f.get("aq_power", 0.0), ("aq_power",)),
-    ("grievance (average)", lambda s, f, rb: sum(t.grievance for t in s.theatres) / len(s.theatres), ()),
-    ("reform (total)", lambda s, f, rb: sum(t.reform for t in s.theatres), ()),
-    ("offshoot groups", lambda s, f, rb: len(s.offshoots), ()),
-    ("coalition will", lambda s, f, rb: f["coalition_will"], ("coalition_will",)),
-)
+from wargame.tui.widgets.plots import ChartPlot
 
 
-def series_for(session: Session, seat: str) -> list[tuple[str, list[float]]]:
-    """The charts ``seat`` may see: those whose every input it may always see exactly (public
-    tracks for the room, its own as well for a cell: see :func:`wargame.engine.shown.series_visible`),
-    all for the White Cell (and for everyone once the game is over)."""
-    h = session.game.header
-    opening = new_game(session.rulebook, h.scenario, h.seed)  # the board before turn 1
-    states: list[State] = [opening] + [s for _, s in turn_states(session.game)]
-    rb = session.rulebook
-    reveal = seat == "white" or session.state.over
-    shown = [(label, read) for label, read, reads in SERIES
-             if reveal or series_visible(rb, seat, [r for r in reads if r in rb.formula_reads or r in GLOBAL_TRACKS])]
-    # each state's tracks and formulas are read once, for every series
-    names = [{**flat_tracks(s), **formula_values(rb, s)} for s in states]
-    return [(label, [float(read(s, f, rb)) for s, f in zip(states, names)]) for label, read in shown]
+def seat_charts(session: Session, seat: str) -> list[Chart]:
+    """The charts ``seat`` may see of the game (the room: ``public``)."""
+    return charts(session.rulebook, session.game, "public" if seat == "room" else seat)
 
 
 class ChartsScreen(Screen[None]):
-    BINDINGS = [Binding("escape,enter,c", "close", "Close")]
+    BINDINGS = [Binding("escape,c", "close", "Close")]
     ABOUT = ("The main tracks turn by turn, as far as this seat may always see them exactly (the White Cell, "
-             "and everyone once the game is over, sees them all).")
+             "and everyone once the game is over, sees them all). ↑↓ pick a track on the left; it is drawn on "
+             "the right on its own scale, with the quarter of each turn under it.")
 
     def __init__(self, session: Session, seat: str = "public", heading: str = ""):
         super().__init__()
         self.session = session
         self.seat = seat
         self.heading = heading or "The main tracks, turn by turn"
+        self.charts = seat_charts(session, seat)
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Label(self.heading, classes="screen-title")
-        with VerticalScroll(id="charts"):
-            for label, values in series_for(self.session, self.seat):
-                last = values[-1] if values else 0
-                with Horizontal(classes="chart-row"):
-                    yield Label(f"{label}", classes="chart-label")
-                    yield Sparkline(values, summary_function=max, classes="chart")
-                    yield Label(f"{last:g}" if float(last).is_integer() else f"{last:.1f}", classes="chart-value")
+        with Horizontal(id="charts-body"):
+            yield OptionList(*[Option(escape(c.series.title)) for c in self.charts], id="charts-list")
+            yield ChartPlot(id="chart")
         yield Footer()
 
     def on_mount(self) -> None:
         self.title = "Charts"
-        self.sub_title = "what the whole room may see" if self.seat == "public" else self.seat
+        seat = self.session.rulebook.title(self.seat) if self.seat not in ("public", "room", "white") else ""
+        self.sub_title = {"white": "the White Cell: every track"}.get(self.seat, seat or "what the whole room may see")
+        options = self.query_one("#charts-list", OptionList)
+        if not self.charts:
+            options.add_option(Option("no chart this seat may see", disabled=True))
+        highlight_first(options)
+        options.focus()
+        self.show_chart()
+
+    def show_chart(self) -> None:
+        k = self.query_one("#charts-list", OptionList).highlighted
+        chart = self.charts[k] if k is not None and k < len(self.charts) else None
+        self.query_one("#chart", ChartPlot).show(chart)
+
+    @on(OptionList.OptionHighlighted, "#charts-list")
+    def _moved(self) -> None:
+        self.show_chart()
 
     def action_close(self) -> None:
         self.dismiss()
@@ -141,13 +129,15 @@ class SummaryScreen(Screen[None]):
                 options.add_option(Option(f"{escape(s.rulebook.title(name))}: {before} → {after}", id=name))
         if not options.option_count:
             options.add_option(Option("no track the room can see changed", disabled=True))
-        charts = []
-        for label, values in series_for(s, "public"):
+        trends = []
+        for chart in seat_charts(s, "public"):
+            values = chart.values
             if len(values) >= 2:
                 delta = values[-1] - values[-2]
                 arrow = "▲" if delta > 0 else "▼" if delta < 0 else "·"
-                charts.append(f"{arrow} {label}: {values[-2]:g} → {values[-1]:g}")
-        self.query_one("#summary-charts", Static).update("\n".join(charts) or "The first turn: no trend yet.")
+                trends.append(f"{arrow} {escape(chart.series.title)}: {number(values[-2])} → {number(values[-1])}")
+        self.query_one("#summary-charts", Static).update(
+            "\n".join(trends) + "\n\n[$text-muted]c: the charts[/]" if trends else "The first turn: no trend yet.")
         highlight_first(options)
         options.focus()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.table import Table
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -12,10 +13,13 @@ from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Static
 
+from wargame.analysis.futures import DEFAULT_RUNS, Futures, outcome_of, placing
 from wargame.engine.model import CELL_TITLES, CELLS, STAGES
 from wargame.engine.rulebook import ROOT
+from wargame.engine.turn import new_game
 from wargame.record import report
 from wargame.table.session import Session
+from wargame.tui.widgets.futures import FuturesRun
 
 
 def objectives_rows(session: Session, seat: str = "public") -> list[tuple[str, str, str, str]]:
@@ -72,26 +76,62 @@ def report_path(session: Session) -> Path:
     return ROOT / "saves" / f"{session.game.header.game or 'game'}.report.md"
 
 
-class EndScreen(Screen[None]):
-    """The game is over: scores per cell, the outcome, and the report written for the debrief."""
+ODDS_RUNS = DEFAULT_RUNS  # bot games from the same start, the played game is placed among
 
-    BINDINGS = [Binding("r", "replay", "Replay this game"), Binding("q,escape", "app.quit", "Quit", show=False)]
-    ABOUT = ("The game is over: the outcome, every cell's score (exact now), and where the after-action report "
-             "was written for the debrief. r replays the game step by step, as the White Cell saw it.")
+
+class EndScreen(Screen[None]):
+    """The game is over: scores per cell, the outcome, the game against the odds (bot games from
+    the same start, played in a worker), and the report written for the debrief."""
+
+    BINDINGS = [
+        Binding("r", "replay", "Replay this game"),
+        Binding("escape", "stop_odds", "Stop the odds", tooltip="Stop playing the bot games (those played are kept)"),
+        Binding("q,escape", "app.quit", "Quit", show=False),
+    ]
+    ABOUT = ("The game is over: the outcome, every cell's score (exact now), the game against the odds (where it "
+             "falls among bot games played from the same start: Esc stops them early), and where the after-action "
+             "report was written for the debrief. r replays the game step by step, as the White Cell saw it.")
 
     def __init__(self, session: Session):
         super().__init__()
         self.session = session
         self.written: Path | None = None
+        self.odds: Futures | None = None
 
     def compose(self) -> ComposeResult:
+        s = self.session
+        h = s.game.header
         yield Header()
         yield Label("The game is over", classes="screen-title")
         with VerticalScroll():
             yield Static(id="outcome")
+            yield Label("Against the odds: the game as played, among bot games from the same start", id="odds-title")
+            yield FuturesRun(s.rulebook, new_game(s.rulebook, h.scenario, h.seed), ODDS_RUNS,
+                             what="games", id="odds-run")
+            yield Static("", id="odds-text")
             yield Static(id="report")
             yield Static(id="objectives")
         yield Footer()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "stop_odds":  # else Esc quits, as q does
+            return self.is_mounted and self.query_one("#odds-run", FuturesRun).running
+        return True
+
+    @on(FuturesRun.Done, "#odds-run")
+    def _odds(self, event: FuturesRun.Done) -> None:
+        self.odds = event.futures
+        self.refresh_bindings()
+        text = self.query_one("#odds-text", Static)
+        if not event.futures.runs:
+            text.update("[$text-muted]No bot game was played.[/]")
+            return
+        s = self.session
+        lines = placing(outcome_of(s.rulebook, s.state), event.futures)
+        text.update("\n".join(f"• {escape(line)}" for line in lines))
+
+    def action_stop_odds(self) -> None:
+        self.query_one("#odds-run", FuturesRun).cancel()
 
     def on_mount(self) -> None:
         s = self.session
@@ -110,6 +150,7 @@ class EndScreen(Screen[None]):
             "Scores: " + "; ".join(f"{CELL_TITLES[c]} {totals[c]}/{most[c]}" for c in CELLS),
         ]
         self.query_one("#outcome", Static).update("\n".join(lines))
+        self.call_after_refresh(self.refresh_bindings)  # the odds are being played: Esc stops them
         self.query_one("#objectives", Static).update(objectives_table(s, "white"))  # the debrief: final and exact
         path = report_path(s)
         from wargame.files import FileProblem, Kind, write_file

@@ -4,7 +4,11 @@ The timeline on the left lists every step of the log: each command as it was app
 events, each cell's orders, the adjudication, and the White Cell's injects, overrides and notes).
 The right shows the step under the cursor: what it was, what changed on the board since the step
 before, and every record it produced with its explanation; or (s) the whole board as it stood
-after the step. ``f`` forks a new game from the beginning of the step's turn and plays it on.
+after the step. 1 to 4 show beside it the step as one cell saw it (its estimates, what it was
+told, its orders and why: :mod:`wargame.tui.screens.replay_seat`); below 120 columns one pane
+at a time, e swapping the truth and the cell's view. ``f`` forks a new game from the step (or
+from the start of its turn), with new seats (:mod:`wargame.tui.screens.fork`); ``n`` plays bot
+games on from the step and shows how they ended (:mod:`wargame.tui.screens.futures`).
 
 Stepping only redraws the panes on the right; the timeline is built once. What a step shows is
 worked out the first time it is shown and kept.
@@ -24,16 +28,19 @@ from textual.widgets import Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wargame.engine.adjudication import Adjudication
-from wargame.engine.model import CELLS
+from wargame.engine.model import CELL_TITLES, CELLS
 from wargame.engine.rulebook import ROOT, Rulebook
 from wargame.engine.view import view
 from wargame.record.commands import Note
 from wargame.record.document import SaveError
 from wargame.record.game import Game
-from wargame.record.save import document, fork_path, new_game_id, write_save
+from wargame.record.save import document, new_game_id, write_save
+from wargame.tui.forks import ForkChoice, branch_game, branch_number, branch_path, has_people
+from wargame.tui.screens.fork import ForkScreen
 from wargame.tui.screens.modals import WhyScreen
-from wargame.tui.screens.replay_modals import REPLAY_ABOUT, BookmarkPicker, ForkPrompt, TurnPrompt
-from wargame.tui.screens.replay_steps import StepView, StepViews, timeline_markup
+from wargame.tui.screens.replay_modals import REPLAY_ABOUT, BookmarkPicker, TurnPrompt
+from wargame.tui.screens.replay_seat import seat_heading, seat_pane
+from wargame.tui.screens.replay_steps import StepView, StepViews, step_label, timeline_markup
 from wargame.tui.widgets.board import CellPanel, DecksPanel, RelationPanel, TheatreTable
 
 
@@ -47,11 +54,18 @@ class ReplayScreen(Screen[None]):
         Binding("end", "last", "Last step", show=False, priority=True),
         Binding("right_square_bracket", "turn_step(1)", "Next turn", show=False),
         Binding("left_square_bracket", "turn_step(-1)", "Previous turn", show=False),
-        Binding("j", "jump_turn", "Turn"),
-        Binding("b", "bookmarks", "Bookmark"),
+        Binding("j", "jump_turn", "Turn", show=False, tooltip="Jump to a turn"),
+        Binding("b", "bookmarks", "Bookmark", show=False, tooltip="Jump to a bookmark"),
         Binding("y", "why", "Why?"),
         Binding("s", "toggle_board", "Board"),
-        Binding("f", "fork", "Fork"),
+        Binding("1", "seat('is')", "Cells", key_display="1-4", tooltip="As the Islamic State saw it"),
+        Binding("2", "seat('aq')", "As al-Qaeda saw it", show=False),
+        Binding("3", "seat('coalition')", "As the Coalition saw it", show=False),
+        Binding("4", "seat('governments')", "As the Local Governments saw it", show=False),
+        Binding("0", "seat('')", "Truth only", show=False, tooltip="The White Cell's truth only (no cell's view beside it)"),
+        Binding("e", "swap", "Swap", tooltip="Swap the truth and the cell's view (one pane at a time, below 120 columns)"),
+        Binding("n", "futures", "What next", tooltip="What next from here: bot games played on from this step"),
+        Binding("f", "fork", "Fork", tooltip="Fork a new game from here, choosing who sits in each seat"),
         Binding("escape", "back", "Back", show=False),
     ]
     ABOUT = REPLAY_ABOUT
@@ -66,6 +80,9 @@ class ReplayScreen(Screen[None]):
         self.path = Path(path) if path is not None else None
         self.steps = game.steps
         self.index = 0
+        self.seat: str | None = None  # the cell whose view is shown beside the truth (1-4), if any
+        self.truth_first = False  # below 120 columns, one pane: the truth (e) rather than the cell's view
+        self._seat_panes: dict[tuple[int, str], str] = {}
         self.records: tuple[Adjudication, ...] = ()
         self._views: dict[int, StepView] = {}
         self._record_options: dict[int, list[Option | None]] = {}
@@ -108,6 +125,8 @@ class ReplayScreen(Screen[None]):
                         with Grid(id="replay-cells"):
                             for cell in CELLS:
                                 yield CellPanel(id=f"replay-cell-{cell}", classes="replay-cell")
+                    with VerticalScroll(id="replay-seat"):
+                        yield Static("", id="replay-seat-text")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -154,7 +173,7 @@ class ReplayScreen(Screen[None]):
         if timeline.highlighted != i:
             timeline.highlighted = i
         sv = self.step_view(i)
-        self.query_one("#replay-heading", Static).update(sv.heading)
+        self.show_heading()
         self.query_one("#replay-what", Static).update(sv.what)
         self.query_one("#replay-changes", Static).update(sv.changes)
         self.query_one("#replay-top", VerticalScroll).scroll_home(animate=False)
@@ -176,19 +195,76 @@ class ReplayScreen(Screen[None]):
             records.highlighted = 0
         if self.board_visible():
             self.show_board()
+        self.show_seat()
+
+    def show_heading(self) -> None:
+        if not self.steps:
+            return
+        heading = self.step_view(self.index).heading
+        if self.seat is not None:
+            seat = escape(seat_heading(self.seat))
+            if not self.has_class("-narrow"):
+                heading += (f"\n[$text-muted]Left: the White Cell's truth · right:[/] [b $accent]{seat}[/]"
+                            " [$text-muted]· 0: the truth only[/]")
+            elif self.truth_first:
+                heading += (f"\n[$text-muted]Showing:[/] [b $accent]the White Cell's truth[/] [$text-muted]· e: "
+                            f"{seat[0].lower()}{seat[1:]} · 0: truth only[/]")
+            else:
+                heading += f"\n[$text-muted]Showing:[/] [b $accent]{seat}[/] [$text-muted]· e: the truth · 0: truth only[/]"
+        self.query_one("#replay-heading", Static).update(heading)
+
+    def seat_text(self, i: int, seat: str) -> str:
+        """Step ``i`` as ``seat`` saw it (worked out once)."""
+        key = (i, seat)
+        text = self._seat_panes.get(key)
+        if text is None:
+            text = self._seat_panes[key] = seat_pane(self.step_views, i, seat)
+        return text
+
+    def show_seat(self) -> None:
+        if self.seat is None or not self.steps or not self.query_one("#replay-seat").display:
+            return
+        self.query_one("#replay-seat-text", Static).update(self.seat_text(self.index, self.seat))
+        self.query_one("#replay-seat", VerticalScroll).scroll_home(animate=False)
+
+    def apply_layout(self) -> None:
+        """Which panes show, for the width and what was asked: the step (the truth), the board
+        (s), a cell's view (1-4); below 120 columns one pane at a time (e swaps the truth and the
+        cell's view), from 180 the board beside the step."""
+        narrow, wide = self.has_class("-narrow"), self.has_class("-wide")
+        board = self.has_class("-show-board")
+        seat = self.seat is not None
+        seat_shown = seat and not (narrow and self.truth_first)
+        if narrow and seat_shown:
+            step_shown, board_shown = False, False
+        elif seat or not wide:
+            step_shown, board_shown = not board, board
+        else:
+            step_shown, board_shown = True, True
+        self.set_class(seat, "-seat")
+        self.query_one("#replay-step").display = step_shown
+        self.query_one("#replay-board").display = board_shown
+        self.query_one("#replay-seat").display = seat_shown
+        self.query_one("#replay-left").display = not (narrow and board and not seat_shown)
+        self.show_heading()
+        if board_shown:
+            self.show_board()
+        self.show_seat()
 
     def board_visible(self) -> bool:
-        return self.has_class("-show-board") or self.has_class("-wide")
+        return bool(self.query_one("#replay-board").display)
 
     def show_board(self) -> None:
         if self._board_shown_for == self.index or not self.steps:
             return
         self._board_shown_for = self.index
         v = view(self.steps[self.index].state, "white")
+        rb = self.rulebook
         self.query_one("#replay-theatres", TheatreTable).show(v)
         if v.offshoots:
             offshoots = "[b]Offshoots:[/] " + " · ".join(
-                f"{escape(o.id)} in {escape(o.theatre)} ({o.origin}), strength {o.strength}, brutality {o.brutality}"
+                f"{escape(rb.title(o.id))} in {escape(rb.where_title(o.theatre))} ({escape(rb.title(o.origin).lower())}), "
+                f"strength {o.strength}, brutality {o.brutality}"
                 for o in v.offshoots)
         else:
             offshoots = "[b]Offshoots:[/] none in play"
@@ -310,52 +386,94 @@ class ReplayScreen(Screen[None]):
         self.app.push_screen(WhyScreen(self.rulebook, record, "white"))
 
     def action_toggle_board(self) -> None:
-        if self.has_class("-wide"):
+        if self.has_class("-wide") and self.seat is None:
             self.query_one("#replay-theatres", TheatreTable).focus()
             return
         self.toggle_class("-show-board")
-        if self.has_class("-show-board"):
-            self.show_board()
-        elif self.has_class("-narrow"):
+        if self.has_class("-narrow") and self.seat is not None:
+            self.truth_first = True  # the board is the truth: shown in the one pane there is
+        self.apply_layout()
+        if not self.has_class("-show-board") and self.has_class("-narrow"):
             self.query_one("#replay-timeline", OptionList).focus()
 
     def on_resize(self) -> None:
-        if self.board_visible():
-            self.call_after_refresh(self.show_board)
+        self.apply_layout()
+        self.refresh_bindings()  # e (swap) only below 120 columns
 
-    def fork_path(self, turn: int) -> Path:
-        """A new file beside the save, never one that exists: <stem>-fork-t<turn>[-2, -3…].json."""
-        return fork_path(self.path, self.game.header.game, turn, ROOT / "saves")
+    # a cell's view beside the truth
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "swap":  # one pane at a time: only below 120 columns, with a cell chosen
+            return self.seat is not None and self.has_class("-narrow")
+        if action == "futures":  # worked out from the true board: not beside a cell's view
+            return self.seat is None
+        return True
+
+    def action_seat(self, seat: str) -> None:
+        """Show the step as ``seat`` saw it beside the truth ("": the truth only); the same cell
+        again: the truth only."""
+        if not self.steps:
+            return
+        self.seat = None if not seat or (seat == self.seat and not self.truth_first) else seat
+        self.truth_first = False
+        self.apply_layout()
+        self.refresh_bindings()
+
+    def action_swap(self) -> None:
+        if self.seat is None:
+            return
+        self.truth_first = not self.truth_first
+        self.apply_layout()
+        self.refresh_bindings()
+
+    # what next, from the true board
+
+    def action_futures(self) -> None:
+        if not self.steps:
+            return
+        if self.seat is not None:  # from the true board: the White Cell's, not a cell's (0, then n)
+            return
+        if self.steps[self.index].state.over:
+            self.notify("The game is over at this step: nothing is left to play.", title="What next")
+            return
+        from wargame.tui.screens.futures import FuturesScreen
+
+        self.app.push_screen(FuturesScreen(self.rulebook, self.game, self.index))
+
+    def branch_path(self) -> Path:
+        """A new file beside the save, never one that exists: <stem>-branch-2.json (-3, -4…)."""
+        return branch_path(self.path, self.game.header.game, ROOT / "saves")
 
     def action_fork(self) -> None:
         if not self.steps:
             return
-        turn = self.steps[self.index].command.turn
-        target = self.fork_path(turn)
-        if turn > 1:
-            kept = (f"It keeps this game up to the end of turn {turn - 1}, White Cell changes included; "
-                    f"then turn {turn} is played again from its events, with the same seats and dice. "
-                    f"What the White Cell did during turn {turn} is not carried over.")
-        else:
-            kept = "It starts this game again from the first turn, with the same seats and dice."
-        text = (f"[b]Fork a new game from the start of turn {turn}[/] ({self.scenario.label(turn)})?\n\n{kept}\n\n"
-                f"This save is not changed. The new game is saved to:\n[b]{escape(str(target))}[/]\n\n"
-                "[$text-muted]Enter: fork and play it · Escape: cancel[/]")
 
-        def chosen(ok: bool | None) -> None:
-            if ok:
-                self.fork(turn)
+        def chosen(choice: ForkChoice | None) -> None:
+            if choice is None:
+                return
+            if has_people(choice.seats) and not self.game.header.white_lock:
+                from wargame.tui.screens.lock import LockSetupScreen
 
-        self.app.push_screen(ForkPrompt(text), chosen)
+                # people will sit at the table: the facilitator locks the White Cell (or plays solo)
+                self.app.push_screen(LockSetupScreen(), lambda lock: self.fork(choice, lock))
+            else:
+                self.fork(choice)
 
-    def fork(self, turn: int) -> Path | None:
-        """Fork at the start of ``turn``, save the new game beside this one and play it."""
+        self.app.push_screen(ForkScreen(self.rulebook, self.game, self.index, self.branch_path()), chosen)
+
+    def fork(self, choice: ForkChoice, lock: str | None = None) -> Path | None:
+        """Branch the game as ``choice`` says, save the new game beside this one and play it."""
         from wargame.record.commands import CommandError
         from wargame.table.session import Session
 
-        target = self.fork_path(turn)
+        target = self.branch_path()
         try:
-            child = self.game.fork(turn, new_game_id(), str(self.path) if self.path is not None else "")
+            where = choice.point.words(self.game, step_label(self.rulebook, self.steps[self.index]))
+            child = branch_game(self.game, choice.point, choice.seats, new_game_id(),
+                                str(self.path) if self.path is not None else "", branch_number(target), lock, where)
+            if child.state.over:
+                self.notify("The game is over there: nothing is left to play.", severity="warning")
+                return None
             doc = document(child)
             write_save(target, doc, new=True)
             session = Session(child.rulebook, child, save=target, created=doc.created)
@@ -364,7 +482,10 @@ class ReplayScreen(Screen[None]):
             return None
         app = self.app
         app.play(session)
-        app.notify(f"Forked at turn {turn}: the new game is saved to {target}", title="Fork", timeout=10)
+        taken = [CELL_TITLES[c] for c in CELLS if session.is_human(c)]
+        people = f"; people play {', '.join(taken)}" if taken else ""
+        app.notify(f"Forked at {where}{people}: the new game is saved to {target}",
+                   title="Fork", timeout=10, markup=False)
         return target
 
     def action_back(self) -> None:

@@ -1,13 +1,13 @@
-"""The replay viewer's small screens: jump to a turn, jump to a bookmark, confirm a fork, and its help."""
+"""The replay viewer's small screens: jump to a turn, jump to a bookmark, and its help (a fork: screens.fork)."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.markup import escape
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from wargame.tui.screens.replay_steps import shorten
@@ -75,33 +75,6 @@ class BookmarkPicker(ModalScreen[int | None]):
         self.dismiss(None)
 
 
-class ForkPrompt(ModalScreen[bool]):
-    """Confirms a fork: where the new game starts and where it will be saved."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
-    ABOUT = "Enter forks the game (the focused button) and plays the new game on; Esc cancels."
-
-    def __init__(self, text: str):
-        super().__init__(classes="replay-modal")
-        self.text = text
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="replay-modal-box"):
-            yield Static(self.text, id="replay-fork-text")
-            with Horizontal(classes="replay-buttons"):
-                yield Button("Fork and play", id="fork", variant="primary")
-                yield Button("Cancel", id="cancel")
-
-    def on_mount(self) -> None:
-        self.query_one("#fork", Button).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "fork")
-
-    def action_cancel(self) -> None:
-        self.dismiss(False)
-
-
 REPLAY_ABOUT = """\
 The **timeline** on the left lists every step of the game as it was played: each turn's
 events, each cell's orders (a bot's with why it gave each), the adjudication, and the White
@@ -111,6 +84,17 @@ explanation. Everything is shown, as the White Cell sees it, including each cell
 tracks and orders. **Tab** moves between the timeline and the results; **y** or Enter on a
 result asks *why?*
 
-A fork (**f**) replays this game's log up to the start of the step's turn, then the cells play
-on from there, in a new save beside this one; this save is never changed.
+**As each cell saw it** (for the debrief: what did you believe, and why?): **1** to **4** show
+beside the truth the same step as the Islamic State, al-Qaeda, the Coalition or the Local
+Governments saw it: what it was shown (its own tracks exact, the others' as its estimates),
+what the White Cell told it, its orders and why, its estimates of every cell after the step and
+its objectives as it could reckon them. **0** goes back to the truth only. Below 120 columns
+there is room for one pane: **e** swaps the truth and the cell's view.
+
+**What next** (**n**): bot games played on from this step to the end (200 unless you ask for
+another number), from the true board, and how they ended, the game as it was played marked.
+
+A fork (**f**) makes a new game from this step (right after it, or from the start of its
+turn), in a new save beside this one (`<game>-branch-2.json`, then `-3`...); this save is never
+changed. Choose who sits in each seat: a bot's seat can be taken over by people.
 """

@@ -16,8 +16,9 @@ from wargame.engine.rulebook import Rulebook
 from wargame.engine.turn import new_game
 from wargame.record import fog
 from wargame.record.commands import GiveOrders, InjectCard, Note, OverrideResult, ResolveTurn, RunEvents, SetSeats, SetTrack
-from wargame.record.game import Game, StepRecord, seat_words
+from wargame.record.game import Game, StepRecord
 from wargame.table.reasons import Reason, order_reasons
+from wargame.tui.forks import seat_text
 from wargame.tui.screens.modals import reason_markup
 from wargame.tui.widgets.board import record_markup
 
@@ -61,9 +62,10 @@ def step_label(rulebook: Rulebook, step: StepRecord) -> str:
     if isinstance(c, InjectCard):
         return f"{t} White Cell: inject {card_title(rulebook, c.card)}{secret}"
     if isinstance(c, SetTrack):
-        return f"{t} White Cell: set {c.target} {c.original}→{c.value}{secret}"
+        return (f"{t} White Cell: set {rulebook.title(c.target)} {rulebook.value_text(c.target, c.original)}→"
+                f"{rulebook.value_text(c.target, c.value)}{secret}")
     if isinstance(c, OverrideResult):
-        where = f" ({c.where})" if c.where else ""
+        where = f" ({rulebook.where_title(c.where)})" if c.where else ""
         ruled = "happened" if c.happened else "did not happen"
         return f"{t} override: {rule_title(rulebook, c.ref)}{where} → {ruled}{secret}"
     if isinstance(c, Note):
@@ -71,7 +73,7 @@ def step_label(rulebook: Rulebook, step: StepRecord) -> str:
             return f"{t} ★ {c.bookmark}: {shorten(c.text)}"
         return f"{t} note: {shorten(c.text)}"
     if isinstance(c, SetSeats):
-        return f"{t} seats: {shorten(seat_words(c.seats))}"
+        return f"{t} seats: {shorten(seat_text(c.seats))}"
     return f"{t} {type(c).__name__}"
 
 
@@ -90,11 +92,18 @@ def timeline_markup(rulebook: Rulebook, step: StepRecord) -> str:
 
 
 def board_changes(rulebook: Rulebook, before: State, after: State) -> list[str]:
-    """What changed on the board between two states, in markup: one line a part of the board
-    (e.g. "iraq.territory 5 → 4 · iraq.pressure 5 → 4"), offshoots formed and gone, cards drawn."""
+    """What changed on the board between two states, in markup: one line a part of the board,
+    each track by its title (e.g. "IS-held territory in Iraq 5 → 4 · Pressure in Iraq 5 → 4"),
+    offshoots formed and gone, cards drawn."""
 
-    def item(name: str, a: object, b: object) -> str:
-        return f"{escape(name)} {a} → [b]{b}[/]"
+    title = rulebook.title
+
+    def item(name: str, a: int, b: int) -> str:
+        value = rulebook.value_text
+        return f"{escape(title(name))} {escape(value(name, a))} → [b]{escape(value(name, b))}[/]"
+
+    def where(theatre: str) -> str:
+        return escape(rulebook.where_title(theatre))
 
     lines: list[str] = []
     fb, fa = flat_tracks(before), flat_tracks(after)
@@ -124,8 +133,8 @@ def board_changes(rulebook: Rulebook, before: State, after: State) -> list[str]:
     for oid, o in new_off.items():
         was = old_off.get(oid)
         if was is None:
-            lines.append(f"[b]offshoot formed:[/] {escape(oid)} in {escape(o.theatre)} ({o.origin}), "
-                         f"strength {o.strength}, brutality {o.brutality}")
+            lines.append(f"[b]Offshoot formed:[/] {escape(title(oid))} in {where(o.theatre)} "
+                         f"({escape(title(o.origin).lower())}), strength {o.strength}, brutality {o.brutality}")
             continue
         items = [item(f"{oid}.{n}", getattr(was, n), getattr(o, n)) for n in OFFSHOOT_TRACKS
                  if getattr(was, n) != getattr(o, n)]
@@ -133,7 +142,7 @@ def board_changes(rulebook: Rulebook, before: State, after: State) -> list[str]:
             lines.append(" · ".join(items))
     for oid, o in old_off.items():
         if oid not in new_off:
-            lines.append(f"[b]offshoot gone:[/] {escape(oid)} (was in {escape(o.theatre)}, strength {o.strength})")
+            lines.append(f"[b]Offshoot gone:[/] {escape(title(oid))} (was in {where(o.theatre)}, strength {o.strength})")
     old_piles = {p.deck: p for p in before.decks}
     for p in after.decks:
         was = old_piles.get(p.deck)
@@ -218,7 +227,7 @@ class StepViews:
             prompts = [prompts[k] for k in order]
         return StepView(heading, what, changes_text, tuple(records), tuple(prompts))
 
-    def _given_before(self, i: int) -> int | None:
+    def given_before(self, i: int) -> int | None:
         """The step at which the cell of the orders at step ``i`` gave orders earlier this turn."""
         c = self.steps[i].command
         for j in range(i - 1, -1, -1):
@@ -229,27 +238,29 @@ class StepViews:
                 return j
         return None
 
-    def reasons(self, i: int) -> list[Reason | None]:
-        """Why a bot gave each of the orders at step ``i`` (the White Cell sees the bot's own
-        sentences, worked out on its cell's view of the board it chose on)."""
+    def reasons(self, i: int, seat: str = "white") -> list[Reason | None]:
+        """Why a bot gave each of the orders at step ``i``, as ``seat`` may be told it (the White
+        Cell and the bot's own cell: the bot's own sentences, worked out on its cell's view of the
+        board it chose on; another cell: the doctrine's sentence on its own view)."""
         c = self.steps[i].command
         if not isinstance(c, GiveOrders):
             return []
         orders = [Order(c.cell, kind, where) for kind, where in c.orders]
         try:
-            return order_reasons(self.rulebook, self.before(i), self._seats_at(i), self.game.header.seed, c.cell,
-                                 orders, "white")
+            return order_reasons(self.rulebook, self.before(i), self.seats_at(i), self.game.header.seed, c.cell,
+                                 orders, seat)
         except (KeyError, ValueError):  # an order kind these rules no longer have
             return [None] * len(orders)
 
-    def turn_reasons(self, turn: int, until: int) -> dict[tuple[str, str, str | None], Reason]:
-        """Why the bots gave the orders that ``turn`` resolved (their last given before step ``until``)."""
+    def turn_reasons(self, turn: int, until: int, seat: str = "white") -> dict[tuple[str, str, str | None], Reason]:
+        """Why the bots gave the orders that ``turn`` resolved (their last given before step
+        ``until``), as ``seat`` may be told it."""
         out: dict[tuple[str, str, str | None], Reason] = {}
         for j in range(until):
             c = self.steps[j].command
             if isinstance(c, GiveOrders) and c.turn == turn:
                 out = {k: v for k, v in out.items() if k[0] != c.cell}  # given again: these replace them
-                for (kind, where), reason in zip(c.orders, self.reasons(j)):
+                for (kind, where), reason in zip(c.orders, self.reasons(j, seat)):
                     if reason is not None:
                         out.setdefault((c.cell, kind, where), reason)
         return out
@@ -289,7 +300,7 @@ class StepViews:
                 lines.append(f"[b]Told the {escape(CELL_TITLES[cell])}:[/] " + escape("; ".join(mine.lines())))
         return "\n".join(lines)
 
-    def _seats_at(self, i: int) -> dict[str, str]:
+    def seats_at(self, i: int) -> dict[str, str]:
         """Who sat where at step ``i`` (a logged change of seats counts from its step on)."""
         for j in range(i, -1, -1):
             c = self.steps[j].command
@@ -310,9 +321,9 @@ class StepViews:
             return f"The events of turn {c.turn} were drawn from the decks: {results}."
         if isinstance(c, GiveOrders):
             title = CELL_TITLES.get(c.cell, c.cell)
-            seat = self._seats_at(i).get(c.cell, "human")
+            seat = self.seats_at(i).get(c.cell, "human")
             who = f"{title} ({seat if seat == 'human' else seat + ' bot'})"
-            again = self._given_before(i)
+            again = self.given_before(i)
             changed = (f" [b $warning](again: it took back the orders it gave at step {again + 1} and changed "
                        "them; these replace them)[/]" if again is not None else "")
             if not c.orders:
@@ -337,7 +348,7 @@ class StepViews:
                          "(the turn was resolved again).")
             return text
         if isinstance(c, OverrideResult):
-            where = f" in {c.where}" if c.where else ""
+            where = f" in {rb.where_title(c.where)}" if c.where else ""
             text = (f"[b $warning]The White Cell overrode a result of turn {c.turn}:[/] "
                     f"{escape(rule_title(rb, c.ref))}{escape(where)}. The engine said it "
                     f"{'happened' if c.original else 'did not happen'}; the White Cell ruled it "
@@ -351,10 +362,11 @@ class StepViews:
             return text
         if isinstance(c, InjectCard):
             note = f"\n[b]Note:[/] {escape(c.note)}" if c.note else ""
-            return (f"[b $warning]The White Cell injected the card[/] {escape(card_title(rb, c.card))} "
-                    f"[$text-muted]({escape(c.card)})[/]: {results}.{note}")
+            return (f"[b $warning]The White Cell injected the card[/] {escape(card_title(rb, c.card))}: "
+                    f"{results}.{note}")
         if isinstance(c, SetTrack):
-            return (f"[b $warning]The White Cell set[/] {escape(c.target)} from {c.original} to {c.value}.\n"
+            return (f"[b $warning]The White Cell set[/] {escape(rb.title(c.target))} from "
+                    f"{escape(rb.value_text(c.target, c.original))} to {escape(rb.value_text(c.target, c.value))}.\n"
                     f"[b]Justification:[/] {escape(c.justification)}")
         if isinstance(c, Note):
             mark = f" and bookmark [b $accent]★ {escape(c.bookmark)}[/]" if c.bookmark else ""
@@ -363,8 +375,8 @@ class StepViews:
             return f"[b $accent]The White Cell's note[/]{mark} on turn {c.turn}{when}:\n{escape(c.text)}"
         if isinstance(c, SetSeats):
             note = f"\n[b]Note:[/] {escape(c.note)}" if c.note else ""
-            return (f"[b]The seats changed[/] from turn {c.turn} on: {escape(seat_words(c.seats))} "
-                    f"(were {escape(seat_words(c.was))}).{note}")
+            return (f"[b]The seats changed[/] from turn {c.turn} on: {escape(seat_text(c.seats))} "
+                    f"(were: {escape(seat_text(c.was))}).{note}")
         return escape(repr(c))
 
     # showing a step

@@ -14,7 +14,6 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
-from wargame.bots.doctrine import POSTURES
 from wargame.engine.model import CELL_TITLES, CELLS
 from wargame.engine.rulebook import ROOT, Rulebook
 from wargame.files import SAVE_CAP, SAVE_FORMAT, FileProblem, loads_json, read_capped
@@ -23,7 +22,7 @@ from wargame.record.load import load
 from wargame.record.save import free_path, lock_save, save_refusal
 from wargame.table.session import HUMAN, Session
 from wargame.tui.screens.lock import SOLO, lock_choice, unlock_then
-from wargame.tui.widgets.lists import Tick, highlight_first
+from wargame.tui.widgets.lists import Tick, highlight_first, seat_choices
 
 SAVES = ROOT / "saves"
 # The training audience usually plays the coalition and the governments; the groups are doctrine
@@ -141,9 +140,7 @@ class StartScreen(Screen[None]):
             yield Select([(s.title, sid) for sid, s in self.rulebook.scenarios.items()], value=first,
                          allow_blank=False, id="scenario", compact=True)
             yield Label(scenario_line(self.rulebook.scenarios[first]), id="scenario-text", classes="start-note")
-            choices = [("Human", HUMAN), ("Bot: doctrine (plays the article's strategy)", "doctrine")]
-            choices += [(f"Bot: doctrine, {p}", f"doctrine:{p}") for p in POSTURES if p != "standard"]
-            choices += [("Bot: random legal orders", "random")]
+            choices = seat_choices()
             yield Label("Who plays each cell")
             for cell in CELLS:
                 with Horizontal(classes="seat-row"):

@@ -247,7 +247,8 @@ class WhiteCellScreen(ModalScreen[str | None]):
                      f"strain {r.strain} · terms offered {'yes' if r.offered else 'no'}{talks}")
         if state.offshoots:
             lines.append("[b]Offshoots[/]: " + " · ".join(
-                f"{escape(o.id)} in {escape(o.theatre)} ({o.origin}) strength {o.strength}, brutality {o.brutality}"
+                f"{escape(s.rulebook.title(o.id))} in {escape(s.rulebook.where_title(o.theatre))} "
+                f"({escape(s.rulebook.title(o.origin).lower())}) strength {o.strength}, brutality {o.brutality}"
                 for o in state.offshoots))
         given = [CELL_TITLES[c] for c in CELLS if c in s.submitted()]
         if state.phase == "orders":

@@ -1,4 +1,5 @@
-"""The White Cell's roll-back pane: fork a new game from the start of an earlier turn, into a new save."""
+"""The White Cell's roll-back pane: fork a new game from the start of an earlier turn, into a new save
+(``<game>-branch-2.json``, as every fork: :mod:`wargame.tui.screens.fork`)."""
 
 from __future__ import annotations
 
@@ -17,15 +18,15 @@ from wargame.record.commands import CommandError
 from wargame.record.document import SaveError
 from wargame.record.load import load
 from wargame.record.save import document, new_game_id, write_save
-from wargame.record.save import fork_path as save_fork_path
 from wargame.table.session import Session
+from wargame.tui.forks import ForkPoint, branch_game, branch_number, branch_path
 from wargame.tui.widgets.white_pane import WhitePane
 
 
-def fork_path(session: Session, turn: int) -> Path:
-    """``<stem>-fork-t<turn>.json`` beside the save (or in saves/ under the project), never an
-    existing file: ``-2``, ``-3``... are added until the name is free."""
-    return save_fork_path(session.save, session.game.header.game, turn, ROOT / "saves")
+def fork_path(session: Session) -> Path:
+    """``<stem>-branch-2.json`` beside the save (or in saves/ under the project), never an
+    existing file: ``-branch-3``, ``-branch-4``... until the name is free."""
+    return branch_path(session.save, session.game.header.game, ROOT / "saves")
 
 
 class ForkPane(WhitePane):
@@ -69,7 +70,7 @@ class ForkPane(WhitePane):
             preview.update(f"[$error]Turn {turn} cannot be forked: choose from 1 to {last}.[/]")
             return
         s = self.session
-        path = fork_path(s, turn)
+        path = fork_path(s)
         preview.update(f"Fork at the start of turn [b]{turn}[/] ({s.quarter(turn)}), before its events; the new game "
                        f"is saved to [b]{escape(str(path))}[/] and replaces this one on screen.\n"
                        "[b]Enter[/] to roll back, Esc to cancel.")
@@ -87,9 +88,12 @@ class ForkPane(WhitePane):
             self.say(f"Give the turn to roll back to: 1 to {last}.", "Refused", "error")
             return
         s = self.session
-        path = fork_path(s, turn)
+        path = fork_path(s)
         try:
-            child = s.game.fork(turn, new_game_id(), str(s.save) if s.save is not None else "")
+            if not 1 <= turn <= self.latest_fork_turn():
+                raise CommandError(f"turn {turn} cannot be forked: choose from 1 to {self.latest_fork_turn()}")
+            child = branch_game(s.game, ForkPoint(turn), s.game.header.seats, new_game_id(),
+                                str(s.save) if s.save is not None else "", branch_number(path))
             write_save(path, document(child), new=True)
             _, _, verification = load(path, s.rulebook)
             session = Session(child.rulebook, child, save=path)

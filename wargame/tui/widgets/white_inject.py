@@ -75,7 +75,7 @@ class InjectPane(WhitePane):
         out = {}
         for card in rb.cards.values():
             if card.theatre is not None and card.theatre not in theatres:
-                out[card.id] = f"not in this scenario ({card.theatre})"
+                out[card.id] = f"not in this scenario ({rb.where_title(card.theatre)})"
                 continue
             try:
                 ok = card.when is None or bool(card.when.fn(board.g, theatres.get(card.theatre, {}), {}))
@@ -147,7 +147,7 @@ class InjectPane(WhitePane):
         if card is None:
             return
         deck = rb.decks[card.deck]
-        where = f" in {card.theatre}" if card.theatre else ""
+        where = f" in {rb.where_title(card.theatre)}" if card.theatre else ""
         chosen = ("[b $accent]Chosen[/] (Enter in the note to play it): " if card_id == self.card
                   else "[$text-muted]Enter to choose:[/] ")
         status = self.eligible.get(card.id, "")

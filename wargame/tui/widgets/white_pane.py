@@ -95,7 +95,7 @@ class WhitePane(VerticalScroll):
         if turn is None or not overridable(self.session, turn):
             return ""
         return (f"[b $warning]Once you do this, the results of turn {turn} can no longer be overridden[/] "
-                "(override them first with r).")
+                "(override them first with d).")
 
     def warn(self, selector: str) -> None:
         text = self.fixes_results()

@@ -34,14 +34,28 @@ def track_targets(session: Session) -> dict[str, tuple[int, int, int]]:
     return out
 
 
+def track_title(session: Session, target: str) -> str:
+    """A track as the facilitator reads it: "IS funds", "Grievance in Iraq", "Strength of offshoot 2"."""
+    return session.rulebook.title(target)
+
+
 class TrackPane(WhitePane):
-    """Override a track: type or pick the track, a new value and why (required), Enter to set;
-    ``changed`` is called once it is set."""
+    """Override a track: type or pick the track (by its title; its id is taken too), a new value
+    and why (required), Enter to set; ``changed`` is called once it is set."""
 
     def __init__(self, session: Session, changed: Callable[[], None], *, id: str):
         super().__init__(session, id=id)
         self.changed = changed
         self.targets: dict[str, tuple[int, int, int]] = {}
+        self.titles: dict[str, str] = {}  # target -> its title
+
+    def target_of(self, text: str) -> str | None:
+        """The track typed: its id, or its title (any case)."""
+        name = text.strip()
+        if name in self.targets:
+            return name
+        wanted = name.casefold()
+        return next((t for t, title in self.titles.items() if title.casefold() == wanted), None)
 
     def compose(self) -> ComposeResult:
         yield Label("Override a track: type or pick the track, a new value and why (required), Enter to set.",
@@ -49,7 +63,7 @@ class TrackPane(WhitePane):
         yield Static("", id="track-warn")
         with Horizontal(classes="white-row"):
             yield Label("Track:", classes="white-label")
-            yield Input(placeholder="is_funds, iraq.territory, offshoot-2.strength", id="track-target",
+            yield Input(placeholder="part of its name: funds, territory Iraq, will…", id="track-target",
                         compact=True)
         yield OptionList(id="track-list")
         yield Static("", id="track-info")
@@ -68,30 +82,39 @@ class TrackPane(WhitePane):
 
     def open(self) -> None:
         self.query_one("#track-error", Static).update("")  # a refusal is never left standing
-        self.targets = track_targets(self.session)
+        self.set_targets()
         self.warn("#track-warn")
         target = self.query_one("#track-target", Input)
         self.filter_tracks(target.value)
         self.describe_track(target.value)
         target.focus()
 
+    def set_targets(self) -> None:
+        self.targets = track_targets(self.session)
+        self.titles = {name: track_title(self.session, name) for name in self.targets}
+
     def filter_tracks(self, text: str) -> None:
-        words = text.strip().lower().split()
+        exact = self.target_of(text)
+        words = text.strip().casefold().split()
         options = self.query_one("#track-list", OptionList)
         options.clear_options()
         for name, (value, lo, hi) in self.targets.items():
-            if all(w in name.lower() for w in words):
-                options.add_option(Option(f"{escape(name)}  [b]{value}[/] [$text-muted]({lo}..{hi})[/]", id=name))
+            title = self.titles[name]
+            if name == exact or all(w in f"{name} {title}".casefold() for w in words):
+                options.add_option(Option(f"{escape(title)}  [b]{value}[/] [$text-muted]({lo}..{hi})[/]", id=name))
         if not options.option_count:
             options.add_option(Option("no track matches", disabled=True))
 
     def describe_track(self, text: str) -> None:
         name = text.strip()
+        target = self.target_of(name)
         info = self.query_one("#track-info", Static)
         value_input = self.query_one("#track-value", Input)
-        if name in self.targets:
-            value, lo, hi = self.targets[name]
-            info.update(f"[b]{escape(name)}[/] is now [b]{value}[/]; it runs from {lo} to {hi}.")
+        if target is not None:
+            value, lo, hi = self.targets[target]
+            about = self.session.rulebook.describe(target.rpartition(".")[2])
+            about = f"\n[$text-muted]{escape(about)}[/]" if about else ""
+            info.update(f"[b]{escape(self.titles[target])}[/] is now [b]{value}[/]; it runs from {lo} to {hi}.{about}")
             value_input.validators = [Integer(lo, hi, f"a whole number from {lo} to {hi}")]
         else:
             options = self.query_one("#track-list", OptionList)
@@ -104,7 +127,7 @@ class TrackPane(WhitePane):
             else:
                 n = options.option_count
                 info.update(f"[$text-muted]{n} track{'s' if n > 1 else ''} match{'' if n > 1 else 'es'}; Enter picks "
-                            f"[b]{escape(first.id or '')}[/b].[/]")
+                            f"[b]{escape(self.titles.get(first.id or '', ''))}[/b].[/]")
             value_input.validators = []
 
     @on(Input.Changed, "#track-target")
@@ -114,7 +137,7 @@ class TrackPane(WhitePane):
 
     @on(Input.Submitted, "#track-target")
     def _target_submitted(self, event: Input.Submitted) -> None:
-        name = event.value.strip()
+        name = self.target_of(event.value) or event.value.strip()
         if name not in self.targets:
             options = self.query_one("#track-list", OptionList)
             first = options.get_option_at_index(0) if options.option_count else None
@@ -132,7 +155,7 @@ class TrackPane(WhitePane):
     def pick_track(self, name: str) -> None:
         target = self.query_one("#track-target", Input)
         with target.prevent(Input.Changed):
-            target.value = name
+            target.value = self.titles[name]
         self.filter_tracks(name)
         self.describe_track(name)
         self.query_one("#track-value", Input).focus()
@@ -147,7 +170,8 @@ class TrackPane(WhitePane):
 
     @on(Input.Submitted, "#track-why")
     def _set_track(self) -> None:
-        name = self.query_one("#track-target", Input).value.strip()
+        typed = self.query_one("#track-target", Input).value.strip()
+        name = self.target_of(typed) or typed
         raw = self.query_one("#track-value", Input).value.strip()
         why = self.query_one("#track-why", Input).value.strip()
         out = self.query_one("#track-out", Static)
@@ -159,7 +183,7 @@ class TrackPane(WhitePane):
         try:
             value = int(raw)
         except ValueError:
-            self.say(f"The new value of {name} must be a whole number from {lo} to {hi}.", "Refused", "error")
+            self.say(f"The new value of {self.titles[name]} must be a whole number from {lo} to {hi}.", "Refused", "error")
             self.query_one("#track-value", Input).focus()
             return
         if not why:
@@ -179,8 +203,8 @@ class TrackPane(WhitePane):
         self.warn("#track-warn")
         self.query_one("#track-why", Input).value = ""
         self.query_one("#track-value", Input).value = ""
-        self.say(f"{name} set to {value}", "White Cell")
-        self.targets = track_targets(self.session)
+        self.say(f"{self.titles[name]} set to {value}", "White Cell")
+        self.set_targets()
         self.filter_tracks(name)
         self.describe_track(name)
         self.changed()
