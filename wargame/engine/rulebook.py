@@ -13,6 +13,7 @@ kind of entry is checked by its own module (:mod:`~wargame.engine.parameters`,
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from attrs import frozen
 
 from wargame.engine.board import (
     COMPUTED,
+    CONSTANTS,
     GLOBAL_TRACKS,
     MAX_OFFSHOOTS,
     N_THEATRES_MAX,
@@ -47,6 +49,10 @@ from wargame.engine.scenarios import Scenario, load_scenarios, raw_theatres
 from wargame.engine.titles import TITLES_FILE, Titles, fallback, load_titles
 
 ROOT = Path(__file__).resolve().parent.parent.parent
+_NAME = re.compile(r"(?<![\w.\"])[a-z_][a-z0-9_]*(?![\w\"])")
+# the expression language's own words and functions, written as they are
+_KEPT_WORDS = frozenset({"and", "or", "not", "if", "else", "abs", "ceil", "clamp", "floor", "max", "min", "draw",
+                         "spawn_offshoot", "absorb_offshoot"})
 RULES_DIR = ROOT / "rules"
 DECKS_DIR = ROOT / "decks"
 TARGETS_FILE = "targets.toml"
@@ -143,6 +149,20 @@ class Rulebook:
         """One line on what ``name`` means (see :meth:`title`); "" if the rulebook has none."""
         found = self._entry(name)
         return found[1] if found is not None else ""
+
+    def readable(self, source: str) -> str:
+        """An expression or effect of the rulebook for a reader: each name by its title, each
+        parameter by its value ("clamp(0.3 + Coalition intelligence / 25, 0, 0.9)"); functions,
+        words and numbers as written."""
+        def word(m: re.Match[str]) -> str:
+            name = m.group(0)
+            if name in _KEPT_WORDS or name in CONSTANTS:
+                return name
+            if name in self.parameters:
+                return f"{self.parameters[name]:g}"
+            return self.title(name) if self._entry(name) is not None else name
+
+        return _NAME.sub(word, source)
 
     def value_text(self, name: str, value: int) -> str:
         """A track's value for a reader: a stage of the relation by its title ("talks"), a track
