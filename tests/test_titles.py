@@ -209,3 +209,19 @@ def test_numbers_are_written_for_people(played):
 def test_a_brief_names_nothing_by_its_id(rulebook, seat):
     text = render_markdown(brief(rulebook, "spring-2016", seat, seed=3))
     assert not raw_names(text.replace("<!-- wargame brief -->", "")), raw_names(text)
+
+
+def test_every_expression_of_the_rulebook_reads_without_internal_names():
+    """The why? screen writes each rule's and order's condition and chance for people: every name
+    by its title, every parameter by its value; only the language's own words and quoted ids stay."""
+    import re
+
+    rb = load_rulebook()
+    sources = [e.source for r in rb.rules for e in (r.when, r.chance) if e is not None]
+    sources += [k.chance.source for k in rb.orders if k.chance is not None]
+    sources += [e.source for _, e in rb.formulas]
+    words = {"and", "or", "not", "if", "else", "abs", "ceil", "clamp", "floor", "max", "min"}
+    for source in sources:
+        text = re.sub(r'"[^"]*"', "", rb.readable(source))
+        left = {w for w in re.findall(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b", text)} - words
+        assert not left, (source, left)
