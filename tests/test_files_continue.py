@@ -233,7 +233,8 @@ def test_the_replay_viewer_shows_a_change_of_seats_and_who_sat_where_before(rule
             screen.show_step(change)
             await pilot.pause()
             what = screen.query_one("#replay-what", Static).visual.plain
-            assert "The seats changed" in what and "is=doctrine:cautious" in what and "were is=random" in what
+            assert "The seats changed" in what and "Islamic State: doctrine, cautious bot" in what
+            assert "(were: Islamic State: random bot" in what
             screen.show_step(first_is_orders)
             await pilot.pause()
             assert "(random bot)" in screen.query_one("#replay-what", Static).visual.plain
