@@ -35,8 +35,9 @@ from wargame.engine.limits import (
 from wargame.engine.model import CELLS
 from wargame.engine.position import scores
 from wargame.engine.reading import RulebookError
-from wargame.engine.rulebook import load_rulebook, work_per_turn
+from wargame.engine.rulebook import load_rulebook
 from wargame.engine.turn import begin_turn, new_game, resolve_turn
+from wargame.engine.work import work_per_turn
 
 
 @contextlib.contextmanager

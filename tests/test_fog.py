@@ -539,7 +539,8 @@ def test_the_orders_screen_shows_bands_and_the_same_to_twins() -> None:
 
 
 def test_the_walkthrough_and_why_show_the_room_the_same_on_twins() -> None:
-    from wargame.tui.screens.modals import WalkthroughScreen, WhyScreen
+    from wargame.tui.screens.modals import WalkthroughScreen
+    from wargame.tui.screens.why import WhyScreen
 
     one, two = twin_sessions(23, "public")
     orders = {c: [m.order for m in one.menu(c) if m.available and m.order in set(legal_orders(RULEBOOK, two.state, c))][:1]
@@ -637,7 +638,7 @@ def test_the_seed_is_on_no_screen_of_a_game_at_the_table(tmp_path: Path) -> None
                         seen.append(screen_text(app))
                         if type(app.screen).__name__ == "WhyScreen":
                             await pilot.press("escape")
-                    await pilot.press("enter")
+                    await pilot.press("space" if name == "HandoverScreen" else "enter")  # the handover's key
                 await pilot.pause(0.02)
 
     asyncio.run(run())

@@ -66,7 +66,7 @@ def test_the_orders_screen(snap_compare) -> None:
         await wait_for(pilot, "WalkthroughScreen")
         await pilot.press("escape")
         await wait_for(pilot, "HandoverScreen")
-        await pilot.press("enter")
+        await pilot.press("space")
         await wait_for(pilot, "OrdersScreen")
         await pilot.press("enter")  # pick the first order: its theatres appear
 
@@ -148,7 +148,7 @@ def test_the_help_of_the_board(snap_compare, size) -> None:
 def test_giving_orders_asks_to_confirm(snap_compare, size) -> None:
     async def ready(pilot) -> None:
         await skip_to(pilot, lambda: type(pilot.app.screen).__name__ == "HandoverScreen")
-        await pilot.press("enter")
+        await pilot.press("space")
         await wait_for(pilot, "OrdersScreen")
         await pilot.press("enter")  # the first order, in its first theatre
         await pilot.pause()
@@ -164,7 +164,7 @@ def test_giving_orders_asks_to_confirm(snap_compare, size) -> None:
 def test_the_handover_offers_to_take_orders_back(snap_compare, size) -> None:
     async def ready(pilot) -> None:
         await skip_to(pilot, lambda: type(pilot.app.screen).__name__ == "HandoverScreen")
-        await pilot.press("enter")
+        await pilot.press("space")
         await wait_for(pilot, "OrdersScreen")
         await pilot.press("g")
         await wait_for(pilot, "ConfirmOrdersScreen")

@@ -12,6 +12,7 @@ import pytest
 from textual.widgets import Input, Select
 
 from wargame.engine.model import CELLS
+from wargame.engine.numbers import number
 from wargame.engine.rulebook import load_rulebook
 from wargame.record.load import load
 from wargame.table.session import HUMAN, Session
@@ -90,7 +91,7 @@ def test_a_full_hot_seat_turn_from_the_start_screen_to_the_summary(saves: Path) 
             await past_the_events(pilot, app)
             for cell in CELLS:
                 await until(pilot, lambda: screen_name(app) == "HandoverScreen", f"the handover to {cell}")
-                await pilot.press("enter")
+                await pilot.press("space")
                 await until(pilot, lambda: screen_name(app) == "OrdersScreen", f"{cell}'s orders")
                 assert app.screen.cell == cell
                 await give_orders(pilot, app, picks=1)
@@ -117,7 +118,7 @@ def test_after_a_handover_nothing_of_the_previous_cells_orders_is_on_screen(tmp_
         async with app.run_test(size=SIZE) as pilot:
             await past_the_events(pilot, app)
             await until(pilot, lambda: screen_name(app) == "HandoverScreen", "the handover to IS")
-            await pilot.press("enter")
+            await pilot.press("space")
             await until(pilot, lambda: screen_name(app) == "OrdersScreen", "IS's orders")
             orders = app.screen
             escalate = next(o for o in session.legal("is") if o.kind == "is.escalate")
@@ -129,7 +130,7 @@ def test_after_a_handover_nothing_of_the_previous_cells_orders_is_on_screen(tmp_
             text = screen_text(app)
             assert "al-Qaeda" in text
             assert "Escalate" not in text and "is.escalate" not in text
-            await pilot.press("enter")
+            await pilot.press("space")
             await until(pilot, lambda: screen_name(app) == "OrdersScreen", "AQ's orders")
             text = screen_text(app)
             assert "Escalate" not in text, "AQ cannot see IS's pending orders"
@@ -213,3 +214,83 @@ def test_help_and_the_command_palette_are_there(tmp_path: Path) -> None:
             await until(pilot, lambda: screen_name(app) == "CommandPalette", "the command palette")
 
     asyncio.run(scenario())
+
+
+def white_cell_turn(path: Path) -> Session:
+    """Turn 1 played by people with no orders, after the White Cell injected a card and set the
+    coalition's will: the turn is resolved, the next one not begun."""
+    session = Session.new(RULEBOOK, "exercise", 3, {c: HUMAN for c in CELLS}, save=path)
+    session.run_events()
+    cards = [card.id for deck in RULEBOOK.decks.values() for card in deck.cards]
+    for card in cards:
+        try:
+            step = session.game.inject(card, "a surprise")
+        except Exception:  # not eligible now: another
+            continue
+        if step.records and step.records[0].changes:
+            break
+    session.game.set_track("coalition_will", 9, "the capital's mood")
+    for cell in CELLS:
+        session.submit(cell, [])
+    session.resolve()
+    return session
+
+
+def changed_in(records, name: str) -> tuple[int, int] | None:
+    values = [(a, b) for r in records for n, a, b in r.changes if n == name and (a >= 0 or b >= 0)]
+    return (values[0][0], values[-1][1]) if values else None
+
+
+def test_the_summary_and_the_board_count_every_record_of_the_turn_also_after_a_load(tmp_path: Path) -> None:
+    from wargame.tui.screens.charts import SummaryScreen, seat_charts
+
+    session = white_cell_turn(tmp_path / "g.json")
+    records = session.last_turn_for("room")
+    kinds = {r.kind for r in records}
+    assert {"inject", "override"} <= kinds, "the White Cell's inject and set track are the turn's records too"
+    assert any(r.phase == "events" or r.kind == "card" for r in records) or "inject" in kinds
+
+    async def summary() -> None:
+        app = WargameApp(RULEBOOK, session=session)
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: app.game_screen() is not None and screen_name(app) != "StartScreen", "the game")
+            await pilot.pause()
+            app.push_screen(SummaryScreen(session, 1))
+            await until(pilot, lambda: screen_name(app) == "SummaryScreen", "the summary")
+            await pilot.pause()
+            screen = app.screen
+            options = screen.query_one("#changed")
+            left = {o.id: str(o.prompt) for o in (options.get_option_at_index(i) for i in range(options.option_count))
+                    if o.id}
+            right = str(screen.query_one("#summary-charts").render())
+            checked = []
+            for chart in seat_charts(session, "public"):
+                reads = chart.series.reads
+                if len(reads) == 1 and reads[0] in left and len(chart.values) >= 2:
+                    first, last = number(chart.values[-2]), number(chart.values[-1])
+                    assert left[reads[0]].endswith(f"{first} → {last}"), (left[reads[0]], first, last)
+                    assert f"{first} → {last}" in right
+                    checked.append(reads[0])
+            assert "coalition_will" in checked, (left, checked)
+            assert not re.search(r"\d\.\d{4}", right), "numbers for people: no long decimals"
+            board = app.game_screen().query_one("#last-records")
+            assert "no turn played yet" not in str(board.render())
+        session.close()
+
+    asyncio.run(summary())
+
+    doc, game, check = load(tmp_path / "g.json", RULEBOOK)
+    again = Session(game.rulebook, game, save=tmp_path / "g.json", created=doc.created)
+    assert [(r.kind, r.ref, r.changes) for r in again.last_turn_for("room")] == \
+        [(r.kind, r.ref, r.changes) for r in records], "a loaded game knows its last turn"
+
+    async def loaded() -> None:
+        app = WargameApp(RULEBOOK, session=again)
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: app.game_screen() is not None and screen_name(app) != "StartScreen", "the game")
+            await pilot.pause()
+            text = str(app.game_screen().query_one("#last-records").render())
+            assert "no turn played yet" not in text and "Last turn" in text
+        again.close()
+
+    asyncio.run(loaded())

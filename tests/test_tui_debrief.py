@@ -33,6 +33,7 @@ from wargame.table.examples import random_choosers
 from wargame.table.session import HUMAN, Session
 from wargame.tui.app import WargameApp
 from wargame.tui.forks import ForkPoint, branch_game, branch_path
+from wargame.tui.keys import key_rows
 from wargame.tui.screens import end as end_screen
 from wargame.tui.screens import futures as futures_screen
 from wargame.tui.screens.replay import ReplayScreen
@@ -353,6 +354,13 @@ def test_the_odds_at_the_end_can_be_stopped(tmp_path: Path, monkeypatch: pytest.
             await until(pilot, lambda: screen.odds is not None, "the odds so far")
             assert name(app) == "EndScreen" and 1 <= screen.odds.runs < 2000
             assert "IS held out longer than in" in plain(screen.query_one("#odds-text", Static))
+            await pilot.press("escape")  # the odds stopped: Esc does nothing, it never quits unasked
+            await pilot.pause()
+            assert name(app) == "EndScreen" and app.is_running and not app.goodbye
+            rows = dict((what, keys) for keys, what in key_rows(screen))
+            assert "q" in rows["Quit"].split() and "Stop the odds" not in rows  # the help: q quits, Esc no more
+            await pilot.press("q")  # q quits, as the help says
+            await until(pilot, lambda: app.goodbye, "the goodbye")
 
     run(scenario)
     session.close()

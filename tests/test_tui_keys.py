@@ -197,8 +197,9 @@ def test_help_lists_exactly_the_keys_of_each_screen(saves: Path) -> None:
                 assert {"Why?", "Show all", "Next"} <= {w for _, w in walk.rows}
                 await pilot.press("escape")
             await until(pilot, lambda: name(app) == "HandoverScreen", "the handover")
-            await check_help(pilot, app)
-            await pilot.press("enter")
+            handover = await check_help(pilot, app)
+            assert dict((what, keys) for keys, what in handover.rows)["I am this cell: show my screen"] == "space"
+            await pilot.press("space")
             await until(pilot, lambda: name(app) == "OrdersScreen", "the orders screen")
             orders = await check_help(pilot, app)
             rows = dict((what, keys) for keys, what in orders.rows)
@@ -286,7 +287,7 @@ def test_a_cell_confirms_its_orders_and_can_take_them_back(tmp_path: Path) -> No
                 await pilot.press("escape")
             await until(pilot, lambda: name(app) == "HandoverScreen", "IS's handover")
             assert "Take back orders" not in {b.binding.description for b in app.screen.active_bindings.values()}
-            await pilot.press("enter")
+            await pilot.press("space")
             await until(pilot, lambda: name(app) == "OrdersScreen", "IS's orders")
             orders = app.screen
             await pilot.press("c")  # c is charts here too: nothing is given
@@ -311,7 +312,7 @@ def test_a_cell_confirms_its_orders_and_can_take_them_back(tmp_path: Path) -> No
             await pilot.press("u")  # IS takes its orders back: the keyboard goes back to it
             await until(pilot, lambda: name(app) == "HandoverScreen" and app.screen.again, "IS again")
             await until(pilot, lambda: "back to: Islamic State" in screen_text(app), "the keyboard back to IS")
-            await pilot.press("enter")
+            await pilot.press("space")
             await until(pilot, lambda: name(app) == "OrdersScreen", "IS's orders again")
             assert app.screen.chosen == [first] and app.screen.again
             await pilot.press("x")
@@ -323,7 +324,7 @@ def test_a_cell_confirms_its_orders_and_can_take_them_back(tmp_path: Path) -> No
             given = [c for c in session.game.commands if isinstance(c, GiveOrders) and c.cell == "is"]
             assert [len(c.orders) for c in given] == [1, 0]  # the log keeps both; the last stands
             for cell in ("aq", "coalition"):
-                await pilot.press("enter")
+                await pilot.press("space")
                 await until(pilot, lambda: name(app) == "OrdersScreen", f"{cell}'s orders")
                 await pilot.press("g")
                 await until(pilot, lambda: name(app) == "ConfirmOrdersScreen", "the confirmation")
@@ -333,7 +334,7 @@ def test_a_cell_confirms_its_orders_and_can_take_them_back(tmp_path: Path) -> No
             await until(pilot, lambda: name(app) == "TakeBackPicker", "the picker")
             await pilot.press("escape")
             await until(pilot, lambda: name(app) == "HandoverScreen", "the handover again")
-            await pilot.press("enter")
+            await pilot.press("space")
             await until(pilot, lambda: name(app) == "OrdersScreen", "the last cell's orders")
             await pilot.press("g")
             await until(pilot, lambda: name(app) == "ConfirmOrdersScreen", "the confirmation")
@@ -345,6 +346,34 @@ def test_a_cell_confirms_its_orders_and_can_take_them_back(tmp_path: Path) -> No
 
 
 # --- lists: focus you can see, Enter at once, nothing picked in silence ---------------------------
+
+def test_a_double_enter_after_giving_orders_does_not_skip_the_handover(tmp_path: Path) -> None:
+    """g, Enter (confirm), Enter again at once: the next cell's handover stays on screen; only
+    Space, which it names, shows the next cell's screen."""
+    async def scenario() -> None:
+        session = Session.new(RULEBOOK, "exercise", 3, {c: HUMAN for c in CELLS}, save=tmp_path / "g.json")
+        session.run_events()
+        app = WargameApp(RULEBOOK, session=session)
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: name(app) == "HandoverScreen", "IS's handover")
+            await pilot.press("enter")  # Enter is not the handover's key
+            await pilot.pause()
+            assert name(app) == "HandoverScreen"
+            await pilot.press("space")
+            await until(pilot, lambda: name(app) == "OrdersScreen", "IS's orders")
+            await pilot.press("g")
+            await until(pilot, lambda: name(app) == "ConfirmOrdersScreen", "the confirmation")
+            await pilot.press("enter", "enter", "enter")  # a habitual double (or triple) Enter
+            await until(pilot, lambda: name(app) == "HandoverScreen", "AQ's handover")
+            await pilot.pause()
+            assert name(app) == "HandoverScreen" and "al-Qaeda" in screen_text(app)
+            assert "Space" in screen_text(app) and "look away" in screen_text(app)
+            await pilot.press("space")
+            await until(pilot, lambda: name(app) == "OrdersScreen", "AQ's orders")
+            assert app.screen.cell == "aq"
+
+    run(scenario)
+
 
 def highlight(options: OptionList):
     s = options.get_component_styles("option-list--option-highlighted")
@@ -413,7 +442,7 @@ def test_orders_that_cannot_be_given_are_dimmer_and_say_why(tmp_path: Path) -> N
         app = WargameApp(RULEBOOK, session=session)
         async with app.run_test(size=SIZE) as pilot:
             await until(pilot, lambda: name(app) == "HandoverScreen", "IS's handover")
-            await pilot.press("enter")
+            await pilot.press("space")
             await until(pilot, lambda: name(app) == "OrdersScreen", "IS's orders")
             orders = app.screen
             kinds = orders.query_one("#kinds", OptionList)
@@ -516,7 +545,7 @@ def test_quitting_names_the_save_and_the_command_and_keeps_the_orders_being_chos
         app = WargameApp(RULEBOOK, session=session)
         async with app.run_test(size=SIZE) as pilot:
             await until(pilot, lambda: name(app) == "HandoverScreen", "IS's handover")
-            await pilot.press("enter")
+            await pilot.press("space")
             await until(pilot, lambda: name(app) == "OrdersScreen", "IS's orders")
             app.screen.add(first)
             await pilot.press("ctrl+q")
@@ -535,7 +564,7 @@ def test_quitting_names_the_save_and_the_command_and_keeps_the_orders_being_chos
         app = WargameApp(RULEBOOK, session=again)
         async with app.run_test(size=SIZE) as pilot:
             await until(pilot, lambda: name(app) == "HandoverScreen", "IS's handover")
-            await pilot.press("enter")
+            await pilot.press("space")
             await until(pilot, lambda: name(app) == "OrdersScreen", "IS's orders")
             assert app.screen.chosen == [first]
             assert "Islamic State" in screen_text(app)

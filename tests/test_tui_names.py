@@ -161,7 +161,7 @@ def test_no_screen_shows_an_internal_name(tmp_path: Path) -> None:
                         await pilot.press("escape")
                     elif name(app) == "HandoverScreen":
                         await walk.look(pilot)
-                        await pilot.press("enter")
+                        await pilot.press("space")
                     elif name(app) == "OrdersScreen":
                         await walk.look(pilot)
                         await pilot.press("enter")  # an order: its theatres

@@ -17,10 +17,10 @@ from wargame.record.commands import InjectCard, Note, OverrideResult, SetTrack
 from wargame.record.load import load
 from wargame.tui.app import WargameApp
 from wargame.tui.screens.fork import ForkScreen
-from wargame.tui.screens.modals import WhyScreen
 from wargame.tui.screens.replay import ReplayScreen
 from wargame.tui.screens.replay_modals import BookmarkPicker, TurnPrompt
 from wargame.tui.screens.replay_steps import step_label
+from wargame.tui.screens.why import WhyScreen
 from wargame.tui.widgets.board import TheatreTable
 
 SAVES = Path(__file__).resolve().parent.parent / "saves"

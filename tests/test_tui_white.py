@@ -567,7 +567,7 @@ def test_a_secret_announcement_reaches_only_the_cell_it_concerns(rulebook, tmp_p
             await pilot.press("escape", "escape")
             await until(pilot, lambda: type(app.screen).__name__ == "HandoverScreen", "back to the handover")
 
-            await pilot.press("enter")  # IS at the keyboard: told on its own
+            await pilot.press("space")  # IS at the keyboard: told on its own
             await until(pilot, lambda: isinstance(app.screen, WalkthroughScreen), "IS's private notice")
             assert "For the Islamic State only" in app.screen.heading
             assert f"White Cell: your {rulebook.title('is_funds')} were set to {new} — donors" in walk_news(app)

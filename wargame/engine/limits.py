@@ -32,7 +32,7 @@ MAX_TURNS = 60  # turns of a scenario: at most 99, the bound of `turn` and `turn
 MAX_WORK = 40_000
 """The most evaluations (an expression worked out, a card looked at, a record written, the
 totals and formulas brought up to date) one turn may take in the worst case the rulebook allows;
-see :func:`wargame.engine.rulebook.work_per_turn`."""
+see :func:`wargame.engine.work.work_per_turn`."""
 
 
 def too_many_files(rules_dir: Path, decks_dir: Path, rules_files: list[Path], deck_files: list[Path]) -> str | None:

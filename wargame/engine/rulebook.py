@@ -25,8 +25,6 @@ from wargame.engine.board import (
     COMPUTED,
     CONSTANTS,
     GLOBAL_TRACKS,
-    MAX_OFFSHOOTS,
-    N_THEATRES_MAX,
     OFFSHOOT_TRACKS,
     TEXT_NAMES,
     THEATRE_COMPUTED,
@@ -36,7 +34,6 @@ from wargame.engine.checks import global_names, scope_of
 from wargame.engine.decks import Card, Deck, load_deck
 from wargame.engine.declarations import Declaration, Invariant
 from wargame.engine.declared import INVARIANTS_FILE, read_declarations, read_invariants
-from wargame.engine.effects import Effect
 from wargame.engine.expressions import Expression, Scope
 from wargame.engine.limits import MAX_WORK, too_many_files
 from wargame.engine.model import CELLS
@@ -47,6 +44,7 @@ from wargame.engine.reading import Problems, RulebookError, one_line, read_toml_
 from wargame.engine.rules import CLAIMS, PHASES, Rule, load_rules
 from wargame.engine.scenarios import Scenario, load_scenarios, raw_theatres
 from wargame.engine.titles import TITLES_FILE, Titles, fallback, load_titles
+from wargame.engine.work import work_per_turn
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 _NAME = re.compile(r"(?<![\w.\"])[a-z_][a-z0-9_]*(?![\w\"])")
@@ -336,51 +334,6 @@ def load_rulebook(rules_dir: Path | str = RULES_DIR, decks_dir: Path | str = DEC
             f"{rules_dir}: a turn could take up to {work:,} evaluations, more than the limit of {MAX_WORK:,} "
             f"(the most: {most}): use fewer rules, effects, draws or cards (rules/README.md, \"Limits\")")])
     return book
-
-
-def work_per_turn(book: Rulebook) -> tuple[int, str]:
-    """The most evaluations one turn of a game can take with this rulebook, on the largest board it
-    allows, and what takes the most. An evaluation is an expression worked out, a card looked at
-    or a record written; bringing the totals and formulas up to date counts one a formula, a
-    theatre and an offshoot. The count is cautious: every rule's condition holds, every chance
-    fires, every offshoot is in play, every cell gives its most orders, each the costliest, and
-    every draw looks at every card of its deck twice (before and after the one reshuffle a draw
-    may make)."""
-    theatres = max((len(s.initial.theatres) for s in book.scenarios.values()), default=N_THEATRES_MAX)
-    refresh = len(book.formulas) + theatres + MAX_OFFSHOOTS
-
-    def cost(effects: Iterable[Effect]) -> int:
-        n = 0
-        for e in effects:
-            if e.op == "draw":
-                n += draws.get(e.args[0], 0)
-            elif e.op == "spawn_offshoot":
-                n += 3  # two arguments, and the weakest group folding
-            else:
-                n += 1
-        return n
-
-    draws: dict[str, int] = {}
-    for d in book.decks.values():  # cards draw nothing: a deck's cost is its own
-        worst = max((cost(c.effects) for c in d.cards), default=0)
-        draws[d.id] = 2 * len(d.cards) * (2 + refresh) + worst + 2
-    parts: list[tuple[int, str]] = []
-    for r in book.rules:
-        tries = 1 if r.scope == "global" else theatres if r.scope == "theatre" else MAX_OFFSHOOTS
-        parts.append((refresh + tries * ((r.when is not None) + (r.chance is not None) + 1 + cost(r.effects)),
-                      f"rule {r.id}"))
-    for cell in CELLS:
-        kinds = [o for o in book.orders if o.cell == cell]
-        if kinds:
-            worst = max(refresh + (o.chance is not None) + 1 + max(cost(o.success), cost(o.failure)) for o in kinds)
-            parts.append((book.max_orders * worst, f"{cell}'s orders"))
-    legality = sum((theatres if o.target == "theatre" else 1) * max(1, len(o.requires)) for o in book.orders)
-    parts.append((refresh + legality, "the legal orders"))
-    parts.append((refresh + len(book.objectives), "the objectives"))
-    parts.append((refresh + len(CELLS), "the turn's bookkeeping"))  # what each cell paid; the tallies
-    total = sum(n for n, _ in parts)
-    return total, max(parts)[1]
-
 
 
 def describe_names(rulebook: Rulebook | None = None) -> Iterable[tuple[str, str]]:

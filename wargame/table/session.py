@@ -19,8 +19,10 @@ from wargame.engine.model import CELL_TITLES, CELLS, Order, State
 from wargame.engine.picture import Odds
 from wargame.engine.position import order_chance, scores
 from wargame.engine.rulebook import Rulebook
-from wargame.engine.shown import MenuItem, Points, objective_points, order_menu, order_odds, render_records
+from wargame.engine.shown import MenuItem, Points, objective_points, order_menu, order_odds, render_records, seat_of
 from wargame.engine.view import View, view
+from wargame.record import fog
+from wargame.record.commands import OverrideResult, ResolveTurn, RunEvents
 from wargame.record.game import Game, Header
 from wargame.record.save import Autosave, lock_save, new_game_id, now
 from wargame.table.reasons import Reason, order_reasons
@@ -166,8 +168,25 @@ class Session:
         return render_records(self.rulebook, records, base, seat)
 
     def last_turn_for(self, seat: str) -> list[Adjudication]:
-        """The records of the last turn resolved, as ``seat`` is shown them."""
-        return self.records_for(seat, self.last_turn_records, self.last_turn_base)
+        """Every record of the last turn resolved that ``seat`` may see, in the order of the log:
+        its events, the White Cell's injects and rulings, the orders' results, the dynamics, and
+        what the White Cell did since; read from the log, so a loaded game has it too. (One
+        source for "what happened this turn": the board, the summary, a change's "why?".)"""
+        game = self.game
+        steps = game.steps
+        resolutions = [i for i, st in enumerate(steps) if isinstance(st.command, (ResolveTurn, OverrideResult))]
+        if not resolutions:
+            return []
+        turn = steps[resolutions[-1]].command.turn
+        # from just after the resolution of the turn before (its last ruling) to the end of the log
+        start = max((i + 1 for i in resolutions if steps[i].command.turn < turn), default=0)
+        kept = game.in_force()
+        out: list[Adjudication] = []
+        for i in range(start, len(steps)):
+            c = steps[i].command
+            if kept[i] and not (isinstance(c, RunEvents) and c.turn != turn):  # the next turn's cards: not yet
+                out.extend(fog.step_records(game, i, seat_of(seat)))
+        return out
 
     def legal(self, cell: str, pending: Sequence[Order] = ()) -> list[Order]:
         return legal_orders(self.rulebook, self.state, cell, pending)

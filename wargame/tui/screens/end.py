@@ -86,11 +86,13 @@ class EndScreen(Screen[None]):
     BINDINGS = [
         Binding("r", "replay", "Replay this game"),
         Binding("escape", "stop_odds", "Stop the odds", tooltip="Stop playing the bot games (those played are kept)"),
-        Binding("q,escape", "app.quit", "Quit", show=False),
+        # q quits (as ctrl+q); Esc never does: a habitual Esc must not close the program unasked
+        Binding("q", "app.quit", "Quit", show=False),
     ]
     ABOUT = ("The game is over: the outcome, every cell's score (exact now), the game against the odds (where it "
              "falls among bot games played from the same start: Esc stops them early), and where the after-action "
-             "report was written for the debrief. r replays the game step by step, as the White Cell saw it.")
+             "report was written for the debrief. r replays the game step by step, as the White Cell saw it. "
+             "q quits the program; Esc does not.")
 
     def __init__(self, session: Session):
         super().__init__()
@@ -114,7 +116,7 @@ class EndScreen(Screen[None]):
         yield Footer()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "stop_odds":  # else Esc quits, as q does
+        if action == "stop_odds":  # else Esc does nothing (q quits)
             return self.is_mounted and self.query_one("#odds-run", FuturesRun).running
         return True
 

@@ -14,6 +14,7 @@ from textual.widgets import Footer, Header, Label, Static
 from wargame.bots.bot import Choice
 from wargame.engine.model import CELL_TITLES, CELLS, Order
 from wargame.record import fog
+from wargame.record.debrief import weight
 from wargame.table.session import Session
 from wargame.tui.screens.charts import ChartsScreen, SummaryScreen
 from wargame.tui.screens.end import EndScreen
@@ -111,8 +112,12 @@ class GameScreen(Screen[None]):
         self.query_one(RelationPanel).show(v)
         self.query_one(DecksPanel).show(v, {d.id: d.title for d in s.rulebook.decks.values()})
         records = s.last_turn_for("room")
-        shown = [r for r in records if r.happened and r.kind in ("card", "rule", "inject", "override")][:12]
+        # every record of the turn that did something, the most important first (as a debrief groups them)
+        done = sorted((r for r in records if r.happened), key=weight)
+        shown = done[:12]
         body = "\n".join(record_markup(r).split("\n")[0] for r in shown)
+        if len(done) > len(shown):
+            body += f"\n[$text-muted]… and {len(done) - len(shown)} more[/]"
         self.query_one("#last-records", Static).update(
             "[b]Last turn[/b]\n" + (body or "nothing yet") if records else "[b]The board[/b]: no turn played yet.")
         self.set_status()

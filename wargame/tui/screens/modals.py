@@ -18,6 +18,7 @@ from wargame.engine.rulebook import Rulebook
 from wargame.record.fog import Announcement
 from wargame.table.reasons import Reason
 from wargame.tui.keys import key_rows
+from wargame.tui.screens.why import WhyScreen, seat_words
 from wargame.tui.widgets.board import record_markup
 
 
@@ -27,11 +28,14 @@ class HandoverScreen(Screen[str | None]):
     orders back to change them (``take_back``: the cells that may, with their titles)."""
 
     BINDINGS = [
-        Binding("enter", "ready", "I am this cell: show my screen", priority=True),
+        # not Enter: a habitual double Enter (the confirmation's, then one more) must not show the
+        # next cell's private screen to the cell that has just given its orders
+        Binding("space", "ready", "I am this cell: show my screen", priority=True),
         Binding("u", "take_back", "Take back orders"),
     ]
     ABOUT = ("Everything of the last cell's orders is hidden here. The cell named on screen takes the "
-             "keyboard and presses Enter. Until the last cell has given its orders, a cell that has given "
+             "keyboard and presses Space (not Enter, so that a double Enter cannot skip this screen). "
+             "Until the last cell has given its orders, a cell that has given "
              "them may take them back to change them (u): the keyboard goes back to it first.")
 
     def __init__(self, cell_title: str, turn_label: str, take_back: Sequence[tuple[str, str]] = (),
@@ -48,12 +52,14 @@ class HandoverScreen(Screen[str | None]):
             verb = "Pass the keyboard back to" if self.again else "Pass the keyboard to"
             why = " (to change its orders)" if self.again else ""
             yield Label(f"{verb}: [b]{escape(self.cell_title)}[/]{why}", id="handover-cell")
-            yield Label("Everyone else, look away. Then press Enter.")
+            yield Label("Everyone else, look away. Then press [b]Space[/] (not Enter).")
             if self.take_back:
                 names = ", ".join(title for _, title in self.take_back)
                 yield Label(f"[$text-muted]Given their orders: {escape(names)}. "
                             "u: a cell takes its orders back to change them.[/]", id="handover-undo")
-            yield Button("I am ready", id="ready", variant="primary")
+            ready = Button("I am ready (Space)", id="ready", variant="primary")
+            ready.can_focus = False  # Enter on a focused button would skip the handover
+            yield ready
         yield Footer()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -145,85 +151,6 @@ class ConfirmOrdersScreen(ModalScreen[bool]):
         self.dismiss(False)
 
 
-def _formulas(rulebook: Rulebook, expr) -> list[str]:
-    """The formulas a chance reads, written out (never their values)."""
-    return [f"- `{n}` = `{rulebook.formula_text[n]}`" for n in sorted(expr.names) if n in rulebook.formula_text]
-
-
-class WhyScreen(ModalScreen[None]):
-    """The rule or card behind a record, and the article's reasoning. Give it the record as the
-    seat is shown it (:func:`wargame.engine.shown.render_records`): the formulas are written out, the
-    values it reads that the seat may not know only as the seat's estimates."""
-
-    BINDINGS = [Binding("escape,enter", "close", "Close")]
-
-    ABOUT = "The rule, order or card behind one result, its odds and roll, and the article's reasoning."
-
-    def __init__(self, rulebook: Rulebook, record: Adjudication, seat: str = "white"):
-        super().__init__()
-        self.rulebook = rulebook
-        self.record = record
-        self.seat = seat
-
-    def explanation(self) -> str:
-        r = self.record
-        rb = self.rulebook
-        cites = ", ".join(f"¶{c}" for c in r.cites)
-        where = f" in {rb.where_title(r.where)}" if r.where else ""
-        lines = [f"# {r.title}{where}", "", r.sentence(rb), ""]
-        if r.rolled and r.roll is not None:  # a d100 against the odds: "needed 37 or less, rolled 52"
-            odds = r.chance_text + (" by your estimates (you cannot know the exact chance)" if r.band is not None else "")
-            lines += [f"**Odds:** {odds}: {r.d100}, so {r.verdict} (it happens when the roll is at most the "
-                      "number needed).", ""]
-        if r.estimates:
-            lines += ["**Your estimates** of what it reads: " + "; ".join(f"{rb.title(n)} {e}" for n, e in r.estimates), ""]
-        if r.kind == "rule":
-            rule = rb.rule(r.ref)
-            lines += [f"**Rule** *{rule.title}* ({cites}), in the {rule.phase} phase, claims {', '.join(rule.claims)}.", "",
-                      f"**The reasoning:** {rule.claim}", ""]
-            if rule.when is not None:
-                lines.append(f"**When:** `{rule.when.source}`")
-            if rule.chance is not None:
-                lines.append(f"**Chance:** `{rule.chance.source}`")
-                lines += _formulas(rb, rule.chance)
-            lines.append("**Effects:** " + "; ".join(f"`{e.source}`" for e in rule.effects))
-        elif r.kind == "order":
-            kind = rb.order_kinds[r.ref]
-            lines += [f"**Order** of the {rb.title(r.cell or '')}, *{kind.title}* ({cites}): {kind.text}", ""]
-            if kind.chance is not None:
-                lines.append(f"**Chance:** `{kind.chance.source}`")
-                lines += _formulas(rb, kind.chance)
-            lines.append("**On success:** " + ("; ".join(f"`{e.source}`" for e in kind.success) or "nothing"))
-            if kind.failure:
-                lines.append("**On failure:** " + "; ".join(f"`{e.source}`" for e in kind.failure))
-        elif r.kind in ("card", "inject") and r.ref in rb.cards:
-            card = rb.cards[r.ref]
-            deck = rb.decks[card.deck]
-            lines += [f"**Card** *{card.title}* of the {deck.title} deck ({cites}).", "", deck.text, ""]
-            if card.when is not None:
-                lines.append(f"**In play when:** `{card.when.source}`")
-            lines.append("**Effects:** " + "; ".join(f"`{e.source}`" for e in card.effects))
-        if r.changes:
-            lines += ["", "**What changed:** " + "; ".join(
-                f"{rb.title(n)} {rb.value_text(n, a)}→{rb.value_text(n, b)}" if a >= 0 or b >= 0
-                else f"{rb.title(n)} (hidden from you)" for n, a, b in r.changes)]
-        if r.original is not None:
-            lines += ["", f"**Overridden by the White Cell** (the engine said: "
-                          f"{'it happened' if r.original else 'it did not happen'}): {r.justification}"]
-        return "\n".join(lines)
-
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(id="why-box"):
-            yield Markdown(seat_words(self.explanation(), self.seat))
-            yield Button("Close", id="close")
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss()
-
-    def action_close(self) -> None:
-        self.dismiss()
-
-
 def announcement_markup(announcements: Sequence[Announcement]) -> str:
     """The White Cell's announcements, above the results of a walkthrough."""
     lines = ["[b $warning]From the White Cell[/]"]
@@ -232,19 +159,6 @@ def announcement_markup(announcements: Sequence[Announcement]) -> str:
         lines.append(f"[b]{escape(first)}[/]")
         lines += [f"   {escape(m)}" for m in more]
     return "\n".join(lines)
-
-
-def seat_words(text: str, seat: str) -> str:
-    """The engine writes a seat's estimates as "your estimates"; on the room's screen (the whole
-    room reads it) they are the room's."""
-    if seat not in ("room", "public"):
-        return text
-    for mine, room in (("by your estimates", "by the room's estimates"),
-                       ("by your last estimate", "by the room's last estimate"),
-                       ("Your estimates", "The room's estimates"),
-                       ("(you cannot know the exact chance)", "(the room cannot know the exact chance)")):
-        text = text.replace(mine, room)
-    return text
 
 
 def reason_markup(reason: Reason | None, seat: str) -> str:

@@ -1,3 +1,4 @@
+# Over 400 lines: one Screen class whose stepping, seat views, board, forks and what-next share its state (to split next: forks and bookmarks).
 """The facilitator's replay viewer: a game step by step, as the White Cell saw it.
 
 The timeline on the left lists every step of the log: each command as it was applied (a turn's
@@ -37,10 +38,10 @@ from wargame.record.game import Game
 from wargame.record.save import document, new_game_id, write_save
 from wargame.tui.forks import ForkChoice, branch_game, branch_number, branch_path, has_people
 from wargame.tui.screens.fork import ForkScreen
-from wargame.tui.screens.modals import WhyScreen
 from wargame.tui.screens.replay_modals import REPLAY_ABOUT, BookmarkPicker, TurnPrompt
 from wargame.tui.screens.replay_seat import seat_heading, seat_pane
 from wargame.tui.screens.replay_steps import StepView, StepViews, step_label, timeline_markup
+from wargame.tui.screens.why import WhyScreen
 from wargame.tui.widgets.board import CellPanel, DecksPanel, RelationPanel, TheatreTable
 
 
