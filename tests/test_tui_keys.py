@@ -13,6 +13,8 @@ import importlib
 import inspect
 import pkgutil
 import re
+import shlex
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -554,8 +556,14 @@ def test_quitting_names_the_save_and_the_command_and_keeps_the_orders_being_chos
 
     goodbye = asyncio.run(play())
     session.close()
-    assert str(save) in goodbye and f"play --load {save}" in goodbye
+    assert str(save) in goodbye and f"play --load {save.absolute()}" in goodbye
     assert "Islamic State" in goodbye and "kept" in goodbye
+    # the command it gives runs as it is printed, from any folder
+    line = next(x for x in goodbye.splitlines() if x.startswith("To continue it: "))
+    argv = shlex.split(line.removeprefix("To continue it: "))
+    assert argv[-3:] == ["play", "--load", str(save.absolute())]
+    done = subprocess.run([*argv[:-3], "--help"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "usage" in done.stdout
     doc, game, check = load(save, RULEBOOK)
     assert check.verified and game.drafts == {"is": (first,)} and "is" not in game.pending
 

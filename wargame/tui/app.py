@@ -7,6 +7,7 @@ The engine knows nothing of Textual; everything here reads the game through a
 from __future__ import annotations
 
 import shlex
+import shutil
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -153,7 +154,7 @@ class WargameApp(App[None]):
         if screen is None or screen.session.save is None:
             return ""
         s = screen.session
-        path = shlex.quote(str(s.save))
+        path = shlex.quote(str(Path(s.save).absolute()))  # a command that works from any folder
         if s.state.over:
             from wargame.tui.screens.end import report_path
 
@@ -194,6 +195,13 @@ class WargameApp(App[None]):
 
 
 def command() -> str:
-    """The command as it was typed to start this program (``.venv/bin/wargame`` or ``wargame``)."""
-    name = Path(sys.argv[0]) if sys.argv and sys.argv[0] else Path("wargame")
-    return shlex.quote(str(name)) if name.name == "wargame" else "wargame"
+    """The command that starts this program again from any folder: ``wargame`` when that is the
+    one on the PATH, else the full path of the script that was run, or this Python with
+    ``-m wargame`` (a checkout's ``.venv/bin/wargame`` is not on the PATH)."""
+    argv0 = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
+    if argv0 is not None and argv0.name == "wargame":
+        found = shutil.which("wargame")
+        if found and Path(found).resolve() == argv0.resolve():
+            return "wargame"
+        return shlex.quote(str(argv0.absolute()))
+    return f"{shlex.quote(sys.executable)} -m wargame"
