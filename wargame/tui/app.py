@@ -6,8 +6,8 @@ The engine knows nothing of Textual; everything here reads the game through a
 
 from __future__ import annotations
 
+import os
 import shlex
-import shutil
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -200,8 +200,9 @@ def command() -> str:
     ``-m wargame`` (a checkout's ``.venv/bin/wargame`` is not on the PATH)."""
     argv0 = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
     if argv0 is not None and argv0.name == "wargame":
-        found = shutil.which("wargame")
-        if found and Path(found).resolve() == argv0.resolve():
+        # the first `wargame` on the PATH (looked up by hand: this module writes nothing, so it uses no shutil)
+        found = next((Path(d) / "wargame" for d in os.get_exec_path() if (Path(d) / "wargame").is_file()), None)
+        if found is not None and found.resolve() == argv0.resolve():
             return "wargame"
         return shlex.quote(str(argv0.absolute()))
     return f"{shlex.quote(sys.executable)} -m wargame"
