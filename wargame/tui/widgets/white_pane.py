@@ -76,8 +76,11 @@ class WhitePane(VerticalScroll):
         self.session = session
 
     def open(self) -> None:
-        """Show the pane as the game now stands, and put the focus where the facilitator starts."""
-        raise NotImplementedError
+        """Show the pane as the game now stands, and put the focus where the facilitator starts:
+        here, the pane's first widget that takes focus (each pane fills itself in first)."""
+        first = next((w for w in self.query("*") if w.focusable), None)
+        if first is not None:
+            first.focus()
 
     def say(self, message: str, title: str = "White Cell", severity: str = "information") -> None:
         """A one-line notification, shown as written (no markup)."""
