@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 
 import wargame.cli.main as cli
+from wargame.cli import terminal
 from wargame.engine.rulebook import DECKS_DIR, RULES_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,9 +82,15 @@ def copy_golden(folder: Path, name: str = "g.json", source: Path = GOLDEN) -> Pa
     return path
 
 
-def make_cli(capsys, monkeypatch, rulebook) -> Callable[..., tuple[int, str, str]]:
-    """``wargame`` in this process: (exit code, stdout, stderr); any exception fails the test."""
+def make_cli(capsys, monkeypatch, rulebook, at_terminal: bool = True) -> Callable[..., tuple[int, str, str]]:
+    """``wargame`` in this process: (exit code, stdout, stderr); any exception fails the test. The
+    default rulebook is loaded once for the session; any other --rules/--decks is loaded for real.
+
+    ``at_terminal``: whether standard output is taken for a terminal, as when a person types the
+    command (``wargame report`` then writes its file beside the save), or for a pipe (it then
+    writes the report to standard output). The output is captured either way."""
     real_load = cli._load
+    monkeypatch.setattr(terminal, "output_at_terminal", lambda: at_terminal)
 
     def cached(rules: Path, decks: Path):
         if Path(rules).resolve() == RULES_DIR.resolve() and Path(decks).resolve() == DECKS_DIR.resolve():

@@ -4,6 +4,7 @@ order in a sentence, never touch the game's dice, and play their cell's doctrine
 from __future__ import annotations
 
 import random as global_random
+import re
 
 import attrs
 import pytest
@@ -81,6 +82,71 @@ def test_doctrine_bots_give_a_sentence_for_every_order(state: State, cell: str, 
         assert reason[0].isupper() and reason.endswith("."), reason
         assert "¶" in reason, f"{order}: the reason cites no paragraph of the article: {reason}"
         assert "{" not in reason and "}" not in reason
+
+
+PERCENT = re.compile(r"\d+%")
+
+
+def percentages_say_whose(text: str, whose: str = "its") -> bool:
+    """Every percentage in ``text`` reads "by WHOSE estimate, a N% chance": never bare, where a
+    reader could take it for the true odds shown beside it."""
+    return all(text[:m.start()].endswith(f"by {whose} estimate, a ") and text[m.end():].startswith(" chance")
+               for m in PERCENT.finditer(text))
+
+
+@given(state=states(RULEBOOK), cell=st.sampled_from(CELLS), posture=st.sampled_from(POSTURES))
+def test_a_chance_in_a_reason_says_it_is_the_bots_estimate(state: State, cell: str, posture: str) -> None:
+    """A doctrine's sentence for every order it would give (not only those it gives): a chance it
+    quotes is its own estimate, worked out on its view, and says so."""
+    picture, doctrine = Picture(view(state, cell), RULEBOOK), Doctrine(posture)
+    for order in legal_orders(RULEBOOK, state, cell):
+        scored = SCORERS[order.kind](picture, order, doctrine)
+        if scored is not None:
+            assert percentages_say_whose(scored[1]), scored[1]
+            assert "(gap " not in scored[1] or "by its estimate" in scored[1], scored[1]  # the power gap: worked out
+
+
+def test_the_reasons_of_a_played_game_quote_chances_as_the_bots_estimates() -> None:
+    """In games of doctrine bots, reasons do quote chances (so the property above is not vacuous),
+    each as the bot's estimate; another cell's secret track it quotes is "about N, by its estimate"."""
+    with_chance = 0
+    for seed in range(2):
+        state = new_game(RULEBOOK, "exercise", seed)
+        for turn in play(RULEBOOK, state, bots_for(parse_seats("all=doctrine:aggressive"), seed, RULEBOOK)):
+            for reasons in turn.reasons.values():
+                for reason in reasons:
+                    assert percentages_say_whose(reason), reason
+                    with_chance += bool(PERCENT.search(reason))
+    assert with_chance >= 10
+
+
+def test_a_track_a_reason_quotes_is_plain_where_the_bot_sees_it_and_an_estimate_where_it_does_not() -> None:
+    state = opening()
+    own, other = Picture(view(state, "is"), RULEBOOK), Picture(view(state, "aq"), RULEBOOK)
+    assert own.track_text("is_funds") == f"{state.islamic_state.funds:.0f}"  # its own: exact, as it is
+    assert view(state, "aq").tracks["is_funds"].exact is False
+    assert other.track_text("is_funds").startswith("about ") and other.track_text("is_funds").endswith(", by its estimate")
+    assert other.chance_text(0.19) == "by its estimate, a 19% chance"
+    room = Picture(view(state, "public"), RULEBOOK, whose="the room's")
+    assert room.track_text("coalition_intel").endswith("by the room's estimate")
+
+
+def test_the_room_is_told_a_chance_as_its_own_estimate_not_the_bots() -> None:
+    """The table tells the room the doctrine's sentence worked out on the room's view: its numbers
+    are the room's estimates, and say so; the bot's own sentence (the White Cell's) says "its"."""
+    from wargame.table.reasons import order_reasons
+
+    seats = {c: "doctrine:aggressive" for c in CELLS}
+    told = 0
+    for seed in range(3):
+        state = opening(seed)
+        for cell in CELLS:
+            orders = choose(DoctrineBot(seed, "aggressive", rulebook=RULEBOOK), state, cell).orders
+            for seat, whose in (("room", "the room's"), ("white", "its")):
+                for reason in order_reasons(RULEBOOK, state, seats, seed, cell, orders, seat):
+                    assert reason is not None and percentages_say_whose(reason.text, whose), reason
+                    told += seat == "room" and bool(PERCENT.search(reason.text))
+    assert told
 
 
 def test_every_order_kind_has_a_doctrine() -> None:

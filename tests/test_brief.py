@@ -30,6 +30,7 @@ from wargame.engine.view import view
 from wargame.table.article import NO_ARTICLE, read_article
 from wargame.table.brief import MARK, brief
 from wargame.table.brief_render import render_html, render_markdown
+from wargame.table.defaults import DEFAULT_SCENARIO, default_scenario
 
 SCENARIO = "spring-2016"
 # The title of every global track a brief may show: the rulebook's (rules/titles.toml), one each.
@@ -390,12 +391,27 @@ def run(rulebook: Rulebook, *argv: object) -> Done:
 
 
 def test_the_command_prints_the_markdown_brief_by_default(rulebook):
-    done = run(rulebook, "--seat", "is")
+    done = run(rulebook, "--seat", "is", "--scenario", SCENARIO)
     assert done.code == 0 and done.err == ""
     assert done.out == render_markdown(brief(rulebook, SCENARIO, "is"))
-    assert run(rulebook, "--seat", "is", "--out", "-").out == done.out
+    assert run(rulebook, "--seat", "is", "--scenario", SCENARIO, "--out", "-").out == done.out
     html_done = run(rulebook, "--seat", "aq", "--scenario", "exercise", "--format", "html")
     assert html_done.code == 0 and html_done.out == render_html(brief(rulebook, "exercise", "aq"))
+
+
+def test_without_a_scenario_the_brief_is_of_the_one_the_start_screen_offers_first(rulebook):
+    """A facilitator who takes the defaults hands out briefs of the game the start screen starts:
+    both read one definition (wargame.table.defaults)."""
+    assert DEFAULT_SCENARIO == "exercise" and default_scenario(rulebook) == DEFAULT_SCENARIO
+    done = run(rulebook, "--seat", "coalition")
+    assert done.code == 0 and done.out == render_markdown(brief(rulebook, DEFAULT_SCENARIO, "coalition"))
+    assert done.out != render_markdown(brief(rulebook, "spring-2016", "coalition"))
+    # a rulebook without it: its first scenario, as the start screen offers it
+    only = attrs.evolve(rulebook, scenarios={"spring-2016": rulebook.scenarios["spring-2016"]})
+    assert default_scenario(only) == "spring-2016"
+    assert run(only, "--seat", "is").out == render_markdown(brief(only, "spring-2016", "is"))
+    command = add_parser(_Parser(prog="wargame").add_subparsers(dest="command"))
+    assert "default: exercise" in " ".join(command.format_help().split())  # --help says so
 
 
 @pytest.mark.parametrize("argv, names", [
@@ -427,16 +443,16 @@ def test_a_bad_seat_or_scenario_given_to_the_function_is_one_line_too(rulebook, 
 
 def test_the_brief_is_written_to_a_file_and_replaces_only_an_earlier_brief(rulebook, tmp_path):
     path = tmp_path / "briefs" / "is.md"
-    done = run(rulebook, "--seat", "is", "--out", path)
+    done = run(rulebook, "--seat", "is", "--scenario", SCENARIO, "--out", path)
     assert done.code == 0 and done.out == f"wrote {path}\n" and done.err == ""
     assert path.read_text() == render_markdown(brief(rulebook, SCENARIO, "is"))
-    assert run(rulebook, "--seat", "is", "--format", "html", "--out", path).code == 0  # a brief replaces a brief
+    assert run(rulebook, "--seat", "is", "--scenario", SCENARIO, "--format", "html", "--out", path).code == 0  # a brief replaces a brief
     assert path.read_text() == render_html(brief(rulebook, SCENARIO, "is"))
     notes = tmp_path / "notes.md"
     notes.write_text("the facilitator's own notes\n")
     one_line(run(rulebook, "--seat", "aq", "--out", notes), 3, str(notes), "not a brief")
     assert notes.read_text() == "the facilitator's own notes\n"
-    assert run(rulebook, "--seat", "aq", "--out", notes, "--force").code == 0
+    assert run(rulebook, "--seat", "aq", "--scenario", SCENARIO, "--out", notes, "--force").code == 0
     assert notes.read_text() == render_markdown(brief(rulebook, SCENARIO, "aq"))
     save = tmp_path / "game.json"
     save.write_text(json.dumps({"format": "wargame-save", "game": "g1", "commands": []}))

@@ -13,13 +13,11 @@ import io
 import json
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-import wargame.cli.main as cli
+from tests.filecases import make_cli
 from wargame.engine.model import CELLS
-from wargame.engine.rulebook import DECKS_DIR, RULES_DIR
 from wargame.engine.view import OWNER, view
 from wargame.record import debrief, fog, report
 from wargame.record.commands import InjectCard, OverrideResult, SetTrack
@@ -40,26 +38,8 @@ STAMP = "2026-01-01T00:00:00Z"
 
 @pytest.fixture
 def wargame(capsys, monkeypatch, rulebook):
-    """The ``wargame`` command in this process: (exit code, stdout, stderr)."""
-    real_load = cli._load
-
-    def cached(rules: Path, decks: Path):
-        if Path(rules).resolve() == RULES_DIR.resolve() and Path(decks).resolve() == DECKS_DIR.resolve():
-            return rulebook
-        return real_load(rules, decks)
-
-    monkeypatch.setattr(cli, "_load", cached)
-
-    def run(*argv: Any) -> tuple[int, str, str]:
-        capsys.readouterr()
-        try:
-            code = cli.main([str(a) for a in argv])
-        except SystemExit as e:
-            code = e.code
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
+    """The ``wargame`` command in this process, as at a terminal: (exit code, stdout, stderr)."""
+    return make_cli(capsys, monkeypatch, rulebook)
 
 
 def facilitated(rulebook, turns_after: int = 1) -> Game:

@@ -26,9 +26,9 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-import wargame.cli.main as cli
 import wargame.files as files_module
 import wargame.record.document as document_module
+from tests.filecases import make_cli
 from wargame.bots.play import bots_for
 from wargame.engine.board import flat_tracks
 from wargame.engine.legality import legal_orders
@@ -125,31 +125,8 @@ def one_line(text: str) -> str:
 
 @pytest.fixture
 def wargame(capsys, monkeypatch, rulebook):
-    """Run the ``wargame`` command in this process: (exit code, stdout, stderr). The default
-    rulebook is loaded once for the session; any other --rules/--decks is loaded for real."""
-    real_load = cli._load
-
-    def cached(rules: Path, decks: Path):
-        if Path(rules).resolve() == RULES_DIR.resolve() and Path(decks).resolve() == DECKS_DIR.resolve():
-            return rulebook
-        return real_load(rules, decks)
-
-    monkeypatch.setattr(cli, "_load", cached)
-
-    def run(*argv: Any) -> tuple[int, str, str]:
-        args = [str(a) for a in argv]
-        capsys.readouterr()
-        try:
-            code = cli.main(args)
-        except SystemExit as e:
-            code = e.code
-        except Exception as e:  # noqa: BLE001 - the point: a user never sees this
-            pytest.fail(f"`wargame {' '.join(args)}` raised {type(e).__name__}: {e} (a traceback, "
-                        "not a one-line error)")
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
+    """Run the ``wargame`` command in this process, as at a terminal: (exit code, stdout, stderr)."""
+    return make_cli(capsys, monkeypatch, rulebook)
 
 
 # --- 1. the log is the record --------------------------------------------------------------------
@@ -1101,6 +1078,61 @@ def test_report_to_dash_prints_and_writes_nothing(wargame, saved, fmt: str, star
     assert code == 0, err
     assert out.startswith(start)
     assert snapshot(saved.parent) == before
+
+
+@pytest.mark.parametrize("fmt, start", [("markdown", "# After-action report"), ("html", "<!DOCTYPE html>"), ("json", "{"),
+                                        ("csv", "turn,")])
+def test_report_without_out_into_a_pipe_prints_the_report_and_writes_nothing(capsys, monkeypatch, rulebook, saved,
+                                                                              fmt: str, start: str) -> None:
+    """``wargame report SAVE | head`` shows the report: standard output is not a terminal, so the
+    report goes there, as with ``--out -``, and no file is written."""
+    piped = make_cli(capsys, monkeypatch, rulebook, at_terminal=False)
+    before = snapshot(saved.parent)
+    odds = ("--odds", "0") if fmt in ("markdown", "html") else ()
+    code, out, err = piped("report", saved, "--format", fmt, "--facilitator", *odds)
+    assert code == 0, err
+    assert out.lstrip().startswith(start) and "wrote" not in out, out[:200]
+    assert out == piped("report", saved, "--format", fmt, "--facilitator", *odds, "--out", "-")[1]
+    assert snapshot(saved.parent) == before
+
+
+def _report_command(save: Path, stdout: Any) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "wargame", "report", str(save), "--facilitator", "--odds", "0"],
+                          stdout=stdout, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, timeout=120, cwd=save.parent,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+def test_report_into_a_real_pipe_prints_the_report_and_at_a_terminal_writes_the_file(saved) -> None:
+    """The command in its own process: with its output into a pipe (as ``| head``), the report on
+    standard output and no file; at a terminal (a pseudo-terminal), the file beside the save and
+    where it was written."""
+    import pty
+
+    before = snapshot(saved.parent)
+    run = _report_command(saved, subprocess.PIPE)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.decode().startswith("# After-action report") and "wrote" not in run.stdout.decode()
+    assert snapshot(saved.parent) == before
+
+    leader, follower = pty.openpty()
+    try:
+        run = _report_command(saved, follower)
+        os.close(follower)
+        said = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the terminal's other end is closed: all read
+                break
+            if not chunk:
+                break
+            said += chunk
+    finally:
+        os.close(leader)
+    assert run.returncode == 0, run.stderr
+    written = saved.with_name("exercise.report.md")
+    assert said.decode().strip() == f"wrote {written}"
+    assert written.read_text(encoding="utf-8").startswith("# After-action report")
 
 
 # --- 7. load and continue ------------------------------------------------------------------------

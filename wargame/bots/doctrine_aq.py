@@ -6,7 +6,7 @@ Each scoring function cites the ¶ of the article it implements (see :mod:`warga
 from __future__ import annotations
 
 from wargame.bots.doctrine import Doctrine
-from wargame.bots.picture import Picture, Scored, Scorer, pct
+from wargame.bots.picture import Picture, Scored, Scorer
 from wargame.engine.model import ALLIANCE, MERGER, TALKS, Order
 
 
@@ -40,7 +40,7 @@ def _aq_found(p: Picture, o: Order, d: Doctrine) -> Scored:
     return c * 8 + (2 if lure else 0) + T["outreach"], (
         f"Found an affiliate in {p.title(o)}: AQ has none there"
         + (", and IS members and defectors there need somewhere to go" if lure else "")
-        + f" ({pct(c)} chance) (¶4).")
+        + f" ({p.chance_text(c)}) (¶4).")
 
 
 def _aq_welcome(p: Picture, o: Order, d: Doctrine) -> Scored:
@@ -54,7 +54,7 @@ def _aq_welcome(p: Picture, o: Order, d: Doctrine) -> Scored:
     return value, (
         f"Welcome defectors in {p.title(o)}: "
         + (f"breakaway groups of strength {T['offshoots_here']} and " if T["offshoots_here"] else "")
-        + f"an IS province of {T['is_province']} paying wages of about {g['is_wages']:.0f}"
+        + f"an IS province of {T['is_province']} paying wages of {p.track_text('is_wages')}"
         + (", and AQ has no affiliate there to take them in otherwise" if none_here else "")
         + " (¶4).")
 
@@ -65,7 +65,7 @@ def _aq_propaganda(p: Picture, o: Order, d: Doctrine) -> Scored:
     lead = p.g["aq_standing"] - p.g["is_standing"]
     urgent = 2.5 if lead < 2 else 0.0
     return 1.5 + c * 2 + urgent, (
-        f"Propaganda: a {pct(c)} chance to present AQ as the movement's legitimate leadership"
+        f"Propaganda: {p.chance_text(c)} to present AQ as the movement's legitimate leadership"
         + (f", while its standing leads IS's by only {lead:.0f}" if urgent else "") + " (¶2).")
 
 
@@ -78,7 +78,7 @@ def _aq_fund(p: Picture, o: Order, d: Doctrine) -> Scored:
     # A deal in prospect makes discipline urgent: it is what holds a merger together (¶5).
     prospect = 1.5 if g["relation_stage"] == TALKS else 0.0
     return 2 + (7 - g["aq_discipline"]) * 0.6 + (2 if allied else 0) + prospect, (
-        f"Fund the affiliates: discipline stands at {g['aq_discipline']:.0f}, and AQ's hold over its partners is what "
+        f"Fund the affiliates: discipline stands at {p.track_text('aq_discipline')}, and AQ's hold over its partners is what "
         "would keep any merger from splitting again (¶5).")
 
 
@@ -90,7 +90,7 @@ def _aq_open_talks(p: Picture, o: Order, d: Doctrine) -> Scored:
     if gap < threshold or p.g["is_desperation"] < (9, 8, 7)[d.boldness]:
         return None
     return 6 + gap - threshold, (
-        f"Reach out to the Islamic State: IS is much the weaker (gap {gap:.1f}), so it would come to AQ from "
+        f"Reach out to the Islamic State: IS is much the weaker (gap {gap:.1f}, {p.estimated}), so it would come to AQ from "
         "weakness and on AQ's terms (¶2, ¶5).")
 
 
@@ -133,7 +133,7 @@ def _aq_offer(p: Picture, o: Order, d: Doctrine) -> Scored:
         3: "a free hand, the mistake AQ made with Zarqawi in 2004 (¶5).",
     }[wanted]
     if refused:
-        why = f"IS refused autonomy {int(g['relation_autonomy'])} and the talks drag on; " + why
+        why = f"IS refused autonomy {p.track_text('relation_autonomy', spec='d', value=int(g['relation_autonomy']))} and the talks drag on; " + why
     return 9, f"Offer terms at autonomy {wanted}: {why}"
 
 
@@ -141,8 +141,8 @@ def _aq_enforce(p: Picture, o: Order, d: Doctrine) -> Scored:
     # Inside an alliance, AQ must keep IS from pursuing its own strategy (¶5).
     g = p.g
     return 4 + g["relation_autonomy"] + g["relation_strain"] * 0.5, (
-        f"Enforce discipline on IS: strain in the alliance is {g['relation_strain']:.0f} at autonomy "
-        f"{g['relation_autonomy']:.0f}; left alone IS would follow its own course, as in 2004 (¶5).")
+        f"Enforce discipline on IS: strain in the alliance is {p.track_text('relation_strain')} at autonomy "
+        f"{p.track_text('relation_autonomy')}; left alone IS would follow its own course, as in 2004 (¶5).")
 
 
 AQ_SCORERS: dict[str, Scorer] = {

@@ -6,7 +6,7 @@ Each scoring function cites the ¶ of the article it implements (see :mod:`warga
 from __future__ import annotations
 
 from wargame.bots.doctrine import Doctrine
-from wargame.bots.picture import Picture, Scored, Scorer, pct
+from wargame.bots.picture import Picture, Scored, Scorer
 from wargame.engine.model import Order
 
 
@@ -35,8 +35,8 @@ def _co_counter_finance(p: Picture, o: Order, d: Doctrine) -> Scored:
     if not d.press_is or g["total_oil"] <= 0:
         return None
     return 3 + g["total_oil"] * 0.8 + g["is_funds"] * 0.15, (
-        f"Counter-finance: IS still sells oil from {g['total_oil']:.0f} site(s) and has funds of about "
-        f"{g['is_funds']:.0f}; less revenue means lower wages and fewer recruits (¶4).")
+        f"Counter-finance: IS still sells oil from {g['total_oil']:.0f} site(s) and has funds of "
+        f"{p.track_text('is_funds')}; less revenue means lower wages and fewer recruits (¶4).")
 
 
 _HUNT_INTEL = (8, 6, 5)
@@ -53,7 +53,7 @@ def _co_hunt(p: Picture, o: Order, d: Doctrine) -> Scored:
         return None
     c = p.chance(o)
     return 3 + (intel - threshold) * 0.7 + c * 3, (
-        f"Hunt IS's leadership: intelligence is good ({intel:.0f}), a {pct(c)} chance; his successor will be no "
+        f"Hunt IS's leadership: intelligence is good ({p.track_text('coalition_intel')}); {p.chance_text(c)}; his successor will be no "
         "softer, but a vacuum on top of lost ground weakens IS (¶8).")
 
 
@@ -64,7 +64,7 @@ def _co_intel(p: Picture, o: Order, d: Doctrine) -> Scored:
     if intel >= wanted:
         return None
     return 3 + (wanted - intel) * 1.0, (
-        f"Invest in intelligence (now {intel:.0f}): a sharper picture of both groups, a chance to learn of their "
+        f"Invest in intelligence (now {p.track_text('coalition_intel')}): a sharper picture of both groups, a chance to learn of their "
         "talks, and the means to hunt their leaders (¶2, ¶8).")
 
 
@@ -79,7 +79,7 @@ def _co_press_reform(p: Picture, o: Order, d: Doctrine) -> Scored:
     value = (1.5 + T["grievance"] * 0.3 + (2 if later else 0) + (1 if T["faithful"] == 0 and T["reform"] > 0 else 0)) * (0.4 + c)
     return value, (
         f"Press for faithful reform in {p.title(o)}: grievance is {T['grievance']}, and until Sunni inclusion is "
-        f"real the anger feeds both groups ({pct(c)} chance) (¶9, ¶10).")
+        f"real the anger feeds both groups ({p.chance_text(c)}) (¶9, ¶10).")
 
 
 def _co_strike_franchise(p: Picture, o: Order, d: Doctrine) -> Scored:
@@ -94,7 +94,7 @@ def _co_strike_franchise(p: Picture, o: Order, d: Doctrine) -> Scored:
     return value, (
         f"Strike AQ's franchise in {p.title(o)} (strength {T['aq_affiliate']}): "
         + ("with the caliphate's ground mostly retaken, " if later else "")
-        + f"AQ's franchises face far less pressure than IS did ({pct(c)} chance; a miss costs will) (¶3).")
+        + f"AQ's franchises face far less pressure than IS did ({p.chance_text(c)}; a miss costs will) (¶3).")
 
 
 def _co_train(p: Picture, o: Order, d: Doctrine) -> Scored:
@@ -125,7 +125,7 @@ def _co_mediate(p: Picture, o: Order, d: Doctrine) -> Scored:
         return None
     return 2 + c * 4 + T["peace"] * 0.7, (
         f"Mediate the talks in {p.title(o)} (peace {T['peace']}): fragile, with a long road ahead, and they "
-        f"move only with an outside mediator ({pct(c)} chance) (¶9).")
+        f"move only with an outside mediator ({p.chance_text(c)}) (¶9).")
 
 
 COALITION_SCORERS: dict[str, Scorer] = {

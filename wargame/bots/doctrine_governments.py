@@ -6,7 +6,7 @@ Each scoring function cites the ¶ of the article it implements (see :mod:`warga
 from __future__ import annotations
 
 from wargame.bots.doctrine import Doctrine
-from wargame.bots.picture import Picture, Scored, Scorer, pct
+from wargame.bots.picture import Picture, Scored, Scorer
 from wargame.engine.model import Order
 
 
@@ -15,7 +15,7 @@ def _gov_offensive(p: Picture, o: Order, d: Doctrine) -> Scored:
     T = p.T(o)
     c = p.chance(o)
     return 2.5 + T["territory"] * 0.6 + 2 * T["core"] + c * 3 + 0.5 * d.boldness, (
-        f"Ground offensive in {p.title(o)}: IS holds {T['territory']} there ({pct(c)} chance); retaking it cuts "
+        f"Ground offensive in {p.title(o)}: IS holds {T['territory']} there ({p.chance_text(c)}); retaking it cuts "
         "its revenue and its recruiting (¶3, ¶4).")
 
 
@@ -30,7 +30,7 @@ def _gov_faithful(p: Picture, o: Order, d: Doctrine) -> Scored:
     value -= 4 * T["assad"]
     return value, (
         f"Sunni inclusion in {p.title(o)}, carried out faithfully: grievance is {T['grievance']}, and only reform "
-        f"done in earnest eases it, slowly (reform {T['reform']}, {pct(c)} chance) (¶9).")
+        f"done in earnest eases it, slowly (reform {T['reform']}; {p.chance_text(c)}) (¶9).")
 
 
 def _gov_cosmetic(p: Picture, o: Order, d: Doctrine) -> Scored:
@@ -83,7 +83,7 @@ def _gov_amnesty(p: Picture, o: Order, d: Doctrine) -> Scored:
     T = p.T(o)
     c = p.chance(o)
     return 1 + c * 4 + (1 if T["offshoots_here"] else 0), (
-        f"Amnesty in {p.title(o)}: a {pct(c)} chance that fighters take a way home before AQ offers them "
+        f"Amnesty in {p.title(o)}: {p.chance_text(c)} that fighters take a way home before AQ offers them "
         "another (¶4).")
 
 

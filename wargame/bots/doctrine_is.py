@@ -6,7 +6,7 @@ Each scoring function cites the ¶ of the article it implements (see :mod:`warga
 from __future__ import annotations
 
 from wargame.bots.doctrine import Doctrine
-from wargame.bots.picture import Picture, Scored, Scorer, pct
+from wargame.bots.picture import Picture, Scored, Scorer
 from wargame.engine.model import Order
 
 # How desperate IS must be (formula is_desperation, 0..15) before it seeks or accepts AQ's terms:
@@ -41,7 +41,7 @@ def _is_attack(p: Picture, o: Order, d: Doctrine) -> Scored:
     T = p.T(o)
     c = p.chance(o)
     value = c * (7 if T["core"] else 4) * (0.5 + 0.35 * d.boldness) - (1.5 if d.boldness == 0 else 0)
-    return value, (f"Go on the offensive in {p.title(o)}: a {pct(c)} chance to take ground back, "
+    return value, (f"Go on the offensive in {p.title(o)}: {p.chance_text(c)} to take ground back, "
                    "which lifts standing and recruiting even as it draws the coalition's fire (¶3).")
 
 
@@ -52,7 +52,7 @@ def _is_pay_wages(p: Picture, o: Order, d: Doctrine) -> Scored:
     if wages >= target or not _is_affordable_wages(p, p.cost(o)):
         return None
     return 5 + (target - wages) * 1.5, (
-        f"Raise wages to {int(wages) + 1}: unpaid fighters defect and recruits stay away (¶4), "
+        f"Raise wages to {p.track_text('is_wages', int(wages) + 1, 'd')}: unpaid fighters defect and recruits stay away (¶4), "
         "and the money still covers it.")
 
 
@@ -62,7 +62,7 @@ def _is_fund_services(p: Picture, o: Order, d: Doctrine) -> Scored:
     if services >= 3 or not _is_affordable_wages(p, p.cost(o)):
         return None
     return 3.5 + (3 - services), (
-        f"Fund public services (now {int(services)}): they buy the acceptance of the locals IS governs (¶4).")
+        f"Fund public services (now {p.track_text('is_services', int(services), 'd')}): they buy the acceptance of the locals IS governs (¶4).")
 
 
 def _is_propaganda(p: Picture, o: Order, d: Doctrine) -> Scored:
@@ -70,7 +70,7 @@ def _is_propaganda(p: Picture, o: Order, d: Doctrine) -> Scored:
     c = p.chance(o)
     standing = p.g["is_standing"]
     return 1 + c * 2 + (1.0 if standing < 5 else 0), (
-        f"Propaganda: a {pct(c)} chance to lift recruiting and a standing of {int(standing)} in the movement (¶7).")
+        f"Propaganda: {p.chance_text(c)} to lift recruiting and a standing of {int(standing)} in the movement (¶7).")
 
 
 def _is_insurgency(p: Picture, o: Order, d: Doctrine) -> Scored:
@@ -80,7 +80,7 @@ def _is_insurgency(p: Picture, o: Order, d: Doctrine) -> Scored:
     heartland_lost = p.g["core_territory"] == 0
     return 2 + c * 4 + T["grievance"] * 0.15 + (1.5 if heartland_lost else 0) + 0.3 * d.boldness, (
         f"Wage an insurgency in {p.title(o)}: IS holds no ground there, but its province ({T['is_province']}) "
-        f"lives among aggrieved locals (grievance {T['grievance']}); a {pct(c)} chance to wear down the "
+        f"lives among aggrieved locals (grievance {T['grievance']}); {p.chance_text(c)} to wear down the "
         "government's hold (¶7).")
 
 
@@ -93,7 +93,7 @@ def _is_expand(p: Picture, o: Order, d: Doctrine) -> Scored:
         return None
     return c * 8 - 1 + 0.5 * d.boldness, (
         f"Build up the {p.title(o)} province: grievance there is {T['grievance']} and AQ's affiliate only "
-        f"{T['aq_affiliate']}, a {pct(c)} chance; distant gains rarely last, so take them while they come (¶3).")
+        f"{T['aq_affiliate']}; {p.chance_text(c)}; distant gains rarely last, so take them while they come (¶3).")
 
 
 def _is_escalate(p: Picture, o: Order, d: Doctrine) -> Scored:
@@ -111,7 +111,8 @@ def _is_purge(p: Picture, o: Order, d: Doctrine) -> Scored:
     cohesion = p.g["is_cohesion"]
     if cohesion > 4:
         return None
-    return 6 - cohesion, f"Purge dissent: cohesion is down to {int(cohesion)} and disgruntled members are drifting away (¶4)."
+    return 6 - cohesion, (f"Purge dissent: cohesion is down to {p.track_text('is_cohesion', int(cohesion), 'd')} and disgruntled "
+                          "members are drifting away (¶4).")
 
 
 def _is_open_talks(p: Picture, o: Order, d: Doctrine) -> Scored:
@@ -120,7 +121,7 @@ def _is_open_talks(p: Picture, o: Order, d: Doctrine) -> Scored:
     if not _is_desperate(p, d) or gap < p.g["gap_threshold"]:
         return None
     return 6 + desperation - _IS_DESPERATE[d.boldness], (
-        f"Put out feelers to al-Qaeda: IS is much the weaker (gap {gap:.1f}) and desperate ({desperation:.0f} of 15); "
+        f"Put out feelers to al-Qaeda: IS is much the weaker (gap {gap:.1f}) and desperate ({desperation:.0f} of 15), {p.estimated}; "
         "keeping the movement alive now outweighs pride (¶2, ¶5).")
 
 
@@ -128,10 +129,11 @@ def _is_accept(p: Picture, o: Order, d: Doctrine) -> Scored:
     # Accept terms only when desperate, or when the autonomy on offer lets IS keep its own way (¶2, ¶5).
     autonomy, desperation = p.g["relation_autonomy"], p.g["is_desperation"]
     if _is_desperate(p, d):
-        return 8, (f"Accept al-Qaeda's terms (autonomy {int(autonomy)}): desperate ({desperation:.0f} of 15), "
+        return 8, (f"Accept al-Qaeda's terms (autonomy {p.track_text('relation_autonomy', int(autonomy), 'd')}): desperate "
+                   f"({desperation:.0f} of 15, {p.estimated}), "
                    "the Shura Council takes the deal to keep the movement alive (¶2, ¶5).")
     if autonomy >= 2 and desperation >= _IS_DESPERATE[d.boldness] - 3:
-        return 6, (f"Accept al-Qaeda's terms: autonomy {int(autonomy)} leaves IS free to follow its own "
+        return 6, (f"Accept al-Qaeda's terms: autonomy {p.track_text('relation_autonomy', int(autonomy), 'd')} leaves IS free to follow its own "
                    "strategy, as Zarqawi's group was in 2004 (¶5).")
     return None
 
@@ -149,8 +151,8 @@ def _is_break_away(p: Picture, o: Order, d: Doctrine) -> Scored:
     if not proud and g["relation_autonomy"] < 2 and g["relation_strain"] < 4 and g["is_ego"] < 8:
         return None
     return 5 + g["relation_autonomy"], (
-        f"Break away from al-Qaeda: no longer desperate, and with autonomy {int(g['relation_autonomy'])} and "
-        f"strain {int(g['relation_strain'])} IS goes its own way again, as Zarqawi's group did (¶5).")
+        f"Break away from al-Qaeda: no longer desperate, and with autonomy {p.track_text('relation_autonomy', int(g['relation_autonomy']), 'd')} and "
+        f"strain {p.track_text('relation_strain', int(g['relation_strain']), 'd')} IS goes its own way again, as Zarqawi's group did (¶5).")
 
 
 IS_SCORERS: dict[str, Scorer] = {

@@ -14,13 +14,20 @@ from wargame.engine.view import View
 
 class Picture:
     """The board as one seat sees it: its estimates (the middle of each range), the public
-    totals, and the rulebook's public formulas worked out on them."""
+    totals, and the rulebook's public formulas worked out on them.
 
-    __slots__ = ("view", "rulebook", "g", "theatres", "budget", "titles")
+    A sentence that quotes a number worked out on this picture (a chance, a formula such as the
+    power gap, another cell's secret track) says whose estimate it is (:meth:`estimated`,
+    :meth:`chance_text`, :meth:`track_text`), so that a reader never takes it for the true
+    odds or the true value beside it. ``whose`` is the bot's own (``its``) unless the picture is
+    another seat's (:mod:`wargame.table.reasons` works the doctrine out on the room's view)."""
 
-    def __init__(self, view: View, rulebook: Rulebook):
+    __slots__ = ("view", "rulebook", "g", "theatres", "budget", "titles", "whose")
+
+    def __init__(self, view: View, rulebook: Rulebook, whose: str = "its"):
         self.view = view
         self.rulebook = rulebook
+        self.whose = whose
         # the seat's estimates: the middle of each range (0 for what it cannot see at all, e.g.
         # how long secret talks have lasted)
         tracks = {name: (est.mid if (est := view.tracks.get(name)) is not None else 0) for name in GLOBAL_TRACKS}
@@ -29,7 +36,7 @@ class Picture:
         scenario = rulebook.scenarios.get(view.scenario)
         if scenario is not None:
             board.g["year"] = scenario.year(view.turn)  # a formula may read it
-        board.refresh()
+        board.update()  # the formulas (Board.seen worked out the public totals, shared by every seat)
         self.g = board.g
         self.theatres = {t["name"]: t for t in board.theatres}
         self.titles = {t.name: t.title for t in view.theatres}
@@ -52,6 +59,24 @@ class Picture:
 
     def title(self, order: Order) -> str:
         return self.titles.get(order.theatre or "", "")
+
+    @property
+    def estimated(self) -> str:
+        """Whose estimate a number worked out on this picture is: "by its estimate"."""
+        return f"by {self.whose} estimate"
+
+    def chance_text(self, chance: float) -> str:
+        """A chance worked out on this picture, said to be an estimate: "by its estimate, a 40% chance".
+        (The true odds are the engine's, on the true board; they are shown beside the reason.)"""
+        return f"{self.estimated}, a {pct(chance)} chance"
+
+    def track_text(self, name: str, value: float | None = None, spec: str = ".0f") -> str:
+        """A global track's value as this picture has it (``value``: a number read off it, by
+        default the track itself): as it is where the seat sees the track exactly, else "about 7,
+        by its estimate"."""
+        shown = format(self.g[name] if value is None else value, spec)
+        est = self.view.tracks.get(name)
+        return shown if est is not None and est.exact else f"about {shown}, {self.estimated}"
 
 
 Scored = tuple[float, str] | None

@@ -1,7 +1,10 @@
 """``wargame brief``: the read-ahead a cell gets before an exercise (:mod:`wargame.table.brief`).
 
-``wargame brief --seat is [--scenario spring-2016] [--format markdown|html] [--out FILE]``
+``wargame brief --seat is [--scenario exercise] [--format markdown|html] [--out FILE]``
 
+- ``--scenario``: by default the scenario the start screen offers first
+  (:func:`wargame.table.defaults.default_scenario`: ``exercise``), so the briefs a facilitator
+  makes with the defaults are of the game the start screen starts.
 - ``--seat`` is a cell (``is``, ``aq``, ``coalition``, ``governments``): its brief shows what that
   cell may see; or ``white``, the White Cell's, which shows everything and says it is not for the
   cells.
@@ -34,9 +37,9 @@ from wargame.engine.rulebook import Rulebook
 from wargame.files import FileProblem, Kind, write_file
 from wargame.table.brief import SEATS, brief, is_brief
 from wargame.table.brief_render import render_html, render_markdown
+from wargame.table.defaults import DEFAULT_SCENARIO, default_scenario
 
 FORMATS = ("markdown", "html")
-DEFAULT_SCENARIO = "spring-2016"
 KIND = Kind("a brief", is_brief)
 
 
@@ -67,7 +70,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--seat", required=True, choices=SEATS, metavar="SEAT",
                    help="whose brief: is, aq, coalition or governments (what that cell may see), or white (the White "
                         "Cell's: everything, not for the cells)")
-    p.add_argument("--scenario", default=DEFAULT_SCENARIO, help=f"scenario id (default: {DEFAULT_SCENARIO})")
+    p.add_argument("--scenario", default=None,
+                   help=f"scenario id (default: {DEFAULT_SCENARIO}, the one the start screen offers first)")
     p.add_argument("--format", choices=FORMATS, default="markdown", help="markdown (default) or html: one self-contained file")
     p.add_argument("--out", type=_out, default=None, metavar="FILE",
                    help="the file to write (default: the terminal, as with '-'); replaces only an earlier brief")
@@ -86,7 +90,9 @@ def brief_command(rulebook: Rulebook, args: argparse.Namespace) -> int:
     form = getattr(args, "format", "markdown")
     if form not in FORMATS:
         return fail(f"no format {_shown(form)} (formats: {', '.join(FORMATS)})")
-    scenario = getattr(args, "scenario", DEFAULT_SCENARIO)
+    scenario = getattr(args, "scenario", None)
+    if scenario is None:
+        scenario = default_scenario(rulebook)
     if scenario not in rulebook.scenarios:
         return fail(f"no scenario {_shown(scenario)} (scenarios: {', '.join(rulebook.scenarios)})")
     seed = getattr(args, "seed", 0)

@@ -60,7 +60,9 @@ def add_parsers(subparsers: Any) -> None:
     report.add_argument("--odds", type=odds_runs, default=None, metavar="N",
                         help=f"markdown and html, a finished game: place it among N bot games played from the same start "
                              f"(default {ODDS_DEFAULT}; 0 for none; at most {ODDS_MAX:,})")
-    report.add_argument("--out", type=arguments.file_path, help="where to write (default: beside the save; '-' for the terminal)")
+    report.add_argument("--out", type=arguments.file_path,
+                        help="where to write ('-': standard output); by default beside the save when standard output is a "
+                             "terminal, else to standard output (wargame report SAVE | less)")
     report.add_argument("--force", action="store_true",
                         help="replace an existing file that is not a report (never a save)")
     arguments.whose_options(report, "")
@@ -232,7 +234,10 @@ def _report(rb: Rulebook, args: argparse.Namespace) -> int:
         return fail(f"{args.save}: {check.message}; no report written (see: wargame replay {args.save} --verify)",
                      EXIT_BAD_DATA)
     seat = args.seat or report.FACILITATOR
-    to_terminal = args.out is not None and str(args.out) == "-"
+    # To standard output with --out -, or without --out when it is not a terminal (a pipe, a file):
+    # ``wargame report SAVE | head`` shows the report. At a terminal, the file beside the save.
+    to_terminal = str(args.out) == "-" if args.out is not None else not terminal.output_at_terminal()
+    out = Path("-") if to_terminal else args.out
     outputs: list[tuple[Path, str, Kind]] = []
     stem = args.save.with_suffix("")
     suffix = f".{args.seat}" if args.seat else ""  # a cell's handout never overwrites the facilitator's report
@@ -243,23 +248,23 @@ def _report(rb: Rulebook, args: argparse.Namespace) -> int:
         dates = (doc.created, doc.updated) if doc.created else None
         if args.format == "markdown":
             text = report.markdown(game, seat=seat, odds=odds, dates=dates)
-            outputs.append((args.out or stem.with_name(stem.name + f".report{suffix}.md"), text,
+            outputs.append((out or stem.with_name(stem.name + f".report{suffix}.md"), text,
                             Kind("a report", report.is_markdown_report)))
         else:
             from wargame.record import report_html
 
             text = report_html.html(game, seat=seat, odds=odds, dates=dates)
-            outputs.append((args.out or stem.with_name(stem.name + f".report{suffix}.html"), text,
+            outputs.append((out or stem.with_name(stem.name + f".report{suffix}.html"), text,
                             Kind("an HTML report", report_html.is_html_report)))
     elif args.format == "json":
         text = report.as_json(game, seat)
-        outputs.append((args.out or stem.with_name(stem.name + f".report{suffix}.json"), text,
+        outputs.append((out or stem.with_name(stem.name + f".report{suffix}.json"), text,
                         Kind("a JSON report", report.is_json_report)))
     else:
-        if args.out and not to_terminal and (not args.out.name or args.out.is_dir() or str(args.out).endswith("/")):
-            return fail(f"--out {args.out}: a folder; for the CSV export --out names the files "
+        if out and not to_terminal and (not out.name or out.is_dir() or str(out).endswith("/")):
+            return fail(f"--out {out}: a folder; for the CSV export --out names the files "
                          "(--out notes/game.csv writes notes/game.tracks.csv, notes/game.events.csv...)")
-        base = args.out.with_suffix("") if args.out and not to_terminal else stem
+        base = out.with_suffix("") if out and not to_terminal else stem
         tracks = report.as_csv(report.tracks_per_turn(game, seat))
         files = [("tracks", tracks), ("events", report.as_csv(report.event_log(game, seat)))]
         if seat == report.FACILITATOR:  # the notes may speak of any cell's secrets

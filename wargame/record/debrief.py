@@ -9,7 +9,8 @@ became the weaker group, the White Cell's overrides and the notes.
 
 **The bots' reasons** are not in the save: they are worked out again by seating the same bot on
 the same view with the game's seed (:func:`bot_reasons`), which is all its choice depends on, so
-it gives the same orders and the same reasons; where the orders in the log are not what the bot
+it gives the same orders and the same reasons (seating it, and the sentences, as the table's
+reasons for each seat do: :mod:`wargame.bots.reasons`); where the orders in the log are not what the bot
 gives (people gave them, or another program), no reason is claimed. A cell's reasons are told to
 that cell and to the facilitator only (:func:`orders_given`).
 
@@ -25,7 +26,8 @@ from __future__ import annotations
 
 from attrs import frozen
 
-from wargame.bots.seats import HUMAN, make_bot, parse_bot
+from wargame.bots.reasons import RANDOM_REASON, seated_bot, with_cites
+from wargame.bots.seats import HUMAN
 from wargame.engine.adjudication import Adjudication
 from wargame.engine.legality import legal_orders
 from wargame.engine.model import CELLS, State
@@ -283,9 +285,6 @@ class GivenOrder:
     record: Adjudication | None = None  # its result, as the reader was shown it (None: not resolved yet)
 
 
-RANDOM_REASON = "picked at random from the orders it could give"  # as wargame.table.reasons says it
-
-
 def bot_reasons(game: Game) -> dict[int, tuple[str, ...]]:
     """For each step that gave a bot's orders, the bot's reason for each (by the step's index):
     the bot seated again on the same view with the game's seed, which is all its choice depends
@@ -300,33 +299,19 @@ def bot_reasons(game: Game) -> dict[int, tuple[str, ...]]:
             continue
         if not isinstance(c, GiveOrders):
             continue
-        spec = seats.get(c.cell, HUMAN)
-        if spec == HUMAN or not c.orders:
-            continue
-        try:
-            kind, _ = parse_bot(spec)
-            bot = make_bot(spec, game.header.seed, c.cell, **({"rulebook": rb} if kind == "doctrine" else {}))
-        except ValueError:
+        seated = seated_bot(seats.get(c.cell, HUMAN), game.header.seed, c.cell, rb) if c.orders else None
+        if seated is None:
             continue
         state = fog.state_before(game, i)
-        choice = bot.choose(view(state, c.cell), lambda pending, s=state, cell=c.cell: legal_orders(rb, s, cell, pending),
+        choice = seated.bot.choose(view(state, c.cell), lambda pending, s=state, cell=c.cell: legal_orders(rb, s, cell, pending),
                             rb.max_orders)
         if tuple((o.kind, o.theatre) for o in choice.orders) != tuple(c.orders):
             continue
-        if kind == "random":
+        if seated.kind == "random":
             out[i] = tuple(RANDOM_REASON for _ in choice.orders)
         else:
-            out[i] = tuple(_with_cites(rb, o.kind, why) for o, why in zip(choice.orders, choice.reasons))
+            out[i] = tuple(with_cites(rb, o.kind, why) for o, why in zip(choice.orders, choice.reasons))
     return out
-
-
-def _with_cites(rb: Rulebook, kind: str, reason: str) -> str:
-    """A reason with the ¶ it rests on: the order's own, if the sentence cites none."""
-    if "¶" in reason:
-        return reason
-    order = rb.order_kinds.get(kind)
-    cites = ", ".join(f"¶{c}" for c in order.cites) if order else ""
-    return f"{reason.rstrip('.')} ({cites})." if cites else reason
 
 
 def orders_given(game: Game, seat: str = FACILITATOR) -> list[GivenOrder]:

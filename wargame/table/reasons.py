@@ -12,6 +12,12 @@ that cell's secret tracks. Every seat is told only what is worked out from what 
   that picture), the seat is told that the reason reads what it cannot see.
 
 A random bot's reason is the same for everyone: it picked the order at random.
+
+The numbers a doctrine's sentence works out (a chance, the power gap, another cell's secret
+track) say whose estimate they are: the bot's ("by its estimate") in its own sentence, the
+seat's ("by the room's estimate", "by your estimate") in the sentence worked out on the seat's view.
+What this shares with the report's reasons (:func:`wargame.record.debrief.bot_reasons`) is in
+:mod:`wargame.bots.reasons`.
 """
 
 from __future__ import annotations
@@ -20,14 +26,14 @@ from collections.abc import Mapping, Sequence
 
 from attrs import frozen
 
-from wargame.bots.doctrine_bot import SCORERS
 from wargame.bots.picture import Picture
-from wargame.bots.seats import HUMAN, make_bot, parse_bot
+from wargame.bots.reasons import RANDOM_REASON, doctrine_reason, seated_bot, with_cites
+from wargame.bots.seats import HUMAN
 from wargame.engine.model import Order, State
 from wargame.engine.rulebook import Rulebook
 from wargame.engine.view import view
 
-RANDOM = "picked at random from the orders it could give"
+RANDOM = RANDOM_REASON
 UNSEEN = "its reason reads what {whom} cannot see"
 
 
@@ -47,22 +53,18 @@ def order_reasons(rulebook: Rulebook, state: State, seats: Mapping[str, str], se
                   orders: Sequence[Order], seat: str) -> list[Reason | None]:
     """For each of ``orders`` that the bot in ``cell`` gave on ``state``, why, as ``seat`` may
     be told it (None for each order of a cell played by people)."""
-    kind = seats.get(cell, HUMAN)
-    if kind == HUMAN:
+    seated = seated_bot(seats.get(cell, HUMAN), seed, cell, rulebook)
+    if seated is None:
         return [None] * len(orders)
-    try:
-        bot_kind, _ = parse_bot(kind)
-    except ValueError:
-        return [None] * len(orders)
-    if bot_kind != "doctrine":
+    if seated.kind != "doctrine":
         return [Reason(RANDOM, True)] * len(orders)
-    doctrine = getattr(make_bot(kind, seed, cell), "doctrine", None)
+    doctrine = seated.doctrine
     if doctrine is None:
         return [None] * len(orders)
     own = seat in ("white", cell)
     v = view(state, cell if own else ("public" if seat == "room" else seat))
-    try:
-        pic = Picture(v, rulebook)
+    try:  # the numbers the sentence works out are the bot's estimates, or the seat's own
+        pic = Picture(v, rulebook, whose="its" if own else ("the room's" if _whom(seat) == "the room" else "your"))
     except (KeyError, ValueError, ZeroDivisionError):
         return [Reason(UNSEEN.format(whom=_whom(seat)), False)] * len(orders)
     if not own:  # the seat's estimate of the cell's budget, not the cell's own figure
@@ -71,13 +73,9 @@ def order_reasons(rulebook: Rulebook, state: State, seats: Mapping[str, str], se
         pic.budget = int(round(est.mid)) if est is not None else 0
     out: list[Reason | None] = []
     for order in orders:
-        scorer = SCORERS.get(order.kind)
-        try:
-            scored = scorer(pic, order, doctrine) if scorer is not None else None
-        except (KeyError, ValueError, ZeroDivisionError, TypeError):
-            scored = None
-        if scored is None:
+        text = doctrine_reason(pic, order, doctrine)
+        if text is None:
             out.append(Reason(UNSEEN.format(whom=_whom(seat)), False))
         else:
-            out.append(Reason(scored[1], own))
+            out.append(Reason(with_cites(rulebook, order.kind, text), own))
     return out
