@@ -8,7 +8,7 @@ people, or the other way round (a logged change of seats, :class:`~wargame.recor
 The branch's log begins with a White Cell note saying where it came from.
 
 Nothing here draws on the screen: :class:`~wargame.tui.screens.fork.ForkScreen` asks, the replay
-and the White Cell's roll-back pane fork.
+(:func:`fork_game`) and the White Cell's roll-back pane fork.
 """
 
 from __future__ import annotations
@@ -21,9 +21,11 @@ import attrs
 from attrs import frozen
 
 from wargame.engine.model import CELL_TITLES, CELLS
+from wargame.engine.rulebook import ROOT
 from wargame.record.commands import Command, SetSeats
 from wargame.record.game import Game, Parent, initial_seats, seats_in_full
-from wargame.table.session import HUMAN
+from wargame.record.save import document, new_game_id, write_save
+from wargame.table.session import HUMAN, Session
 
 _BRANCH = re.compile(r"(?P<stem>.+?)-branch-\d+")
 _BRANCH_NAME = re.compile(r", branch \d+$")
@@ -125,3 +127,30 @@ def seats_at(game: Game, point: ForkPoint) -> dict[str, str]:
 
 def has_people(seats: Mapping[str, str]) -> bool:
     return any(seats.get(c, HUMAN) == HUMAN for c in CELLS)
+
+
+def game_branch_path(game: Game, save: Path | None) -> Path:
+    """Where a branch of ``game`` (saved in ``save``, if it is) goes: :func:`branch_path`, in the
+    project's saves/ folder for a game never saved."""
+    return branch_path(save, game.header.game, ROOT / "saves")
+
+
+def fork_game(game: Game, save: Path | None, choice: ForkChoice, where: str,
+              white_lock: str | None = None) -> tuple[Path, Session] | None:
+    """Branch ``game`` as ``choice`` says (``where``: its point in words), save the new game beside
+    ``game``'s own save and give it a session to play: (the new save, the session); None, with
+    nothing saved, if the game is over at that point. Raises CommandError or SaveError."""
+    target = game_branch_path(game, save)
+    child = branch_game(game, choice.point, choice.seats, new_game_id(), str(save) if save is not None else "",
+                        branch_number(target), white_lock, where)
+    if child.state.over:
+        return None
+    doc = document(child)
+    write_save(target, doc, new=True)
+    return target, Session(child.rulebook, child, save=target, created=doc.created)
+
+
+def people_playing(session: Session) -> str:
+    """The cells people play in ``session``, for a notice ("; people play Islamic State, al-Qaeda")."""
+    taken = [CELL_TITLES[c] for c in CELLS if session.is_human(c)]
+    return f"; people play {', '.join(taken)}" if taken else ""

@@ -1,4 +1,3 @@
-# Over 400 lines: one Screen class whose stepping, seat views, board, forks and what-next share its state (to split next: forks and bookmarks).
 """The facilitator's replay viewer: a game step by step, as the White Cell saw it.
 
 The timeline on the left lists every step of the log: each command as it was applied (a turn's
@@ -7,9 +6,11 @@ The right shows the step under the cursor: what it was, what changed on the boar
 before, and every record it produced with its explanation; or (s) the whole board as it stood
 after the step. 1 to 4 show beside it the step as one cell saw it (its estimates, what it was
 told, its orders and why: :mod:`wargame.tui.screens.replay_seat`); below 120 columns one pane
-at a time, e swapping the truth and the cell's view. ``f`` forks a new game from the step (or
-from the start of its turn), with new seats (:mod:`wargame.tui.screens.fork`); ``n`` plays bot
-games on from the step and shows how they ended (:mod:`wargame.tui.screens.futures`).
+at a time, e swapping the truth and the cell's view (:mod:`wargame.tui.screens.replay_panes`).
+j, [ and ] jump to a turn, b to a bookmark (:mod:`wargame.tui.bookmarks`). ``f`` forks a new
+game from the step (or from the start of its turn), with new seats
+(:mod:`wargame.tui.screens.replay_fork`); ``n`` plays bot games on from the step and shows how
+they ended (:mod:`wargame.tui.screens.futures`).
 
 Stepping only redraws the panes on the right; the timeline is built once. What a step shows is
 worked out the first time it is shown and kept.
@@ -22,27 +23,23 @@ from pathlib import Path
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
-from textual.markup import escape
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wargame.engine.adjudication import Adjudication
-from wargame.engine.model import CELL_TITLES, CELLS
-from wargame.engine.rulebook import ROOT, Rulebook
-from wargame.engine.view import view
-from wargame.record.commands import Note
-from wargame.record.document import SaveError
+from wargame.engine.rulebook import Rulebook
 from wargame.record.game import Game
-from wargame.record.save import document, new_game_id, write_save
-from wargame.tui.forks import ForkChoice, branch_game, branch_number, branch_path, has_people
-from wargame.tui.screens.fork import ForkScreen
+from wargame.tui import bookmarks
+from wargame.tui.forks import ForkChoice
+from wargame.tui.screens.replay_fork import ask_fork, fork_and_play
 from wargame.tui.screens.replay_modals import REPLAY_ABOUT, BookmarkPicker, TurnPrompt
-from wargame.tui.screens.replay_seat import seat_heading, seat_pane
-from wargame.tui.screens.replay_steps import StepView, StepViews, step_label, timeline_markup
+from wargame.tui.screens.replay_panes import ReplayBoard, panes, seat_line
+from wargame.tui.screens.replay_seat import seat_pane
+from wargame.tui.screens.replay_steps import StepView, StepViews, timeline_markup
 from wargame.tui.screens.why import WhyScreen
-from wargame.tui.widgets.board import CellPanel, DecksPanel, RelationPanel, TheatreTable
+from wargame.tui.widgets.board import TheatreTable
 
 
 class ReplayScreen(Screen[None]):
@@ -90,15 +87,7 @@ class ReplayScreen(Screen[None]):
         self._board_shown_for: int | None = None
         self.step_views = StepViews(rulebook, game)
         self.scenario = rulebook.scenarios[game.header.scenario]
-        self.deck_titles = {d.id: d.title for d in rulebook.decks.values()}
-        # the first step of each turn, for jumping (a note written later about an earlier turn
-        # is not where that turn starts)
-        self.turn_starts: dict[int, int] = {}
-        for i, s in enumerate(self.steps):
-            c = s.command
-            if c.turn in self.turn_starts or (isinstance(c, Note) and s.state.turn != c.turn):
-                continue
-            self.turn_starts[c.turn] = i
+        self.turn_starts = bookmarks.turn_starts(self.steps)  # the first step of each turn
 
     # layout
 
@@ -117,15 +106,7 @@ class ReplayScreen(Screen[None]):
                             yield Static("", id="replay-changes")
                         yield Label("", id="replay-records-title")
                         yield OptionList(id="replay-records")
-                    with VerticalScroll(id="replay-board"):
-                        yield TheatreTable(id="replay-theatres")
-                        yield Static("", id="replay-offshoots")
-                        with Horizontal(id="replay-rel-decks"):
-                            yield RelationPanel(id="replay-relation")
-                            yield DecksPanel(id="replay-decks")
-                        with Grid(id="replay-cells"):
-                            for cell in CELLS:
-                                yield CellPanel(id=f"replay-cell-{cell}", classes="replay-cell")
+                    yield ReplayBoard(self.rulebook, id="replay-board")
                     with VerticalScroll(id="replay-seat"):
                         yield Static("", id="replay-seat-text")
         yield Footer(compact=True)
@@ -203,15 +184,7 @@ class ReplayScreen(Screen[None]):
             return
         heading = self.step_view(self.index).heading
         if self.seat is not None:
-            seat = escape(seat_heading(self.seat))
-            if not self.has_class("-narrow"):
-                heading += (f"\n[$text-muted]Left: the White Cell's truth · right:[/] [b $accent]{seat}[/]"
-                            " [$text-muted]· 0: the truth only[/]")
-            elif self.truth_first:
-                heading += (f"\n[$text-muted]Showing:[/] [b $accent]the White Cell's truth[/] [$text-muted]· e: "
-                            f"{seat[0].lower()}{seat[1:]} · 0: truth only[/]")
-            else:
-                heading += f"\n[$text-muted]Showing:[/] [b $accent]{seat}[/] [$text-muted]· e: the truth · 0: truth only[/]"
+            heading += seat_line(self.seat, self.has_class("-narrow"), self.truth_first)
         self.query_one("#replay-heading", Static).update(heading)
 
     def seat_text(self, i: int, seat: str) -> str:
@@ -229,26 +202,16 @@ class ReplayScreen(Screen[None]):
         self.query_one("#replay-seat", VerticalScroll).scroll_home(animate=False)
 
     def apply_layout(self) -> None:
-        """Which panes show, for the width and what was asked: the step (the truth), the board
-        (s), a cell's view (1-4); below 120 columns one pane at a time (e swaps the truth and the
-        cell's view), from 180 the board beside the step."""
-        narrow, wide = self.has_class("-narrow"), self.has_class("-wide")
-        board = self.has_class("-show-board")
-        seat = self.seat is not None
-        seat_shown = seat and not (narrow and self.truth_first)
-        if narrow and seat_shown:
-            step_shown, board_shown = False, False
-        elif seat or not wide:
-            step_shown, board_shown = not board, board
-        else:
-            step_shown, board_shown = True, True
-        self.set_class(seat, "-seat")
-        self.query_one("#replay-step").display = step_shown
-        self.query_one("#replay-board").display = board_shown
-        self.query_one("#replay-seat").display = seat_shown
-        self.query_one("#replay-left").display = not (narrow and board and not seat_shown)
+        """Show the panes :func:`~wargame.tui.screens.replay_panes.panes` says, for the width and what was asked."""
+        shown = panes(self.has_class("-narrow"), self.has_class("-wide"), self.has_class("-show-board"),
+                      self.seat is not None, self.truth_first)
+        self.set_class(self.seat is not None, "-seat")
+        self.query_one("#replay-step").display = shown.step
+        self.query_one("#replay-board").display = shown.board
+        self.query_one("#replay-seat").display = shown.seat
+        self.query_one("#replay-left").display = shown.timeline
         self.show_heading()
-        if board_shown:
+        if shown.board:
             self.show_board()
         self.show_seat()
 
@@ -259,21 +222,7 @@ class ReplayScreen(Screen[None]):
         if self._board_shown_for == self.index or not self.steps:
             return
         self._board_shown_for = self.index
-        v = view(self.steps[self.index].state, "white")
-        rb = self.rulebook
-        self.query_one("#replay-theatres", TheatreTable).show(v)
-        if v.offshoots:
-            offshoots = "[b]Offshoots:[/] " + " · ".join(
-                f"{escape(rb.title(o.id))} in {escape(rb.where_title(o.theatre))} ({escape(rb.title(o.origin).lower())}), "
-                f"strength {o.strength}, brutality {o.brutality}"
-                for o in v.offshoots)
-        else:
-            offshoots = "[b]Offshoots:[/] none in play"
-        self.query_one("#replay-offshoots", Static).update(offshoots)
-        self.query_one("#replay-relation", RelationPanel).show(v)
-        self.query_one("#replay-decks", DecksPanel).show(v, self.deck_titles)
-        for cell in CELLS:
-            self.query_one(f"#replay-cell-{cell}", CellPanel).show(v, cell)
+        self.query_one("#replay-board", ReplayBoard).show(self.steps[self.index].state)
 
     @on(OptionList.OptionHighlighted, "#replay-timeline")
     def _timeline_moved(self, event: OptionList.OptionHighlighted) -> None:
@@ -305,20 +254,9 @@ class ReplayScreen(Screen[None]):
     def action_turn_step(self, delta: int) -> None:
         if not self.steps:
             return
-        turn = self.steps[self.index].command.turn
-        starts = sorted(self.turn_starts.items())
-        if delta > 0:
-            later = [i for t, i in starts if t > turn]
-            if later:
-                self.show_step(later[0])
-        else:
-            start = self.turn_starts.get(turn, self.index)
-            if self.index > start:
-                self.show_step(start)  # first back to the start of this turn
-            else:
-                earlier = [i for t, i in starts if t < turn]
-                if earlier:
-                    self.show_step(earlier[-1])
+        i = bookmarks.turn_step(self.steps, self.turn_starts, self.index, delta)
+        if i is not None:
+            self.show_step(i)
 
     def jump_to_turn(self, turn: int) -> bool:
         i = self.turn_starts.get(turn)
@@ -343,20 +281,7 @@ class ReplayScreen(Screen[None]):
 
     def bookmark_steps(self) -> list[tuple[str, int, int, str]]:
         """(name, turn, step index, text) of each bookmark in ``game.bookmarks()``."""
-        out = []
-        for name, turn in self.game.bookmarks().items():
-            note_step = None
-            for i, s in enumerate(self.steps):
-                c = s.command
-                if isinstance(c, Note) and c.bookmark == name and c.turn == turn:
-                    note_step = (i, s)  # the last one with the name wins, as in bookmarks()
-            text = note_step[1].command.text if note_step else ""
-            if note_step is not None and note_step[1].state.turn == turn:
-                index = note_step[0]  # written at that turn: the note's own step
-            else:
-                index = self.turn_starts.get(turn, note_step[0] if note_step else 0)
-            out.append((name, turn, index, text))
-        return sorted(out, key=lambda m: (m[2], m[0]))
+        return bookmarks.bookmark_steps(self.game, self.turn_starts)
 
     def jump_to_bookmark(self, name: str) -> bool:
         for mark, _, index, _ in self.bookmark_steps():
@@ -441,53 +366,13 @@ class ReplayScreen(Screen[None]):
 
         self.app.push_screen(FuturesScreen(self.rulebook, self.game, self.index))
 
-    def branch_path(self) -> Path:
-        """A new file beside the save, never one that exists: <stem>-branch-2.json (-3, -4…)."""
-        return branch_path(self.path, self.game.header.game, ROOT / "saves")
-
     def action_fork(self) -> None:
-        if not self.steps:
-            return
-
-        def chosen(choice: ForkChoice | None) -> None:
-            if choice is None:
-                return
-            if has_people(choice.seats) and not self.game.header.white_lock:
-                from wargame.tui.screens.lock import LockSetupScreen
-
-                # people will sit at the table: the facilitator locks the White Cell (or plays solo)
-                self.app.push_screen(LockSetupScreen(), lambda lock: self.fork(choice, lock))
-            else:
-                self.fork(choice)
-
-        self.app.push_screen(ForkScreen(self.rulebook, self.game, self.index, self.branch_path()), chosen)
+        if self.steps:
+            ask_fork(self, self.rulebook, self.game, self.path, self.index)
 
     def fork(self, choice: ForkChoice, lock: str | None = None) -> Path | None:
         """Branch the game as ``choice`` says, save the new game beside this one and play it."""
-        from wargame.record.commands import CommandError
-        from wargame.table.session import Session
-
-        target = self.branch_path()
-        try:
-            where = choice.point.words(self.game, step_label(self.rulebook, self.steps[self.index]))
-            child = branch_game(self.game, choice.point, choice.seats, new_game_id(),
-                                str(self.path) if self.path is not None else "", branch_number(target), lock, where)
-            if child.state.over:
-                self.notify("The game is over there: nothing is left to play.", severity="warning")
-                return None
-            doc = document(child)
-            write_save(target, doc, new=True)
-            session = Session(child.rulebook, child, save=target, created=doc.created)
-        except (CommandError, SaveError) as e:
-            self.notify(f"Could not fork: {e}", severity="error", timeout=10, markup=False)
-            return None
-        app = self.app
-        app.play(session)
-        taken = [CELL_TITLES[c] for c in CELLS if session.is_human(c)]
-        people = f"; people play {', '.join(taken)}" if taken else ""
-        app.notify(f"Forked at {where}{people}: the new game is saved to {target}",
-                   title="Fork", timeout=10, markup=False)
-        return target
+        return fork_and_play(self, self.rulebook, self.game, self.path, self.index, choice, lock)
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 2:
