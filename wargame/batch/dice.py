@@ -1,0 +1,107 @@
+"""The game's keyed dice (:mod:`wargame.engine.dice`) over NumPy ``uint64`` arrays, one lane a game.
+
+The scalar engine's mix is SplitMix64's finaliser on Python integers masked to 64 bits; here the
+same steps run on ``np.uint64`` arrays, whose addition and multiplication wrap modulo 2**64 just as
+the mask does. Array arithmetic wraps silently; :data:`_QUIET` also silences the warning a 0-d
+operand would raise, so every function here runs under it. Names enter the key chain exactly as
+the scalar dice take them: :func:`wargame.engine.dice.name` (BLAKE2b), worked out once per name.
+
+Shapes: a *key* array is ``(m,)`` or ``(m, k)`` of ``uint64``; every function broadcasts.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from wargame.engine.dice import game_key, name
+
+U64 = np.uint64
+_GAMMA = U64(0x9E3779B97F4A7C15)
+_M1 = U64(0xBF58476D1CE4E5B9)
+_M2 = U64(0x94D049BB133111EB)
+_S30, _S27, _S31, _S11 = U64(30), U64(27), U64(31), U64(11)
+_UNIT = 2.0**-53
+_QUIET = {"over": "ignore"}  # uint64 wrap-around is the algorithm, not an error
+
+
+def mix(x: np.ndarray) -> np.ndarray:
+    """SplitMix64 over a ``uint64`` array: bit for bit :func:`wargame.engine.dice.mix` per lane."""
+    with np.errstate(**_QUIET):
+        z = np.asarray(x, dtype=U64) + _GAMMA
+        z = (z ^ (z >> _S30)) * _M1
+        z = (z ^ (z >> _S27)) * _M2
+        return z ^ (z >> _S31)
+
+
+def unit(h: np.ndarray) -> np.ndarray:
+    """The top 53 bits of each lane as a float64 in [0, 1) (exact: 53 bits fit a double)."""
+    return (h >> _S11).astype(np.float64) * _UNIT
+
+
+def nm(text: str) -> np.uint64:
+    """A name (rule id, theatre, phase, ...) as the scalar dice key it: a ``uint64``."""
+    return U64(name(text))
+
+
+def game_keys(seeds) -> np.ndarray:
+    """``(n,)`` uint64: each game's key, ``blake2b("game:<secret>")``."""
+    return np.array([game_key(int(s)) for s in seeds], dtype=U64)
+
+
+def phase_keys(games: np.ndarray, turns: np.ndarray, phase: str) -> np.ndarray:
+    """``(n,)`` uint64: ``mix(mix(game ^ turn) ^ name(phase))`` per game (turns: ``(n,)`` ints >= 0)."""
+    t = np.asarray(turns).astype(np.int64).astype(U64)
+    return mix(mix(games ^ t) ^ nm(phase))
+
+
+def source_keys(phase: np.ndarray, source: str) -> np.ndarray:
+    """The first link of a roll's chain: ``mix(phase ^ name(source))``."""
+    return mix(phase ^ nm(source))
+
+
+def rolls(src: np.ndarray, scope, index=0) -> np.ndarray:
+    """Rolls in [0, 1): ``unit(mix(mix(src ^ scope) ^ index))``, where ``src`` comes from
+    :func:`source_keys` and ``scope`` is a name (``uint64``, scalar or array) that broadcasts."""
+    idx = U64(index) if np.isscalar(index) else np.asarray(index).astype(U64)
+    return unit(mix(mix(src ^ scope) ^ idx))
+
+
+class Names:
+    """Names of a family worked out once and looked up by number, e.g. ``offshoot-N`` for every
+    id an offshoot can take, or ``reshuffle-N``; the table grows if a larger number turns up."""
+
+    def __init__(self, pattern: str, size: int):
+        self.pattern = pattern
+        self.table = np.array([name(pattern.format(i)) for i in range(size)], dtype=U64)
+
+    def __getitem__(self, numbers) -> np.ndarray:
+        numbers = np.asarray(numbers, dtype=np.int64)
+        top = int(numbers.max(initial=-1))
+        if top >= len(self.table):
+            extra = [name(self.pattern.format(i)) for i in range(len(self.table), top + 1)]
+            self.table = np.concatenate([self.table, np.array(extra, dtype=U64)])
+        return self.table[numbers]
+
+
+def shuffle(piles: np.ndarray, lengths: np.ndarray, src: np.ndarray, scope) -> None:
+    """Fisher-Yates in place on each row of ``piles`` (``(m, C)``, the first ``lengths[r]`` cells
+    of row ``r`` being its list), as :meth:`wargame.engine.dice.Dice.shuffle` does a list: from the
+    last position down, position ``i`` swapped with ``floor(roll(source, scope, i) * (i + 1))``.
+    ``src`` is ``(m,)`` from :func:`source_keys`; ``scope`` a name per row or one for all."""
+    m, width = piles.shape
+    if m == 0:
+        return
+    lengths = np.asarray(lengths)
+    base = mix(src ^ scope)
+    rows = np.arange(m)
+    for i in range(width - 1, 0, -1):
+        live = lengths > i  # rows whose list reaches position i
+        if not live.any():
+            continue
+        u = unit(mix(base ^ U64(i)))
+        j = (u * float(i + 1)).astype(np.int64)  # int() of a non-negative float truncates: floor
+        r = rows[live]
+        jr = j[live]
+        a = piles[r, i].copy()
+        piles[r, i] = piles[r, jr]
+        piles[r, jr] = a

@@ -1,0 +1,170 @@
+"""A batch of boards as arrays, and the way to and from the scalar engine's :class:`State`.
+
+One lane per game. Shapes (``n`` games, ``J`` theatres of the scenario, ``S`` offshoot slots,
+``C`` cards of a deck):
+
+- ``G[name]``: ``(n,)`` float64 for every global track, computed total, formula, ``turn``,
+  ``turns_left`` and ``year`` (parameters and stage constants are compiled in as constants);
+- ``T[name]``: ``(n, J)`` float64 for every theatre track, ``turn_start_territory`` and the
+  per-theatre computed values;
+- ``O[name]``: ``(n, S)`` float64 for ``strength``, ``brutality`` and ``origin`` (a code of
+  :data:`~wargame.batch.compile.ORIGINS`); beside them ``o_theatre`` (home column), ``o_id``
+  (the N of ``offshoot-N``), ``o_seq`` (when it joined the list: list order is ``o_seq`` order,
+  since the engine only appends and removes) and ``o_active``, all ``(n, S)``;
+- ``decks``: per deck, piles as ``(n, C)`` int card indices and their lengths ``(n,)``;
+- ``phase`` (0 events, 1 orders, 2 over), ``turn``, ``last_turn``, ``dirty``: ``(n,)``.
+
+Tracks are whole numbers stored as float64 (exactly: all lie far below 2**53). There are
+``S = MAX_OFFSHOOTS + 1`` slots so that an offshoot formed while a rule runs for another one
+never takes that one's slot (see :mod:`wargame.batch.effects`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import attrs
+import numpy as np
+
+from wargame.batch.compile import ORIGINS
+from wargame.engine.board import COMPUTED, GLOBAL_TRACKS, MAX_OFFSHOOTS, THEATRE_COMPUTED, THEATRE_TRACKS, flat_tracks
+from wargame.engine.model import (
+    PHASES,
+    AlQaeda,
+    Coalition,
+    DeckPiles,
+    Governments,
+    IslamicState,
+    Leader,
+    Offshoot,
+    Relation,
+    State,
+    Tally,
+    Theatre,
+    tracks_of,
+)
+from wargame.engine.rulebook import Rulebook
+
+SLOTS = MAX_OFFSHOOTS + 1
+THEATRE_STORED = (*THEATRE_TRACKS, "turn_start_territory")
+_PARTS = (("is_", "islamic_state", IslamicState), ("aq_", "al_qaeda", AlQaeda), ("coalition_", "coalition", Coalition),
+          ("gov_", "governments", Governments), ("relation_", "relation", Relation), ("tally_", "tally", Tally))
+_LEADERS = {"islamic_state": "is_leader_", "al_qaeda": "aq_leader_"}
+_LEADER_TRACKS = tuple(n for n, _, _ in tracks_of(Leader))
+
+
+class Piles:
+    """One deck's piles in every game: ``draw``, ``discard``, ``aside`` ``(n, C)`` int64 card
+    indices (of the rulebook's deck), each with its length ``(n,)``; a pile is its first cells."""
+
+    def __init__(self, deck_id: str, cards: Sequence[str], n: int):
+        self.deck = deck_id
+        self.cards = tuple(cards)
+        self.index = {c: i for i, c in enumerate(self.cards)}
+        c = max(1, len(self.cards))
+        self.piles = [np.zeros((n, c), dtype=np.int64) for _ in range(3)]
+        self.lens = [np.zeros(n, dtype=np.int64) for _ in range(3)]
+
+    def set(self, i: int, which: int, ids: Sequence[str]) -> None:
+        self.piles[which][i, :len(ids)] = [self.index[c] for c in ids]
+        self.lens[which][i] = len(ids)
+
+    def get(self, i: int, which: int) -> tuple[str, ...]:
+        return tuple(self.cards[k] for k in self.piles[which][i, :self.lens[which][i]])
+
+
+class Boards:
+    """The arrays of a batch of games of one scenario (see the module's docstring)."""
+
+    def __init__(self, rulebook: Rulebook, states: Sequence[State]):
+        if not states:
+            raise ValueError("a batch needs at least one game")
+        first = states[0]
+        self.scenario = first.scenario
+        self.theatre_names = tuple(t.name for t in first.theatres)
+        for s in states:
+            if s.scenario != self.scenario or tuple(t.name for t in s.theatres) != self.theatre_names:
+                raise ValueError("every game of a batch plays the same scenario, with the same theatres")
+        n = self.n = len(states)
+        self.n_theatres = J = len(self.theatre_names)
+        self.templates = list(states)
+        formulas = [name for name, _ in rulebook.formulas]
+        self.G = {k: np.zeros(n) for k in (*GLOBAL_TRACKS, *COMPUTED, *formulas)}
+        # column-major: a theatre's (a slot's) column is contiguous, and sums over the theatres
+        # (totals) add whole columns rather than walking short rows
+        self.T = {k: np.zeros((n, J), order="F") for k in (*THEATRE_STORED, *THEATRE_COMPUTED)}
+        self.O = {k: np.zeros((n, SLOTS), order="F") for k in ("strength", "brutality", "origin")}
+        self.o_theatre = np.zeros((n, SLOTS), dtype=np.int64, order="F")
+        self.o_id = np.zeros((n, SLOTS), dtype=np.int64, order="F")
+        self.o_seq = np.zeros((n, SLOTS), dtype=np.int64, order="F")
+        self.o_active = np.zeros((n, SLOTS), dtype=bool, order="F")
+        self.next_seq = np.zeros(n, dtype=np.int64)
+        self.phase = np.zeros(n, dtype=np.int64)
+        self.turn = np.zeros(n, dtype=np.int64)
+        self.last_turn = np.zeros(n, dtype=np.int64)
+        self.seed = [s.seed for s in states]
+        self.dirty = np.ones(n, dtype=bool)
+        deck_order = tuple(p.deck for p in first.decks)
+        self.decks = [Piles(d, [c.id for c in rulebook.decks[d].cards], n) for d in deck_order]
+        self.deck_of = {p.deck: k for k, p in enumerate(self.decks)}
+        for i, s in enumerate(states):
+            self._load(i, s, deck_order)
+
+    def _load(self, i: int, s: State, deck_order: tuple[str, ...]) -> None:
+        for k, v in flat_tracks(s).items():
+            self.G[k][i] = v
+        for j, t in enumerate(s.theatres):
+            for k in THEATRE_STORED:
+                self.T[k][i, j] = getattr(t, k)
+        if len(s.offshoots) > MAX_OFFSHOOTS:
+            raise ValueError(f"game {i} has {len(s.offshoots)} offshoots, more than {MAX_OFFSHOOTS}")
+        for k, o in enumerate(s.offshoots):
+            prefix, _, number = o.id.rpartition("-")
+            if prefix != "offshoot" or not number.isdigit():
+                raise ValueError(f"offshoot id {o.id!r} is not offshoot-N: the batch engine keys its dice by N")
+            self.O["strength"][i, k] = o.strength
+            self.O["brutality"][i, k] = o.brutality
+            self.O["origin"][i, k] = ORIGINS.index(o.origin)
+            self.o_theatre[i, k] = self.theatre_names.index(o.theatre)
+            self.o_id[i, k] = int(number)
+            self.o_seq[i, k] = k
+            self.o_active[i, k] = True
+        self.next_seq[i] = len(s.offshoots)
+        self.phase[i] = PHASES.index(s.phase)
+        self.turn[i] = s.turn
+        self.last_turn[i] = s.last_turn
+        if tuple(p.deck for p in s.decks) != deck_order:
+            raise ValueError("every game of a batch lists the same decks in the same order")
+        for p, piles in zip(self.decks, s.decks):
+            for w, ids in enumerate((piles.draw, piles.discard, piles.aside)):
+                p.set(i, w, ids)
+
+    def offshoot_order(self, i: int) -> list[int]:
+        """Game ``i``'s active slots in list order."""
+        slots = np.flatnonzero(self.o_active[i])
+        return [int(k) for k in slots[np.argsort(self.o_seq[i, slots], kind="stable")]]
+
+    def state(self, i: int) -> State:
+        """Game ``i`` as the scalar engine's :class:`State` (equal to it, field by field)."""
+        tpl = self.templates[i]
+        G = self.G
+        parts = {}
+        for prefix, attr, cls in _PARTS:
+            kw = {n: int(G[prefix + n][i]) for n, _, _ in tracks_of(cls)}
+            if attr in _LEADERS:
+                lp = _LEADERS[attr]
+                kw["leader"] = Leader(name=getattr(tpl, attr).leader.name, **{n: int(G[lp + n][i]) for n in _LEADER_TRACKS})
+            parts[attr] = cls(**kw)
+        theatres = tuple(
+            Theatre(name=t.name, title=t.title, **{k: int(self.T[k][i, j]) for k in THEATRE_STORED})
+            for j, t in enumerate(tpl.theatres)
+        )
+        offshoots = tuple(
+            Offshoot(id=f"offshoot-{int(self.o_id[i, k])}", theatre=self.theatre_names[int(self.o_theatre[i, k])],
+                     origin=ORIGINS[int(self.O["origin"][i, k])], strength=int(self.O["strength"][i, k]),
+                     brutality=int(self.O["brutality"][i, k]))
+            for k in self.offshoot_order(i)
+        )
+        decks = tuple(DeckPiles(deck=p.deck, draw=p.get(i, 0), discard=p.get(i, 1), aside=p.get(i, 2)) for p in self.decks)
+        return attrs.evolve(tpl, turn=int(self.turn[i]), phase=PHASES[int(self.phase[i])], theatres=theatres,
+                            offshoots=offshoots, decks=decks, **parts)
