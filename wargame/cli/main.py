@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from wargame import __version__
-from wargame.cli import arguments, bench, brief, deep, keys, play, records, terminal
+from wargame.cli import arguments, bench, brief, deep, keys, play, records, sensitivity, terminal
 from wargame.cli.exits import EXIT_BAD_DATA, EXIT_USAGE, fail
 from wargame.engine.reading import RulebookError
 from wargame.engine.rulebook import DECKS_DIR, RULES_DIR, Rulebook, describe_names, load_rulebook
@@ -47,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_parser(sub)
     sub.add_parser("names", help="list every name the rulebook's expressions may use")
     _add_study_parsers(sub)
+    sensitivity.add_parser(sub)
     return p
 
 
@@ -59,6 +60,8 @@ def _add_study_parsers(subparsers: Any) -> None:
     simulate.add_argument("--seats", default="all=doctrine", help="bots per seat, e.g. all=doctrine,aq=doctrine:cautious (default all=doctrine)")
     simulate.add_argument("--workers", type=arguments.workers, default=None, help=arguments.WORKERS_HELP)
     simulate.add_argument("--json", action="store_true", help="print the results as JSON")
+    arguments.table_options(simulate)
+    arguments.scheduler_option(simulate)
 
     claims = subparsers.add_parser("claims", help="the article's claims C1-C16 as paired experiments")
     claims.add_argument("--runs", type=arguments.runs, default=200,
@@ -68,6 +71,7 @@ def _add_study_parsers(subparsers: Any) -> None:
     claims.add_argument("--seats", default="all=doctrine", help="bots per seat (default all=doctrine)")
     claims.add_argument("--workers", type=arguments.workers, default=None, help=arguments.WORKERS_HELP)
     claims.add_argument("--only", default="", help="only these claims or experiments, e.g. C8 or C1a,C13")
+    arguments.scheduler_option(claims)
     claims_format = claims.add_mutually_exclusive_group()
     claims_format.add_argument("--json", action="store_true", help="print the results as JSON")
     claims_format.add_argument("--markdown", action="store_true", help="print a Markdown report")
@@ -79,12 +83,16 @@ def _add_study_parsers(subparsers: Any) -> None:
     calibrate.add_argument("--seed", type=arguments.seed, default=1, help="master seed; game i's seed derives from it (default 1)")
     calibrate.add_argument("--workers", type=arguments.workers, default=None, help=arguments.WORKERS_HELP)
     calibrate.add_argument("--only", default="", help="only these targets, e.g. talks-opened,is-ends-weaker")
+    arguments.scheduler_option(calibrate)
     calibrate.add_argument("--json", action="store_true", help="print the verdicts as JSON")
     calibrate.add_argument("--metrics", action="store_true", help="list every metric and stat a target may use, and stop")
 
 
 def _load(rules: Path, decks: Path) -> Rulebook:
     rulebook = load_rulebook(rules, decks)
+    from wargame.bots.doctrine_data import doctrine_book
+
+    doctrine_book(rulebook)  # rules/doctrine.toml checked with the rest: a problem is exit 3
     from wargame.record.bundle import remember_folders
 
     remember_folders(rules, decks)  # a save then carries these rules (wargame.record.bundle)
@@ -172,6 +180,8 @@ def _run(args: argparse.Namespace) -> int:
         from wargame.cli.calibrate import calibrate_command
 
         return calibrate_command(rb, args)
+    if command == "sensitivity":
+        return sensitivity.sensitivity_command(rb, args)
     if command in ("simulate", "claims"):
         from wargame.cli.studies import claims_command, simulate_command
 
