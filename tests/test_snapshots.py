@@ -184,6 +184,11 @@ def test_the_white_cell_between_turns(snap_compare, size) -> None:
         await pilot.press("w")
         await wait_for(pilot, "WhiteCellScreen")
         await pilot.press("w")
+        # the bots choose their next orders in worker threads, and the pane's focus lands in a
+        # scheduled callback: wait for both, or the picture depends on the machine's speed
+        await pilot.app.workers.wait_for_complete()
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()
         await pilot.pause()
 
     assert snap_compare(bots_game(), terminal_size=size, run_before=ready)

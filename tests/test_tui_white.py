@@ -149,7 +149,9 @@ def test_inject_a_card(rulebook, tmp_path):
             record = session.game.records()[-1]
             assert (record.kind, record.ref, record.justification) == ("inject", card.id, "a surprise")
             assert card.title in text_of(screen, "#inject-out")
-            assert record in session.last_turn_records  # the room sees the card on the board
+            # the room sees the card on the board
+            assert ("inject", card.id, "a surprise") in [(r.kind, r.ref, r.justification)
+                                                         for r in session.last_turn_for("room")]
             await pilot.press("escape", "d")  # as it warned, turn 1's results are fixed now
             await until(pilot, lambda: "are fixed: an inject" in text_of(screen, "#result-head"), "the explanation")
             saved = json.loads((tmp_path / "g.json").read_text())
@@ -232,7 +234,7 @@ def test_a_result_override_shows_in_the_replay(rulebook, tmp_path):
 
             now = flipped(session.game.records(1))
             assert now and now[-1].happened is not first.happened
-            assert flipped(session.last_turn_records)  # the board shows the turn as resolved again
+            assert flipped(session.last_turn_for("room"))  # the board shows the turn as resolved again
             assert "Overridden by the White Cell" in text_of(screen, "#result-out")
 
         doc, replayed, verification = load(tmp_path / "g.json", rulebook)
@@ -648,5 +650,30 @@ def test_a_new_game_from_the_command_line_with_people_asks_for_the_passphrase_fi
             await pilot.press(*"umpire", "enter", *"umpire", "enter")
             await until(pilot, lambda: session.game.commands, "the game to begin")
         assert check_lock(read_document(tmp_path / "g.json").white_lock, "umpire")
+
+    run(scenario)
+
+
+def test_the_leader_line_shows_who_leads_now_never_a_dead_leader(rulebook, tmp_path):
+    """After a leader's death the full view says the post is vacant (then that a successor holds
+    it), read from the state: never the dead leader's name as if he still led."""
+    session = orders_given(rulebook, tmp_path)
+    killed = rulebook.cards["ld-baghdadi-killed"]
+
+    async def scenario():
+        app = WargameApp(rulebook, session=session)
+        async with app.run_test(size=SIZE) as pilot:
+            await started(app, pilot)
+            screen = await open_white(app, pilot)
+            leaders = next(line for line in text_of(screen, "#white-full").splitlines() if "Leaders" in line)
+            assert "Abu Bakr al-Baghdadi" in leaders and "Ayman al-Zawahiri" in leaders
+            await pilot.press("escape")
+            await until(pilot, lambda: not isinstance(app.screen, WhiteCellScreen), "the White Cell closed")
+            session.game.inject(killed.id, "the raid", False)
+            assert session.state.islamic_state.leader.vacuum > 0
+            screen = await open_white(app, pilot)
+            leaders = next(line for line in text_of(screen, "#white-full").splitlines() if "Leaders" in line)
+            assert "Abu Bakr al-Baghdadi" not in leaders and "vacant" in leaders
+            assert "Ayman al-Zawahiri" in leaders  # al-Qaeda's leader lives on
 
     run(scenario)

@@ -49,7 +49,6 @@ class Session:
         self.bots: dict[str, Bot] = {
             cell: make_bot(kind, game.header.seed, cell) for cell, kind in game.header.seats.items() if kind != HUMAN
         }
-        self.last_turn_records: tuple[Adjudication, ...] = ()
         # The states the last phase run and the last turn's resolution began on: what a seat is
         # shown of their records is worked out from its view of these (wargame.engine.shown).
         self.phase_base: State | None = None
@@ -257,6 +256,5 @@ class Session:
         before = self.state
         records = list(self.game.resolve().records)
         self.phase_base = self.last_turn_base = before
-        self.last_turn_records = tuple(records)
         self.reasons = {}
         return records

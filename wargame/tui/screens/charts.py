@@ -14,13 +14,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.markup import escape
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, OptionList, Static
+from textual.widgets import Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wargame.engine.numbers import number
 from wargame.record.plots import Chart, charts
 from wargame.table.session import Session
 from wargame.tui.screens.modals import WalkthroughScreen
+from wargame.tui.widgets.footer import KeysFooter
 from wargame.tui.widgets.lists import highlight_first
 from wargame.tui.widgets.plots import ChartPlot
 
@@ -49,7 +50,7 @@ class ChartsScreen(Screen[None]):
         with Horizontal(id="charts-body"):
             yield OptionList(*[Option(escape(c.series.title)) for c in self.charts], id="charts-list")
             yield ChartPlot(id="chart")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = "Charts"
@@ -102,7 +103,7 @@ class SummaryScreen(Screen[None]):
             yield OptionList(id="changed")
             with VerticalScroll():
                 yield Static(id="summary-charts")
-        yield Footer()
+        yield KeysFooter()
 
     def refresh_record(self) -> None:
         """The hint (and auto-play's note, when it is on)."""

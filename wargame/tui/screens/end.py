@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.markup import escape
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, Static
+from textual.widgets import Header, Label, Static
 
 from wargame.analysis.futures import DEFAULT_RUNS, Futures, outcome_of, placing
 from wargame.engine.model import CELL_TITLES, CELLS, STAGES
@@ -19,6 +19,7 @@ from wargame.engine.rulebook import ROOT
 from wargame.engine.turn import new_game
 from wargame.record import report
 from wargame.table.session import Session
+from wargame.tui.widgets.footer import KeysFooter
 from wargame.tui.widgets.futures import FuturesRun
 
 
@@ -29,15 +30,23 @@ def objectives_rows(session: Session, seat: str = "public") -> list[tuple[str, s
             for cell in CELLS for p in session.objective_points(seat, cell)]
 
 
+def longest_word(*texts: str) -> int:
+    """The width of the longest word in ``texts``: a column at least this wide wraps between
+    words and never folds one in two ("calipha/te")."""
+    return max((len(w) for t in texts for w in t.split()), default=1)
+
+
 def objectives_table(session: Session, seat: str = "public") -> Table:
-    """The objectives as a table whose long column wraps at word boundaries (never cut mid-word)."""
+    """The objectives as a table whose columns wrap at word boundaries (never cut mid-word): each
+    column is at least as wide as its longest word, its header's included."""
+    rows = objectives_rows(session, seat)
     table = Table(expand=True, show_lines=False, header_style="bold", pad_edge=False)
-    table.add_column("Cell", no_wrap=True, ratio=None)
-    table.add_column("Objective", ratio=2, overflow="fold")
-    table.add_column("Points", no_wrap=True, justify="right")
-    table.add_column("What it asks", ratio=4, overflow="fold")
-    for cell, title, points, text in objectives_rows(session, seat):
-        table.add_row(cell, title, points, text)
+    # no ratios: Rich then narrows the widest wrapping column first, down to its longest word
+    for i, head in enumerate(("Cell", "Objective", "Points", "What it asks")):
+        table.add_column(head, min_width=longest_word(head, *(r[i] for r in rows)), no_wrap=head == "Points",
+                         justify="right" if head == "Points" else "left")
+    for row in rows:
+        table.add_row(*row)
     return table
 
 
@@ -60,7 +69,7 @@ class ObjectivesScreen(Screen[None]):
                     classes="screen-title")
         with VerticalScroll(id="objectives-box"):
             yield Static(id="objectives")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = "Objectives"
@@ -113,7 +122,7 @@ class EndScreen(Screen[None]):
             yield Static("", id="odds-text")
             yield Static(id="report")
             yield Static(id="objectives")
-        yield Footer()
+        yield KeysFooter()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "stop_odds":  # else Esc does nothing (q quits)

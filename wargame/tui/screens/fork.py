@@ -20,6 +20,7 @@ from wargame.engine.model import CELL_TITLES, CELLS
 from wargame.engine.rulebook import Rulebook
 from wargame.record.game import Game
 from wargame.tui.forks import ForkChoice, ForkPoint, seats_at
+from wargame.tui.widgets.footer import KeysFooter
 from wargame.tui.widgets.lists import seat_choices
 
 
@@ -71,6 +72,7 @@ class ForkScreen(ModalScreen[ForkChoice | None]):
             with Horizontal(classes="replay-buttons"):
                 yield Button("Fork and play", id="fork", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
+        yield KeysFooter()  # its own keys, and Help and Quit (not those of the screen under it)
 
     def on_mount(self) -> None:
         self.query_one("#fork", Button).focus()

@@ -17,12 +17,13 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.markup import escape
 from textual.screen import Screen
 from textual.validation import Integer
-from textual.widgets import Footer, Header, Input, Label, OptionList, Static
+from textual.widgets import Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wargame.analysis.futures import DEFAULT_RUNS, MAX_RUNS, Futures, outcome_of, placing
 from wargame.engine.rulebook import Rulebook
 from wargame.record.game import Game
+from wargame.tui.widgets.footer import KeysFooter
 from wargame.tui.widgets.futures import FuturesRun
 from wargame.tui.widgets.lists import highlight_first
 from wargame.tui.widgets.plots import MEASURES, DistributionPlot
@@ -67,7 +68,7 @@ class FuturesScreen(Screen[None]):
                 yield OptionList(*[Option(m.title, id=m.id) for m in MEASURES], id="futures-measures")
                 yield Static("", id="futures-text")
             yield DistributionPlot(id="futures-plot")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         scenario = self.rulebook.scenarios[self.game.header.scenario]

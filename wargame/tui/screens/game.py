@@ -9,7 +9,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Label, Static
+from textual.widgets import Header, Label, Static
 
 from wargame.bots.bot import Choice
 from wargame.engine.model import CELL_TITLES, CELLS, Order
@@ -21,6 +21,7 @@ from wargame.tui.screens.end import EndScreen
 from wargame.tui.screens.modals import HandoverScreen, WalkthroughScreen
 from wargame.tui.screens.orders import OrdersScreen
 from wargame.tui.widgets.board import DecksPanel, RelationPanel, TheatreTable, record_markup
+from wargame.tui.widgets.footer import KeysFooter
 
 HOW_TO_PLAY = """\
 A turn is a quarter. Each turn:
@@ -90,7 +91,7 @@ class GameScreen(Screen[None]):
             with Vertical(id="side"):
                 yield RelationPanel(id="relation")
                 yield DecksPanel(id="decks")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.refresh_board()

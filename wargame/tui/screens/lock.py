@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label
 
 from wargame.record.lock import check_lock, make_lock
+from wargame.tui.widgets.footer import KeysFooter
 from wargame.tui.widgets.lists import Tick
 
 SOLO = "solo game: no White Cell lock"
@@ -54,6 +55,7 @@ class PassphraseScreen(ModalScreen[bool]):
             yield Label(f"The facilitator's passphrase opens {self.what}", classes="screen-title")
             yield Input(password=True, placeholder="passphrase, then Enter (Esc: cancel)", id="lock-passphrase")
             yield Label("", id="lock-error")
+        yield KeysFooter()  # its own keys, and Help and Quit (not those of the screen under it)
 
     def on_mount(self) -> None:
         field = self.query_one("#lock-passphrase", Input)
@@ -90,6 +92,7 @@ class LockSetupScreen(ModalScreen[str | None]):
             yield Tick(SOLO, id="lock-solo", compact=True)
             yield Button("Start the game", id="lock-go", variant="primary")
             yield Label("", id="lock-error")
+        yield KeysFooter()  # its own keys, and Help and Quit (not those of the screen under it)
 
     def on_mount(self) -> None:
         self.query_one("#lock-pass", Input).focus()

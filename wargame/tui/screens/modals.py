@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Label, Markdown, OptionList, Static
+from textual.widgets import Button, Label, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wargame.engine.adjudication import Adjudication
@@ -20,6 +20,7 @@ from wargame.table.reasons import Reason
 from wargame.tui.keys import key_rows
 from wargame.tui.screens.why import WhyScreen, seat_words
 from wargame.tui.widgets.board import record_markup
+from wargame.tui.widgets.footer import KeysFooter
 
 
 class HandoverScreen(Screen[str | None]):
@@ -60,7 +61,7 @@ class HandoverScreen(Screen[str | None]):
             ready = Button("I am ready (Space)", id="ready", variant="primary")
             ready.can_focus = False  # Enter on a focused button would skip the handover
             yield ready
-        yield Footer()
+        yield KeysFooter()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "take_back":
@@ -99,6 +100,7 @@ class TakeBackPicker(ModalScreen[str | None]):
         with Vertical(classes="replay-modal-box"):
             yield Label("[b]Which cell takes its orders back?[/] (↑↓, Enter; Esc: none)")
             yield OptionList(*[Option(escape(title), id=cell) for cell, title in self.cells], id="take-back-list")
+        yield KeysFooter()  # its own keys, and Help and Quit (not those of the screen under it)
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
@@ -140,6 +142,7 @@ class ConfirmOrdersScreen(ModalScreen[bool]):
             with Horizontal(classes="replay-buttons"):
                 yield Button("Give them (Enter)", id="give", variant="primary")
                 yield Button("Keep choosing (Esc)", id="back")
+        yield KeysFooter()  # its own keys, and Help and Quit (not those of the screen under it)
 
     def on_mount(self) -> None:
         self.query_one("#give", Button).focus()
@@ -211,7 +214,7 @@ class WalkthroughScreen(Screen[None]):
             news.display = bool(self.announcements)
             yield news
             yield Static("", id="walk-record")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.refresh_record()
@@ -290,6 +293,7 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help-box"):
             yield Markdown(self.text())
             yield Button("Close (Esc)", id="close")
+        yield KeysFooter()  # its own keys, and Help and Quit (not those of the screen under it)
 
     def on_mount(self) -> None:
         self.query_one("#help-box", VerticalScroll).focus()  # ↑↓ scroll it; it opens at its top

@@ -10,13 +10,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Label, OptionList, Static
+from textual.widgets import Button, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wargame.engine.model import CELL_TITLES, Order
 from wargame.table.session import Session
 from wargame.tui.screens.modals import ConfirmOrdersScreen
 from wargame.tui.widgets.board import CellPanel, pretty
+from wargame.tui.widgets.footer import KeysFooter
 from wargame.tui.widgets.lists import highlight_first
 
 
@@ -64,7 +65,7 @@ class OrdersScreen(Screen[list[Order] | None]):
         with Horizontal(id="orders-bottom"):
             yield Static(id="chosen")
             yield Button("Give orders… (g)", id="confirm", variant="primary")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = f"{CELL_TITLES[self.cell]}: orders for {self.session.quarter()}"

@@ -25,7 +25,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, OptionList, Static
+from textual.widgets import Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wargame.engine.adjudication import Adjudication
@@ -40,6 +40,7 @@ from wargame.tui.screens.replay_seat import seat_pane
 from wargame.tui.screens.replay_steps import StepView, StepViews, timeline_markup
 from wargame.tui.screens.why import WhyScreen
 from wargame.tui.widgets.board import TheatreTable
+from wargame.tui.widgets.footer import KeysFooter
 
 
 class ReplayScreen(Screen[None]):
@@ -109,7 +110,7 @@ class ReplayScreen(Screen[None]):
                     yield ReplayBoard(self.rulebook, id="replay-board")
                     with VerticalScroll(id="replay-seat"):
                         yield Static("", id="replay-seat-text")
-        yield Footer(compact=True)
+        yield KeysFooter()  # Help and Quit stay in view at 60x20
 
     def on_mount(self) -> None:
         h = self.game.header

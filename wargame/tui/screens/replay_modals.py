@@ -11,6 +11,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from wargame.tui.screens.replay_steps import shorten
+from wargame.tui.widgets.footer import KeysFooter
 
 
 class TurnPrompt(ModalScreen[int | None]):
@@ -29,6 +30,7 @@ class TurnPrompt(ModalScreen[int | None]):
             yield Label(f"[b]Jump to turn[/] (1–{self.last}), then Enter; Escape to cancel")
             yield Input(placeholder=f"turn, now {self.current}", type="integer", id="replay-turn-input")
             yield Label("", id="replay-turn-error", classes="replay-error")
+        yield KeysFooter()  # its own keys, and Help and Quit (not those of the screen under it)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         try:
@@ -61,6 +63,7 @@ class BookmarkPicker(ModalScreen[int | None]):
                 Option(f"[b $accent]★ {escape(name)}[/]  turn {turn}\n  [$text-muted]{escape(shorten(text, 70))}[/]")
                 for name, turn, _, text in self.marks
             ], id="replay-bookmark-list")
+        yield KeysFooter()  # its own keys, and Help and Quit (not those of the screen under it)
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)

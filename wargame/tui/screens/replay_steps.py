@@ -20,7 +20,7 @@ from wargame.record.game import Game, StepRecord
 from wargame.table.reasons import Reason, order_reasons
 from wargame.tui.forks import seat_text
 from wargame.tui.screens.modals import reason_markup
-from wargame.tui.widgets.board import record_markup
+from wargame.tui.widgets.board import leader_now, record_markup
 
 # Global tracks grouped for the "what changed" pane: one line a part of the board.
 _GROUPS = (("is_", "IS"), ("aq_", "AQ"), ("coalition_", "Coalition"), ("gov_", "Governments"),
@@ -116,7 +116,8 @@ def board_changes(rulebook: Rulebook, before: State, after: State) -> list[str]:
         if prefix in groups:
             lines.append(" · ".join(groups[prefix]))
     for attr, who in (("islamic_state", "IS"), ("al_qaeda", "AQ")):
-        old, new = getattr(before, attr).leader.name, getattr(after, attr).leader.name
+        # who leads now, not the opening leader's name, which stays on the board after his death
+        old, new = leader_now(getattr(before, attr).leader), leader_now(getattr(after, attr).leader)
         if old != new:
             lines.append(f"{who} leader: {escape(old)} → [b]{escape(new)}[/]")
     old_theatres = {t.name: t for t in before.theatres}

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, OptionList, Select
+from textual.widgets import Button, Checkbox, Header, Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
 from wargame.engine.model import CELL_TITLES, CELLS
@@ -20,8 +20,10 @@ from wargame.files import SAVE_CAP, SAVE_FORMAT, FileProblem, loads_json, read_c
 from wargame.record.document import SaveError
 from wargame.record.load import load
 from wargame.record.save import free_path, lock_save, save_refusal
+from wargame.table.defaults import default_scenario
 from wargame.table.session import HUMAN, Session
 from wargame.tui.screens.lock import SOLO, lock_choice, unlock_then
+from wargame.tui.widgets.footer import KeysFooter
 from wargame.tui.widgets.lists import Tick, highlight_first, seat_choices
 
 SAVES = ROOT / "saves"
@@ -69,6 +71,7 @@ class SavePicker(ModalScreen[Path | None]):
             options = OptionList(id="saves")
             yield options
             yield Input(placeholder="path/to/save.json", id="path")
+        yield KeysFooter()  # its own keys, and Help and Quit (not those of the screen under it)
 
     def on_mount(self) -> None:
         options = self.query_one("#saves", OptionList)
@@ -124,6 +127,8 @@ class StartScreen(Screen[None]):
              "solo. Tab moves between the fields; Enter opens a list. The game saves itself after every step; "
              "ctrl+l continues a save, ctrl+r replays one.")
     HELP_TITLE = "the start screen"
+    # the width its four buttons take in one row (see the stylesheet's StartScreen.-narrow)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (96, "-wide")]
 
     def __init__(self, rulebook: Rulebook, seed: int | None = None):
         super().__init__()
@@ -136,7 +141,7 @@ class StartScreen(Screen[None]):
             yield Label("A seminar wargame: could al-Qaeda and the Islamic State come back together?",
                         classes="screen-title")
             yield Label("Scenario")
-            first = "exercise" if "exercise" in self.rulebook.scenarios else next(iter(self.rulebook.scenarios))
+            first = default_scenario(self.rulebook)  # the one `wargame brief` reads too
             yield Select([(s.title, sid) for sid, s in self.rulebook.scenarios.items()], value=first,
                          allow_blank=False, id="scenario", compact=True)
             yield Label(scenario_line(self.rulebook.scenarios[first]), id="scenario-text", classes="start-note")
@@ -158,7 +163,7 @@ class StartScreen(Screen[None]):
             # with people at the table, the facilitator locks the White Cell (not for bots only)
             with Horizontal(id="start-lock-row"):
                 yield Label("White Cell passphrase")
-                yield Input(password=True, placeholder="the facilitator's", id="lock-pass", compact=True)
+                yield Input(password=True, placeholder="facilitator's", id="lock-pass", compact=True)
                 yield Input(password=True, placeholder="again", id="lock-again", compact=True)
             yield Tick(SOLO, id="lock-solo", compact=True)
             with Horizontal(id="start-buttons"):
@@ -166,7 +171,7 @@ class StartScreen(Screen[None]):
                 yield Button("Load a save (ctrl+l)", id="load")
                 yield Button("Replay a save (ctrl+r)", id="replay")
                 yield Button("Quit (ctrl+q)", id="quit", variant="error")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = "wargame"

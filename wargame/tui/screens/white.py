@@ -20,13 +20,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
 from textual.screen import ModalScreen
-from textual.widgets import Button, ContentSwitcher, Footer, Label, OptionList, Static
+from textual.widgets import Button, ContentSwitcher, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wargame.engine.model import CELL_TITLES, CELLS, STAGES
 from wargame.engine.view import INNER, view
 from wargame.table.session import Session
-from wargame.tui.widgets.board import CELL_TRACKS, pretty
+from wargame.tui.widgets.board import CELL_TRACKS, leader_now, pretty
+from wargame.tui.widgets.footer import KeysFooter
 from wargame.tui.widgets.white_fork import ForkPane
 from wargame.tui.widgets.white_inject import InjectPane
 from wargame.tui.widgets.white_note import NotePane
@@ -48,6 +49,7 @@ MENU = (
     ("close", "esc", "Close"),
 )
 MAIN_ACTIONS = {"pane", "pause", "resume"}
+NARROW_KEYS = " · ".join(f"[b]{key}[/] {text.lower()}" for pane, key, text in MENU if pane != "overview")
 
 
 def phase_words(session: Session) -> str:
@@ -109,11 +111,13 @@ class WhiteCellScreen(ModalScreen[str | None]):
                     yield Button("Cancel (Esc)", id="white-no")
             with Vertical(id="white-main"):
                 yield Label("", id="white-title", classes="screen-title")
+                # on a narrow terminal the menu is hidden: its keys, in one line that wraps
+                yield Label(NARROW_KEYS, id="white-keys", classes="white-hint")
                 with Horizontal(id="white-body"):
                     yield OptionList(id="white-menu")
                     with ContentSwitcher(initial="pane-overview", id="white-panes"):
                         yield from self._panes()
-        yield Footer()
+        yield KeysFooter()
 
     def _panes(self) -> ComposeResult:
         s = self.session
@@ -237,10 +241,8 @@ class WhiteCellScreen(ModalScreen[str | None]):
                 value = str(t[name])
                 parts.append(f"{pretty(name)} [b]{value}[/]" if name in secret else f"{pretty(name)} {value}")
             lines.append(f"[b $accent]{escape(CELL_TITLES[cell])}[/]: " + " · ".join(parts))
-        lines.append(f"[b]Leaders[/]: IS {escape(state.islamic_state.leader.name)} (hardline "
-                     f"{state.islamic_state.leader.hardline}, vacuum {state.islamic_state.leader.vacuum}) · AQ "
-                     f"{escape(state.al_qaeda.leader.name)} (hardline {state.al_qaeda.leader.hardline}, vacuum "
-                     f"{state.al_qaeda.leader.vacuum})")
+        lines.append(f"[b]Leaders[/]: IS {escape(leader_now(state.islamic_state.leader))} · "
+                     f"AQ {escape(leader_now(state.al_qaeda.leader))}")
         r = state.relation
         talks = " [b $warning](secret talks: the coalition does not know)[/]" if r.stage == 1 and not r.known else ""
         lines.append(f"[b]AQ–IS relation[/]: {STAGES[r.stage]} ({r.turns} turns at this stage) · autonomy {r.autonomy} · "

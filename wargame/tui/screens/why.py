@@ -12,6 +12,7 @@ from textual.widgets import Button, Markdown
 
 from wargame.engine.adjudication import Adjudication
 from wargame.engine.rulebook import Rulebook
+from wargame.tui.widgets.footer import KeysFooter
 
 
 def seat_words(text: str, seat: str) -> str:
@@ -99,6 +100,7 @@ class WhyScreen(ModalScreen[None]):
         with VerticalScroll(id="why-box"):
             yield Markdown(seat_words(self.explanation(), self.seat))
             yield Button("Close", id="close")
+        yield KeysFooter()  # its own keys, and Help and Quit (not those of the screen under it)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss()

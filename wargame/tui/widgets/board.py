@@ -56,6 +56,21 @@ CELL_TRACKS = {
 }
 
 
+def leader_now(leader) -> str:
+    """Who leads a group now, from its leader's tracks. The name the scenario gives is the
+    opening leader's and stays on the board after his death (the cards that kill him count a
+    succession and open a vacuum; no card names his successor), so it is only shown while he is
+    in post: after a death, the post is vacant while the vacuum lasts, then held by a successor."""
+    if leader.successions == 0:
+        return leader.name
+    if leader.vacuum > 0:
+        quarters = "quarter" if leader.vacuum == 1 else "quarters"
+        return f"post vacant ({leader.vacuum} {quarters} of vacuum left)"
+    if leader.successions == 1:
+        return f"{leader.name}'s successor"
+    return f"a successor ({leader.successions} successions since {leader.name})"
+
+
 def pretty(name: str, rulebook: Rulebook | None = None) -> str:
     """A track's title for a reader (``is_funds`` → "IS funds"): the rulebook's (rules/titles.toml)."""
     return titled(rulebook).title(name)

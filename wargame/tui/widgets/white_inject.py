@@ -13,7 +13,6 @@ from textual.widgets.option_list import Option
 
 from wargame.engine.board import Board
 from wargame.engine.decks import Card
-from wargame.record import fog
 from wargame.record.commands import CommandError
 from wargame.record.document import SaveError
 from wargame.table.session import Session
@@ -170,10 +169,9 @@ class InjectPane(WhitePane):
         except (CommandError, SaveError) as e:
             self.refused(e)
             return
+        # the board's last turn (Session.last_turn_for, read from the log) shows the card to the
+        # room by itself, unless it is secret
         index = len(self.session.game.steps) - 1
-        # the room sees the injected card on the board (cards are played in the open), unless secret
-        if fog.ROOM in fog.told(self.session.game, index):
-            self.session.last_turn_records = self.session.last_turn_records + tuple(step.records)
         self.query_one("#inject-out", Static).update(markup(step.records) + "\n" + told_markup(self.session, index))
         self.query_one("#inject-secret", Checkbox).value = False
         self.query_one("#inject-card", Static).update("")

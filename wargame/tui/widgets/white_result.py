@@ -12,7 +12,7 @@ from textual.widgets import Checkbox, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wargame.engine.adjudication import Adjudication
-from wargame.record.commands import RESOLUTION_PHASES, CommandError, InjectCard, Note, SetTrack
+from wargame.record.commands import CommandError, InjectCard, Note, SetTrack
 from wargame.record.document import SaveError
 from wargame.table.session import Session
 from wargame.tui.widgets.board import record_markup, titled
@@ -44,7 +44,7 @@ class ResultPane(WhitePane):
         yield Static("", id="result-chosen")
         with Horizontal(classes="white-row", id="result-why-row"):
             yield Label("Why:", classes="white-label")
-            yield Input(placeholder="the justification (required; stays in the record)", id="result-why",
+            yield Input(placeholder="required: why (kept in the record)", id="result-why",
                         compact=True)
         yield Tick(SECRET + " (the cells whose picture of the turn it changes)", id="result-secret",
                        compact=True)
@@ -137,9 +137,7 @@ class ResultPane(WhitePane):
             self.refused(e)
             return
         self.query_one("#result-secret", Checkbox).value = False
-        # the board and the summary read the last turn's records: now the turn as resolved again
-        mine = tuple(x for x in s.last_turn_records if x.kind == "inject" and x.phase not in RESOLUTION_PHASES)
-        s.last_turn_records = tuple(x for x in s.game.records(turn) if x.phase in RESOLUTION_PHASES) + mine
+        # the board and the summary read Session.last_turn_for (the log): the turn as resolved again
         new = next((x for x in overridable(s, turn) if (x.ref, x.where) == (r.ref, r.where)), None)
         out.update((record_markup(new) + "\n" if new is not None else "")
                    + told_markup(s, len(s.game.steps) - 1))

@@ -73,7 +73,7 @@ class TrackPane(WhitePane):
                         valid_empty=True)
         with Horizontal(classes="white-row"):
             yield Label("Why:", classes="white-label")
-            yield Input(placeholder="the justification (required; stays in the record)", id="track-why",
+            yield Input(placeholder="required: why (kept in the record)", id="track-why",
                         compact=True)
         yield Tick(SECRET + " (a cell's own secret track: that cell; a public one: everyone)",
                        id="track-secret", compact=True)
