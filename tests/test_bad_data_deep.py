@@ -47,6 +47,7 @@ PLACES = {
     "order": ("rules/orders.toml", '[[order]]\nid = "is.deep"\n'),
     "objective": ("rules/objectives.toml", '[[objective]]\nid = "deep.objective"\n'),
     "card": ("decks/reform.toml", '[[card]]\nid = "deep-card"\n'),
+    "doctrine": ("rules/doctrine.toml", '[[order]]\nkind = "is.deep"\n'),
     "other-toml": ("rules/notes.toml", ""),
     "new-deck": ("decks/deep.toml", "[deck]\ncites = [3]\n"),
 }

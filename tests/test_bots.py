@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from wargame.bots.bot import Choice
 from wargame.bots.doctrine import POSTURES, Doctrine, mixed_posture
-from wargame.bots.doctrine_bot import SCORERS, DoctrineBot
+from wargame.bots.doctrine_bot import DoctrineBot, judge
+from wargame.bots.doctrine_data import doctrine_book
 from wargame.bots.picture import Picture
 from wargame.bots.play import bots_for, parse_seats, play
 from wargame.bots.random_bot import RandomBot
@@ -100,10 +101,11 @@ def test_a_chance_in_a_reason_says_it_is_the_bots_estimate(state: State, cell: s
     quotes is its own estimate, worked out on its view, and says so."""
     picture, doctrine = Picture(view(state, cell), RULEBOOK), Doctrine(posture)
     for order in legal_orders(RULEBOOK, state, cell):
-        scored = SCORERS[order.kind](picture, order, doctrine)
-        if scored is not None:
-            assert percentages_say_whose(scored[1]), scored[1]
-            assert "(gap " not in scored[1] or "by its estimate" in scored[1], scored[1]  # the power gap: worked out
+        judged = judge(RULEBOOK, picture, order, doctrine)
+        if judged is not None:
+            reason = judged.reason()
+            assert percentages_say_whose(reason), reason
+            assert "(gap " not in reason or "by its estimate" in reason, reason  # the power gap: worked out
 
 
 def test_the_reasons_of_a_played_game_quote_chances_as_the_bots_estimates() -> None:
@@ -151,8 +153,10 @@ def test_the_room_is_told_a_chance_as_its_own_estimate_not_the_bots() -> None:
 
 def test_every_order_kind_has_a_doctrine() -> None:
     """A doctrine bot never chooses an order its doctrine does not understand; so every order of
-    the rulebook has a scoring rule (a new order kind needs one)."""
-    assert {k.id for k in RULEBOOK.orders} == set(SCORERS)
+    the rulebook has an entry in rules/doctrine.toml (a new order kind needs one), and none is
+    listed as not played today."""
+    book = doctrine_book(RULEBOOK)
+    assert {k.id for k in RULEBOOK.orders} == set(book.entries) and not book.not_played
 
 
 # --- the game's dice and the view -----------------------------------------------------------------
@@ -323,11 +327,11 @@ def test_aq_welcomes_defectors_most_where_it_has_no_affiliate() -> None:
     state = with_theatre(opening(1), "iraq", is_province=5)
     d = Doctrine()
     order = Order("aq", "aq.welcome_defectors", "iraq")
-    none_there = SCORERS[order.kind](Picture(view(with_theatre(state, "iraq", aq_affiliate=0), "aq"), RULEBOOK), order, d)
-    one_there = SCORERS[order.kind](Picture(view(with_theatre(state, "iraq", aq_affiliate=3), "aq"), RULEBOOK), order, d)
-    assert none_there and one_there and none_there[0] > one_there[0]
-    assert "no affiliate" in none_there[1]
-    assert SCORERS[order.kind](Picture(view(state, "aq"), RULEBOOK), order, Doctrine(welcome=False)) is None
+    none_there = judge(RULEBOOK, Picture(view(with_theatre(state, "iraq", aq_affiliate=0), "aq"), RULEBOOK), order, d)
+    one_there = judge(RULEBOOK, Picture(view(with_theatre(state, "iraq", aq_affiliate=3), "aq"), RULEBOOK), order, d)
+    assert none_there and one_there and none_there.score > one_there.score
+    assert "no affiliate" in none_there.reason()
+    assert judge(RULEBOOK, Picture(view(state, "aq"), RULEBOOK), order, Doctrine(welcome=False)) is None
 
 
 def desperate(state: State) -> State:

@@ -24,7 +24,7 @@ from typing import Protocol
 
 from attrs import frozen
 
-from wargame.engine.dice import derive
+from wargame.engine.dice import Dice, derive
 from wargame.engine.model import Order
 from wargame.engine.view import View
 
@@ -53,3 +53,13 @@ def bot_dice(seed: int, turn: int, seat: str, salt: str = "bot") -> Random:
     given it when it is seated, as the engine's own helper."""
     digest = hashlib.blake2b(f"{salt}:{derive(seed, 'bot')}:{turn}:{seat}".encode(), digest_size=8).digest()
     return Random(int.from_bytes(digest, "big"))
+
+
+def bot_roll(seed: int, turn: int, seat: str, purpose: str, scope: str = "", index: int = 0) -> float:
+    """A bot's own roll in [0, 1): counter-based and keyed by what it decides, like the game's dice
+    (:mod:`wargame.engine.dice`) but from a key derived one-way from the secret for bots, so it
+    never moves, nor tells anything about, the game's dice. ``purpose`` names the decision
+    (``"random.count"``, ``"random.pick"``, ``"doctrine.noise"``, ``"posture"``), ``scope`` what it
+    is about (an order kind and theatre), ``index`` which of several. No roll depends on how many
+    came before it, so the batch engine (:mod:`wargame.batch`) rolls the same for a whole batch."""
+    return Dice(derive(seed, "bot"), turn, seat).roll(purpose, scope, index)

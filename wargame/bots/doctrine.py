@@ -7,8 +7,10 @@ and gives the best ones it can afford, each with a sentence a player understands
 (:mod:`wargame.bots.doctrine_bot`). Its own small random tie-breaks come from
 :func:`~wargame.bots.bot.bot_dice`, never from the game's dice.
 
-The doctrines, in brief (each scoring function cites the ¶ it implements; one module a cell:
-:mod:`wargame.bots.doctrine_is`, ``doctrine_aq``, ``doctrine_coalition``, ``doctrine_governments``):
+The doctrines are data: ``rules/doctrine.toml`` gives each order kind's score, the condition it is
+worth considering under and the sentence that explains it, citing the ¶ it implements (checked and
+compiled with the rulebook, :mod:`wargame.bots.doctrine_data`; docs/designers-guide.md, "Doctrine").
+In brief:
 
 - **Islamic State**: hold territory, above all the heartland (¶3, ¶4); pay wages and services
   while the money lasts (¶4); escalate after defeats (¶6); build up distant provinces when the

@@ -15,7 +15,7 @@ from attrs import frozen
 
 from wargame.bots.bot import Bot
 from wargame.bots.doctrine import Doctrine
-from wargame.bots.doctrine_bot import SCORERS
+from wargame.bots.doctrine_bot import judge
 from wargame.bots.picture import Picture
 from wargame.bots.seats import HUMAN, make_bot, parse_bot
 from wargame.engine.model import Order
@@ -53,14 +53,11 @@ def doctrine_reason(picture: Picture, order: Order, doctrine: Doctrine) -> str |
     """The doctrine's sentence for ``order`` worked out on ``picture`` (whose numbers it says are
     estimates: :class:`~wargame.bots.picture.Picture`); None where the doctrine would not judge the
     order on that picture (it would not give it there, or the picture lacks what it reads)."""
-    scorer = SCORERS.get(order.kind)
-    if scorer is None:
-        return None
     try:
-        scored = scorer(picture, order, doctrine)
+        judged = judge(picture.rulebook, picture, order, doctrine)
+        return None if judged is None else judged.reason()
     except (KeyError, ValueError, ZeroDivisionError, TypeError):
         return None
-    return None if scored is None else scored[1]
 
 
 def with_cites(rulebook: Rulebook, kind: str, reason: str) -> str:

@@ -56,6 +56,9 @@ DECKS_DIR = ROOT / "decks"
 TARGETS_FILE = "targets.toml"
 """The balance targets in the rules folder: read by ``wargame calibrate``, not part of the
 rulebook (nor of its digest), so editing them changes no game."""
+DOCTRINE_FILE = "doctrine.toml"
+"""How the doctrine bots judge each order: part of the rulebook (its digest, a save's bundle), read
+here as it is written and checked and compiled by :mod:`wargame.bots.doctrine_data`."""
 
 
 @frozen
@@ -78,6 +81,9 @@ class Rulebook:
     invariants: tuple[Invariant, ...] = ()
     # What a reader sees instead of the names (rules/titles.toml, wargame.engine.titles).
     titles: Titles = attrs.field(factory=Titles)
+    # (path, table) of rules/doctrine.toml as read (None: the folder has none, as in a save from
+    # before it existed); the bots layer checks and compiles it (wargame.bots.doctrine_data).
+    doctrine: tuple[str, dict[str, Any]] | None = attrs.field(default=None, eq=False, repr=False)
     by_phase: dict[str, tuple[Rule, ...]] = attrs.field(init=False)
     order_kinds: dict[str, OrderKind] = attrs.field(init=False)
     cards: dict[str, Card] = attrs.field(init=False)
@@ -306,6 +312,7 @@ def load_rulebook(rules_dir: Path | str = RULES_DIR, decks_dir: Path | str = DEC
             problems.add(path, f"{cell} has no orders")
     if problems.lines:
         raise RulebookError(problems.lines)
+    doctrine_path = str(rules_dir / DOCTRINE_FILE)
     book = Rulebook(
         parameters=parameters,
         formulas=formulas,
@@ -320,6 +327,7 @@ def load_rulebook(rules_dir: Path | str = RULES_DIR, decks_dir: Path | str = DEC
         digest=digest.hexdigest(),
         sources=tuple(sources),
         titles=titles,
+        doctrine=(doctrine_path, read[doctrine_path]) if doctrine_path in read else None,
     )
     paths = {name: str(rules_dir / f"{name}.toml") for name in ("adjudication", "orders", "parameters")}
     declarations = read_declarations(book, read, paths, book.scope, problems)
