@@ -1,0 +1,139 @@
+"""Whole games with bots in every seat, played in lockstep by the batch engine: :func:`play_batch`.
+
+Each turn: the events (``BatchGame.begin_turn``), then every cell's orders chosen for all the
+games at once (:mod:`wargame.batch.bots`) on the board as the scalar engine reads it in the orders
+phase, then the turn resolved (``BatchGame.resolve_turn``). The same games as
+``wargame.bots.play.play`` with ``bots_for`` plays one by one, bit for bit (``tests/test_batch_bots.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from wargame.batch.bots import bot_keys, doctrine_orders, mixed_postures, random_orders, seat_keys
+from wargame.batch.doctrine import DoctrineCode
+from wargame.batch.game import BatchGame
+from wargame.batch.legality import Legality, orders_board
+from wargame.batch.view import Picture, view_keys
+from wargame.bots.doctrine import POSTURES
+from wargame.bots.play import parse_seats
+from wargame.bots.seats import MIXED
+from wargame.engine.model import CELLS, Order
+from wargame.engine.rulebook import Rulebook
+
+RANDOM = -1  # a seat's code: the random bot; 0, 1, 2: a doctrine bot in that posture
+
+
+def seat_codes(seats: str | Mapping[str, str] | Sequence[str], n: int, keys: np.ndarray) -> dict[str, np.ndarray]:
+    """``{cell: (n,) int}``: who plays each cell in each game, :data:`RANDOM` or a doctrine
+    posture's number. ``seats`` is one seat list for every game (``all=doctrine:mixed``, or a
+    mapping as :func:`~wargame.bots.play.parse_seats` gives) or one per game; ``keys`` the
+    games' :func:`~wargame.batch.bots.bot_keys` (for ``doctrine:mixed``)."""
+    if isinstance(seats, (str, Mapping)):
+        seats = [seats] * n  # type: ignore[list-item]
+    if len(seats) != n:
+        raise ValueError(f"seat lists for {len(seats)} games, and the batch has {n}")
+    parsed = [parse_seats(s) if isinstance(s, str) else dict(s) for s in seats]
+    out = {}
+    for cell in CELLS:
+        codes = np.empty(n, dtype=np.int64)
+        mixed = np.zeros(n, dtype=bool)
+        for i, p in enumerate(parsed):
+            kind, _, posture = p[cell].partition(":")
+            if kind == "random":
+                codes[i] = RANDOM
+            elif posture == MIXED:
+                mixed[i] = True
+            else:
+                codes[i] = POSTURES.index(posture or "standard")
+        if mixed.any():
+            codes[mixed] = mixed_postures(keys[mixed], cell)
+        out[cell] = codes
+    return out
+
+
+class Players:
+    """The bots of every seat of a batch, compiled once: legality, the doctrine, the dice keys."""
+
+    def __init__(self, rulebook: Rulebook, game: BatchGame, seats):
+        self.rulebook = rulebook
+        self.game = game
+        b = game.boards
+        self.legality = Legality(rulebook, game.book, b.theatre_names)
+        self.bot_keys = bot_keys(b.seed)
+        self.view_keys = view_keys(b.seed)
+        self.codes = seat_codes(seats, b.n, self.bot_keys)
+        self._doctrine: DoctrineCode | None = None
+
+    @property
+    def doctrine(self) -> DoctrineCode:
+        if self._doctrine is None:  # compiled only for a batch with a doctrine bot in it
+            self._doctrine = DoctrineCode(self.rulebook, self.game.book)
+        return self._doctrine
+
+    def choose(self) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """The orders of every cell in every game in the orders phase: (those games' rows,
+        ``{cell: (m, max_orders)}`` candidate indices, -1 for none)."""
+        game, legality = self.game, self.legality
+        b = game.boards
+        rows = orders_board(game)
+        out = {}
+        for cell in CELLS:
+            m = len(rows)
+            chosen = np.full((m, legality.max_orders), -1, dtype=np.int64)
+            if not m:
+                out[cell] = chosen
+                continue
+            allowed = legality.allowed(b, rows, cell)
+            budget = legality.budget(b, rows, cell)
+            keys = seat_keys(self.bot_keys[rows], b.turn[rows], cell)
+            code = self.codes[cell][rows]
+            rnd = code == RANDOM
+            if rnd.any():
+                chosen[rnd] = random_orders(legality, cell, allowed[rnd], budget[rnd], keys[rnd])
+            doc = ~rnd
+            if doc.any():
+                sub = rows[doc]
+                picture = Picture(b, game.book, sub, cell, self.view_keys[sub], self.rulebook.budgets[cell])
+                judged = self.doctrine.judge(picture, legality.cands[cell], code[doc])
+                chosen[doc] = doctrine_orders(legality, self.doctrine, cell, allowed[doc], budget[doc], keys[doc],
+                                              judged, code[doc])
+            out[cell] = chosen
+        return rows, out
+
+    def orders(self, rows: np.ndarray, chosen: dict[str, np.ndarray]) -> list[dict[str, tuple[Order, ...]]]:
+        """The chosen orders as ``resolve_turn`` takes them: one mapping of cell to Orders a game."""
+        out: list[dict[str, tuple[Order, ...]]] = [{} for _ in range(self.game.n)]
+        for cell, picks in chosen.items():
+            cands = self.legality.cands[cell].orders
+            for r, row in zip(rows.tolist(), picks.tolist()):
+                out[r][cell] = tuple(cands[k] for k in row if k >= 0)
+        return out
+
+    def turn(self) -> list[dict[str, tuple[Order, ...]]]:
+        """One turn of every game not over: events, orders, resolution. Returns the orders given."""
+        self.game.begin_turn()
+        given = self.orders(*self.choose())
+        self.game.resolve_turn(given)
+        return given
+
+
+def play_on(rulebook: Rulebook, game: BatchGame, seats, turns: int | None = None) -> BatchGame:
+    """Play ``game`` on with bots in every seat (see :func:`seat_codes`) to the end of every game
+    or for ``turns`` turns."""
+    players = Players(rulebook, game, seats)
+    played = 0
+    while not game.over.all() and (turns is None or played < turns):
+        players.turn()
+        played += 1
+    return game
+
+
+def play_batch(rulebook: Rulebook, scenario: str, seeds: Sequence[int], seats, keep_series: bool = False,
+               turns: int | None = None) -> BatchGame:
+    """New games of ``scenario``, one per seed, played to the end (or ``turns`` turns) with the
+    bots ``seats`` names (``all=random``, ``all=doctrine``, ``is=doctrine:aggressive,...``,
+    ``all=doctrine:mixed``; or one seat list per game). Returns the final :class:`BatchGame`."""
+    return play_on(rulebook, BatchGame.new(rulebook, scenario, seeds, keep_series), seats, turns)
