@@ -9,7 +9,8 @@ while it is read cannot take all the memory either.
 **Writing** (:func:`write_file`): a temporary file beside the target (``.NAME.PID.N.tmp``), written,
 flushed and fsynced, then renamed over the target, so a crash or a full disk leaves the previous
 file as it was; the temporary file is removed on any failure, ``KeyboardInterrupt`` included, and
-temporary files left by a process that died are cleaned up by the next write. Before anything is
+temporary files left by a process that died are cleaned up by the next write (:class:`StreamedFile`
+does the same for a file written piece by piece while a long run plays). Before anything is
 written, :func:`refusal` decides whether the target may be replaced:
 
 - a folder, a device, a named pipe, a socket or a symbolic link is never replaced;
@@ -38,6 +39,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from attrs import frozen
 
@@ -387,6 +389,88 @@ def _link_new(tmp: Path, path: Path) -> None:
         if os.path.lexists(path):  # no hard links here: check, then rename
             raise WriteRefused(f"{path} exists already: not overwritten; choose another name") from None
         os.replace(tmp, path)
+
+
+class StreamedFile:
+    """A file written piece by piece while a long run plays (a table of games, one row a game),
+    as atomically as :func:`write_file`: the pieces go to a temporary file beside the target, and
+    only when the ``with`` block ends normally is it flushed, fsynced and renamed over the target
+    (:func:`refusal` is asked before the first byte and again just before the rename). An
+    exception, ``KeyboardInterrupt`` or a SIGTERM turned into one leaves the previous file as it
+    was and no temporary file; a write that fails (a full disk) is a :class:`WriteFailed`.
+
+    ``with StreamedFile(path, kind) as out: out.write(...)``: ``out`` is a binary file object."""
+
+    def __init__(self, path: Path | str, kind: Kind, *, force: bool = False, mode: int = 0o666):
+        self.path = Path(path)
+        self.kind = kind
+        self.force = force
+        self.mode = mode
+        self.file: Any = None
+        self._tmp: Path | None = None
+        self._made: list[Path] = []
+
+    def __enter__(self) -> Any:
+        why = refusal(self.path, self.kind, force=self.force)
+        if why:
+            raise WriteRefused(why)
+        try:
+            self._made = _make_parents(self.path.parent)
+            clean_stale_temps(self.path)
+            self._tmp = temp_path(self.path)
+            fd = os.open(self._tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+                         | getattr(os, "O_NOFOLLOW", 0), self.mode)
+            self.file = os.fdopen(fd, "wb")
+        except OSError as e:
+            self._discard()
+            raise WriteFailed(f"could not write {self.path}: {reason(e)}; nothing was written") from None
+        return self.file
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: object) -> None:
+        if kind is not None:
+            self._discard()
+            if isinstance(error, OSError) and not isinstance(error, FileProblem):
+                raise WriteFailed(f"could not write {self.path}: {reason(error)}; {self._previous()}") from None
+            return
+        try:
+            self.file.flush()
+            os.fsync(self.file.fileno())
+            self.file.close()
+            why = refusal(self.path, self.kind, force=self.force)  # again, just before the rename
+            if why:
+                raise WriteRefused(why)
+            os.replace(self._tmp, self.path)
+            self._tmp = None
+        except OSError as e:
+            self._discard()
+            raise WriteFailed(f"could not write {self.path}: {reason(e)}; {self._previous()}") from None
+        except BaseException:
+            self._discard()
+            raise
+        _fsync_folder(self.path.parent)
+
+    def _previous(self) -> str:
+        return "the previous file is intact" if os.path.lexists(self.path) else "nothing was written"
+
+    def _discard(self) -> None:
+        """Close and remove the temporary file, and the folders made for it."""
+        if self.file is not None:
+            try:
+                self.file.close()
+            except OSError:
+                pass
+        if self._tmp is not None:
+            try:
+                os.unlink(self._tmp)
+            except OSError:
+                pass
+            self._tmp = None
+        for d in reversed(self._made):
+            try:
+                os.rmdir(d)
+            except OSError:
+                pass
+        self._made = []
 
 
 # --- the lock on a save in play ------------------------------------------------------------------

@@ -70,15 +70,15 @@ class Withholding:
 
 
 def play_game(rulebook: Rulebook, scenario: str, seed: int, seats: Mapping[str, str], arm: Arm = BASELINE,
-              index: int = 0) -> GameResult:
+              index: int = 0, keep_tracks: bool = False) -> GameResult:
     """Play one bot-only game of an experiment's arm to the end and measure it (see
-    :func:`wargame.analysis.metrics.play_game`)."""
+    :func:`wargame.analysis.metrics.play_game`; ``keep_tracks`` keeps every track turn by turn)."""
     setup = SETUPS[arm.setup][1] if arm.setup else None
     adapt = None
     if arm.without:
         adapt = lambda bots: {cell: Withholding(bot, arm.without) for cell, bot in bots.items()}  # noqa: E731
     return metrics.play_game(rulebook, scenario, seed, seats, setup=setup, doctrines=arm.doctrines, index=index,
-                             adapt_bots=adapt)
+                             adapt_bots=adapt, keep_tracks=keep_tracks)
 
 
 # --- the forced boards ----------------------------------------------------------------------------

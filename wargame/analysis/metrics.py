@@ -21,11 +21,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from attrs import frozen
+from attrs import field, frozen
 
 from wargame.analysis.bounds import BOUND_TRACKS, BOUNDED, QUANTITIES, TRACKS, TURN_BOUNDS, Seen, groups_in, track_bounds
 from wargame.bots.play import PlayedTurn, bots_for, play
-from wargame.engine.board import flat_tracks
+from wargame.engine.board import THEATRE_TRACKS, flat_tracks
 from wargame.engine.legality import legal_orders
 from wargame.engine.model import ALLIANCE, CELLS, MERGER, TALKS, State
 from wargame.engine.position import formula_values, scores
@@ -62,16 +62,17 @@ _ORIGINS: dict[int, dict[str, str]] = {}
 def _spawn_origins(rulebook: Rulebook) -> dict[str, str]:
     """Which rule or card spawns offshoots of which origin (for counting them by origin)."""
     key = id(rulebook)
-    if key not in _ORIGINS:
-        out: dict[str, str] = {}
+    found = _ORIGINS.get(key)  # read once: safe when threads share the cache (a Dask worker's)
+    if found is None:
+        found = {}
         sources = [(r.id, r.effects) for r in rulebook.rules] + [(c.id, c.effects) for c in rulebook.cards.values()]
         for ref, effects in sources:
             for e in effects:
                 if e.op == "spawn_offshoot":
-                    out[ref] = str(e.args[0])
-        _ORIGINS.clear()
-        _ORIGINS[key] = out
-    return _ORIGINS[key]
+                    found[ref] = str(e.args[0])
+        _ORIGINS.clear()  # one rulebook at a time
+        _ORIGINS[key] = found
+    return found
 
 
 def _periphery_territory(state: State) -> int:
@@ -108,12 +109,15 @@ def _window(happened: Sequence[int], start: int, width: int, last_played: int) -
 
 @frozen
 class GameResult:
-    """What one game came to: the outcomes analysts keep, and the main tracks turn by turn."""
+    """What one game came to: the outcomes analysts keep, and the main tracks turn by turn.
+    ``tracks``, kept only when asked (``play_game(..., keep_tracks=True)``), holds every track turn
+    by turn (:meth:`GameMeter.track_row`); empty otherwise."""
 
     index: int
     seed: int
     metrics: Metrics
     series: Mapping[str, tuple[float, ...]]
+    tracks: Mapping[str, tuple[float, ...]] = field(factory=dict)
 
 
 class GameMeter:
@@ -123,8 +127,9 @@ class GameMeter:
     :class:`~wargame.bots.play.PlayedTurn`), then read :meth:`metrics` and :attr:`series`. The
     opening state is the game's before its first turn (after any experimental setup)."""
 
-    def __init__(self, rulebook: Rulebook, opening: State):
+    def __init__(self, rulebook: Rulebook, opening: State, keep_tracks: bool = False):
         self.rulebook = rulebook
+        self.tracks: dict[str, list[float]] | None = {} if keep_tracks else None
         self.opening = opening
         self.state = opening
         self.origins = _spawn_origins(rulebook)
@@ -286,6 +291,9 @@ class GameMeter:
             early["is_brutality"] += isl.brutality
             early["is_recruitment"] += isl.recruitment
             early["afpak_governance"] += sum(th.governance for th in theatres if th.name == "afpak")
+        if self.tracks is not None:
+            for name, value in self.track_row(t, s, flat, f, offshoot_strength).items():
+                self.tracks.setdefault(name, []).append(value)
         seen = Seen(rulebook, s, self.opening, flat, f)
         for name, (_, at_bound) in QUANTITIES.items():
             self.bound_flags[name].append(at_bound(seen))
@@ -456,20 +464,38 @@ class GameMeter:
         window = [x for x in (flags if when == "most" else flags[:EARLY_TURNS]) if x is not None]
         return float(sum(window) > len(window) / 2) if window else NA
 
+    @staticmethod
+    def track_row(t: int, s: State, flat: Mapping[str, int], formulas: Mapping[str, float],
+                  offshoot_strength: float) -> dict[str, float]:
+        """The turn, and every track at its end under its rulebook name: the global tracks
+        (``is_funds``), each theatre's (``iraq.territory``), the offshoots' count and strength,
+        and the rulebook's formulas (``power_gap``)."""
+        row: dict[str, float] = {"turn": t, **flat}
+        for th in s.theatres:
+            for name in THEATRE_TRACKS:
+                row[f"{th.name}.{name}"] = getattr(th, name)
+        row["offshoot_count"] = len(s.offshoots)
+        row["offshoot_strength"] = offshoot_strength
+        row.update(formulas)
+        return row
+
     def result(self, index: int, seed: int) -> GameResult:
-        return GameResult(index, seed, self.metrics(), {k: tuple(v) for k, v in self.series.items()})
+        tracks = {k: tuple(v) for k, v in self.tracks.items()} if self.tracks is not None else {}
+        return GameResult(index, seed, self.metrics(), {k: tuple(v) for k, v in self.series.items()}, tracks)
 
 
 def play_game(rulebook: Rulebook, scenario: str, seed: int, seats: Mapping[str, str],
               setup: Callable[[State, Rulebook], State] | None = None,
               doctrines: Iterable[tuple[str, Any]] = (), index: int = 0,
-              adapt_bots: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> GameResult:
+              adapt_bots: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+              keep_tracks: bool = False) -> GameResult:
     """Play one bot-only game to the end and measure it.
 
     ``setup`` changes the opening board (an experiment's factor); ``doctrines`` seats a doctrine
     bot configured by a :class:`~wargame.bots.doctrine.Doctrine` in some cells, ``(cell, doctrine)``;
     ``adapt_bots``, if given, receives the seated bots and returns those that play (an experiment
-    may wrap one, e.g. to withhold an order from it)."""
+    may wrap one, e.g. to withhold an order from it); ``keep_tracks`` keeps every track turn by
+    turn in the result (for ``simulate --series-out``)."""
     state = new_game(rulebook, scenario, seed)
     if setup is not None:
         state = setup(state, rulebook)
@@ -482,7 +508,7 @@ def play_game(rulebook: Rulebook, scenario: str, seed: int, seats: Mapping[str, 
             bots[cell] = DoctrineBot(seed, rulebook=rulebook, doctrine=doctrine)
     if adapt_bots is not None:
         bots = adapt_bots(bots)
-    meter = GameMeter(rulebook, state)
+    meter = GameMeter(rulebook, state, keep_tracks)
     for turn in play(rulebook, state, bots):
         meter.add(turn)
     return meter.result(index, seed)

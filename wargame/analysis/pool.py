@@ -3,7 +3,9 @@
 The seed of game ``i`` of a run is derived from the master seed and ``i`` (:func:`game_seed`), so
 the results are the same whatever the number of worker processes. :func:`stream_batches` hands
 the games out in chunks and yields their results as they come back, so memory does not grow with
-the number of games; :func:`run_batches` keeps them all (for a test, or a few games).
+the number of games; :func:`run_batches` keeps them all (for a test, or a few games). A chunk of
+games is a :data:`Job`, played by :func:`play_chunk` here or on a Dask cluster
+(:mod:`wargame.analysis.cluster`, which also chooses between the two).
 """
 
 from __future__ import annotations
@@ -36,21 +38,33 @@ def _init_worker(rules: str, decks: str) -> None:
     _WORKER["rulebook"] = load_rulebook(Path(rules), Path(decks))  # once per worker process
 
 
-def _run_chunk(job: tuple[str, Mapping[str, str], Arm, tuple[tuple[int, int], ...]]) -> list[GameResult]:
-    scenario, seats, arm, games = job
-    rulebook = _WORKER["rulebook"]
-    return [play_game(rulebook, scenario, seed, seats, arm, i) for i, seed in games]
+Job = tuple[str, Mapping[str, str], Arm, tuple[tuple[int, int], ...], bool]
+"""A chunk of games to play: scenario, seats, arm, (game index, seed) of each game, and whether
+to keep every track turn by turn (:attr:`Batch.tracks`)."""
+
+
+def play_chunk(rulebook: Rulebook, job: Job) -> list[GameResult]:
+    """Play a chunk of games (in this process: a worker's, or a Dask worker's), in game order."""
+    scenario, seats, arm, games, tracks = job
+    keep = {"keep_tracks": True} if tracks else {}
+    return [play_game(rulebook, scenario, seed, seats, arm, i, **keep) for i, seed in games]
+
+
+def _run_chunk(job: Job) -> list[GameResult]:
+    return play_chunk(_WORKER["rulebook"], job)
 
 
 @frozen
 class Batch:
-    """Games to play: one arm of one scenario, game indices ``0..runs-1``."""
+    """Games to play: one arm of one scenario, game indices ``0..runs-1``; ``tracks``: keep every
+    track of every game turn by turn (``simulate --series-out``), else only the charted series."""
 
     scenario: str
     seats: Mapping[str, str]
     arm: Arm
     runs: int
     master_seed: int
+    tracks: bool = False
 
 
 MAX_RUNS = 1_000_000
@@ -72,7 +86,7 @@ def workers_for(batches: Sequence[Batch], requested: int | None = None) -> int:
     return max(1, min(wanted, chunks))
 
 
-def _jobs(batches: Sequence[Batch], workers: int) -> Iterator[tuple[int, tuple[str, dict[str, str], Arm, tuple[tuple[int, int], ...]]]]:
+def _jobs(batches: Sequence[Batch], workers: int) -> Iterator[tuple[int, Job]]:
     """(batch, job) for every chunk of games, made as they are handed out (never all at once):
     chunk by chunk, and within a chunk batch by batch, so the arms of paired games come back
     side by side."""
@@ -83,7 +97,11 @@ def _jobs(batches: Sequence[Batch], workers: int) -> Iterator[tuple[int, tuple[s
             if starts[i] < b.runs:
                 chunk = range(starts[i], min(b.runs, starts[i] + sizes[i]))
                 starts[i] = chunk.stop
-                yield i, (b.scenario, dict(b.seats), b.arm, tuple((g, game_seed(b.master_seed, g)) for g in chunk))
+                yield i, (b.scenario, dict(b.seats), b.arm, tuple((g, game_seed(b.master_seed, g)) for g in chunk), b.tracks)
+
+
+chunk_jobs = _jobs
+"""Every chunk of games of ``batches``, as (batch, :data:`Job`), made as they are handed out."""
 
 
 def stream_batches(rulebook: Rulebook, batches: Sequence[Batch], workers: int = 1,
@@ -97,8 +115,8 @@ def stream_batches(rulebook: Rulebook, batches: Sequence[Batch], workers: int = 
     ``progress`` is told how many games each finished chunk held."""
     workers = workers_for(batches, workers)
     if workers <= 1:
-        for b, (scenario, seats, arm, games) in _jobs(batches, workers):
-            results = [play_game(rulebook, scenario, seed, seats, arm, i) for i, seed in games]
+        for b, job in _jobs(batches, workers):
+            results = play_chunk(rulebook, job)
             if progress:
                 progress(len(results))
             yield b, results

@@ -105,3 +105,33 @@ def workers(text: str) -> int:
     chunks of games (wargame.analysis.pool.workers_for)."""
     return bounded(MAX_WORKERS)(text)
 
+
+
+def scheduler(text: str) -> str:
+    """--scheduler: a Dask scheduler's address (tcp://host:8786, or host:8786); whether one answers
+    there is found out on connecting (wargame.analysis.cluster)."""
+    address = text.strip()
+    if not address or any(c.isspace() or not c.isprintable() for c in address) or len(address) > 300:
+        raise argparse.ArgumentTypeError(f"a scheduler's address looks like tcp://host:8786, not {shown(text)!r}")
+    return address
+
+
+SCHEDULER_HELP = ("play the games on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786; started with "
+                  "`dask scheduler`, workers with `dask worker ADDRESS`); the same results as here")
+
+
+def scheduler_option(parser: argparse.ArgumentParser) -> None:
+    """--scheduler ADDRESS, for the commands that play many games (simulate, claims, calibrate, ...)."""
+    parser.add_argument("--scheduler", type=scheduler, default=None, metavar="ADDRESS", help=SCHEDULER_HELP)
+
+
+def table_options(parser: argparse.ArgumentParser) -> None:
+    """--games-out, --series-out and --force: simulate's tables of games (wargame.analysis.tables)."""
+    parser.add_argument("--games-out", type=file_path, default=None, metavar="FILE",
+                        help="write a row a game (seed, seats, every metric, each objective's points) to FILE: "
+                             ".parquet, .csv or .jsonl (see docs/analysts-guide.md)")
+    parser.add_argument("--series-out", type=file_path, default=None, metavar="FILE",
+                        help="write a row a game and turn (every track at the end of the turn) to FILE: "
+                             ".parquet, .csv or .jsonl")
+    parser.add_argument("--force", action="store_true",
+                        help="replace a file of that name that wargame did not write (never a save)")

@@ -20,10 +20,12 @@ from typing import Any
 from wargame.analysis.arms import BASELINE
 from wargame.analysis.calibrate import EXEMPT, MET, MISSED, TOO_FEW, Estimate, Feed, Outcome, Row, feed, rows, tallies
 from wargame.analysis.catalogue import metric_catalogue
-from wargame.analysis.pool import Batch, stream_batches, workers_for
+from wargame.analysis.cluster import ClusterError, stream_chunks
+from wargame.analysis.pool import Batch
 from wargame.analysis.progress import console, progress_bar, report_rate
 from wargame.analysis.targets import FAMILIES, PERCENT_STATS, STATS, Target, TargetsError, load_targets
-from wargame.cli.exits import EXIT_BAD_DATA, EXIT_USAGE
+from wargame.cli.exits import EXIT_BAD_DATA, EXIT_USAGE, fail
+from wargame.cli.studies import connect
 from wargame.engine.rulebook import TARGETS_FILE, Rulebook
 
 EXIT_MISSED = 1
@@ -162,7 +164,6 @@ def calibrate_command(rulebook: Rulebook, args: Any) -> int:
             if (t.scenario, s) not in needed:
                 needed.append((t.scenario, s))
     batches = [Batch(scenario, targets.seat_sets[s], BASELINE, args.runs, args.seed) for scenario, s in needed]
-    workers = workers_for(batches, args.workers)
     total = args.runs * len(batches)
     # Each game goes into the tallies of the targets judged on its (scenario, seat set), and is
     # not kept: memory does not grow with --runs.
@@ -172,10 +173,15 @@ def calibrate_command(rulebook: Rulebook, args: Any) -> int:
         for (s, _), one in f.items():
             by_batch[needed.index((t.scenario, s))].append(one)
     start = time.perf_counter()
-    with progress_bar(total, "calibrate") as advance:
-        for b, results in stream_batches(rulebook, batches, workers, args.rules, args.decks, advance):
-            for r in results:
-                feed(by_batch[b], r)
+    try:  # here (--workers processes) or on the Dask cluster of --scheduler
+        with (progress_bar(total, "calibrate") as advance,
+              stream_chunks(rulebook, batches, args.workers, connect(args, rulebook), args.rules, args.decks, advance) as games):
+            for b, results in games:
+                for r in results:
+                    feed(by_batch[b], r)
+    except ClusterError as e:
+        return fail(str(e))
+    workers = games.workers
     elapsed = time.perf_counter() - start
     found = [row for t, f in zip(chosen, fed)
              for row in rows(t, rulebook, targets.seat_sets, {k: tally.estimate() for k, (tally, _, _) in f.items()})]

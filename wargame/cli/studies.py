@@ -1,18 +1,22 @@
 """``wargame simulate`` and ``wargame claims``: the command line's side of the Monte Carlo studies.
 
-Each command checks its arguments (a wrong scenario, seat list or claim is one line on stderr and
-exit 2, before any game), plays the games over worker processes (:mod:`wargame.analysis.pool`),
-sums them as they come back, and prints a table, Markdown or JSON on stdout; games per second go
-to stderr.
+Each command checks its arguments (a wrong scenario, seat list or claim, a table's file name
+without a known suffix, a scheduler that cannot be reached: one line on stderr and exit 2, before
+any game), plays the games over worker processes or a Dask cluster
+(:mod:`wargame.analysis.cluster`), sums them as they come back, and prints a table, Markdown or JSON
+on stdout; games per second go to stderr. ``simulate --games-out`` and ``--series-out`` also write
+every game, and every turn of it, to a table (:mod:`wargame.analysis.tables`) as the games come.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import sys
 import time
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -20,12 +24,16 @@ import attrs
 from wargame.analysis.arms import BASELINE
 from wargame.analysis.charts import bound_summary, bound_text, print_claims, print_simulation
 from wargame.analysis.claims import ClaimResult, arms_of, chosen_claims, claims_games, run_claims, untestable
+from wargame.analysis.cluster import Cluster, ClusterError, stream_chunks
 from wargame.analysis.experiments import EXPERIMENTS, Untestable
-from wargame.analysis.pool import Batch, stream_batches, workers_for
+from wargame.analysis.pool import Batch, workers_for
 from wargame.analysis.progress import console, progress_bar, report_rate
 from wargame.analysis.studies import SimulationTally
+from wargame.analysis.tables import GAMES, SERIES, TableWriter, game_columns, game_row, series_columns, series_rows, table_format
 from wargame.bots.play import parse_seats
+from wargame.cli.exits import fail
 from wargame.engine.rulebook import Rulebook
+from wargame.files import StreamedFile
 
 
 def _seats_or_complain(rulebook: Rulebook, args: Any) -> dict[str, str] | None:
@@ -47,27 +55,80 @@ def _short(text: str, most: int = 60) -> str:
     return text if len(text) <= most else text[: most - 1] + "…"
 
 
+def connect(args: Any, rulebook: Rulebook) -> Cluster | None:
+    """The Dask cluster of ``--scheduler``, connected (None without it); :class:`ClusterError` if
+    it cannot be used. Its workers load ``rulebook`` from its files, sent to them once (its bundle,
+    as a save carries it), or are sent the object where its files are not at hand."""
+    address = getattr(args, "scheduler", None)
+    if not address:
+        return None
+    from wargame.record.bundle import bundle_of, rulebook_from
+
+    bundle = bundle_of(rulebook)
+    return Cluster(address, (rulebook_from, (bundle, rulebook.digest)) if bundle else None)
+
+
+def _tables(args: Any) -> list[tuple[Path, str, str]] | str:
+    """(file, suffix, what) of each table simulate is asked to write, or the one-line complaint."""
+    outs = [(args.games_out, "games"), (args.series_out, "series")]
+    chosen = []
+    for path, what in outs:
+        if path is None:
+            continue
+        try:
+            chosen.append((path, table_format(path), what))
+        except ValueError as e:
+            return str(e)
+    if len(chosen) == 2 and Path(chosen[0][0]).absolute() == Path(chosen[1][0]).absolute():
+        return f"--games-out and --series-out name the same file {_short(str(chosen[0][0]))}: give each its own"
+    return chosen
+
+
 def simulate_command(rulebook: Rulebook, args: Any) -> int:
-    """``wargame simulate``: bot-only games, outcomes with 95% intervals, charts; games/s on stderr.
-    Returns the exit code: 0, or 2 for a wrong scenario or seat list."""
+    """``wargame simulate``: bot-only games, outcomes with 95% intervals, charts; games/s on stderr;
+    with ``--games-out``/``--series-out``, every game (and turn) written to a table as it comes.
+    Returns the exit code: 0, or 2 for a wrong scenario, seat list, table name or scheduler."""
     seats = _seats_or_complain(rulebook, args)
     if seats is None:
         return 2
-    batches = [Batch(args.scenario, seats, BASELINE, args.runs, args.seed)]
-    workers = workers_for(batches, args.workers)
+    tables = _tables(args)
+    if isinstance(tables, str):
+        return fail(tables)
+    wanted = {what for _, _, what in tables}
+    batches = [Batch(args.scenario, seats, BASELINE, args.runs, args.seed, tracks="series" in wanted)]
     start = time.perf_counter()
     tally = SimulationTally(rulebook, args.scenario)  # the games are summed as they come, not kept
-    with progress_bar(args.runs, f"simulate {args.scenario}") as advance:
-        for _, results in stream_batches(rulebook, batches, workers, args.rules, args.decks, advance):
-            for r in results:
-                tally.add(r)
+    columns = {"games": lambda: game_columns(rulebook), "series": lambda: series_columns(rulebook, args.scenario)}
+    try:
+        with contextlib.ExitStack() as stack:
+            writers = {}
+            for path, suffix, what in tables:  # refused here, before any game, if it may not be written
+                out = stack.enter_context(StreamedFile(path, GAMES if what == "games" else SERIES, force=args.force))
+                writers[what] = TableWriter(out, suffix, columns[what](), what)
+                stack.callback(writers[what].close)  # before its file is let go of, if the run fails
+            cluster = connect(args, rulebook)
+            advance = stack.enter_context(progress_bar(args.runs, f"simulate {args.scenario}"))
+            games = stack.enter_context(stream_chunks(rulebook, batches, args.workers, cluster, args.rules, args.decks,
+                                                      advance))
+            for _, results in games:
+                for r in results:
+                    tally.add(r)
+                    if "games" in writers:
+                        writers["games"].write(game_row(r, args.scenario, seats))
+                    if "series" in writers:
+                        for row in series_rows(r):
+                            writers["series"].write(row)
+            for writer in writers.values():
+                writer.finish()
+    except ClusterError as e:
+        return fail(str(e))
     elapsed = time.perf_counter() - start
     summary = {"seed": args.seed, "seats": seats, **tally.summary()}
     if args.json:
         print(json.dumps(summary, indent=2, ensure_ascii=False))
     else:
         print_simulation(console(), summary)
-    report_rate(args.runs, elapsed, workers)
+    report_rate(args.runs, elapsed, games.workers)
     return 0
 
 
@@ -88,9 +149,14 @@ def claims_command(rulebook: Rulebook, args: Any) -> int:
                           args.workers)
     start = time.perf_counter()
     total = claims_games(args.runs, only)
-    with progress_bar(total, "claims") as advance:
-        results = run_claims(rulebook, args.runs, args.seed, args.scenario, seats, workers, args.rules, args.decks,
-                             advance, only)
+    try:
+        cluster = connect(args, rulebook)
+        workers = cluster.threads if cluster else workers
+        with progress_bar(total, "claims") as advance:
+            results = run_claims(rulebook, args.runs, args.seed, args.scenario, seats, workers, args.rules, args.decks,
+                                 advance, only, cluster)
+    except ClusterError as e:
+        return fail(str(e))
     elapsed = time.perf_counter() - start
     header = {"scenario": args.scenario, "runs": args.runs, "seed": args.seed, "seats": seats}
     if args.json:
