@@ -55,6 +55,8 @@ def test_the_chunks_played_on_the_cluster_are_those_played_here(address):
     ["simulate", "--scenario", "exercise", "--runs", "6", "--seed", "3", "--json"],
     ["claims", "--scenario", "exercise", "--runs", "4", "--only", "C8b", "--json"],
     ["calibrate", "--runs", "4", "--only", "talks-opened", "--json"],
+    ["sensitivity", "--params", "talks_per_gap,ego_weight", "--samples", "2", "--runs-per-point", "1",
+     "--scenario", "exercise", "--json"],
 ])
 def test_a_study_on_the_cluster_gives_the_results_of_a_run_here(address, argv):
     here = in_process([*argv, "--workers", "1"])
@@ -74,9 +76,9 @@ def test_the_tables_of_a_run_on_the_cluster_are_those_of_a_run_here(address, tmp
 
 
 @pytest.mark.parametrize("where", ["tcp://127.0.0.1:1", "127.0.0.1:1", "nonsense", "foo://x:1", "tcp://[::1:1"])
-@pytest.mark.parametrize("command", ["simulate", "claims", "calibrate"])
+@pytest.mark.parametrize("command", ["simulate", "claims", "calibrate", "sensitivity"])
 def test_an_unreachable_or_wrong_address_is_one_line_exit_2(quick, tmp_path, where, command):
-    argv = [command, "--runs", "2", "--scheduler", where]
+    argv = [command, "--scheduler", where] + (["--params", "talks_per_gap,ego_weight"] if command == "sensitivity" else ["--runs", "2"])
     argv += ["--games-out", tmp_path / "g.parquet"] if command == "simulate" else []
     done = in_process(argv)
     assert "Dask scheduler" in one_line(done, 2, where)

@@ -281,11 +281,14 @@ def workers_for(points: int, requested: int | None) -> int:
 
 
 def make_runner(rulebook: Rulebook, points: int, workers: int | None, rules_dir: Path | None = None,
-                decks_dir: Path | None = None, progress: Callable[[int], None] | None = None) -> tuple[Runner, int]:
-    """The runner that plays a study's points, and how many processes it uses: the one place a
-    runner is chosen. (A scheduler that spreads the points over other machines, as
-    ``wargame.analysis.cluster`` may give, returns a :data:`Runner` here: any function from
-    :class:`Job` s to their results, in order.)"""
+                decks_dir: Path | None = None, progress: Callable[[int], None] | None = None,
+                cluster: Any = None) -> tuple[Runner, int]:
+    """The runner that plays a study's points, and how many play at once: the one place a runner
+    is chosen. Worker processes here by default; with ``cluster`` (a connected
+    :class:`wargame.analysis.cluster.Cluster`, from ``--scheduler``), the points are played on its
+    Dask workers, each point's games seeded as here, so the indices are the same."""
+    if cluster is not None:
+        return cluster.runner(play_point, rulebook, lambda result: len(result[1]), progress), cluster.threads
     n = workers_for(points, workers)
     return local_runner(rulebook, n, rules_dir, decks_dir, progress), n
 

@@ -42,6 +42,7 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--scenario", default="spring-2016", help="scenario id (default: spring-2016)")
     p.add_argument("--seats", default="all=doctrine", help="bots per seat (default all=doctrine)")
     p.add_argument("--workers", type=arguments.workers, default=None, help=arguments.WORKERS_HELP)
+    arguments.scheduler_option(p)
     p.add_argument("--json", action="store_true", help="print the indices as JSON")
     p.add_argument("--chart", action="store_true", help="draw S1 and ST per parameter as a bar chart (plotext)")
 
@@ -77,10 +78,17 @@ def sensitivity_command(rulebook: Rulebook, args: Any) -> int:
     prob = sa.problem(ranges, names, [n for n in names if sa.whole(rulebook, n)])
     study = sa.GameStudy(rulebook, tuple(names), ranges, args.scenario, seats, args.metric, args.runs_per_point, args.seed)
     stats: dict[str, Any] = {}
+    from wargame.analysis.cluster import ClusterError
+    from wargame.cli.studies import connect
+
+    try:
+        cluster = connect(args, rulebook)  # before any game: a wrong address is one line
+    except ClusterError as e:
+        return fail(str(e), 2)
     start = time.perf_counter()
     try:
         with progress_bar(games, f"sensitivity {args.metric}") as advance:
-            runner, workers = sa.make_runner(rulebook, points, args.workers, args.rules, args.decks, advance)
+            runner, workers = sa.make_runner(rulebook, points, args.workers, args.rules, args.decks, advance, cluster)
             _, ys, indices = sa.run_study(prob, args.samples, args.seed, sa.evaluate_games(study, runner, stats))
     except sa.SensitivityError as e:
         return fail(str(e), e.code)
