@@ -22,9 +22,57 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                        help=f"rounds; the median is reported (default 5, at most {arguments.MAX_BENCH_ROUNDS})")
     bench.add_argument("--scenario", default="spring-2016")
     bench.add_argument("--seed", type=arguments.seed, default=1)
+    bench.add_argument("--engine", choices=("scalar", "batch"), default="scalar",
+                       help="scalar: the table's engine, random bots (default); batch: the batch engine (wargame.batch) "
+                            "with random and doctrine bots at each --sizes, beside the scalar engine in the same run")
+    bench.add_argument("--sizes", type=_sizes, default=(1, 100, 1000, 10000),
+                       help="with --engine batch: the batch sizes, e.g. 1,100,1000,10000 (the default)")
     bench.add_argument("--saves", action="store_true",
                        help="instead: milliseconds to load and verify a full save, and a 10x longer one")
     return bench
+
+
+def _sizes(text: str) -> tuple[int, ...]:
+    """--sizes: whole numbers 1..100,000, comma-separated."""
+    try:
+        sizes = tuple(int(x) for x in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"batch sizes are whole numbers separated by commas, not {text[:40]!r}") from None
+    if not sizes or any(not 1 <= n <= 100_000 for n in sizes):
+        raise argparse.ArgumentTypeError("each batch size is from 1 to 100,000")
+    return sizes
+
+
+def _bench_batch(rb: Rulebook, args: argparse.Namespace) -> int:
+    """Full games per second on this core with the batch engine at each batch size, for random and
+    doctrine bots, and the ratio to the scalar engine measured in the same run (median of rounds)."""
+    import resource
+
+    from wargame.batch.bench_games import games_per_second
+    from wargame.batch.play import play_batch
+    from wargame.bots.play import bots_for, parse_seats, play
+    from wargame.engine.turn import new_game
+
+    play_batch(rb, args.scenario, [0], "all=doctrine", turns=1)  # the doctrine's first compile is not a game's cost
+    for seats in ("all=random", "all=doctrine"):
+        scalar = []
+        for r in range(args.rounds):
+            start = time.perf_counter()
+            for g in range(args.games):
+                seed = args.seed + r * args.games + g
+                for _ in play(rb, new_game(rb, args.scenario, seed), bots_for(parse_seats(seats), seed, rb)):
+                    pass
+            scalar.append(args.games / (time.perf_counter() - start))
+        base = statistics.median(scalar)
+        print(f"{args.scenario}, {seats}, one core: scalar engine {base:.1f} games/s (median of {args.rounds} rounds of {args.games})",
+              flush=True)
+        for size in args.sizes:
+            rates = [games_per_second(rb, size, seats, args.scenario) for _ in range(max(1, min(args.rounds, 3)))]
+            rate = statistics.median(rates)
+            print(f"  batch of {size:>6,}: {rate:10.1f} games/s, {rate / base:6.1f}x the scalar engine", flush=True)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    print(f"peak memory of this process: {peak:.0f} MiB")
+    return 0
 
 
 def bench_command(rb: Rulebook, args: argparse.Namespace) -> int:
@@ -36,6 +84,8 @@ def bench_command(rb: Rulebook, args: argparse.Namespace) -> int:
         return _bench_saves(rb, args)
     if args.scenario not in rb.scenarios:
         return fail(f"no scenario {args.scenario[:40]!r} (scenarios: {', '.join(rb.scenarios)})")
+    if args.engine == "batch":
+        return _bench_batch(rb, args)
     seats = parse_seats("all=bot")
     rates, turn_us = [], []
     for r in range(args.rounds):
