@@ -156,7 +156,7 @@ MEANING = {
     "g": {"give"},
     "x": {"remove"},
     "u": {"take_back"},
-    "a": {"all"},
+    "a": {"all", "one"},  # the walkthrough: all the results at once, or one at a time again
     "j": {"jump_turn"},
     "b": {"bookmarks"},
     "s": {"toggle_board"},
@@ -331,7 +331,7 @@ async def test_a_cell_confirms_its_orders_and_can_take_them_back(tmp_path: Path)
         first = next(o for o in session.legal("is"))
         orders.add(first)
         await ask_to_give(pilot, app)
-        await until(pilot, lambda: "take them back" in screen_text(app), "the confirmation's words")
+        await until(pilot, lambda: "take it back" in screen_text(app), "the confirmation's words")
         await pilot.press("escape")  # not yet
         await until(pilot, lambda: app.screen is orders, "back to choosing")
         assert "is" not in session.game.pending and session.draft("is") == [first]
@@ -669,7 +669,8 @@ async def test_pause_and_resume_between_turns_stay_where_they_were(tmp_path: Pat
         await until(pilot, lambda: board.paused and app.screen is board, "the pause")
         shown = {b.binding.description for b in board.active_bindings.values()}
         assert "Continue" not in shown
-        assert "PAUSED" in str(board.query_one("#status").content)
+        status = str(board.query_one("#status").content)
+        assert "PAUSED" in status and "Space" not in status  # only the White Cell goes on now
         await pilot.press("space")  # does nothing while paused
         await pilot.pause()
         assert board.waiting and len(session.game.steps) == steps

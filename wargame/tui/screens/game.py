@@ -130,6 +130,10 @@ class GameScreen(Screen[None]):
         if text is None:
             if state.over:
                 text = "The game is over."
+            elif self.waiting and self.paused:  # only the White Cell goes on: Space does nothing now
+                turn = ""
+                text = (f"[b]Turn {state.turn - 1}/{state.last_turn} done.[/] Turn {state.turn} ({s.quarter()}) "
+                        "starts once it resumes; meanwhile, talk it over (c charts, o objectives).")
             elif self.waiting:
                 turn = ""
                 text = (f"[b]Turn {state.turn - 1}/{state.last_turn} done.[/] Space starts turn {state.turn} "

@@ -66,16 +66,18 @@ class PassphraseScreen(ModalScreen[bool]):
     @on(Input.Submitted, "#lock-passphrase")
     def _submitted(self, event: Input.Submitted) -> None:
         if check_lock(self.lock, event.value):
+            self.app.clear_notifications()  # a "wrong passphrase" before it no longer holds
             self.dismiss(True)
             return
         self.tries += 1
         event.input.value = ""
         self.query_one("#lock-error", Label).update(WRONG)
-        self.notify(WRONG, title="White Cell", severity="error", markup=False)
+        self.notify(WRONG, title="White Cell", severity="error", markup=False, timeout=4)
         if self.tries >= TRIES:
             self.dismiss(False)
 
     def action_cancel(self) -> None:
+        self.app.clear_notifications()  # the refusals were about this screen, now gone
         self.dismiss(False)
 
 

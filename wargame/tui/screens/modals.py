@@ -63,6 +63,11 @@ class HandoverScreen(Screen[str | None]):
             yield ready
         yield KeysFooter()
 
+    def on_mount(self) -> None:
+        # the keyboard passes to another cell: nothing said to the last one stays on screen (it
+        # would mislead the next, or leak what the last was told, and hide this screen's words)
+        self.app.clear_notifications()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "take_back":
             return bool(self.take_back)
@@ -131,16 +136,18 @@ class ConfirmOrdersScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         n = len(self.lines)
         what = f"these {n} orders" if n > 1 else "this order" if n == 1 else "no orders this turn"
-        after = ("[b $warning]You are the last cell: the turn is adjudicated as soon as you give them.[/]"
+        them = "it" if n == 1 else "them"  # the order, or the orders
+        after = (f"[b $warning]You are the last cell: the turn is adjudicated as soon as you give {them}.[/]"
                  if self.last else
-                 "Until the last cell has given its orders, you can take them back to change them: "
+                 f"Until the last cell has given its orders, you can take {them} back to change {them}: "
                  "press [b]u[/] on the handover screen.")
         with Vertical(classes="replay-modal-box", id="confirm-box"):
             yield Label(f"[b]{escape(self.cell_title)}: give {what}?[/]")
             yield Static("\n".join(self.lines) or "[$text-muted]Giving no orders is allowed.[/]", id="confirm-orders")
             yield Static(after, id="confirm-after")
             with Horizontal(classes="replay-buttons"):
-                yield Button("Give them (Enter)", id="give", variant="primary")
+                give = "Give them" if n > 1 else "Give it" if n == 1 else "Give no orders"
+                yield Button(f"{give} (Enter)", id="give", variant="primary")
                 yield Button("Keep choosing (Esc)", id="back")
         yield KeysFooter()  # its own keys, and Help and Quit (not those of the screen under it)
 
@@ -181,11 +188,14 @@ class WalkthroughScreen(Screen[None]):
     bot's order, why it gave it (``reasons``, by cell, order kind and theatre), as ``seat`` may
     be told it."""
 
+    # the footer's keys follow the mode (see check_action): one result at a time, or all at once
     BINDINGS = [
         Binding("enter,right,space", "next", "Next", priority=True),
+        Binding("enter,right,space", "go_on", "Go on", priority=True),
         Binding("left", "previous", "Previous"),
         Binding("y", "why", "Why?"),
         Binding("a", "all", "Show all"),
+        Binding("a", "one", "One at a time"),
         Binding("escape", "done", "Skip the rest"),
     ]
     ABOUT = ("The results of a phase, one at a time: what happened, the odds and the roll, what changed, "
@@ -242,6 +252,17 @@ class WalkthroughScreen(Screen[None]):
                          f"a: all   Esc: skip the rest{auto}")
             body.update(self.markup(self.records[self.index]))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        one_by_one = bool(self.records) and not self.show_all
+        if action in ("next", "previous", "why", "all"):
+            return one_by_one
+        if action in ("go_on", "one"):
+            return not one_by_one and (action == "go_on" or bool(self.records))
+        return True
+
+    def action_go_on(self) -> None:
+        self.dismiss()
+
     def action_next(self) -> None:
         if self.show_all:
             self.dismiss()
@@ -257,8 +278,14 @@ class WalkthroughScreen(Screen[None]):
             self.refresh_record()
 
     def action_all(self) -> None:
-        self.show_all = not self.show_all
+        self.show_all = True
         self.refresh_record()
+        self.refresh_bindings()
+
+    def action_one(self) -> None:
+        self.show_all = False
+        self.refresh_record()
+        self.refresh_bindings()
 
     def action_why(self) -> None:
         if self.records:

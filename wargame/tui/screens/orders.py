@@ -77,7 +77,7 @@ class OrdersScreen(Screen[list[Order] | None]):
         highlight_first(kinds)
         if self.chosen:
             what = "the orders you gave, to change" if self.again else "the orders you had picked before the game was quit"
-            self.notify(f"Back: {what}.", title=CELL_TITLES[self.cell])
+            self.notify(f"Back: {what}.", title=CELL_TITLES[self.cell], timeout=4)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "keep":
@@ -229,7 +229,7 @@ class OrdersScreen(Screen[list[Order] | None]):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.dismiss(list(self.chosen))
+                self.leave(list(self.chosen))
 
         self.app.push_screen(ConfirmOrdersScreen(CELL_TITLES[self.cell], self.order_lines(),
                                                  self.session.is_last(self.cell)), confirmed)
@@ -247,4 +247,10 @@ class OrdersScreen(Screen[list[Order] | None]):
     def action_keep(self) -> None:
         """A cell that took its orders back keeps those it gave before."""
         if self.again:
-            self.dismiss(None)
+            self.leave(None)
+
+    def leave(self, orders: list[Order] | None) -> None:
+        """Close: what was said to this cell here (its orders back, why one cannot be given) is
+        private to it and stays with this screen."""
+        self.app.clear_notifications()
+        self.dismiss(orders)

@@ -176,7 +176,10 @@ class StartScreen(Screen[None]):
     def on_mount(self) -> None:
         self.title = "wargame"
         self.sub_title = "start"
-        self.query_one("#new", Button).focus()
+        # the first field has the keyboard (Enter opens it, Down goes on to the next), and the
+        # screen opens at its top: its title and the scenario, not scrolled down to the buttons
+        self.query_one("#scenario", Select).focus(scroll_visible=False)
+        self.query_one("#start-box", VerticalScroll).scroll_home(animate=False)
         if self.app.is_headless:  # tests and snapshots: a cursor that does not blink
             for field in self.query(Input):
                 field.cursor_blink = False

@@ -27,6 +27,10 @@ class Tick(Checkbox):
     def BUTTON_INNER(self) -> str:  # type: ignore[override]  # noqa: N802 - Textual's name
         return "X" if self.value else " "
 
+    def get_content_height(self, container, viewport, width: int) -> int:  # type: ignore[override]
+        """As many lines as its label wraps to (Textual's own is always one line, cut short)."""
+        return max(1, self.render().get_height(self.styles, width))
+
 
 def seat_choices(*kinds: str) -> list[tuple[str, str]]:
     """Who may sit in a seat, for a Select: people, or a bot (each kind, each posture); and any of

@@ -46,8 +46,8 @@ class InjectPane(WhitePane):
         with Horizontal(classes="white-row"):
             yield Label("Note:", classes="white-label")
             yield Input(placeholder="why, for the record (optional)", id="inject-note", compact=True)
-        yield Tick(SECRET + " (a card is played in the open: a card that changes the public board is "
-                       "told to all)", id="inject-secret", compact=True)
+        yield Tick(SECRET + " A card is played in the open: one that changes the public board is "
+                       "told to all.", id="inject-secret", compact=True)
         yield Static("", id="inject-out", classes="white-out")
 
     def open(self) -> None:

@@ -19,7 +19,7 @@ from wargame.record.document import SaveError
 from wargame.table.session import Session
 from wargame.tui.widgets.board import record_markup
 
-SECRET = "secret: tell only the cells it concerns"
+SECRET = "Secret: tell only the cells it concerns."
 
 
 def resolved_turn(session: Session) -> int | None:

@@ -46,7 +46,7 @@ class ResultPane(WhitePane):
             yield Label("Why:", classes="white-label")
             yield Input(placeholder="required: why (kept in the record)", id="result-why",
                         compact=True)
-        yield Tick(SECRET + " (the cells whose picture of the turn it changes)", id="result-secret",
+        yield Tick(SECRET + " Those are the cells whose picture of the turn it changes.", id="result-secret",
                        compact=True)
         yield Static("", id="result-error", classes="white-error")
         yield Static("", id="result-out", classes="white-out")

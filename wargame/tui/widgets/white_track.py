@@ -75,7 +75,7 @@ class TrackPane(WhitePane):
             yield Label("Why:", classes="white-label")
             yield Input(placeholder="required: why (kept in the record)", id="track-why",
                         compact=True)
-        yield Tick(SECRET + " (a cell's own secret track: that cell; a public one: everyone)",
+        yield Tick(SECRET + " A cell's own secret track: that cell. A public one: everyone.",
                        id="track-secret", compact=True)
         yield Static("", id="track-error", classes="white-error")
         yield Static("", id="track-out", classes="white-out")
