@@ -1,3 +1,4 @@
+# Over 400 lines, kept whole: the one place that maps the model to the rulebook's names and back (read, worked out, frozen).
 """The board as the rulebook names it, and a mutable working copy for one phase.
 
 Expressions in the rulebook speak of flat names: ``is_funds``, ``aq_leader_hardline``,
@@ -9,6 +10,7 @@ back into a :class:`~wargame.engine.model.State` at the end of the phase.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -126,7 +128,26 @@ _READERS = tuple(
 
 
 def flat_tracks(state: State) -> dict[str, int]:
-    """Every global track of a state under its rulebook name, e.g. ``is_funds``."""
+    """Every global track of a state under its rulebook name, e.g. ``is_funds`` (a dict of the caller's own)."""
+    return dict(_flat(state))
+
+
+# A State never changes, so what is read off one can be kept for it: a turn reads the same state
+# for four views, the legality of every order and its adjudication, and each of those used to
+# read every track off the model again. Keyed by id() with the state itself kept beside it (so
+# the id cannot be reused while the entry lives); cleared, not evicted one by one, when full, so
+# that a reader in another thread (the TUI's bots) never meets a half-changed cache.
+_FLAT: dict[int, tuple[State, dict[str, int]]] = {}
+_THEATRE_DICTS: dict[int, tuple[Theatre, dict[str, Any], tuple]] = {}
+_CACHED_STATES = 16
+_CACHED_THEATRES = 1024
+
+
+def _flat(state: State) -> dict[str, int]:
+    """:func:`flat_tracks`, shared: the caller must not change it."""
+    hit = _FLAT.get(id(state))
+    if hit is not None and hit[0] is state:
+        return hit[1]
     out: dict[str, int] = {}
     for prefix, path, names in _READERS:
         part: Any = state
@@ -134,7 +155,30 @@ def flat_tracks(state: State) -> dict[str, int]:
             part = getattr(part, attr)
         for n in names:
             out[prefix + n] = getattr(part, n)
+    _keep_flat(state, out)
     return out
+
+
+def _keep_flat(state: State, flat: dict[str, int]) -> None:
+    if len(_FLAT) >= _CACHED_STATES:
+        _FLAT.clear()
+    _FLAT[id(state)] = (state, flat)
+
+
+def _theatre(t: Theatre) -> tuple[dict[str, Any], tuple]:
+    """A theatre as the board names it (a dict no one may change: copy it) and its fields'
+    values in order, worked out once per Theatre (the model reuses an unchanged one, see
+    :meth:`Board.freeze`)."""
+    hit = _THEATRE_DICTS.get(id(t))
+    if hit is not None and hit[0] is t:
+        return hit[1], hit[2]
+    values = tuple([getattr(t, n) for n in _THEATRE_FIELDS])
+    d = dict(zip(_THEATRE_FIELDS, values))
+    d["theatre"] = d["name"]  # the text name rules compare: theatre == "iraq"
+    if len(_THEATRE_DICTS) >= _CACHED_THEATRES:
+        _THEATRE_DICTS.clear()
+    _THEATRE_DICTS[id(t)] = (t, d, values)
+    return d, values
 
 
 class Board:
@@ -142,12 +186,20 @@ class Board:
 
     ``g`` maps every global name (tracks, computed totals, parameters, formulas, constants) to
     its value; ``theatres`` is one such dict a theatre; ``offshoots`` one a group.
+
+    ``dirty``: something changed since the totals and formulas were last worked out (whoever
+    changes the board sets it). The resolver, which makes every change of a phase, also says
+    what changed, so that :meth:`update` works out again only what follows from it: ``moved``,
+    a theatre or an offshoot may have changed (their totals follow), and ``changed``, the global
+    names that did (None: not known, so all of them); each formula is worked out again only if
+    a name it reads changed. Anyone else changing the board calls :meth:`refresh`, which works
+    everything out again.
     """
 
-    __slots__ = ("g", "theatres", "offshoots", "piles", "formulas", "dirty")
+    __slots__ = ("g", "theatres", "offshoots", "piles", "formulas", "dirty", "moved", "changed")
 
     def __init__(self, state: State, parameters: dict[str, float], formulas: Iterable[tuple[str, Any]]):
-        self._fill(flat_tracks(state), state.theatres, state.offshoots, state.turn, state.last_turn,
+        self._fill(_flat(state), state.theatres, state.offshoots, state.turn, state.last_turn,
                    parameters, formulas)
         self.piles = {p.deck: [list(p.draw), list(p.discard), list(p.aside)] for p in state.decks}
 
@@ -156,9 +208,25 @@ class Board:
              turn: int, last_turn: int, parameters: dict[str, float],
              formulas: Iterable[tuple[str, Any]]) -> Board:
         """A board built from what a seat sees (its estimates of the tracks), not from a State:
-        for a bot to work out the public formulas on its own picture. It has no decks."""
+        for a bot to work out the public formulas on its own picture. It has no decks.
+
+        Its totals over the theatres and offshoots are worked out already (:attr:`moved` is
+        False: :meth:`update` adds the formulas): they are public, the same for every seat, so
+        the seats' boards of one state share the working out."""
         board = cls.__new__(cls)
-        board._fill(tracks, theatres, offshoots, turn, last_turn, parameters, formulas)
+        seen_theatres, seen_offshoots, dicts, totals = _seen_totals  # one read: another thread may write it
+        known = type(theatres) is tuple and type(offshoots) is tuple
+        if known and seen_theatres is theatres and seen_offshoots is offshoots:
+            board._fill(tracks, (), offshoots, turn, last_turn, parameters, formulas)
+            board.theatres = [dict(t) for t in dicts]
+            board.g.update(totals)
+            board.moved = False
+        else:
+            board._fill(tracks, theatres, offshoots, turn, last_turn, parameters, formulas)
+            board._totals()
+            if known:
+                _seen_totals[:] = [theatres, offshoots, [dict(t) for t in board.theatres],
+                                   {n: board.g[n] for n in _TOTALS}]
         board.piles = {}
         return board
 
@@ -170,40 +238,95 @@ class Board:
         g["turn"] = turn
         g["turns_left"] = last_turn - turn
         self.g = g
-        self.theatres = [{n: getattr(t, n) for n in _THEATRE_FIELDS} for t in theatres]
-        for t in self.theatres:
-            t["theatre"] = t["name"]  # the text name rules compare: theatre == "iraq"
+        self.theatres = [dict(_theatre(t)[0]) for t in theatres]
         self.offshoots = [{n: getattr(o, n) for n in _OFFSHOOT_FIELDS} for o in offshoots]
         self.formulas = tuple(formulas)
         self.dirty = True
+        self.moved = True
+        self.changed: set[str] | None = None
 
     def refresh(self) -> None:
         """Recompute the totals and the rulebook's formulas after the board changed."""
+        self._totals()
+        g = self.g
+        for name, expr in self.formulas:
+            g[name] = expr.fn(g, _EMPTY, _EMPTY)
+        self.dirty = False
+        self.changed = set()
+
+    def note(self, name: str) -> None:
+        """A global name's value was changed (by the resolver's hand): see :meth:`update`."""
+        self.dirty = True
+        if self.changed is not None:
+            self.changed.add(name)
+
+    def update(self) -> None:
+        """:meth:`refresh`, worked out only as far as :attr:`moved` and :attr:`changed` say the
+        board changed since: the same values, as a formula gives the same value on the same
+        names (the resolver's way: it keeps both)."""
+        g = self.g
+        changed = self.changed
+        if self.moved:
+            if changed is None:
+                self._totals()
+            else:
+                before = _TOTAL_VALUES(g)
+                self._totals()
+                after = _TOTAL_VALUES(g)
+                if after != before:  # (each total is always of one type: a whole number, or an average)
+                    changed.update(n for n, now, was in zip(_TOTALS, after, before, strict=True) if now != was)
+        if changed is None:
+            for name, expr in self.formulas:
+                g[name] = expr.fn(g, _EMPTY, _EMPTY)
+        elif changed:
+            for name, expr in self.formulas:
+                if not expr.names.isdisjoint(changed):
+                    value = expr.fn(g, _EMPTY, _EMPTY)
+                    was = g.get(name, _UNSET)
+                    # 3 and 3.0 differ too (a record shows them apart): the formulas below that read it follow
+                    if value != was or type(value) is not type(was):
+                        changed.add(name)
+                    g[name] = value
+        self.dirty = False
+        self.changed = set()
+
+    def _totals(self) -> None:
+        """The totals over the theatres and offshoots, and each theatre's own."""
         g = self.g
         territory = core = oil = provinces = affiliates = lost = pressure = governance = grievance = 0
         n_prov = n_aff = faithful = 0
         for t in self.theatres:
-            territory += t["territory"]
-            core += t["territory"] if t["core"] else 0
+            held = t["territory"]
+            start = t["turn_start_territory"]
+            province = t["is_province"]
+            affiliate = t["aq_affiliate"]
+            territory += held
+            if t["core"]:
+                core += held
             oil += t["oil"]
-            provinces += t["is_province"]
-            affiliates += t["aq_affiliate"]
-            n_prov += t["is_province"] > 0
-            n_aff += t["aq_affiliate"] > 0
-            faithful += t["faithful"] == 1 and t["reform"] >= 5
+            provinces += province
+            affiliates += affiliate
+            if province > 0:
+                n_prov += 1
+            if affiliate > 0:
+                n_aff += 1
+            if t["faithful"] == 1 and t["reform"] >= 5:
+                faithful += 1
             pressure += t["pressure"]
             governance += t["governance"]
             grievance += t["grievance"]
-            t["lost_here"] = max(0, t["turn_start_territory"] - t["territory"])
-            t["gained_here"] = max(0, t["territory"] - t["turn_start_territory"])
-            lost += t["lost_here"]
+            lost_here = start - held if start > held else 0
+            t["lost_here"] = lost_here
+            t["gained_here"] = held - start if held > start else 0
+            lost += lost_here
             t["offshoots_here"] = 0
-        by_name = {t["name"]: t for t in self.theatres}
         strength = brutality = 0
-        for o in self.offshoots:
-            strength += o["strength"]
-            brutality = max(brutality, o["brutality"])
-            by_name[o["theatre"]]["offshoots_here"] += o["strength"]
+        if self.offshoots:
+            by_name = {t["name"]: t for t in self.theatres}
+            for o in self.offshoots:
+                strength += o["strength"]
+                brutality = max(brutality, o["brutality"])
+                by_name[o["theatre"]]["offshoots_here"] += o["strength"]
         g["total_territory"] = territory
         g["core_territory"] = core
         g["total_oil"] = oil
@@ -221,9 +344,7 @@ class Board:
         g["offshoot_count"] = len(self.offshoots)
         g["offshoot_strength"] = strength
         g["offshoot_brutality"] = brutality
-        for name, expr in self.formulas:
-            g[name] = expr.fn(g, _EMPTY, _EMPTY)
-        self.dirty = False
+        self.moved = False
 
     def theatre(self, name: str) -> dict[str, Any]:
         for t in self.theatres:
@@ -232,26 +353,100 @@ class Board:
         raise KeyError(name)
 
     def freeze(self, template: State, **changes: Any) -> State:
-        """A new State with this board's values (``template`` gives what a phase never changes)."""
+        """A new State with this board's values (``template`` gives what a phase never changes).
+
+        A part of the board that came out as it went in (most of them, in most phases) is
+        ``template``'s own object again rather than a copy of it: equal either way, and the
+        frozen model need not check the bounds of what it checked already."""
         g = self.g
+        tracks = _TRACK_VALUES(g)
+        old = _TRACK_VALUES(_flat(template))
+        # Whole numbers all, as the model holds them? If not, every part is built anew, and
+        # checked, as it always was.
+        whole = set(map(type, tracks)) <= _INT
         parts: dict[str, Any] = {}
-        for prefix, attr, cls in PARTS:
-            kwargs = {n: g[prefix + n] for n, _, _ in tracks_of(cls)}
-            for lp, lattr in LEADERS:
-                if lattr == attr:
-                    old = getattr(template, attr).leader
-                    kwargs["leader"] = Leader(
-                        name=old.name, **{n: g[lp + n] for n, _, _ in tracks_of(Leader)}
-                    )
-            parts[attr] = cls(**kwargs)
-        return attrs.evolve(
-            template,
-            theatres=tuple(Theatre(**{k: t[k] for k in _THEATRE_FIELDS}) for t in self.theatres),
-            offshoots=tuple(Offshoot(**{k: o[k] for k in _OFFSHOOT_FIELDS}) for o in self.offshoots),
-            decks=tuple(
-                DeckPiles(deck=d, draw=tuple(p[0]), discard=tuple(p[1]), aside=tuple(p[2]))
-                for d, p in self.piles.items()
-            ),
-            **parts,
-            **changes,
-        )
+        for attr, cls, names, (a, b), leader in _PLAN:
+            part = getattr(template, attr)
+            same = whole and tracks[a:b] == old[a:b]
+            if leader is not None:
+                lnames, (la, lb) = leader
+                head = part.leader
+                if not (whole and tracks[la:lb] == old[la:lb]):
+                    head = Leader(name=head.name, **dict(zip(lnames, tracks[la:lb], strict=True)))
+                if not same or head is not part.leader:
+                    part = cls(leader=head, **dict(zip(names, tracks[a:b], strict=True)))
+            elif not same:
+                part = cls(**dict(zip(names, tracks[a:b], strict=True)))
+            parts[attr] = part
+        before = template.theatres
+        theatres = []
+        for i, t in enumerate(self.theatres):
+            values = _THEATRE_VALUES(t)
+            if i < len(before) and _same_theatre(values, _theatre(before[i])[1]):
+                theatres.append(before[i])
+            else:
+                theatres.append(Theatre(**dict(zip(_THEATRE_FIELDS, values))))
+        groups = {o.id: o for o in template.offshoots}
+        offshoots = []
+        for o in self.offshoots:
+            values = tuple([o[k] for k in _OFFSHOOT_FIELDS])
+            was = groups.get(o["id"])
+            if was is not None and _same_offshoot(values, was):
+                offshoots.append(was)
+            else:
+                offshoots.append(Offshoot(**dict(zip(_OFFSHOOT_FIELDS, values))))
+        piles = {p.deck: p for p in template.decks}
+        decks = []
+        for d, (draw, discard, aside) in self.piles.items():
+            was = piles.get(d)
+            if was is not None and was.draw == tuple(draw) and was.discard == tuple(discard) and was.aside == tuple(aside):
+                decks.append(was)
+            else:
+                decks.append(DeckPiles(deck=d, draw=tuple(draw), discard=tuple(discard), aside=tuple(aside)))
+        new = attrs.evolve(template, theatres=tuple(theatres), offshoots=tuple(offshoots), decks=tuple(decks),
+                           **parts, **changes)
+        _keep_flat(new, dict(zip(GLOBAL_TRACKS, tracks, strict=True)))
+        return new
+
+
+# [theatres, offshoots, their dicts and the totals over them]: the last worked out by Board.seen
+_seen_totals: list[Any] = [None, None, [], {}]
+_TOTALS = ("total_territory", "core_territory", "total_oil", "total_provinces", "total_affiliates", "provinces",
+           "affiliates", "theatre_count", "total_pressure", "avg_governance", "avg_grievance", "faithful_reforms",
+           "lost_territory", "offshoot_count", "offshoot_strength", "offshoot_brutality")
+_TOTAL_VALUES = operator.itemgetter(*_TOTALS)
+
+
+_UNSET = object()
+_INT = {int}
+
+
+def _same_theatre(values: tuple, before: tuple) -> bool:
+    return values == before and set(map(type, values[2:])) <= _INT  # name and title are text
+
+
+def _same_offshoot(values: tuple, was: Offshoot) -> bool:
+    return (values == (was.id, was.theatre, was.origin, was.strength, was.brutality)
+            and type(values[3]) is int and type(values[4]) is int)
+
+
+# (attribute of State, class, field names, where its tracks lie in GLOBAL_TRACKS, (the leader's
+# field names, where they lie) or None): how :meth:`Board.freeze` reads each part of the model.
+_ORDER = {name: i for i, name in enumerate(GLOBAL_TRACKS)}
+
+
+def _span(prefix: str, cls: type) -> tuple[int, int]:
+    """Where the tracks of ``cls`` named with ``prefix`` lie in GLOBAL_TRACKS: side by side."""
+    keys = [_ORDER[prefix + n] for n, _, _ in tracks_of(cls)]
+    if keys != list(range(keys[0], keys[0] + len(keys))):
+        raise RuntimeError(f"the tracks {prefix}* do not lie side by side in GLOBAL_TRACKS")
+    return keys[0], keys[0] + len(keys)
+
+
+_PLAN: tuple[tuple[str, type, tuple[str, ...], tuple[int, int], tuple[tuple[str, ...], tuple[int, int]] | None], ...] = tuple(
+    (attr, cls, tuple(n for n, _, _ in tracks_of(cls)), _span(prefix, cls),
+     next(((tuple(n for n, _, _ in tracks_of(Leader)), _span(lp, Leader)) for lp, lattr in LEADERS if lattr == attr), None))
+    for prefix, attr, cls in PARTS
+)
+_TRACK_VALUES = operator.itemgetter(*GLOBAL_TRACKS)  # every global track's value off a board or a flat dict, in order
+_THEATRE_VALUES = operator.itemgetter(*_THEATRE_FIELDS)

@@ -53,7 +53,7 @@ def why_illegal(rulebook: Rulebook, state: State, order: Order, pending: Sequenc
     left = pos.board.g[budget] - spent
     if kind.cost > left:
         return f"costs {kind.cost} {budget.split('_', 1)[1]}, and only {left} is left"
-    return pos.requirements(rulebook, order.cell)[order]
+    return pos.refused(rulebook, order)
 
 
 def legal_orders(rulebook: Rulebook, state: State, cell: str, pending: Sequence[Order] = ()) -> list[Order]:
@@ -68,8 +68,11 @@ def legal_orders(rulebook: Rulebook, state: State, cell: str, pending: Sequence[
     pos = position(rulebook, state)
     kinds = rulebook.order_kinds
     left = pos.board.g[rulebook.budgets[cell]] - sum(kinds[o.kind].cost for o in mine if o.kind in kinds)
-    return [o for o, reason in pos.requirements(rulebook, cell).items()
-            if reason is None and kinds[o.kind].cost <= left and o not in mine]
+    if not mine:
+        return [o for o, cost, _ in pos.allowed(rulebook, cell) if cost <= left]
+    # an order of this cell equals a pending one exactly when its kind and theatre do
+    taken = {(o.kind, o.theatre) for o in mine}
+    return [o for o, cost, key in pos.allowed(rulebook, cell) if cost <= left and key not in taken]
 
 
 def unavailable_orders(rulebook: Rulebook, state: State, cell: str, pending: Sequence[Order] = ()) -> list[tuple[Order, str]]:
@@ -86,15 +89,29 @@ def unavailable_orders(rulebook: Rulebook, state: State, cell: str, pending: Seq
 
 def check_orders(rulebook: Rulebook, state: State, orders: Mapping[str, Sequence[Order]]) -> None:
     """Raise :class:`IllegalOrder` unless every cell's set of orders is legal as a whole."""
+    pos = position(rulebook, state) if state.phase == "orders" else None
     for cell, given in orders.items():
         if cell not in CELLS:
             raise IllegalOrder(f"there is no cell {cell!r}")
+        # What why_illegal would say of an order that is plainly legal, said at once: one of the
+        # cell's orders its requirements allow, not given yet, within its orders and its budget.
+        # Anything else is asked of why_illegal, which gives the reason.
+        allowed = {key: cost for _, cost, key in pos.allowed(rulebook, cell)} if pos is not None else {}
+        left = pos.board.g[rulebook.budgets[cell]] if pos is not None else 0
+        taken: set[tuple[str, str | None]] = set()
         # Check in a canonical order so the verdict does not depend on the submission order.
         accepted: list[Order] = []
         for order in sorted(given, key=order_key(rulebook, state)):
             if order.cell != cell:
                 raise IllegalOrder(f"{order} was given under {cell} but is an order of {order.cell}")
-            reason = why_illegal(rulebook, state, order, accepted)
-            if reason is not None:
-                raise IllegalOrder(f"{CELL_TITLES[cell]}: {order}: {reason}")
+            key = (order.kind, order.theatre)
+            cost = allowed.get(key)
+            if not (type(order) is Order and cost is not None and key not in taken and cost <= left
+                    and len(accepted) < rulebook.max_orders):
+                reason = why_illegal(rulebook, state, order, accepted)
+                if reason is not None:
+                    raise IllegalOrder(f"{CELL_TITLES[cell]}: {order}: {reason}")
+                cost = rulebook.order_kinds[order.kind].cost
             accepted.append(order)
+            taken.add(key)
+            left -= cost

@@ -66,7 +66,7 @@ class Picture:
         scenario = rulebook.scenarios.get(v.scenario)
         if scenario is not None:
             board.g["year"] = scenario.year(v.turn)
-        board.refresh()
+        board.update()  # it has no formulas: Board.seen worked out the totals
         g = board.g
         bounds: dict[str, tuple[float, float]] = {}
         secret: set[str] = set()

@@ -24,7 +24,7 @@ class Position:
     """A state read under the rules: its board (the year set, totals and formulas worked out),
     and per cell the orders its requirements allow."""
 
-    __slots__ = ("state", "board", "base")
+    __slots__ = ("state", "board", "base", "open")
 
     def __init__(self, rulebook: Rulebook, state: State):
         self.state = state
@@ -32,23 +32,53 @@ class Position:
         set_calendar(rulebook, self.board, state)
         self.board.refresh()
         self.base: dict[str, dict[Order, str | None]] = {}
+        self.open: dict[str, tuple[tuple[Order, int, tuple[str, str | None]], ...]] = {}
 
     def requirements(self, rulebook: Rulebook, cell: str) -> dict[Order, str | None]:
         """Every order of a cell, with the reason it is refused by its requirements, or None."""
         if cell not in self.base:
-            G = self.board.g
-            theatres = {T["name"]: T for T in self.board.theatres}
-            out: dict[Order, str | None] = {}
-            for order, kind in _candidates(rulebook, tuple(theatres), cell):
-                T = theatres[order.theatre] if order.theatre else _NO_SCOPE
-                reason = None
-                for req in kind.requires:
-                    if not req.when.fn(G, T, _NO_SCOPE):
-                        reason = req.reason
-                        break
-                out[order] = reason
-            self.base[cell] = out
+            theatres = self._theatres()
+            self.base[cell] = {order: _refused(self.board.g, theatres[order.theatre] if order.theatre else _NO_SCOPE, kind)
+                               for order, kind in _candidates(rulebook, tuple(theatres), cell)}
         return self.base[cell]
+
+    def refused(self, rulebook: Rulebook, order: Order) -> str | None:
+        """Why the requirements of its kind refuse ``order`` (one of its cell's :meth:`requirements`), or None."""
+        base = self.base.get(order.cell)
+        if base is not None:
+            return base[order]
+        T = self._theatres()[order.theatre] if order.theatre else _NO_SCOPE
+        return _refused(self.board.g, T, rulebook.order_kinds[order.kind])
+
+    def allowed(self, rulebook: Rulebook, cell: str) -> tuple[tuple[Order, int, tuple[str, str | None]], ...]:
+        """The orders of a cell its requirements allow, in the rulebook's order, each with its
+        cost and its (kind, theatre): what :func:`~wargame.engine.legality.legal_orders` filters
+        by budget and by the orders pending, worked out once per cell."""
+        out = self.open.get(cell)
+        if out is None:
+            G = self.board.g
+            theatres = self._theatres()
+            found = []
+            for order, cost, key, where, tests in _offers(rulebook, tuple(theatres), cell):
+                T = theatres[where] if where else _NO_SCOPE
+                for test in tests:
+                    if not test(G, T, _NO_SCOPE):
+                        break
+                else:
+                    found.append((order, cost, key))
+            out = self.open[cell] = tuple(found)
+        return out
+
+    def _theatres(self) -> dict[str, dict[str, Any]]:
+        return {T["name"]: T for T in self.board.theatres}
+
+
+def _refused(G: dict[str, Any], T: dict[str, Any], kind: OrderKind) -> str | None:
+    """The reason of the first requirement of ``kind`` that does not hold in theatre ``T``, or None."""
+    for req in kind.requires:
+        if not req.when.fn(G, T, _NO_SCOPE):
+            return req.reason
+    return None
 
 
 _NO_SCOPE: dict = {}
@@ -69,6 +99,23 @@ def _candidates(rulebook: Rulebook, theatres: tuple[str, ...], cell: str) -> tup
             _candidate_cache.clear()
         _candidate_cache[key] = (rulebook, tuple(out))
     return _candidate_cache[key][1]
+
+
+_offer_cache: dict[tuple, tuple[Rulebook, tuple]] = {}
+
+
+def _offers(rulebook: Rulebook, theatres: tuple[str, ...], cell: str) -> tuple[tuple[Order, int, tuple[str, str | None], str | None, tuple], ...]:
+    """:func:`_candidates` as :meth:`Position.allowed` reads them: each order with its cost, its
+    (kind, theatre), its theatre and its requirements' tests, worked out once."""
+    key = (id(rulebook), theatres, cell)
+    cached = _offer_cache.get(key)
+    if cached is None or cached[0] is not rulebook:
+        out = tuple((order, kind.cost, (order.kind, order.theatre), order.theatre, tuple(r.when.fn for r in kind.requires))
+                    for order, kind in _candidates(rulebook, theatres, cell))
+        if len(_offer_cache) > 64:
+            _offer_cache.clear()
+        cached = _offer_cache[key] = (rulebook, out)
+    return cached[1]
 
 
 _position_cache: list[Any] = [None, None]  # [rulebook, Position]: the last state asked about

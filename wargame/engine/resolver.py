@@ -51,6 +51,7 @@ def rounded(x: float) -> int:
 
 
 _TRACK_BOUNDS = {"G": GLOBAL_TRACKS, "T": THEATRE_TRACKS, "O": OFFSHOOT_TRACKS}
+_NONE: dict = {}  # no theatre or offshoot, for a condition to read (never written to)
 
 
 class Resolver:
@@ -101,7 +102,10 @@ class Resolver:
                 new = lo if new < lo else hi if new > hi else new
                 if new != old:
                     m[e.target] = new
-                    board.dirty = True
+                    if m is G:
+                        board.note(e.target)
+                    else:
+                        board.dirty = board.moved = True  # a theatre's or an offshoot's totals follow (Board.update)
                     label = e.target if e.where == "G" else f"{T['name'] if e.where == 'T' else O['id']}.{e.target}"
                     changes.append((label, old, new))
             elif e.op == "spawn_offshoot":
@@ -125,6 +129,7 @@ class Resolver:
             changes.extend(self._remove_offshoot(weakest, absorbed=False))
         formed = G["tally_offshoots_formed"] + 1
         G["tally_offshoots_formed"] = min(formed, GLOBAL_TRACKS["tally_offshoots_formed"][1])
+        board.note("tally_offshoots_formed")
         taken = {o["id"] for o in board.offshoots}
         oid = f"offshoot-{formed}"
         while oid in taken:  # only past the tally's cap: ids stay unique
@@ -133,7 +138,7 @@ class Resolver:
         board.offshoots.append(
             {"id": oid, "theatre": T["name"], "origin": e.args[0], "strength": strength, "brutality": brutality}
         )
-        board.dirty = True
+        board.dirty = board.moved = True
         changes.append((f"{oid}.strength", 0, strength))
         return changes
 
@@ -141,10 +146,11 @@ class Resolver:
         board = self.board
         if O in board.offshoots:
             board.offshoots.remove(O)
-            board.dirty = True
+            board.dirty = board.moved = True
             if absorbed:
                 G = board.g
                 G["tally_offshoots_absorbed"] = min(G["tally_offshoots_absorbed"] + 1, 999)
+                board.note("tally_offshoots_absorbed")
             return [(f"{O['id']}.strength", O["strength"], 0)]
         return []
 
@@ -192,35 +198,46 @@ class Resolver:
     def run_rules(self, rules: Iterable[Rule]) -> None:
         """Try each rule in order: once, in each theatre or for each offshoot, as its scope says."""
         board = self.board
+        G = board.g
         for rule in rules:
             # Totals and formulas are read as they stood when the rule began its sweep over the
             # theatres or offshoots; tracks are always read as they are.
             if board.dirty and rule.reads_computed:
-                board.refresh()
+                board.update()
+            # (try_rule, its condition tried here: most rules do not apply in most places)
+            when = None if rule.when is None else rule.when.fn
             if rule.scope == "global":
-                self.try_rule(rule, {}, {})
+                if when is None or when(G, _NONE, _NONE):
+                    self._apply_rule(rule, {}, {})
             elif rule.scope == "theatre":
                 for T in board.theatres:
-                    self.try_rule(rule, T, {})
+                    if when is None or when(G, T, _NONE):
+                        self._apply_rule(rule, T, {})
             else:
                 by_name = {t["name"]: t for t in board.theatres}
                 for O in list(board.offshoots):
                     if O in board.offshoots:
-                        self.try_rule(rule, by_name[O["theatre"]], O)
+                        T = by_name[O["theatre"]]
+                        if when is None or when(G, T, O):
+                            self._apply_rule(rule, T, O)
 
     def try_rule(self, rule: Rule, T: dict, O: dict) -> None:
         """Try one rule in theatre ``T`` and offshoot ``O``: its condition, its roll, its effects."""
-        G = self.board.g
-        if rule.when is not None and not rule.when.fn(G, T, O):
+        if rule.when is not None and not rule.when.fn(self.board.g, T, O):
             return
+        self._apply_rule(rule, T, O)
+
+    def _apply_rule(self, rule: Rule, T: dict, O: dict) -> None:
+        """A rule whose condition holds: its roll, then its effects and its record."""
+        G = self.board.g
         chance = roll = None
         happened = True
         if rule.chance is not None:
             chance = float(rule.chance.fn(G, T, O))
+            if chance <= 0.0:
+                return  # a rule that cannot fire is not news (nor is its roll: no roll moves another)
             roll = self.rng.roll(rule.id, O.get("id") or T.get("name") or "")
             happened = roll < chance
-            if chance <= 0.0:
-                return  # a rule that cannot fire is not news
         original: bool | None = None
         why = ""
         if self.forced:
@@ -273,6 +290,7 @@ class Resolver:
                 continue
             discard.append(card_id)
             board.g["tally_cards_drawn"] = min(board.g["tally_cards_drawn"] + 1, 9999)
+            board.note("tally_cards_drawn")
             changes = self.apply(card.effects, T, {}, card.id)
             self.record("card", card.id, card.title, card.cites, card.text, T, {}, changes)
             return
@@ -287,7 +305,7 @@ class Resolver:
 
     def _holds(self, card: Card, T: dict) -> bool:
         if self.board.dirty:
-            self.board.refresh()
+            self.board.update()
         return bool(card.when.fn(self.board.g, T, {}))  # type: ignore[union-attr]
 
     # orders
@@ -298,7 +316,7 @@ class Resolver:
         G = board.g
         T = board.theatre(order.theatre) if order.theatre else {}
         if board.dirty:
-            board.refresh()
+            board.update()
         chance = roll = None
         happened = True
         if kind.chance is not None:
@@ -319,7 +337,7 @@ class Resolver:
 def order_key(rulebook: Rulebook, state: State):
     """The sort key that puts orders in the order they resolve: by cell as in :data:`RESOLUTION_ORDER`,
     then kind by kind as the rulebook lists them, then theatre by theatre as the scenario lists them."""
-    kinds = {k.id: i for i, k in enumerate(rulebook.orders)}
+    kinds = _kind_index(rulebook)
     theatres = {t.name: i for i, t in enumerate(state.theatres)}
 
     def key(o: Order) -> tuple:
@@ -327,6 +345,17 @@ def order_key(rulebook: Rulebook, state: State):
         return (cell, kinds.get(o.kind, 999), theatres.get(o.theatre, -1) if o.theatre else -1, o.kind)
 
     return key
+
+
+_kind_indexes: list = [None, {}]  # [rulebook, each order kind's place in it]: the last rulebook asked about
+
+
+def _kind_index(rulebook: Rulebook) -> dict[str, int]:
+    rb, index = _kind_indexes
+    if rb is not rulebook:
+        index = {k.id: i for i, k in enumerate(rulebook.orders)}
+        _kind_indexes[:] = [rulebook, index]
+    return index
 
 
 def set_calendar(rulebook: Rulebook, board: Board, state: State) -> None:

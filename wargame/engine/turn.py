@@ -107,7 +107,7 @@ def resolve_turn(rulebook: Rulebook, state: State, orders: Mapping[str, Sequence
         if mine:
             before = G[budget]
             G[budget] = before - cost
-            board.dirty = True
+            board.note(budget)
             resolver.record("budget", budget, f"{CELL_TITLES[cell]} orders", (), literal(
                 f"{CELL_TITLES[cell]} gave {len(mine)} order{'s' if len(mine) > 1 else ''}: "
                 + ", ".join(str(o) for o in mine) + f"; cost {cost}."), {}, {},
@@ -128,7 +128,7 @@ def resolve_turn(rulebook: Rulebook, state: State, orders: Mapping[str, Sequence
 def _tally(board: Board, turn: int) -> None:
     """Outcomes the analysts keep, read off the board after every turn."""
     if board.dirty:
-        board.refresh()
+        board.update()
     G = board.g
     if G["relation_stage"] in (2, 3) and G["tally_rapprochement_turn"] < 0:
         G["tally_rapprochement_turn"] = turn

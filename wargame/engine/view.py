@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import attrs
 from attrs import frozen
@@ -30,11 +31,12 @@ from wargame.engine.board import (  # noqa: F401 (INNER, OWNER... are read from 
     PARTIES,
     PARTIES_ONLY,
     TALK_FIELDS,
+    _flat,
     flat_tracks,
     hidden_from,
 )
-from wargame.engine.dice import Dice, derive
-from wargame.engine.model import CELLS, Offshoot, State, Theatre
+from wargame.engine.dice import Dice, derive, mix, name, unit
+from wargame.engine.model import CELLS, DeckPiles, Offshoot, State, Theatre
 
 SEATS = CELLS + ("white", "public")
 """The four cells, the facilitator (``white``, who sees everything) and ``public``: what the whole
@@ -85,9 +87,10 @@ class View:
         return self.tracks[name].mid
 
 
-def _width(state: State, seat: str, owner: str) -> int:
+def _width(seat: str, owner: str, intel: int) -> int:
+    """How wide a range ``seat`` sees of a track of ``owner``'s (the coalition's ``intel`` aside, fixed)."""
     if seat == "coalition":
-        return max(0, 4 - state.coalition.intel // 3)  # intelligence sharpens the picture
+        return max(0, 4 - intel // 3)  # intelligence sharpens the picture
     if seat == "governments":
         return 3
     if {seat, owner} == {"is", "aq"}:
@@ -111,43 +114,82 @@ def _estimate(value: int, width: int, lo_bound: int, hi_bound: int, roll: float)
     offset = int(roll * step)
     lo = (value - offset) // step * step + offset
     lo = max(lo_bound, min(lo, hi_bound - width))
-    return Estimate(lo, lo + width)
+    return _range(lo, lo + width)
 
 
 def view(state: State, seat: str) -> View:
     """What ``seat`` (a cell, or ``white`` for the facilitator) may see of ``state``."""
-    if seat not in SEATS:
+    plan = _PLANS.get(seat)
+    if plan is None:
         raise ValueError(f"no seat {seat!r} (seats: {', '.join(SEATS)})")
-    flat = flat_tracks(state)
+    flat = _flat(state)
     # Where each range sits around the truth: dice of the view's own, keyed one-way from the
-    # secret, never the game's dice and nothing a seat could work out.
-    placement = Dice(derive(state.seed, "view"), state.turn, seat)
-    tracks: dict[str, Estimate] = {}
-    talks_hidden = (
-        seat not in ("is", "aq", "white") and state.relation.stage == 1 and not state.relation.known
-    )
-    for name in GLOBAL_TRACKS:
-        value = flat[name]
-        owner = OWNER.get(name)
-        if name in PARTIES_ONLY and seat not in ("is", "aq", "white"):
-            continue
-        if seat == "white" or owner is None or owner == seat:
-            tracks[name] = _EXACT[value]
-            continue
-        lo_bound, hi_bound = GLOBAL_TRACKS[name]
-        width = min(_width(state, seat, owner), hi_bound - lo_bound)
-        tracks[name] = _estimate(value, width, lo_bound, hi_bound, placement.roll(name))
-    if talks_hidden:
+    # secret, never the game's dice and nothing a seat could work out. (Dice(...).roll(name),
+    # its key chain worked out here with each track's name read once: see wargame.engine.dice.)
+    key = Dice(derive(state.seed, "view"), state.turn, seat).key
+    names, ranged = plan
+    # every track it may see, in the board's order, first as if exactly; then its ranges in place
+    tracks: dict[str, Estimate] = {n: _EXACT[flat[n]] for n in names}
+    intel_width = _width(seat, "", state.coalition.intel) if seat == "coalition" else 0
+    for n, width, lo_bound, hi_bound, code in ranged:
+        if width < 0:  # as wide as the coalition's intelligence leaves it
+            width = min(intel_width, hi_bound - lo_bound)
+        if width > 0:
+            tracks[n] = _estimate(flat[n], width, lo_bound, hi_bound, unit(mix(mix(mix(key ^ code) ^ _NO_SCOPE) ^ 0)))
+    if seat not in ("is", "aq", "white") and state.relation.stage == 1 and not state.relation.known:
         # Secret talks look, from outside, like whatever came before them.
         public = 4 if state.tally.second_splits else 0
         tracks["relation_stage"] = _EXACT[public]
         tracks["relation_autonomy"] = _EXACT[0]
         tracks["relation_offered"] = _EXACT[0]
-    decks = tuple(DeckSummary(p.deck, len(p.draw), p.discard, len(p.aside)) for p in state.decks)
     return View(
         seat=seat, scenario=state.scenario, turn=state.turn, last_turn=state.last_turn,
-        phase=state.phase, theatres=state.theatres, offshoots=state.offshoots, tracks=tracks, decks=decks,
+        phase=state.phase, theatres=state.theatres, offshoots=state.offshoots, tracks=tracks,
+        decks=_deck_summaries(state.decks),
     )
+
+
+_NO_SCOPE = name("")
+
+
+def _plan(seat: str) -> tuple[tuple[str, ...], tuple[tuple[str, int, int, int, int], ...]]:
+    """What ``seat`` sees of the global tracks, worked out once per seat: every track it may
+    see, in the board's order (a track it may not see at all is left out), and those it sees
+    only as a range, each with (name, the range's width or -1 where it follows the coalition's
+    intelligence, the track's bounds, the name as the dice read it)."""
+    names, ranged = [], []
+    for n, (lo_bound, hi_bound) in GLOBAL_TRACKS.items():
+        owner = OWNER.get(n)
+        if n in PARTIES_ONLY and seat not in ("is", "aq", "white"):
+            continue
+        names.append(n)
+        if not (seat == "white" or owner is None or owner == seat):
+            width = -1 if seat == "coalition" else min(_width(seat, owner, 0), hi_bound - lo_bound)
+            ranged.append((n, width, lo_bound, hi_bound, name(n)))
+    return tuple(names), tuple(ranged)
+
+
+_PLANS = {seat: _plan(seat) for seat in SEATS}
+_RANGES: dict[tuple[int, int], Estimate] = {}
+
+
+def _range(lo: int, hi: int) -> Estimate:
+    """Estimate(lo, hi), one object for each range (they are frozen, so can be shared)."""
+    est = _RANGES.get((lo, hi))
+    if est is None:
+        est = _RANGES[(lo, hi)] = Estimate(lo, hi)
+    return est
+
+
+_decks_seen: list[Any] = [None, ()]  # [a state's decks, their summaries]: four views of a state share them
+
+
+def _deck_summaries(decks: tuple[DeckPiles, ...]) -> tuple[DeckSummary, ...]:
+    last, summaries = _decks_seen
+    if last is not decks:
+        summaries = tuple(DeckSummary(p.deck, len(p.draw), p.discard, len(p.aside)) for p in decks)
+        _decks_seen[:] = [decks, summaries]
+    return summaries
 
 
 # Orders and rules whose results give away secret talks while the coalition does not know.
