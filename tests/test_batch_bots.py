@@ -1,10 +1,8 @@
-"""Bots in the batch engine (``wargame.batch.bots``, ``wargame.batch.play``) play the scalar bots' games.
+"""Bots in the batch engine (``wargame.batch.bots``, ``wargame.batch.play``) play the table's bots' games.
 
-The scalar bots are switching to counter-based keyed rolls (:func:`wargame.bots.bot.bot_roll`).
-Until they do, :class:`SpecRandom` and :class:`SpecDoctrine` here are the scalar bots as the switch
-specifies them (the scalar engine's legal orders, view and picture, the doctrine's judge): the
-batch's orders must be theirs, turn by turn, and its games the scalar engine's, bit for bit. Once
-the scalar bots use ``bot_roll`` the same tests run against them (:func:`scalar_bots`).
+The bots roll counter-based keyed dice (:func:`wargame.bots.bot.bot_roll`), so a whole batch rolls
+them at once: the batch's orders must be the table's random and doctrine bots' orders, turn by
+turn, and its games the scalar engine's, bit for bit.
 """
 
 from __future__ import annotations
@@ -21,100 +19,22 @@ from tests.test_batch_equal import assert_same
 from tests.test_batch_legality import FEW
 from wargame.batch.game import BatchGame
 from wargame.batch.play import Players, play_batch
-from wargame.bots import doctrine, doctrine_bot, random_bot
-from wargame.bots.bot import Choice, bot_roll
+from wargame.bots.bot import bot_roll
 from wargame.bots.doctrine import POSTURES
-from wargame.bots.doctrine_bot import DoctrineBot, Judge
+from wargame.bots.doctrine_bot import Judge
 from wargame.bots.doctrine_data import doctrine_book
 from wargame.bots.picture import Picture
 from wargame.bots.play import bots_for, parse_seats, play
-from wargame.bots.seats import parse_bot
 from wargame.engine.model import CELLS, State
 from wargame.engine.turn import begin_turn, new_game
 
 SEATS = ("all=random", "all=doctrine", "all=doctrine:mixed", "all=doctrine:cautious,is=doctrine:aggressive",
          "is=random,aq=doctrine,coalition=doctrine:aggressive,governments=random")
-# the scalar bots roll with bot_roll once the lead switches them; until then, the spec's bots here
-SWITCHED = not any(hasattr(m, "bot_dice") for m in (random_bot, doctrine_bot, doctrine))
-
-
-class SpecRandom:
-    """The random bot as the switch to ``bot_roll`` specifies it."""
-
-    name = "random"
-
-    def __init__(self, seed: int):
-        self.seed = seed
-
-    def choose(self, view, legal, max_orders: int) -> Choice:
-        wanted = 1 + math.floor(bot_roll(self.seed, view.turn, view.seat, "random.count") * max_orders)
-        orders: list = []
-        for k in range(wanted):
-            options = legal(orders)
-            if not options:
-                break
-            orders.append(options[math.floor(bot_roll(self.seed, view.turn, view.seat, "random.pick", "", k) * len(options))])
-        return Choice(tuple(orders), ())
-
-
-class SpecDoctrine(DoctrineBot):
-    """``DoctrineBot.choose`` with the noise the switch specifies: ``bot_roll(..., "doctrine.noise",
-    "kind|theatre") * noise`` in place of the generator's next number; no reasons."""
-
-    def choose(self, view, legal, max_orders: int) -> Choice:
-        d, rulebook = self.doctrine, self.rulebook
-        book = doctrine_book(rulebook)
-        picture = Picture(view, rulebook)
-        judge = Judge(book, picture, d)
-        cell = book.cells.get(view.seat)
-        reserve = cell.reserve[d.boldness] if cell is not None else 0
-        threshold = book.threshold[d.boldness]
-        kinds = rulebook.order_kinds
-        judged: dict = {}
-        chosen: dict[str, int] = {}
-        orders: list = []
-        left = picture.budget
-        while len(orders) < max_orders:
-            best = None
-            for order in legal(orders):
-                key = (order.kind, order.theatre)
-                if key not in judged:
-                    found = judge(order)
-                    noise = bot_roll(self.seed, view.turn, view.seat, "doctrine.noise", f"{order.kind}|{order.theatre or ''}")
-                    judged[key] = None if found is None else found.score + noise * book.noise
-                score = judged[key]
-                if score is None:
-                    continue
-                if chosen.get(order.kind):
-                    score -= book.repeat_penalty * chosen[order.kind]
-                if left - kinds[order.kind].cost < reserve:
-                    score -= book.reserve_penalty
-                if score > threshold and (best is None or score > best[0]):
-                    best = (score, order)
-            if best is None:
-                break
-            orders.append(best[1])
-            chosen[best[1].kind] = chosen.get(best[1].kind, 0) + 1
-            left -= kinds[best[1].kind].cost
-        return Choice(tuple(orders), ())
-
-
-def spec_bots(seats: str, seed: int, rulebook) -> dict:
-    out = {}
-    for cell, spec in parse_seats(seats).items():
-        kind, posture = parse_bot(spec)
-        if kind == "random":
-            out[cell] = SpecRandom(seed)
-        else:
-            if posture == "mixed":
-                posture = POSTURES[math.floor(bot_roll(seed, 0, cell, "posture") * len(POSTURES))]
-            out[cell] = SpecDoctrine(seed, posture or "standard", rulebook=rulebook)
-    return out
 
 
 def scalar_bots(seats: str, seed: int, rulebook) -> dict:
-    """The real scalar bots once they roll with ``bot_roll``; the spec's until then."""
-    return bots_for(parse_seats(seats), seed, rulebook) if SWITCHED else spec_bots(seats, seed, rulebook)
+    """The table's own bots for ``seats``: the batch's bots must choose exactly as they do."""
+    return bots_for(parse_seats(seats), seed, rulebook)
 
 
 def play_alongside(rulebook, games: list[tuple[State, str]], turns: int | None = None) -> BatchGame:

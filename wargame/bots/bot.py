@@ -7,7 +7,7 @@ The interface is one method, ``choose(view, legal, max_orders) -> Choice``:
   only from what it returns;
 - the :class:`Choice` holds the orders and, for each, a sentence a player understands on why.
 
-A bot has its own generator, :func:`bot_dice`, derived from (seed, turn, seat), so it never moves
+A bot has its own keyed rolls, :func:`bot_roll`, derived from (seed, turn, seat, what it decides), so they never move
 the game's dice: a game with a bot in a seat replays the same whether the orders came from the
 bot or from a save.
 
@@ -17,9 +17,7 @@ The kinds of bot are :class:`~wargame.bots.random_bot.RandomBot` and
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
-from random import Random
 from typing import Protocol
 
 from attrs import frozen
@@ -44,15 +42,6 @@ class Bot(Protocol):
     name: str
 
     def choose(self, view: View, legal: Legal, max_orders: int) -> Choice: ...
-
-
-def bot_dice(seed: int, turn: int, seat: str, salt: str = "bot") -> Random:
-    """A bot's own generator for one turn of the game whose secret is ``seed``: keyed one-way
-    from the secret (:func:`wargame.engine.dice.derive`), so it never moves, nor tells anything about,
-    the game's dice (see :mod:`wargame.engine.dice`). A bot never reads the secret from its view: it is
-    given it when it is seated, as the engine's own helper."""
-    digest = hashlib.blake2b(f"{salt}:{derive(seed, 'bot')}:{turn}:{seat}".encode(), digest_size=8).digest()
-    return Random(int.from_bytes(digest, "big"))
 
 
 def bot_roll(seed: int, turn: int, seat: str, purpose: str, scope: str = "", index: int = 0) -> float:

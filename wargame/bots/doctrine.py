@@ -5,7 +5,7 @@ public formulas of the rulebook on what it sees (each group's strength, IS's des
 rules are public, ¶2; :mod:`wargame.bots.picture`), weighs every legal order by its cell's doctrine,
 and gives the best ones it can afford, each with a sentence a player understands
 (:mod:`wargame.bots.doctrine_bot`). Its own small random tie-breaks come from
-:func:`~wargame.bots.bot.bot_dice`, never from the game's dice.
+:func:`~wargame.bots.bot.bot_roll`, never from the game's dice.
 
 The doctrines are data: ``rules/doctrine.toml`` gives each order kind's score, the condition it is
 worth considering under and the sentence that explains it, citing the ¶ it implements (checked and
@@ -37,10 +37,12 @@ seed is played.
 
 from __future__ import annotations
 
+import math
+
 import attrs
 from attrs import frozen
 
-from wargame.bots.bot import bot_dice
+from wargame.bots.bot import bot_roll
 
 POSTURES = ("cautious", "standard", "aggressive")
 """How hard a doctrine bot plays its cell's strategy; a facilitator picks one per seat."""
@@ -51,7 +53,7 @@ REFORM_POLICIES = ("faithful", "cosmetic", "crackdown", "none")
 def mixed_posture(seed: int, seat: str) -> str:
     """The posture ``doctrine:mixed`` plays in ``seat`` of the game with ``seed``: drawn from a
     generator of its own keyed by (seed, seat), never the game's dice nor ``random``'s."""
-    return bot_dice(seed, 0, seat, salt="posture").choice(POSTURES)
+    return POSTURES[math.floor(bot_roll(seed, 0, seat, "posture") * len(POSTURES))]
 
 
 @frozen

@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from wargame.bots.bot import Choice, Legal, bot_dice
+from wargame.bots.bot import Choice, Legal, bot_roll
 from wargame.bots.doctrine import Doctrine
 from wargame.bots.doctrine_data import Case, DoctrineBook, doctrine_book
 from wargame.bots.picture import Picture
@@ -138,7 +138,6 @@ class DoctrineBot:
         book = doctrine_book(rulebook)
         picture = Picture(view, rulebook)
         judge_order = Judge(book, picture, d)
-        rng = bot_dice(self.seed, view.turn, view.seat, salt="doctrine")
         cell = book.cells.get(view.seat)
         reserve = cell.reserve[d.boldness] if cell is not None else 0
         threshold = book.threshold[d.boldness]
@@ -157,8 +156,11 @@ class DoctrineBot:
                     scored = judged[key]
                 else:
                     found = judge_order(order)
-                    # the bot's own noise breaks ties and varies play between games
-                    scored = None if found is None else (found.score + rng.random() * noise, found)
+                    # the bot's own noise breaks ties and varies play between games; keyed by the
+                    # order, so it does not depend on the order in which orders are judged
+                    scored = None if found is None else (
+                        found.score + bot_roll(self.seed, view.turn, view.seat, "doctrine.noise",
+                                               f"{order.kind}|{order.theatre or ''}") * noise, found)
                     judged[key] = scored
                 if scored is None:
                     continue

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from wargame.bots.bot import Choice, Legal, bot_dice
+import math
+
+from wargame.bots.bot import Choice, Legal, bot_roll
 from wargame.engine.model import Order
 from wargame.engine.view import View
 
@@ -16,13 +18,13 @@ class RandomBot:
         self.seed = seed
 
     def choose(self, view: View, legal: Legal, max_orders: int) -> Choice:
-        rng = bot_dice(self.seed, view.turn, view.seat, salt="random")
-        wanted = rng.randint(1, max_orders)
+        # Keyed rolls, not a generator's stream: the batch engine rolls the same for a whole batch.
+        wanted = 1 + math.floor(bot_roll(self.seed, view.turn, view.seat, "random.count") * max_orders)
         orders: list[Order] = []
-        for _ in range(wanted):
+        for k in range(wanted):
             options = legal(orders)
             if not options:
                 break
-            orders.append(options[rng.randrange(len(options))])
+            orders.append(options[math.floor(bot_roll(self.seed, view.turn, view.seat, "random.pick", "", k) * len(options))])
         reasons = tuple(f"{o}: picked at random from the legal orders" for o in orders)
         return Choice(tuple(orders), reasons)
