@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: play test lint fuzz bench check calibrate saves clean
+.PHONY: play test lint fuzz soak bench check calibrate saves clean
 
 # constraints.txt pins every package, direct or not, so every machine installs the same set.
 $(STAMP): pyproject.toml constraints.txt
@@ -28,6 +28,12 @@ lint: $(STAMP)
 FUZZ = $(wildcard tests/test_files_*.py tests/test_bad_data_*.py) tests/test_saves.py
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=soak $(BIN)/python -m pytest -q $(FUZZ)
+
+# The batch engine against the table's engine, for far longer than CI: thousands of games over
+# seeds, scenarios, seats and forced starts, each checked turn by turn (outside CI: it takes hours).
+SOAK = tests/test_batch_equal.py tests/test_batch_bots.py tests/test_batch_compile.py tests/test_batch_view.py tests/test_batch_legality.py
+soak: $(STAMP)
+	HYPOTHESIS_PROFILE=soak $(BIN)/python -m pytest -q $(SOAK)
 
 check: $(STAMP)
 	$(BIN)/wargame check
