@@ -8,18 +8,21 @@ can afford, each with its sentence.
 
 from __future__ import annotations
 
+import string
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-from wargame.bots.bot import Choice, Legal, bot_roll
+from wargame.bots.bot import Choice, Legal
 from wargame.bots.doctrine import Doctrine
 from wargame.bots.doctrine_data import Case, DoctrineBook, doctrine_book
 from wargame.bots.picture import Picture
 from wargame.engine.board import GLOBAL_TRACKS
+from wargame.engine.dice import Dice, derive
 from wargame.engine.expressions import Expression
 from wargame.engine.model import Order
 from wargame.engine.rulebook import Rulebook
-from wargame.engine.templates import MISSING, Written, render_template
+from wargame.engine.templates import MISSING, TemplateError, Written, format_number, render_template, template_parts
 from wargame.engine.view import View
 
 
@@ -30,14 +33,95 @@ def _default_rulebook() -> Rulebook:
     return load_rulebook()
 
 
+Fn = Callable[[Any, Any, Any], Any]
+
+
+class _Plan:
+    """A book's entries made ready to judge with: for each order kind, its cell, the cell's lets,
+    its ``when`` and its cases, each as the compiled function itself (no wrapper to call through).
+    Built once per book (:func:`_plan`)."""
+
+    __slots__ = ("book", "entries", "chances")
+
+    def __init__(self, book: DoctrineBook):
+        self.book = book
+        self.entries: dict[str, tuple[str, dict[str, Fn], Fn | None, tuple[tuple[Fn | None, Fn, Case], ...]]] = {}
+        self.chances: dict[int, tuple[Rulebook, dict[str, Fn | None], dict[str, int]]] = {}
+        lets: dict[str, dict[str, Fn]] = {c: {n: e.fn for n, e in cell.lets.items()} for c, cell in book.cells.items()}
+        for kind, entry in book.entries.items():
+            self.entries[kind] = (entry.cell, lets.get(entry.cell, {}), None if entry.when is None else entry.when.fn,
+                                  tuple((None if c.when is None else c.when.fn, c.score.fn, c) for c in entry.cases))
+
+    def kinds(self, rulebook: Rulebook) -> tuple[dict[str, Fn | None], dict[str, int]]:
+        """Each order kind's chance formula (None: it has none) and cost, in ``rulebook``."""
+        found = self.chances.get(id(rulebook))
+        if found is None or found[0] is not rulebook:
+            kinds = rulebook.order_kinds
+            found = self.chances[id(rulebook)] = (rulebook, {k: None if o.chance is None else o.chance.fn
+                                                             for k, o in kinds.items()},
+                                                  {k: o.cost for k, o in kinds.items()})
+        return found[1], found[2]
+
+
+_plans: dict[int, _Plan] = {}
+
+
+def _plan(book: DoctrineBook) -> _Plan:
+    plan = _plans.get(id(book))
+    if plan is None or plan.book is not book:
+        if len(_plans) >= 16:
+            _plans.clear()
+        plan = _plans[id(book)] = _Plan(book)
+    return plan
+
+
+@lru_cache(maxsize=1024)
+def _parsed(template: str) -> tuple[tuple[str, str | None, str], ...] | None:
+    """A template read once: (literal, field, spec) for each part; None for one with a field the
+    renderer would refuse (or that cannot be read), which is left to it."""
+    try:
+        template_parts(template)
+    except TemplateError:
+        return None
+    return tuple((literal, field, spec or "") for literal, field, spec, _ in string.Formatter().parse(template))
+
+
+def _render(template: str, lookup: Callable[[str, str], Any]) -> str:
+    """:func:`wargame.engine.templates.render_template`, with the template read only once."""
+    parsed = _parsed(template)
+    if parsed is None:
+        return render_template(template, lookup)
+    out = []
+    for literal, field, spec in parsed:
+        out.append(literal)
+        if field is None:
+            continue
+        value = lookup(field, spec)
+        if value is MISSING:
+            out.append("?")
+        elif isinstance(value, Written) or isinstance(value, str) and not spec:
+            out.append(value)
+        else:
+            try:
+                out.append(format_number(value, spec))
+            except ValueError:
+                out.append("?")
+    return "".join(out)
+
+
 class _Names(dict):
     """The doctrine's names for one order (posture, knobs, cost...): ``chance`` and the cell's
     ``let``s are worked out the first time they are read, as a Python scorer would."""
 
-    __slots__ = ("lets", "G", "T", "picture", "order")
+    __slots__ = ("lets", "G", "T", "chance")
 
     def __missing__(self, name: str) -> Any:
-        value = self.picture.chance(self.order) if name == "chance" else self.lets[name](self.G, self.T, self)
+        if name == "chance":
+            # Picture.chance, with the order kind's formula looked up once per rulebook
+            fn = self.chance
+            value = 1.0 if fn is None else float(fn(self.G, self.T, {}))
+        else:
+            value = self.lets[name](self.G, self.T, self)
         self[name] = value
         return value
 
@@ -75,8 +159,8 @@ class Judged:
                     pass
             return MISSING
 
-        return "".join(render_template(piece.template, lookup) for piece in self.case.reason
-                       if piece.when is None or piece.when(G, T, names))
+        return "".join(_render(piece.template, lookup) for piece in self.case.reason
+                       if piece.when is None or piece.when.fn(G, T, names))
 
 
 class Judge:
@@ -86,28 +170,34 @@ class Judge:
     def __init__(self, book: DoctrineBook, picture: Picture, doctrine: Doctrine):
         self.book, self.picture, self.doctrine = book, picture, doctrine
         self._base: dict[str, dict[str, Any]] = {}
+        plan = _plan(book)
+        self._entries = plan.entries
+        self._chances, self._costs = plan.kinds(picture.rulebook)
 
     def __call__(self, order: Order) -> Judged | None:
-        entry = self.book.entries.get(order.kind)
-        if entry is None:
+        kind = order.kind
+        found = self._entries.get(kind)
+        if found is None:
             return None
+        cell, lets, when, cases = found
         p = self.picture
-        base = self._base.get(entry.cell)
+        base = self._base.get(cell)
         if base is None:
-            base = self._base[entry.cell] = self.book.base(entry.cell, self.doctrine, p.budget)
+            base = self._base[cell] = self.book.base(cell, self.doctrine, p.budget)
         names = _Names(base)
-        names["cost"] = p.cost(order)
-        cell = self.book.cells.get(entry.cell)
-        names.lets = cell.lets if cell is not None else {}
-        names.G, names.T = p.g, p.theatres[order.theatre] if order.theatre else {}
-        names.picture, names.order = p, order
-        G, T = names.G, names.T
-        if entry.when is not None and not entry.when(G, T, names):
+        names["cost"] = self._costs[kind]
+        names.lets, names.chance = lets, self._chances[kind]
+        G = names.G = p.g
+        T = names.T = p.theatres[order.theatre] if order.theatre else {}
+        if when is not None and not when(G, T, names):
             return None
-        for case in entry.cases:
-            if case.when is None or case.when(G, T, names):
-                return Judged(case.score(G, T, names), case, names, p, order)
+        for case_when, score, case in cases:
+            if case_when is None or case_when(G, T, names):
+                return Judged(score(G, T, names), case, names, p, order)
         return None
+
+
+_UNSEEN: Any = object()
 
 
 def judge(rulebook: Rulebook, picture: Picture, order: Order, doctrine: Doctrine) -> Judged | None:
@@ -142,41 +232,55 @@ class DoctrineBot:
         reserve = cell.reserve[d.boldness] if cell is not None else 0
         threshold = book.threshold[d.boldness]
         noise, repeat_penalty, reserve_penalty = book.noise, book.repeat_penalty, book.reserve_penalty
-        kinds = rulebook.order_kinds
-        judged: dict[tuple[str, str | None], tuple[float, Judged] | None] = {}
+        costs = judge_order._costs
+        # the bot's own noise (bot.bot_roll's dice, made once for the turn) breaks ties and varies
+        # play between games; keyed by the order, so it does not depend on the order in which
+        # orders are judged, nor on which were rolled for: an order is rolled for only when it
+        # could still win with the most noise it could draw (the penalties only take off), so an
+        # order that could not is never given, rolled for or not.
+        dice = Dice(derive(self.seed, "bot"), view.turn, view.seat)
+        judged: dict[tuple[str, str | None], list | None] = {}  # [score, judged, score with noise or None]
         chosen_kinds: dict[str, int] = {}
         orders: list[Order] = []
         reasons: list[str] = []
         left = picture.budget
         while len(orders) < max_orders:
-            best: tuple[float, Order, Judged] | None = None
+            # the best order so far and the score to beat: the threshold, then the best's score
+            best: tuple[Order, Judged] | None = None
+            bar = threshold
             for order in legal(orders):
-                key = (order.kind, order.theatre)
-                if key in judged:
-                    scored = judged[key]
-                else:
+                kind = order.kind
+                key = (kind, order.theatre)
+                scored = judged.get(key, _UNSEEN)
+                if scored is _UNSEEN:
                     found = judge_order(order)
-                    # the bot's own noise breaks ties and varies play between games; keyed by the
-                    # order, so it does not depend on the order in which orders are judged
-                    scored = None if found is None else (
-                        found.score + bot_roll(self.seed, view.turn, view.seat, "doctrine.noise",
-                                               f"{order.kind}|{order.theatre or ''}") * noise, found)
-                    judged[key] = scored
+                    scored = judged[key] = (None if found is None or not found.score + noise > threshold
+                                            else [found.score, found, None])
                 if scored is None:
                     continue
-                score = scored[0]
-                repeats = chosen_kinds.get(order.kind)
+                repeats = chosen_kinds.get(kind) if chosen_kinds else None
+                short = left - costs[kind] < reserve  # a cautious cell keeps money back for what must be paid next turn
+                score = scored[2]
+                if score is None:
+                    most = scored[0] + noise
+                    if repeats:
+                        most -= repeat_penalty * repeats
+                    if short:
+                        most -= reserve_penalty
+                    if not most > bar:
+                        continue
+                    score = scored[2] = scored[0] + dice.roll("doctrine.noise", f"{kind}|{order.theatre or ''}") * noise
                 if repeats:
                     score -= repeat_penalty * repeats
-                if left - kinds[order.kind].cost < reserve:
-                    score -= reserve_penalty  # a cautious cell keeps money back for what must be paid next turn
-                if score > threshold and (best is None or score > best[0]):
-                    best = (score, order, scored[1])
+                if short:
+                    score -= reserve_penalty
+                if score > bar:
+                    bar, best = score, (order, scored[1])
             if best is None:
                 break
-            order = best[1]
+            order = best[0]
             orders.append(order)
-            reasons.append(best[2].reason())
+            reasons.append(best[1].reason())
             chosen_kinds[order.kind] = chosen_kinds.get(order.kind, 0) + 1
-            left -= kinds[order.kind].cost
+            left -= costs[order.kind]
         return Choice(tuple(orders), tuple(reasons))

@@ -30,7 +30,10 @@ class Picture:
         self.whose = whose
         # the seat's estimates: the middle of each range (0 for what it cannot see at all, e.g.
         # how long secret talks have lasted)
-        tracks = {name: (est.mid if (est := view.tracks.get(name)) is not None else 0) for name in GLOBAL_TRACKS}
+        tracks: dict[str, float] = dict.fromkeys(GLOBAL_TRACKS, 0)
+        for name, est in view.tracks.items():
+            if name in tracks:
+                tracks[name] = est.mid
         board = Board.seen(tracks, view.theatres, view.offshoots, view.turn, view.last_turn, rulebook.parameters,
                            rulebook.formulas)
         scenario = rulebook.scenarios.get(view.scenario)
