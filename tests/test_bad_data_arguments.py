@@ -177,7 +177,8 @@ def test_simulate_sums_the_games_as_they_come(one_game, monkeypatch):
     monkeypatch.setattr(pool, "play_game", lambda *a, **k: next(games))
 
     def run(n: int) -> None:
-        done = in_process(["simulate", "--scenario", "exercise", "--runs", str(n), "--workers", "1", "--json"])
+        done = in_process(["simulate", "--scenario", "exercise", "--runs", str(n), "--workers", "1", "--json",
+                           "--engine", "scalar"])  # the scalar path, whose play_game is faked
         assert done.code == 0, done.err
         assert json.loads(done.out)["runs"] == n
 

@@ -208,7 +208,8 @@ def test_the_memory_of_a_run_with_a_table_does_not_grow_with_runs(tmp_path, monk
     def peak(n: int) -> int:
         tracemalloc.start()
         try:
-            done = in_process([*RUN, "--runs", str(n), "--games-out", tmp_path / f"g{n}{suffix}"])
+            # the scalar path, whose play_game is faked (the batch engine's chunks: test_batch_studies)
+            done = in_process([*RUN, "--runs", str(n), "--games-out", tmp_path / f"g{n}{suffix}", "--engine", "scalar"])
             assert done.code == 0, done.err
             return tracemalloc.get_traced_memory()[1]
         finally:
@@ -233,7 +234,7 @@ def test_a_run_stopped_midway_leaves_no_file(tmp_path, monkeypatch, games, stop)
     monkeypatch.setattr(pool, "play_game", play)
     (tmp_path / "old.csv").write_text("")  # an earlier table stays as it was
     argv = [*RUN, "--runs", "3000", "--games-out", tmp_path / "g.parquet", "--series-out", tmp_path / "old.csv",
-            "--force"]
+            "--force", "--engine", "scalar"]  # the scalar path, whose play_game is faked
     if stop is KeyboardInterrupt:
         assert in_process(argv).code == 130
     else:

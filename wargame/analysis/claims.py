@@ -289,20 +289,22 @@ def judge(by_arm: Mapping[Arm, Sequence[GameResult]], only: Iterable[str] | None
 def run_claims(rulebook: Rulebook, runs: int, master_seed: int = 1, scenario: str = "spring-2016",
                seats: Mapping[str, str] | None = None, workers: int = 1, rules_dir: Path | None = None,
                decks_dir: Path | None = None, progress: Callable[[int], None] | None = None,
-               only: Iterable[str] | None = None, scheduler: str | None = None) -> list[ClaimResult]:
+               only: Iterable[str] | None = None, scheduler: str | None = None,
+               engine: str = "batch") -> list[ClaimResult]:
     """Every testable claim, each arm played on the same ``runs`` seeds (common random numbers).
     The games are not kept: each seed's games in every arm are fed to each claim's
     :class:`ClaimTally` as they come back (the arms of a chunk of seeds come back side by side),
     so memory does not grow with ``runs``. The same results as :func:`judge` on
     :func:`play_claims`'s games. ``scheduler``: play them on that Dask cluster
-    (:func:`wargame.analysis.cluster.stream_chunks`, which may raise its ``ClusterError``)."""
+    (:func:`wargame.analysis.cluster.stream_chunks`, which may raise its ``ClusterError``);
+    ``engine``: as :attr:`wargame.analysis.pool.Batch.engine` (the same results either way)."""
     seats = dict(seats or parse_seats(DEFAULT_SEATS))
     chosen = chosen_claims(only)
     arms = arms_of(chosen)
     index = {arm: i for i, arm in enumerate(arms)}
     tallies = [(ClaimTally(e), [index[e.treatment], index[e.control]] if isinstance(e, Experiment)
                 else [index[BASELINE]]) for e in chosen]
-    batches = [Batch(scenario, seats, arm, runs, master_seed) for arm in arms]
+    batches = [Batch(scenario, seats, arm, runs, master_seed, engine=engine) for arm in arms]
     waiting: list[list[GameResult]] = [[] for _ in arms]
     for b, results in stream_chunks(rulebook, batches, workers, scheduler, rules_dir, decks_dir, progress):
         waiting[b].extend(results)

@@ -201,8 +201,29 @@ class GameMeter:
                         self.formed[origin] = self.formed.get(origin, 0) + 1
                         if t <= EARLY_TURNS:
                             self.formed_early[origin] = self.formed_early.get(origin, 0) + 1
+        self._orders(turn.orders, options)
+        self._track(t, turn.state)
+
+    def add_summary(self, turn: Any) -> None:
+        """One more turn as the batch engine sums it up (a
+        :class:`~wargame.analysis.batched.TurnSummary`): the rules fired and cards played, the
+        times ``c7.aq-welcomes-defectors`` fired in Iraq, the offshoots formed by origin, the orders
+        and option counts, the state after the turn. The same metrics as :meth:`add`."""
+        t = turn.turn
+        self.fired.update(turn.fired)
+        self.drawn.update(turn.drawn)
+        self.absorbed_iraq += turn.absorbed_iraq
+        self.absorbed_iraq_y1 += turn.absorbed_iraq if t <= MARK_TURN else 0
+        for origin, k in turn.formed.items():
+            self.formed[origin] = self.formed.get(origin, 0) + k
+            if t <= EARLY_TURNS:
+                self.formed_early[origin] = self.formed_early.get(origin, 0) + k
+        self._orders(turn.orders, turn.options)
+        self._track(t, turn.state)
+
+    def _orders(self, orders: Mapping[str, Sequence[Any]], options: Mapping[str, int] | None) -> None:
         for cell in CELLS:
-            given = turn.orders.get(cell, ())
+            given = orders.get(cell, ())
             self.orders_given[cell] += len(given)
             if not given:
                 self.no_order_turns[cell] += 1
@@ -219,7 +240,6 @@ class GameMeter:
                     self.idle_run[cell] = max(self.idle_run[cell], self.idle_now[cell])
                 else:
                     self.idle_now[cell] = 0
-        self._track(t, turn.state)
 
     def _track(self, t: int, s: State) -> None:
         rulebook = self.rulebook

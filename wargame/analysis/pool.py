@@ -21,6 +21,7 @@ from typing import Any
 from attrs import frozen
 
 from wargame.analysis.arms import Arm, play_game
+from wargame.analysis.batched import BATCH_MIN, batch_plays, play_games_batch
 from wargame.analysis.metrics import GameResult
 from wargame.engine.rulebook import DECKS_DIR, RULES_DIR, Rulebook, load_rulebook
 
@@ -38,14 +39,18 @@ def _init_worker(rules: str, decks: str) -> None:
     _WORKER["rulebook"] = load_rulebook(Path(rules), Path(decks))  # once per worker process
 
 
-Job = tuple[str, Mapping[str, str], Arm, tuple[tuple[int, int], ...], bool]
-"""A chunk of games to play: scenario, seats, arm, (game index, seed) of each game, and whether
-to keep every track turn by turn (:attr:`Batch.tracks`)."""
+Job = tuple[str, Mapping[str, str], Arm, tuple[tuple[int, int], ...], bool, str]
+"""A chunk of games to play: scenario, seats, arm, (game index, seed) of each game, whether to
+keep every track turn by turn (:attr:`Batch.tracks`), and the engine (:attr:`Batch.engine`)."""
 
 
 def play_chunk(rulebook: Rulebook, job: Job) -> list[GameResult]:
-    """Play a chunk of games (in this process: a worker's, or a Dask worker's), in game order."""
-    scenario, seats, arm, games, tracks = job
+    """Play a chunk of games (in this process: a worker's, or a Dask worker's), in game order: as
+    one batch of the batch engine where it can play the arm, else game by game (the same results)."""
+    scenario, seats, arm, games, tracks, *engine = job
+    if engine and engine[0] == "batch" and batch_plays(arm) and len(games) >= BATCH_MIN:
+        return play_games_batch(rulebook, scenario, [seed for _, seed in games], seats, arm, [i for i, _ in games],
+                                keep_tracks=tracks)
     keep = {"keep_tracks": True} if tracks else {}
     return [play_game(rulebook, scenario, seed, seats, arm, i, **keep) for i, seed in games]
 
@@ -65,6 +70,13 @@ class Batch:
     runs: int
     master_seed: int
     tracks: bool = False
+    engine: str = "batch"
+
+    @property
+    def batched(self) -> bool:
+        """Whether its games are played as batches of the batch engine (``engine`` "batch" and an
+        arm it can play: :func:`~wargame.analysis.batched.batch_plays`)."""
+        return self.engine == "batch" and batch_plays(self.arm)
 
 
 MAX_RUNS = 1_000_000
@@ -73,8 +85,30 @@ WINDOW = 4
 """Chunks of games in flight per worker process: what is handed out before a result is back."""
 
 
-def _chunk_size(runs: int, workers: int) -> int:
+BATCH_CHUNK = 1000
+"""The most games in one chunk played as a batch (fewer when keeping every track): what bounds a
+worker's memory, whatever ``--runs``."""
+
+
+def _chunk_size(runs: int, workers: int, batched: bool = False, tracks: bool = False) -> int:
+    if batched:  # big enough for the batch to pay, small enough to share out and to keep in memory
+        shared = -(-runs // (workers * 2)) if workers > 1 else runs
+        return max(1, min(BATCH_CHUNK // 10 if tracks else BATCH_CHUNK, max(shared, min(runs, BATCH_MIN))))
     return max(1, min(8, runs // max(1, workers * 16)))
+
+
+def _size(b: Batch, workers: int) -> int:
+    return _chunk_size(max(b.runs, 1), workers, b.batched, b.tracks)
+
+
+def scalar_note(batches: Sequence[Batch]) -> str | None:
+    """One line saying which arms the scalar engine plays although the batch engine was asked
+    for (an experimental setup, a doctrine or a withheld order: :func:`batch_plays`); None if none."""
+    fallen = [b for b in batches if b.engine == "batch" and not b.batched]
+    if not fallen:
+        return None
+    return (f"{len(fallen)} of {len(batches)} arm{'s' if len(batches) > 1 else ''} played with the scalar engine "
+            "(an experimental setup, doctrine or withheld order: the batch engine plays the scenario as written)")
 
 
 def workers_for(batches: Sequence[Batch], requested: int | None = None) -> int:
@@ -82,7 +116,7 @@ def workers_for(batches: Sequence[Batch], requested: int | None = None) -> int:
     never more than the cores, nor than the chunks of games there are to hand out."""
     cpus = os.cpu_count() or 1
     wanted = max(1, min(requested or cpus, cpus))
-    chunks = sum(-(-b.runs // _chunk_size(max(b.runs, 1), wanted)) for b in batches)
+    chunks = sum(-(-b.runs // _size(b, wanted)) for b in batches)
     return max(1, min(wanted, chunks))
 
 
@@ -90,14 +124,15 @@ def _jobs(batches: Sequence[Batch], workers: int) -> Iterator[tuple[int, Job]]:
     """(batch, job) for every chunk of games, made as they are handed out (never all at once):
     chunk by chunk, and within a chunk batch by batch, so the arms of paired games come back
     side by side."""
-    sizes = [_chunk_size(b.runs, workers) for b in batches]
+    sizes = [_size(b, workers) for b in batches]
     starts = [0] * len(batches)
     while any(start < b.runs for start, b in zip(starts, batches)):
         for i, b in enumerate(batches):
             if starts[i] < b.runs:
                 chunk = range(starts[i], min(b.runs, starts[i] + sizes[i]))
                 starts[i] = chunk.stop
-                yield i, (b.scenario, dict(b.seats), b.arm, tuple((g, game_seed(b.master_seed, g)) for g in chunk), b.tracks)
+                yield i, (b.scenario, dict(b.seats), b.arm, tuple((g, game_seed(b.master_seed, g)) for g in chunk), b.tracks,
+                                  b.engine)
 
 
 chunk_jobs = _jobs

@@ -39,6 +39,7 @@ import attrs
 from attrs import frozen
 
 from wargame.analysis import metrics
+from wargame.analysis.batched import BATCH_MIN, play_games_batch
 from wargame.engine.parameters import compile_formulas
 from wargame.engine.rulebook import DECKS_DIR, RULES_DIR, Rulebook, load_rulebook
 
@@ -208,6 +209,7 @@ class Job:
     seats: tuple[tuple[str, str], ...]
     metric: str
     seeds: tuple[int, ...]
+    engine: str = "batch"
 
 
 Runner = Callable[[Iterable[Job]], Iterator[tuple[int, list[float | None]]]]
@@ -218,6 +220,8 @@ def play_point(rulebook: Rulebook, job: Job) -> tuple[int, list[float | None]]:
     """Play a point's games on ``rulebook`` with the point's parameter values; the metric of each."""
     book = with_parameters(rulebook, dict(job.values))
     seats = dict(job.seats)
+    if job.engine == "batch" and len(job.seeds) >= BATCH_MIN:  # one batch of the batch engine: the same results
+        return job.point, [r.metrics.get(job.metric) for r in play_games_batch(book, job.scenario, job.seeds, seats)]
     return job.point, [metrics.play_game(book, job.scenario, seed, seats, index=g).metrics.get(job.metric)
                        for g, seed in enumerate(job.seeds)]
 
@@ -305,6 +309,7 @@ class GameStudy:
     metric: str
     runs_per_point: int
     seed: int
+    engine: str = "batch"
 
     def jobs(self, points: Any) -> Iterator[Job]:
         """A :class:`Job` a point, made as they are handed out."""
@@ -313,7 +318,7 @@ class GameStudy:
             values = tuple((n, played_value(float(v), whole(self.rulebook, n), *self.ranges[n]))
                            for n, v in zip(self.names, row))
             seeds = tuple(point_seed(self.seed, g) for g in range(self.runs_per_point))
-            yield Job(p, values, self.scenario, seats, self.metric, seeds)
+            yield Job(p, values, self.scenario, seats, self.metric, seeds, self.engine)
 
 
 def evaluate_games(study: GameStudy, runner: Runner, stats: dict[str, Any] | None = None) -> Callable[[Any], Any]:

@@ -99,7 +99,10 @@ def draw(runner: Any, deck: int, rows: np.ndarray) -> None:
                 g = boards.G["tally_cards_drawn"]
                 g[played] = np.minimum(g[played] + 1, _CARDS_CAP)
                 runner.drawn[played, code.number] += 1
+                in_order = getattr(runner, "in_order", False)
+                runner.in_order = False  # a card an order draws: its spawns are the card's
                 apply(runner, code.effects, ctx)
+                runner.in_order = in_order
         active = np.sort(np.concatenate(again)) if again else active[:0]
 
 

@@ -48,7 +48,10 @@ def apply(runner: Any, effects: Sequence[EffectCode], ctx: Ctx, happened: np.nda
         if e.kind == "track":
             _track(e, ctx, happened)
         elif e.kind == "spawn":
-            spawn(ctx, e)
+            formed = spawn(ctx, e)
+            counts = getattr(runner, "formed", None)
+            if counts is not None and not getattr(runner, "in_order", False):
+                counts[formed, e.arg] += 1  # what the record's changes show: a rule's or a card's
         elif e.kind == "absorb":
             slot = ctx.slot
             live = ctx.b.o_active[ctx.rows, slot]
@@ -68,14 +71,15 @@ def remove(boards: Any, rows: np.ndarray, slots: np.ndarray, absorbed: bool) -> 
         g[rows] = np.minimum(g[rows] + 1, _ABSORBED_CAP)
 
 
-def spawn(ctx: Ctx, e: EffectCode) -> None:
-    """``spawn_offshoot(origin, strength, brutality)`` in the context's theatre, lane by lane."""
+def spawn(ctx: Ctx, e: EffectCode) -> np.ndarray:
+    """``spawn_offshoot(origin, strength, brutality)`` in the context's theatre, lane by lane.
+    Returns the games where an offshoot formed."""
     b = ctx.b
     strength = np.maximum(0.0, np.minimum(10.0, np.floor(np.broadcast_to(e.fns[0](ctx), ctx.rows.shape) + 0.5)))
     brutality = np.maximum(0.0, np.minimum(10.0, np.floor(np.broadcast_to(e.fns[1](ctx), ctx.rows.shape) + 0.5)))
     keep = strength != 0
     if not keep.any():
-        return
+        return ctx.rows[:0]
     sub = ctx.sub(keep)
     rows = sub.rows
     strength, brutality = strength[keep], brutality[keep]
@@ -107,3 +111,4 @@ def spawn(ctx: Ctx, e: EffectCode) -> None:
     b.next_seq[rows] += 1
     b.o_active[rows, slot] = True
     b.dirty[rows] = True
+    return rows

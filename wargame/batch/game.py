@@ -14,6 +14,7 @@ import numpy as np
 
 from wargame.batch import dice
 from wargame.batch.book import Book
+from wargame.batch.compile import ORIGINS
 from wargame.batch.compute import refresh
 from wargame.batch.decks import shuffle_new
 from wargame.batch.rules import Runner
@@ -33,7 +34,10 @@ class BatchGame:
     - ``fired``: ``(n, rules)`` int, how often each rule (in rulebook order) fired in each game;
     - ``drawn``: ``(n, cards)`` int, how often each card (``card_ids``) was played;
     - ``series``: after every turn one ``(turn, g, t)``: ``g`` ``(n, len(global_names))`` and ``t``
-      ``(n, theatres, len(theatre_names))`` int16 snapshots of the tracks (kept if ``keep_series``).
+      ``(n, theatres, len(theatre_names))`` int16 snapshots of the tracks (kept if ``keep_series``);
+    - ``formed``: ``(n, origins)`` int, offshoots formed by rules and cards (not orders), by the
+      origin's code (``wargame.batch.state.ORIGINS``), as the records' changes show them;
+    - what :meth:`watch` asks for: how often a rule fired in each theatre of each game.
     """
 
     def __init__(self, rulebook: Rulebook, states: Sequence[State], keep_series: bool = True):
@@ -46,6 +50,8 @@ class BatchGame:
         self.drawn = np.zeros((b.n, len(self.card_ids)), dtype=np.int64)
         self.game_keys = dice.game_keys(b.seed)
         self.runner = Runner(b, self.book, self.fired, self.drawn, self.game_keys)
+        self.formed = np.zeros((b.n, len(ORIGINS)), dtype=np.int64)
+        self.runner.formed = self.formed
         scenario = rulebook.scenarios[b.scenario]
         self._calendar = (scenario.start_year, scenario.start_quarter)
         self.global_names = tuple(GLOBAL_TRACKS)
@@ -88,6 +94,12 @@ class BatchGame:
     def state(self, i: int) -> State:
         """Game ``i`` as the scalar engine's State (``wargame.engine.model.digest`` compares them)."""
         return self.boards.state(i)
+
+    def watch(self, rule_id: str) -> np.ndarray:
+        """``(n, theatres)`` int, from now on how often the rule ``rule_id`` (of theatre or offshoot
+        scope: an offshoot's is its home theatre) fired in each theatre of each game."""
+        index = next(i for i, r in enumerate(self.rulebook.rules) if r.id == rule_id)
+        return self.runner.at.setdefault(index, np.zeros((self.n, self.boards.n_theatres), dtype=np.int64))
 
     def track(self, name: str) -> np.ndarray:
         """A global track of every game, ``(n,)`` int64."""

@@ -66,6 +66,10 @@ class Players:
         self.view_keys = view_keys(b.seed)
         self.codes = seat_codes(seats, b.n, self.bot_keys)
         self._doctrine: DoctrineCode | None = None
+        # with ``count_options`` set, :meth:`choose` keeps in ``options`` each cell's number of
+        # distinct kinds of legal order in each game it chose for (``metrics.option_counts``)
+        self.count_options = False
+        self.options: dict[str, np.ndarray] = {}
 
     @property
     def doctrine(self) -> DoctrineCode:
@@ -85,9 +89,12 @@ class Players:
             chosen = np.full((m, legality.max_orders), -1, dtype=np.int64)
             if not m:
                 out[cell] = chosen
+                self.options[cell] = np.zeros(0, dtype=np.int64)
                 continue
             allowed = legality.allowed(b, rows, cell)
             budget = legality.budget(b, rows, cell)
+            if self.count_options:
+                self.options[cell] = self._kinds(allowed, budget, cell)
             keys = seat_keys(self.bot_keys[rows], b.turn[rows], cell)
             code = self.codes[cell][rows]
             rnd = code == RANDOM
@@ -102,6 +109,16 @@ class Players:
                                               judged, code[doc])
             out[cell] = chosen
         return rows, out
+
+    def _kinds(self, allowed: np.ndarray, budget: np.ndarray, cell: str) -> np.ndarray:
+        """``(m,)`` how many distinct kinds of order ``cell`` may give, none pending yet."""
+        m = len(budget)
+        legal = self.legality.legal(allowed, budget, cell, np.zeros_like(allowed), np.zeros(m, dtype=np.int64),
+                                    np.zeros(m))
+        kinds = np.zeros(m, dtype=np.int64)
+        for _, first, count, _ in self.legality.cands[cell].spans:
+            kinds += legal[:, first:first + count].any(1)
+        return kinds
 
     def orders(self, rows: np.ndarray, chosen: dict[str, np.ndarray]) -> list[dict[str, tuple[Order, ...]]]:
         """The chosen orders as ``resolve_turn`` takes them: one mapping of cell to Orders a game."""

@@ -38,6 +38,11 @@ class Runner:
         self.game_keys = game_keys
         self.keys = game_keys
         self.reshuffles: list[np.ndarray] = []
+        # what the metrics may also keep (BatchGame sets them): offshoots formed by rules and cards,
+        # ``(n, origins)``; a rule's firings by theatre, ``{rule index: (n, theatres)}``
+        self.formed: np.ndarray | None = None
+        self.at: dict[int, np.ndarray] = {}
+        self.in_order = False  # an order's effects are being applied (its own spawns are not counted)
         # per deck, per card: does drawing it read its condition (and so refresh the board)?
         self.card_checks = [np.array([c.when is not None and c.column != -1 for c in cards], dtype=bool) for cards in book.cards]
         self.theatre_keys = np.array([dice.nm(t) for t in boards.theatre_names], dtype=dice.U64)
@@ -91,6 +96,9 @@ class Runner:
         if not len(ctx.rows):
             return
         self.fired[ctx.rows, rule.index] += 1
+        at = self.at.get(rule.index)
+        if at is not None and ctx.tj is not None:
+            at[ctx.rows, ctx.tj] += 1  # one lane a game: no index repeats
         apply(self, rule.effects, ctx)
         if ctx.slot is not None:  # an offshoot brought to strength 0 dissolves
             b = self.boards
@@ -109,6 +117,13 @@ class Runner:
         if not happened.any():
             return
         self.fired[ctx.rows, rule.index] += happened.sum(1)
+        at = self.at.get(rule.index)
+        if at is not None:
+            if ctx.tj is ALL:
+                at[ctx.rows] += happened
+            else:
+                r, s = np.nonzero(happened)
+                np.add.at(at, (ctx.rows[r], ctx.tj[r, s]), 1)
         apply(self, rule.effects, ctx, happened)
         if ctx.slot is ALL:
             b = self.boards
@@ -145,11 +160,15 @@ class Runner:
         code = self.book.orders[kind]
         refresh(self.boards, self.book, rows)
         ctx = Ctx(self.boards, rows, column)
-        if code.chance is None:
-            apply(self, code.success, ctx)
-            return
-        scope = self.theatre_keys[column] if column is not None else dice.nm("")
-        roll = dice.rolls(dice.source_keys(self.keys[rows], kind), scope)
-        ok = np.broadcast_to(roll < code.chance(ctx), rows.shape)
-        apply(self, code.success, ctx.sub(ok))
-        apply(self, code.failure, ctx.sub(~ok))
+        self.in_order = True
+        try:
+            if code.chance is None:
+                apply(self, code.success, ctx)
+                return
+            scope = self.theatre_keys[column] if column is not None else dice.nm("")
+            roll = dice.rolls(dice.source_keys(self.keys[rows], kind), scope)
+            ok = np.broadcast_to(roll < code.chance(ctx), rows.shape)
+            apply(self, code.success, ctx.sub(ok))
+            apply(self, code.failure, ctx.sub(~ok))
+        finally:
+            self.in_order = False

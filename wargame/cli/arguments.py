@@ -106,7 +106,6 @@ def workers(text: str) -> int:
     return bounded(MAX_WORKERS)(text)
 
 
-
 def scheduler(text: str) -> str:
     """--scheduler: a Dask scheduler's address (tcp://host:8786, or host:8786); whether one answers
     there is found out on connecting (wargame.analysis.cluster)."""
@@ -123,6 +122,16 @@ SCHEDULER_HELP = ("play the games on the Dask cluster whose scheduler is at ADDR
 def scheduler_option(parser: argparse.ArgumentParser) -> None:
     """--scheduler ADDRESS, for the commands that play many games (simulate, claims, calibrate, ...)."""
     parser.add_argument("--scheduler", type=scheduler, default=None, metavar="ADDRESS", help=SCHEDULER_HELP)
+
+
+ENGINE_HELP = ("batch (default): play the games in batches with the batch engine, where it can (not an arm with an "
+               "experimental setup, doctrine or withheld order: those fall back to scalar, said on stderr); scalar: "
+               "game by game with the table's engine. The results are the same either way")
+
+
+def engine_option(parser: argparse.ArgumentParser) -> None:
+    """--engine batch|scalar, for the commands that play many games (simulate, claims, calibrate, sensitivity)."""
+    parser.add_argument("--engine", choices=("batch", "scalar"), default="batch", help=ENGINE_HELP)
 
 
 def table_options(parser: argparse.ArgumentParser) -> None:

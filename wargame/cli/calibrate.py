@@ -163,7 +163,8 @@ def calibrate_command(rulebook: Rulebook, args: Any) -> int:
         for s in t.seats:
             if (t.scenario, s) not in needed:
                 needed.append((t.scenario, s))
-    batches = [Batch(scenario, targets.seat_sets[s], BASELINE, args.runs, args.seed) for scenario, s in needed]
+    batches = [Batch(scenario, targets.seat_sets[s], BASELINE, args.runs, args.seed, engine=args.engine)
+               for scenario, s in needed]
     total = args.runs * len(batches)
     # Each game goes into the tallies of the targets judged on its (scenario, seat set), and is
     # not kept: memory does not grow with --runs.

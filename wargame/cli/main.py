@@ -62,6 +62,7 @@ def _add_study_parsers(subparsers: Any) -> None:
     simulate.add_argument("--json", action="store_true", help="print the results as JSON")
     arguments.table_options(simulate)
     arguments.scheduler_option(simulate)
+    arguments.engine_option(simulate)
 
     claims = subparsers.add_parser("claims", help="the article's claims C1-C16 as paired experiments")
     claims.add_argument("--runs", type=arguments.runs, default=200,
@@ -72,6 +73,7 @@ def _add_study_parsers(subparsers: Any) -> None:
     claims.add_argument("--workers", type=arguments.workers, default=None, help=arguments.WORKERS_HELP)
     claims.add_argument("--only", default="", help="only these claims or experiments, e.g. C8 or C1a,C13")
     arguments.scheduler_option(claims)
+    arguments.engine_option(claims)
     claims_format = claims.add_mutually_exclusive_group()
     claims_format.add_argument("--json", action="store_true", help="print the results as JSON")
     claims_format.add_argument("--markdown", action="store_true", help="print a Markdown report")
@@ -84,6 +86,7 @@ def _add_study_parsers(subparsers: Any) -> None:
     calibrate.add_argument("--workers", type=arguments.workers, default=None, help=arguments.WORKERS_HELP)
     calibrate.add_argument("--only", default="", help="only these targets, e.g. talks-opened,is-ends-weaker")
     arguments.scheduler_option(calibrate)
+    arguments.engine_option(calibrate)
     calibrate.add_argument("--json", action="store_true", help="print the verdicts as JSON")
     calibrate.add_argument("--metrics", action="store_true", help="list every metric and stat a target may use, and stop")
 

@@ -43,6 +43,7 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--seats", default="all=doctrine", help="bots per seat (default all=doctrine)")
     p.add_argument("--workers", type=arguments.workers, default=None, help=arguments.WORKERS_HELP)
     arguments.scheduler_option(p)
+    arguments.engine_option(p)
     p.add_argument("--json", action="store_true", help="print the indices as JSON")
     p.add_argument("--chart", action="store_true", help="draw S1 and ST per parameter as a bar chart (plotext)")
 
@@ -76,7 +77,8 @@ def sensitivity_command(rulebook: Rulebook, args: Any) -> int:
         return fail(f"{args.samples} samples x {len(names) + 2} x {args.runs_per_point} runs per point is {games:,} games, "
                     f"more than {MAX_RUNS:,}: use fewer samples or runs per point")
     prob = sa.problem(ranges, names, [n for n in names if sa.whole(rulebook, n)])
-    study = sa.GameStudy(rulebook, tuple(names), ranges, args.scenario, seats, args.metric, args.runs_per_point, args.seed)
+    study = sa.GameStudy(rulebook, tuple(names), ranges, args.scenario, seats, args.metric, args.runs_per_point, args.seed,
+                          args.engine)
     stats: dict[str, Any] = {}
     from wargame.analysis.cluster import ClusterError
     from wargame.cli.studies import connect

@@ -26,7 +26,7 @@ from wargame.analysis.charts import bound_summary, bound_text, print_claims, pri
 from wargame.analysis.claims import ClaimResult, arms_of, chosen_claims, claims_games, run_claims, untestable
 from wargame.analysis.cluster import Cluster, ClusterError, stream_chunks
 from wargame.analysis.experiments import EXPERIMENTS, Untestable
-from wargame.analysis.pool import Batch, workers_for
+from wargame.analysis.pool import Batch, scalar_note, workers_for
 from wargame.analysis.progress import console, progress_bar, report_rate
 from wargame.analysis.studies import SimulationTally
 from wargame.analysis.tables import GAMES, SERIES, TableWriter, game_columns, game_row, series_columns, series_rows, table_format
@@ -95,7 +95,7 @@ def simulate_command(rulebook: Rulebook, args: Any) -> int:
     if isinstance(tables, str):
         return fail(tables)
     wanted = {what for _, _, what in tables}
-    batches = [Batch(args.scenario, seats, BASELINE, args.runs, args.seed, tracks="series" in wanted)]
+    batches = [Batch(args.scenario, seats, BASELINE, args.runs, args.seed, tracks="series" in wanted, engine=args.engine)]
     start = time.perf_counter()
     tally = SimulationTally(rulebook, args.scenario)  # the games are summed as they come, not kept
     columns = {"games": lambda: game_columns(rulebook), "series": lambda: series_columns(rulebook, args.scenario)}
@@ -145,16 +145,20 @@ def claims_command(rulebook: Rulebook, args: Any) -> int:
         shown = ", ".join(x[:40] for x in unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
         print(f"wargame: no claim or experiment {shown} (see wargame claims --help)", file=sys.stderr)
         return 2
-    workers = workers_for([Batch(args.scenario, seats, arm, args.runs, args.seed) for arm in arms_of(chosen_claims(only))],
-                          args.workers)
+    batches = [Batch(args.scenario, seats, arm, args.runs, args.seed, engine=args.engine)
+               for arm in arms_of(chosen_claims(only))]
+    workers = workers_for(batches, args.workers)
     start = time.perf_counter()
     total = claims_games(args.runs, only)
     try:
         cluster = connect(args, rulebook)
         workers = cluster.threads if cluster else workers
+        note = scalar_note(batches)  # once the run is sure to start
+        if note:
+            print(f"wargame: {note}", file=sys.stderr)
         with progress_bar(total, "claims") as advance:
             results = run_claims(rulebook, args.runs, args.seed, args.scenario, seats, workers, args.rules, args.decks,
-                                 advance, only, cluster)
+                                 advance, only, cluster, args.engine)
     except ClusterError as e:
         return fail(str(e))
     elapsed = time.perf_counter() - start
