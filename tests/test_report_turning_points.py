@@ -104,7 +104,8 @@ def test_every_turning_point_is_backed_by_a_record_whose_outcome_says_it_happene
     backed(rulebook, bot_game(rulebook, seed, kind), seat)
 
 
-@pytest.mark.parametrize("seed", [0, 9])
+# seeds whose games have all of it (found by playing; bots roll keyed dice, see wargame.bots.bot)
+@pytest.mark.parametrize("seed", [4, 8])
 def test_whole_games_with_talks_a_collapse_and_successions(rulebook, seed):
     """Full spring-2016 games of doctrine bots in which the relation moves (talks kept secret
     from outsiders among them), the caliphate collapses and leaders die and are replaced."""
@@ -115,7 +116,7 @@ def test_whole_games_with_talks_a_collapse_and_successions(rulebook, seed):
         backed(rulebook, game, seat)
 
 
-@pytest.mark.parametrize("seed", [12, 13])
+@pytest.mark.parametrize("seed", [12, 384])
 def test_a_leader_lost_whose_shura_roll_failed_is_not_told_as_a_succession(rulebook, seed):
     """The issue's game: IS loses its leader on turn 3 and the Shura Council's roll fails."""
     game = bot_game(rulebook, seed)
