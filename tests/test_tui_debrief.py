@@ -272,7 +272,8 @@ def test_what_next_plays_bot_games_on_from_a_step_and_marks_the_game(monkeypatch
             await until(pilot, lambda: screen.futures is not None, "the games")
             assert screen.futures == want  # the same board gives the same futures
             text = plain(screen.query_one("#futures-text", Static))
-            assert want.lines()[0] in text and "The game as it was played" in text
+            assert futures_screen.futures_lines(want)[0] in text and "The game as it was played" in text
+            assert "by doctrine bots, postures drawn per game:" in text and "doctrine:mixed" not in text
             first = placing(outcome_of(RULEBOOK, game.state), want)[0]
             assert first.replace("from the same start", "from this step") in text.replace("\n", " ")
             plot = screen.query_one(DistributionPlot)

@@ -105,9 +105,11 @@ async def test_the_walkthroughs_footer_follows_its_mode(tmp_path: Path) -> None:
         await pilot.press("a")
         await until(pilot, lambda: walk.show_all, "all at once")
         assert {"Go on", "One at a time"} <= shown() and not {"Next", "Previous", "Why?", "Show all"} & shown()
+        assert "Close" in shown() and "Skip the rest" not in shown(), "all shown: nothing is left to skip"
         await pilot.press("a")
         await until(pilot, lambda: not walk.show_all, "one at a time again")
         assert "Show all" in shown() and "One at a time" not in shown()
+        assert "Skip the rest" in shown() and "Close" not in shown()
         await pilot.press("a", "enter")  # Enter in "show all" goes on
         await until(pilot, lambda: app.screen is not walk, "the walkthrough to close")
 

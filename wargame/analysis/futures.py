@@ -25,6 +25,9 @@ from wargame.engine.rulebook import Rulebook
 
 DEFAULT_RUNS = 200
 MAX_RUNS = 10_000
+ODDS_RUNS = 100
+"""Bot games from the same start that a finished game is placed among, on the end screen and in
+``wargame report --odds`` alike (so the two give the same percentages)."""
 
 
 @frozen

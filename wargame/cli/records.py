@@ -21,8 +21,9 @@ from wargame.engine.rulebook import Rulebook
 COMMANDS = ("replay", "report", "fork")
 FORMATS = ("markdown", "html", "json", "csv")
 # --odds: bot games played from the same start to place a finished game among (a report of the
-# longest scenario with 100 takes some 6 seconds more on a laptop). At most as
-# wargame.analysis.futures.MAX_RUNS (not imported here: it would load the analysis on every command).
+# longest scenario with 100 takes some 6 seconds more on a laptop): the end screen's number too,
+# wargame.analysis.futures.ODDS_RUNS, and at most its MAX_RUNS (not imported here: it would load
+# the analysis on every command; a test holds the two equal).
 ODDS_DEFAULT = 100
 ODDS_MAX = 10_000
 

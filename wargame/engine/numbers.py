@@ -12,6 +12,9 @@ nearest. Shown so, "rolled <= needed" says whether the roll beat the odds: the s
 coarsest that expresses the chance as it was designed (``0.37``: whole numbers; ``0.375``: one
 decimal) and, should the roll fall so close to the chance that the rounding would hide the tie,
 as fine as it takes to tell them apart (worked out exactly, on the floats' own rational values).
+The face needed and the face rolled are written to the same number of decimals (none where the
+odds are whole: "needed 37, rolled 52"; "needed 33.33, rolled 76.80"), so a roll that failed
+never reads as equal to the face it needed.
 tests/test_rolls.py proves the equivalence over every chance and roll.
 """
 
@@ -103,14 +106,14 @@ def _designed_decimals(chance: float) -> int:
 
 
 def _at(n: int, d: int) -> str:
-    """The integer ``n`` on a scale of ``d`` decimals, written out without trailing zeros:
-    ``_at(375, 1) == "37.5"``, ``_at(3690, 2) == "36.9"``, ``_at(3700, 2) == "37"``."""
+    """The integer ``n`` on a scale of ``d`` decimals, written out with all ``d`` of them, so
+    that numbers on one scale read with one precision (a roll as the face it needed):
+    ``_at(375, 1) == "37.5"``, ``_at(3690, 2) == "36.90"``, ``_at(84, 2) == "0.84"``."""
     if d == 0:
         return str(n)
     sign = "-" if n < 0 else ""
     digits = str(abs(n)).rjust(d + 1, "0")
-    fraction = digits[-d:].rstrip("0")
-    return f"{sign}{digits[:-d]}" + (f".{fraction}" if fraction else "")
+    return f"{sign}{digits[:-d]}.{digits[-d:]}"
 
 
 @frozen

@@ -21,6 +21,7 @@ from wargame.engine.numbers import number
 from wargame.record.plots import Chart, charts
 from wargame.table.session import Session
 from wargame.tui.screens.modals import WalkthroughScreen
+from wargame.tui.widgets.changes import Change, Changes, ChangesStatic, values_width
 from wargame.tui.widgets.footer import KeysFooter
 from wargame.tui.widgets.lists import highlight_first
 from wargame.tui.widgets.plots import ChartPlot
@@ -102,7 +103,8 @@ class SummaryScreen(Screen[None]):
         with Horizontal(id="summary"):
             yield OptionList(id="changed")
             with VerticalScroll():
-                yield Static(id="summary-charts")
+                yield ChangesStatic(id="summary-charts")
+                yield Static("", id="summary-charts-note")
         yield KeysFooter()
 
     def refresh_record(self) -> None:
@@ -125,9 +127,12 @@ class SummaryScreen(Screen[None]):
                 first = changed.get(name, (before, after))[0]
                 changed[name] = (first, after)
         options = self.query_one("#changed", OptionList)
-        for name, (before, after) in changed.items():
-            if before != after:
-                options.add_option(Option(f"{escape(s.rulebook.title(name))}: {before} → {after}", id=name))
+        # a change reads "name: a → b" and never breaks inside "a → b": the values are a column
+        rows = [(name, Change(s.rulebook.title(name), str(before), str(after)))
+                for name, (before, after) in changed.items() if before != after]
+        width = values_width([c for _, c in rows])
+        for name, change in rows:
+            options.add_option(Option(Changes([change], width), id=name))
         if not options.option_count:
             options.add_option(Option("no track the room can see changed", disabled=True))
         trends = []
@@ -136,9 +141,9 @@ class SummaryScreen(Screen[None]):
             if len(values) >= 2:
                 delta = values[-1] - values[-2]
                 arrow = "▲" if delta > 0 else "▼" if delta < 0 else "·"
-                trends.append(f"{arrow} {escape(chart.series.title)}: {number(values[-2])} → {number(values[-1])}")
-        self.query_one("#summary-charts", Static).update(
-            "\n".join(trends) + "\n\n[$text-muted]c: the charts[/]" if trends else "The first turn: no trend yet.")
+                trends.append(Change(f"{arrow} {chart.series.title}", number(values[-2]), number(values[-1])))
+        self.query_one("#summary-charts", ChangesStatic).update(Changes(trends, expand=False) if trends else "The first turn: no trend yet.")
+        self.query_one("#summary-charts-note", Static).update("\n[$text-muted]c: the charts[/]" if trends else "")
         highlight_first(options)
         options.focus()
 

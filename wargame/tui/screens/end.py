@@ -13,7 +13,7 @@ from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Header, Label, Static
 
-from wargame.analysis.futures import DEFAULT_RUNS, Futures, outcome_of, placing
+from wargame.analysis.futures import ODDS_RUNS, Futures, outcome_of, placing
 from wargame.engine.model import CELL_TITLES, CELLS, STAGES
 from wargame.engine.rulebook import ROOT
 from wargame.engine.turn import new_game
@@ -85,8 +85,6 @@ def report_path(session: Session) -> Path:
     return ROOT / "saves" / f"{session.game.header.game or 'game'}.report.md"
 
 
-ODDS_RUNS = DEFAULT_RUNS  # bot games from the same start, the played game is placed among
-
 
 class EndScreen(Screen[None]):
     """The game is over: scores per cell, the outcome, the game against the odds (bot games from
@@ -117,7 +115,7 @@ class EndScreen(Screen[None]):
         with VerticalScroll():
             yield Static(id="outcome")
             yield Label("Against the odds: the game as played, among bot games from the same start", id="odds-title")
-            yield FuturesRun(s.rulebook, new_game(s.rulebook, h.scenario, h.seed), ODDS_RUNS,
+            yield FuturesRun(s.rulebook, new_game(s.rulebook, h.scenario, h.seed), ODDS_RUNS,  # as many as report --odds
                              what="games", id="odds-run")
             yield Static("", id="odds-text")
             yield Static(id="report")

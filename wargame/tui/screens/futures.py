@@ -30,6 +30,38 @@ from wargame.tui.widgets.plots import MEASURES, DistributionPlot
 
 RUNS = DEFAULT_RUNS  # how many games are played unless the facilitator asks for another number
 
+_POSTURES = {"mixed": "postures drawn per game", "cautious": "cautious", "standard": "standard",
+             "aggressive": "aggressive"}
+
+
+def bot_words(spec: str) -> str:
+    """A bot of a seat list in words: ``doctrine:mixed`` -> "doctrine bots, postures drawn per game"."""
+    kind, _, posture = spec.partition(":")
+    kind = {"bot": "random", "human": "people"}.get(kind, kind)
+    words = "people" if kind == "people" else f"{kind} bots"
+    return f"{words}, {_POSTURES.get(posture, posture)}" if posture else words
+
+
+def seats_words(seats: str) -> str:
+    """A seat list in words: ``all=doctrine:mixed`` -> "doctrine bots, postures drawn per game";
+    ``all=doctrine:mixed,is=random`` -> "doctrine bots, postures drawn per game; is: random bots"."""
+    parts = []
+    for entry in filter(None, (e.strip() for e in seats.split(","))):
+        cell, sep, spec = entry.partition("=")
+        if not sep:
+            cell, spec = "all", entry
+        parts.append(bot_words(spec) if cell == "all" else f"{cell}: {bot_words(spec)}")
+    return "; ".join(parts) or seats
+
+
+def futures_lines(f: Futures) -> list[str]:
+    """How the games ended, in sentences, the seats they were played with in words (not a seat list)."""
+    lines = f.lines()
+    raw = f", seats {f.seats}:"
+    if lines and lines[0].endswith(raw):
+        lines[0] = lines[0][: -len(raw)] + f" by {seats_words(f.seats)}:"
+    return lines
+
 
 class FuturesScreen(Screen[None]):
     """Bot continuations of step ``index`` of ``game`` and how they ended, the game's own course marked."""
@@ -107,7 +139,7 @@ class FuturesScreen(Screen[None]):
         f = self.futures
         if f is None:
             return
-        lines = [escape(line) for line in f.lines()]
+        lines = [escape(line) for line in futures_lines(f)]
         mine = self.actual
         if self.game.state.over:
             lines += ["", "[b]The game as it was played[/] (marked in red on the chart):"]

@@ -20,7 +20,7 @@ from wargame.tui.screens.charts import ChartsScreen, SummaryScreen
 from wargame.tui.screens.end import EndScreen
 from wargame.tui.screens.modals import HandoverScreen, WalkthroughScreen
 from wargame.tui.screens.orders import OrdersScreen
-from wargame.tui.widgets.board import DecksPanel, RelationPanel, TheatreTable, record_markup
+from wargame.tui.widgets.board import THEATRE_LEGEND, DecksPanel, RelationPanel, TheatreTable, record_markup
 from wargame.tui.widgets.footer import KeysFooter
 
 HOW_TO_PLAY = """\
@@ -43,9 +43,12 @@ The board shows what the whole room may see: every cell's secret tracks as range
 nothing of anyone's pending orders. Odds that read what a cell cannot know exactly are shown as
 a band over its estimates (`20%-40%`), and so are the objectives' points (`0-1/2`).
 
+The theatre table's columns (its tooltip says the same; on a narrow screen, Tab to the table and
+← and → scroll to the columns that do not fit): {legend}.
+
 **ctrl+q** quits at any moment: the game is saved after every step (and a cell's orders as they
 are picked), and the command that continues it is printed.
-"""
+""".replace("{legend}", "; ".join(f"**{head}** {meaning}" for head, meaning in THEATRE_LEGEND))
 
 PACES = (0.5, 1.0, 2.0, 3.0, 5.0, 8.0)  # seconds a screen stays up in auto-play
 

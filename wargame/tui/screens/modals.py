@@ -183,7 +183,7 @@ def reason_markup(reason: Reason | None, seat: str) -> str:
 class WalkthroughScreen(Screen[None]):
     """The results of a phase, one at a time: what happened, the odds, the roll, the rule, the ¶,
     and why. Enter, space or → shows the next (and goes on after the last); ← the previous;
-    y asks why; a shows all at once; Esc skips the rest. The White Cell's actions since the last
+    y asks why; a shows all at once; Esc skips the rest (closes, when all are shown). The White Cell's actions since the last
     walkthrough (``announcements``) are shown above the results, all the way through. Under a
     bot's order, why it gave it (``reasons``, by cell, order kind and theatre), as ``seat`` may
     be told it."""
@@ -197,6 +197,7 @@ class WalkthroughScreen(Screen[None]):
         Binding("a", "all", "Show all"),
         Binding("a", "one", "One at a time"),
         Binding("escape", "done", "Skip the rest"),
+        Binding("escape", "close", "Close"),  # when all are shown, nothing is left to skip
     ]
     ABOUT = ("The results of a phase, one at a time: what happened, the odds and the roll, what changed, "
              "the rule and the paragraph (¶) of the article behind it. Under a bot's order, why it gave it. "
@@ -258,6 +259,8 @@ class WalkthroughScreen(Screen[None]):
             return one_by_one
         if action in ("go_on", "one"):
             return not one_by_one and (action == "go_on" or bool(self.records))
+        if action in ("done", "close"):
+            return one_by_one == (action == "done")
         return True
 
     def action_go_on(self) -> None:
@@ -292,6 +295,9 @@ class WalkthroughScreen(Screen[None]):
             self.app.push_screen(WhyScreen(self.rulebook, self.records[self.index], self.seat))
 
     def action_done(self) -> None:
+        self.dismiss()
+
+    def action_close(self) -> None:
         self.dismiss()
 
 

@@ -125,7 +125,10 @@ class StartScreen(Screen[None]):
     ABOUT = ("Choose a scenario and who plays each cell (people, or a bot), then start a new game (ctrl+n). "
              "With people at the table, the facilitator sets the White Cell's passphrase (twice), or ticks "
              "solo. Tab moves between the fields; Enter opens a list. The game saves itself after every step; "
-             "ctrl+l continues a save, ctrl+r replays one.")
+             "ctrl+l continues a save, ctrl+r replays one.\n\n"
+             "**The article**: the game is built from Iakovos Balassi, *What An al-Qaeda-Islamic State "
+             "Rapprochement Could Look Like* (2016). A doctrine bot plays the strategy it describes for its "
+             "cell; **¶3** and the like cite its paragraphs (summarised in docs/article.md).")
     HELP_TITLE = "the start screen"
     # the width its four buttons take in one row (see the stylesheet's StartScreen.-narrow)
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (96, "-wide")]

@@ -34,6 +34,14 @@ def _formulas(rulebook: Rulebook, expr) -> list[str]:
             if n in rulebook.formula_text]
 
 
+def _chance(rulebook: Rulebook, expr) -> list[str]:
+    """The chance as the rules compute it and the formulas it reads, a paragraph of its own (the
+    Markdown would run lines with no blank line between them into one)."""
+    formulas = _formulas(rulebook, expr)
+    return [f"**Chance, as the rules compute it:** {rulebook.readable(expr.source)}", "", *formulas,
+            *([""] if formulas else [])]
+
+
 class WhyScreen(ModalScreen[None]):
     """The rule or card behind a record, and the article's reasoning. Give it the record as the
     seat is shown it (:func:`wargame.engine.shown.render_records`): the formulas are written out, the
@@ -63,29 +71,30 @@ class WhyScreen(ModalScreen[None]):
             lines += ["**Your estimates** of what it reads: " + "; ".join(f"{rb.title(n)} {e}" for n, e in r.estimates), ""]
         if r.kind == "rule":
             rule = rb.rule(r.ref)
-            lines += [f"**Rule** *{rule.title}* ({cites}), in the {rule.phase} phase, claims {', '.join(rule.claims)}.", "",
+            claims = ", ".join(rule.claims)
+            models = (f": it models the article's claim{'s' if len(rule.claims) > 1 else ''} {claims} "
+                      "(listed in docs/claims.md)") if rule.claims else ""
+            lines += [f"**Rule** *{rule.title}* ({cites}), in the {rule.phase} phase{models}.", "",
                       f"**The reasoning:** {rule.claim}", ""]
             if rule.when is not None:
-                lines.append(f"**When:** {rb.readable(rule.when.source)}")
+                lines += [f"**When:** {rb.readable(rule.when.source)}", ""]
             if rule.chance is not None:
-                lines.append(f"**Chance:** {rb.readable(rule.chance.source)}")
-                lines += _formulas(rb, rule.chance)
+                lines += _chance(rb, rule.chance)
             lines.append("**Effects:** " + "; ".join(rb.readable(e.source) for e in rule.effects))
         elif r.kind == "order":
             kind = rb.order_kinds[r.ref]
             lines += [f"**Order** of the {rb.title(r.cell or '')}, *{kind.title}* ({cites}): {kind.text}", ""]
             if kind.chance is not None:
-                lines.append(f"**Chance:** {rb.readable(kind.chance.source)}")
-                lines += _formulas(rb, kind.chance)
+                lines += _chance(rb, kind.chance)
             lines.append("**On success:** " + ("; ".join(rb.readable(e.source) for e in kind.success) or "nothing"))
             if kind.failure:
-                lines.append("**On failure:** " + "; ".join(rb.readable(e.source) for e in kind.failure))
+                lines += ["", "**On failure:** " + "; ".join(rb.readable(e.source) for e in kind.failure)]
         elif r.kind in ("card", "inject") and r.ref in rb.cards:
             card = rb.cards[r.ref]
             deck = rb.decks[card.deck]
             lines += [f"**Card** *{card.title}* of the {deck.title} deck ({cites}).", "", deck.text, ""]
             if card.when is not None:
-                lines.append(f"**In play when:** {rb.readable(card.when.source)}")
+                lines += [f"**In play when:** {rb.readable(card.when.source)}", ""]
             lines.append("**Effects:** " + "; ".join(rb.readable(e.source) for e in card.effects))
         if r.changes:
             lines += ["", "**What changed:** " + "; ".join(

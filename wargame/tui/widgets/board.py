@@ -76,8 +76,30 @@ def pretty(name: str, rulebook: Rulebook | None = None) -> str:
     return titled(rulebook).title(name)
 
 
+# What each of the theatre table's short column heads means (the board's tooltip and its F1 help)
+THEATRE_LEGEND = (
+    ("Held", "IS-held territory, 0 to 10"),
+    ("Oil", "oil sites IS holds"),
+    ("IS", "strength of the IS province"),
+    ("AQ", "strength of AQ's affiliate"),
+    ("Offsh", "strength of the offshoot groups in play"),
+    ("Griev", "Sunni and local grievance"),
+    ("Gov", "governance"),
+    ("Press", "coalition pressure"),
+    ("Reform", "political reform (faithful: carried out faithfully)"),
+    ("Peace", "peace talks, 0 to 5 (settled: a settlement reached)"),
+)
+
+
+def theatre_legend(sep: str = "; ") -> str:
+    """The theatre table's columns in words: "Held: IS-held territory, 0 to 10; Oil: ..."."""
+    return sep.join(f"{head}: {meaning}" for head, meaning in THEATRE_LEGEND)
+
+
 class TheatreTable(DataTable):
-    """The theatres at a glance: who holds what, and the political climate."""
+    """The theatres at a glance: who holds what, and the political climate. Its tooltip says
+    what each column means; where not all columns fit, its border says that ←→ (with the table
+    focused, Tab) scrolls to the rest."""
 
     DEFAULT_CSS = """
     TheatreTable { height: auto; max-height: 12; }
@@ -88,11 +110,20 @@ class TheatreTable(DataTable):
         self.zebra_stripes = True
         for label, _ in THEATRE_COLUMNS:
             self.add_column(label, key=label)
+        self.tooltip = "The columns:\n" + theatre_legend("\n")
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.note_hidden_columns)
+
+    def note_hidden_columns(self) -> None:
+        hidden = self.virtual_size.width > self.scrollable_content_region.width
+        self.border_subtitle = "more columns: Tab, then ←→" if hidden else ""
 
     def show(self, view: View) -> None:
         self.clear()
         for t, row in zip(view.theatres, theatre_rows(view)):
             self.add_row(*row, key=t.name)
+        self.call_after_refresh(self.note_hidden_columns)
 
 
 def cell_rows(view: View, cell: str, rulebook: Rulebook | None = None) -> list[tuple[str, str]]:
