@@ -8,7 +8,6 @@ can afford, each with its sentence.
 
 from __future__ import annotations
 
-import string
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -22,7 +21,7 @@ from wargame.engine.dice import Dice, derive
 from wargame.engine.expressions import Expression
 from wargame.engine.model import Order
 from wargame.engine.rulebook import Rulebook
-from wargame.engine.templates import MISSING, TemplateError, Written, format_number, render_template, template_parts
+from wargame.engine.templates import MISSING, Written, render_template
 from wargame.engine.view import View
 
 
@@ -75,38 +74,6 @@ def _plan(book: DoctrineBook) -> _Plan:
     return plan
 
 
-@lru_cache(maxsize=1024)
-def _parsed(template: str) -> tuple[tuple[str, str | None, str], ...] | None:
-    """A template read once: (literal, field, spec) for each part; None for one with a field the
-    renderer would refuse (or that cannot be read), which is left to it."""
-    try:
-        template_parts(template)
-    except TemplateError:
-        return None
-    return tuple((literal, field, spec or "") for literal, field, spec, _ in string.Formatter().parse(template))
-
-
-def _render(template: str, lookup: Callable[[str, str], Any]) -> str:
-    """:func:`wargame.engine.templates.render_template`, with the template read only once."""
-    parsed = _parsed(template)
-    if parsed is None:
-        return render_template(template, lookup)
-    out = []
-    for literal, field, spec in parsed:
-        out.append(literal)
-        if field is None:
-            continue
-        value = lookup(field, spec)
-        if value is MISSING:
-            out.append("?")
-        elif isinstance(value, Written) or isinstance(value, str) and not spec:
-            out.append(value)
-        else:
-            try:
-                out.append(format_number(value, spec))
-            except ValueError:
-                out.append("?")
-    return "".join(out)
 
 
 class _Names(dict):
@@ -159,7 +126,7 @@ class Judged:
                     pass
             return MISSING
 
-        return "".join(_render(piece.template, lookup) for piece in self.case.reason
+        return "".join(render_template(piece.template, lookup) for piece in self.case.reason
                        if piece.when is None or piece.when.fn(G, T, names))
 
 

@@ -107,23 +107,33 @@ class Written(str):
     """A field's text already written out (an estimate, a band): shown as it is, whatever the spec."""
 
 
+@lru_cache(maxsize=2048)
+def _read(template: str) -> tuple[tuple[str, str | None, str, bool], ...] | None:
+    """A template read once (the same sentences are written thousands of times in a study):
+    (literal, field, spec, refused) for each part; None for one that cannot be read."""
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError:
+        return None
+    return tuple((literal, field, spec or "", field is not None and _bad_field(field, spec or "", conversion) is not None)
+                 for literal, field, spec, conversion in parsed)
+
+
 def render_template(template: str, lookup: Callable[[str, str], Any]) -> str:
     """A template written out. ``lookup(name, spec)`` gives each field's text (or a value, formatted
     here with :func:`format_number`), or :data:`MISSING`. Only plain names with an allowed spec are
     ever looked up: any other field (an attribute, an index, a conversion, a nested or a wide
     format), like a missing value, shows as ``?``. A template that cannot be read is shown as it
     is written."""
-    try:
-        parsed = list(string.Formatter().parse(template))
-    except ValueError:
+    parsed = _read(template)
+    if parsed is None:
         return template
     out = []
-    for literal, field, spec, conversion in parsed:
+    for literal, field, spec, refused in parsed:
         out.append(literal)
         if field is None:
             continue
-        spec = spec or ""
-        if _bad_field(field, spec, conversion) is not None:
+        if refused:
             out.append("?")
             continue
         value = lookup(field, spec)
