@@ -119,8 +119,10 @@ def test_a_run_of_one_game_an_arm_starts_a_worker_a_game_at_most(command, chunks
 def test_seeds_are_made_as_the_games_are_handed_out():
     tracemalloc.start()
     try:
+        # chunks of up to a thousand games (a batch for the batch engine): the first few jobs
+        # make only their own seeds, not the forty million of the whole run
         jobs = _jobs([Batch("exercise", SEATS, BASELINE, MAX_RUNS, 1)] * 40, 1)
-        first = [next(jobs) for _ in range(100)]
+        first = [next(jobs) for _ in range(3)]
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -187,12 +189,14 @@ def test_simulate_sums_the_games_as_they_come(one_game, monkeypatch):
 
 
 @pytest.mark.parametrize("argv", [
-    ["simulate", "--scenario", "exercise", "--json"],
-    ["claims", "--scenario", "exercise", "--only", "C8b", "--json"],
-    ["calibrate", "--only", "talks-opened", "--json"],
+    ["simulate", "--scenario", "exercise", "--json", "--engine", "scalar"],
+    ["claims", "--scenario", "exercise", "--only", "C8b", "--json", "--engine", "scalar"],
+    ["calibrate", "--only", "talks-opened", "--json", "--engine", "scalar"],
 ])
 def test_a_million_runs_starts_at_once_in_bounded_memory(tmp_path, argv):
-    """--runs 1000000 in a process bounded in memory: a few seconds in, it is playing, and small."""
+    """--runs 1000000 in a process bounded in memory: a few seconds in, it is playing, and small.
+    (The scalar engine plays a game at a time, so its memory must not move; the batch engine's
+    bound is its batch: the next test.)"""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     before = files(tmp_path)
     limit = 768 * 2**20
@@ -230,3 +234,28 @@ def test_a_long_scenario_or_seat_list_is_one_short_line(command, option, value):
         return  # bench plays random bots in every seat: it takes no --seats
     done = in_process([command, option, value, "--runs" if command != "bench" else "--games", "1"])
     assert len(one_line(done, 2, "wargame")) < 400
+
+
+def test_a_million_runs_on_the_batch_engine_stay_within_a_batchs_memory(tmp_path):
+    """The batch engine plays a thousand games at a time: its memory grows while the first batch
+    fills, then is bounded by the batch, never by --runs."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    before = files(tmp_path)
+    proc = subprocess.Popen([sys.executable, "-m", "wargame", "simulate", "--scenario", "exercise", "--json",
+                             "--runs", "1000000", "--workers", "1", "--engine", "batch"],
+                            cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        rss = []
+        for _ in range(12):
+            try:  # half a second of play between samples: the process must still be running
+                proc.wait(timeout=0.5)
+            except subprocess.TimeoutExpired:
+                pass
+            assert proc.poll() is None, proc.stderr.read().decode()[-2000:]
+            status = Path(f"/proc/{proc.pid}/status").read_text()
+            rss.append(int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:"))))
+        assert max(rss) < 400_000, rss  # kB: a batch's arrays and results, whatever --runs is
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    assert files(tmp_path) == before
