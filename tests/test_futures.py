@@ -38,8 +38,19 @@ def test_a_finished_game_has_one_future_its_own_end():
 
 def test_cancelling_keeps_the_games_played_so_far_and_progress_counts_them():
     seen: list[int] = []
-    f = futures(RULEBOOK, played(5, turns=1), runs=50, progress=seen.append, cancelled=lambda: len(seen) >= 3)
+    f = futures(RULEBOOK, played(5, turns=1), runs=50, progress=seen.append, cancelled=lambda: len(seen) >= 3,
+                engine="scalar")
     assert f.runs == 3 and seen == [1, 2, 3]
+
+
+def test_the_batch_engine_plays_the_same_continuations_and_is_cancelled_between_batches():
+    board = played(6, turns=2)
+    for seats in ("all=doctrine:mixed", "all=random"):
+        batch = futures(RULEBOOK, board, runs=20, seats=seats)
+        assert batch == futures(RULEBOOK, board, runs=20, seats=seats, engine="scalar")
+    seen: list[int] = []
+    f = futures(RULEBOOK, board, runs=120, progress=seen.append, cancelled=lambda: len(seen) >= 1)
+    assert seen == [50] and f.runs == 50  # told after each batch of 50, and stopped at the next
 
 
 @pytest.mark.parametrize("runs", [0, -1, 10_001])

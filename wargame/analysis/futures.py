@@ -94,28 +94,50 @@ class Futures:
         return out
 
 
+BATCH = 50
+"""Continuations played at once on the batch engine: progress is told, and a cancel heard,
+between batches (a batch of 50 takes a second or two)."""
+BATCH_FROM = 16
+"""Fewer continuations than this are played one by one: a batch's fixed cost would not pay."""
+
+
 def futures(rulebook: Rulebook, state: State, runs: int = DEFAULT_RUNS, seats: str = "all=doctrine:mixed",
             seed: int = 0, progress: Callable[[int], None] | None = None,
-            cancelled: Callable[[], bool] | None = None) -> Futures:
+            cancelled: Callable[[], bool] | None = None, engine: str = "batch") -> Futures:
     """Play ``runs`` games on from ``state`` to the end with bots in ``seats``, each with dice
-    keyed from the game's secret, ``seed`` and its number. ``progress(done)`` is called after each
-    game; when ``cancelled()`` turns true, the games played so far are returned. Raises ValueError
-    for bad seats or a number of runs outside 1..MAX_RUNS."""
+    keyed from the game's secret, ``seed`` and its number. ``progress(done)`` is called as games
+    end; when ``cancelled()`` turns true, the games played so far are returned. ``engine``
+    "batch" plays them :data:`BATCH` at a time on the batch engine (:mod:`wargame.batch`, the
+    same games as the table's engine), "scalar" one by one. Raises ValueError for bad seats or a
+    number of runs outside 1..MAX_RUNS."""
     if not 1 <= runs <= MAX_RUNS:
         raise ValueError(f"runs lie in 1..{MAX_RUNS}, not {runs}")
     spec = parse_seats(seats)
-    outcomes = []
-    for i in range(runs):
+    keys = [derive(state.seed, f"future:{seed}:{state.turn}:{state.phase}:{i}") for i in range(runs)]
+    outcomes: list[Outcome] = []
+    if engine == "batch" and runs >= BATCH_FROM and not state.over:
+        from wargame.batch.game import BatchGame
+        from wargame.batch.play import play_on
+
+        for first in range(0, runs, BATCH):
+            if cancelled is not None and cancelled():
+                break
+            chunk = keys[first:first + BATCH]
+            game = play_on(rulebook, BatchGame.from_states(rulebook, [attrs.evolve(state, seed=k) for k in chunk]), spec)
+            outcomes.extend(outcome_of(rulebook, game.state(j)) for j in range(len(chunk)))
+            if progress is not None:
+                progress(len(outcomes))
+        return Futures(state.turn, state.last_turn, seats, tuple(outcomes))
+    for key in keys:
         if cancelled is not None and cancelled():
             break
-        key = derive(state.seed, f"future:{seed}:{state.turn}:{state.phase}:{i}")
         start = attrs.evolve(state, seed=key)
         end = start
         for turn in play(rulebook, start, bots_for(spec, key, rulebook)):
             end = turn.state
         outcomes.append(outcome_of(rulebook, end))
         if progress is not None:
-            progress(i + 1)
+            progress(len(outcomes))
     return Futures(state.turn, state.last_turn, seats, tuple(outcomes))
 
 
