@@ -34,7 +34,7 @@ def test_a_broken_layer_is_caught(tmp_path):
 
 def test_the_layers_are_folders_named_for_the_game():
     packages = {p.name for p in (ROOT / "wargame").iterdir() if (p / "__init__.py").exists()}
-    assert {"engine", "bots", "batch", "record", "analysis", "table", "tui", "cli"} <= packages
+    assert {"engine", "bots", "batch", "record", "analysis", "table", "net", "tui", "cli"} <= packages
 
 
 def test_no_file_runs_past_about_four_hundred_lines_without_saying_why():

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from wargame import __version__
-from wargame.cli import arguments, bench, brief, deep, keys, play, records, sensitivity, terminal
+from wargame.cli import arguments, bench, brief, deep, keys, play, records, sensitivity, serve, terminal
 from wargame.cli.exits import EXIT_BAD_DATA, EXIT_USAGE, fail
 from wargame.engine.reading import RulebookError
 from wargame.engine.rulebook import DECKS_DIR, RULES_DIR, Rulebook, describe_names, load_rulebook
@@ -48,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("names", help="list every name the rulebook's expressions may use")
     _add_study_parsers(sub)
     sensitivity.add_parser(sub)
+    serve.add_parser(sub)
     return p
 
 
@@ -185,6 +186,8 @@ def _run(args: argparse.Namespace) -> int:
         return calibrate_command(rb, args)
     if command == "sensitivity":
         return sensitivity.sensitivity_command(rb, args)
+    if command == "serve":
+        return serve.serve_command(rb, args)
     if command in ("simulate", "claims"):
         from wargame.cli.studies import claims_command, simulate_command
 

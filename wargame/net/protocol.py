@@ -1,0 +1,154 @@
+"""The wire protocol of a networked exercise: typed, versioned JSON messages (docs/protocol.md).
+
+Every message is one JSON object in one websocket text frame, with ``"v": 1`` and a ``"type"``.
+A client sends :class:`Join`, :class:`GiveOrders` and :class:`Say`; :func:`decode` structures
+them with cattrs and raises :class:`ProtocolError` (with the reason the server sends back in an
+``error`` message) for anything oversized, malformed, of another version, of an unknown type or
+with fields it does not know. The server's messages are built from what a seat may see only:
+:func:`view_payload` (a seat's :class:`~wargame.engine.view.View`, never the state) and
+:func:`record_payload` (a record as the seat is shown it).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import cattrs
+from attrs import field, frozen
+from cattrs.gen import make_dict_structure_fn
+
+from wargame.engine.adjudication import Adjudication
+from wargame.engine.view import View
+
+VERSION = 1
+MAX_MESSAGE = 64 * 1024  # characters of one client message; a longer one is refused with an error
+MAX_TEXT = 2000  # characters of one channel message
+MAX_ORDERS = 16  # entries of one give_orders (the rulebook's own limit is checked by the game)
+
+
+class ProtocolError(ValueError):
+    """A message the server refuses: the reason is sent back in an ``error`` message."""
+
+
+# --- client -> server ----------------------------------------------------------------------------
+
+
+@frozen
+class Join:
+    code: str
+
+
+@frozen
+class OrderEntry:
+    kind: str
+    theatre: str | None = None
+
+
+@frozen
+class GiveOrders:
+    orders: list[OrderEntry] = field(factory=list)
+
+
+@frozen
+class Say:
+    channel: str
+    text: str
+
+
+CLIENT_TYPES: dict[str, type] = {"join": Join, "give_orders": GiveOrders, "say": Say}
+
+def _strict_str(value: Any, _type: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected a string, not {type(value).__name__}")
+    return value
+
+
+
+
+_converter = cattrs.Converter(forbid_extra_keys=True)
+_converter.register_structure_hook(str, _strict_str)
+for _cls in (Join, OrderEntry, GiveOrders, Say):
+    _converter.register_structure_hook(_cls, make_dict_structure_fn(_cls, _converter, _cattrs_forbid_extra_keys=True))
+
+
+def decode(text: str | bytes) -> Join | GiveOrders | Say:
+    """One client message, structured; raises :class:`ProtocolError` with the reason."""
+    if isinstance(text, bytes):
+        raise ProtocolError("messages are JSON text frames, not binary")
+    if len(text) > MAX_MESSAGE:
+        raise ProtocolError(f"message too long: at most {MAX_MESSAGE} characters")
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        raise ProtocolError("not JSON") from None
+    if not isinstance(data, dict):
+        raise ProtocolError("a message is a JSON object")
+    if data.get("v") != VERSION:
+        raise ProtocolError(f"unsupported protocol version {data.get('v')!r} (this server speaks {VERSION})")
+    kind = data.get("type")
+    cls = CLIENT_TYPES.get(kind) if isinstance(kind, str) else None
+    if cls is None:
+        raise ProtocolError(f"unknown message type {kind!r} (known: {', '.join(CLIENT_TYPES)})")
+    body = {k: v for k, v in data.items() if k not in ("v", "type")}
+    if cls is GiveOrders and not isinstance(body.get("orders"), list):
+        raise ProtocolError("malformed give_orders: orders is a list of {kind, theatre}")
+    try:
+        message = _converter.structure(body, cls)
+    except Exception as e:  # cattrs' ClassValidationError and friends: any shape it refuses
+        raise ProtocolError(f"malformed {kind}: {_reason(e)}") from None
+    if isinstance(message, GiveOrders) and len(message.orders) > MAX_ORDERS:
+        raise ProtocolError(f"too many orders: at most {MAX_ORDERS}")
+    if isinstance(message, Say) and not 0 < len(message.text) <= MAX_TEXT:
+        raise ProtocolError(f"a message's text has 1 to {MAX_TEXT} characters")
+    return message
+
+
+def _reason(e: Exception) -> str:
+    if isinstance(e, cattrs.BaseValidationError):
+        parts = cattrs.transform_error(e)
+        return "; ".join(parts)[:300]
+    return str(e)[:300]
+
+
+def encode_client(message: Join | GiveOrders | Say) -> str:
+    """A client message as it goes on the wire (for clients and tests)."""
+    kind = next(k for k, cls in CLIENT_TYPES.items() if isinstance(message, cls))
+    return json.dumps({"v": VERSION, "type": kind, **_converter.unstructure(message)})
+
+
+# --- server -> client ----------------------------------------------------------------------------
+
+SERVER_TYPES = ("welcome", "view", "awaiting", "results", "said", "error")
+
+
+def server_message(kind: str, **fields: Any) -> str:
+    """A server message: ``{"v": 1, "type": kind, ...fields}`` (fields already plain JSON data)."""
+    if kind not in SERVER_TYPES:
+        raise ValueError(f"no server message {kind!r}")
+    return json.dumps({"v": VERSION, "type": kind, **fields}, separators=(",", ":"))
+
+
+def view_payload(v: View) -> dict[str, Any]:
+    """A seat's view as plain data: the public board, and every track the seat may know of,
+    exact or as a range. Built from the view only: the state (its seed, the draw piles' order,
+    the others' exact tracks) never reaches it."""
+    return {
+        "seat": v.seat, "scenario": v.scenario, "turn": v.turn, "last_turn": v.last_turn, "phase": v.phase,
+        "theatres": _converter.unstructure(v.theatres),
+        "offshoots": _converter.unstructure(v.offshoots),
+        "tracks": {name: [e.lo, e.hi] for name, e in v.tracks.items()},
+        "decks": _converter.unstructure(v.decks),
+    }
+
+
+def record_payload(r: Adjudication) -> dict[str, Any]:
+    """A record as a seat is shown it (already rendered for the seat: see wargame.record.fog):
+    its sentence, not its template and values."""
+    return {
+        "turn": r.turn, "phase": r.phase, "kind": r.kind, "ref": r.ref, "title": r.title, "cites": list(r.cites),
+        "cell": r.cell, "theatre": r.theatre, "offshoot": r.offshoot, "chance": r.chance, "roll": r.roll,
+        "happened": r.happened, "changes": [list(c) for c in r.changes], "text": r.text,
+        "original": r.original, "justification": r.justification,
+        "band": list(r.band) if r.band is not None else None, "estimates": [list(e) for e in r.estimates],
+    }

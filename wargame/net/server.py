@@ -1,0 +1,274 @@
+"""The server of a networked exercise: the only copy of the game, and each seat's window on it.
+
+An :class:`ExerciseServer` holds a table :class:`~wargame.table.session.Session` (the game, its
+log and its autosave: the table's logic, not a second copy of the rules of play) and serves it
+over websockets (docs/protocol.md). Each human cell and the White Cell has a random join code
+(:func:`secrets.token_urlsafe`, 128 bits); a wrong code closes the connection and counts against
+its address (a few per minute, then every join from there is refused for a while). One
+connection per seat. Every message is validated: a cell gives only its own, legal orders, in
+the orders phase; bots' seats are played by the server. When every cell has given its orders the
+turn is resolved (and autosaved by the session), the next turn's events are run, and each
+connection is sent only what its seat may see: its view (:func:`wargame.engine.view.view`, never
+the state) and the records as :func:`wargame.record.fog.step_records` renders them for the seat.
+
+Channels: each pair of cells, and each cell with the White Cell (``"aq-is"``, ``"coalition-white"``:
+the two seats in the order of :data:`CHANNEL_SEATS`); every message is kept with its turn and
+phase, and reaches the two seats of its channel and the White Cell.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import secrets
+import time
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+from attrs import frozen
+from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.exceptions import ConnectionClosed
+
+from wargame.engine.model import CELLS, Order
+from wargame.net.protocol import MAX_MESSAGE, GiveOrders, Join, ProtocolError, Say, decode, record_payload, server_message, view_payload
+from wargame.record import fog
+from wargame.record.commands import CommandError
+from wargame.table.session import Session
+
+WHITE = "white"
+CHANNEL_SEATS: tuple[str, ...] = CELLS + (WHITE,)
+CODE_BYTES = 16  # 128 bits per join code
+MAX_FAILURES = 5  # wrong codes from one address within FAILURE_WINDOW seconds; then refused until it passes
+FAILURE_WINDOW = 60.0
+FRAME_LIMIT = 4 * MAX_MESSAGE  # the websocket layer closes (1009) on a larger frame; up to it, an error reply
+
+
+@frozen
+class Said:
+    """One channel message, as kept and sent."""
+
+    channel: str
+    sender: str
+    text: str
+    turn: int
+    phase: str
+
+    def payload(self) -> dict[str, Any]:
+        return {"channel": self.channel, "from": self.sender, "text": self.text, "turn": self.turn, "phase": self.phase}
+
+
+def channel_name(text: str) -> tuple[str, tuple[str, str]]:
+    """The canonical name and the two seats of a channel ``"a-b"``; ValueError if there is none."""
+    parts = text.split("-")
+    if len(parts) != 2 or parts[0] == parts[1] or not all(p in CHANNEL_SEATS for p in parts):
+        raise ValueError(f"no channel {text!r}: a channel is two seats of {', '.join(CHANNEL_SEATS)}, e.g. aq-is or is-white")
+    a, b = sorted(parts, key=CHANNEL_SEATS.index)
+    return f"{a}-{b}", (a, b)
+
+
+class ExerciseServer:
+    """One exercise served over websockets. Use :meth:`start` (then :attr:`port`), :meth:`close`."""
+
+    def __init__(self, session: Session, host: str = "127.0.0.1", port: int = 0,
+                 clock: Callable[[], float] = time.monotonic):
+        self.session = session
+        self.host, self.port = host, port
+        self.clock = clock
+        seats = [c for c in CELLS if session.is_human(c)] + [WHITE]
+        self.codes: dict[str, str] = {seat: secrets.token_urlsafe(CODE_BYTES) for seat in seats}  # seat -> code
+        self.connections: dict[str, ServerConnection] = {}
+        self.transcript: list[Said] = []
+        self.failures: dict[str, deque[float]] = {}
+        self.finished = asyncio.Event()
+        self._server: Server | None = None
+
+    # running
+
+    async def start(self) -> None:
+        self._advance()
+        self._server = await serve(self._handle, self.host, self.port, max_size=FRAME_LIMIT)
+        self.port = next(iter(self._server.sockets)).getsockname()[1]
+        if self.session.state.over:
+            self.finished.set()
+
+    async def close(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+            self._server = None
+
+    async def serve_until_over(self) -> None:
+        await self.start()
+        try:
+            await self.finished.wait()
+            await asyncio.sleep(0)  # let the last sends go out
+        finally:
+            await self.close()
+
+    # the game
+
+    def _advance(self) -> None:
+        """Move the game on as far as it goes without a person: run the events, give the bots'
+        orders, and resolve the turn once every cell has given its orders."""
+        s = self.session
+        while not s.state.over:
+            if s.state.phase == "events":
+                s.run_events()
+            elif s.state.phase == "orders":
+                for cell in CELLS:
+                    if not s.is_human(cell) and cell not in s.game.pending:
+                        choice = s.bot_choice(cell)
+                        s.submit(cell, choice.orders, choice.reasons)
+                if any(c not in s.game.pending for c in CELLS):
+                    return
+                s.resolve()
+            else:
+                return
+
+    def awaiting(self) -> list[str]:
+        s = self.session
+        return [c for c in CELLS if c not in s.game.pending] if s.state.phase == "orders" else []
+
+    def _view_message(self, seat: str) -> dict[str, Any]:
+        s = self.session
+        out: dict[str, Any] = {"view": view_payload(s.view(seat))}
+        if seat in CELLS and s.state.phase == "orders":
+            out["orders"] = [{"kind": o.kind, "theatre": o.theatre, "cost": s.cost(o)} for o in s.legal(seat)]
+            out["given"] = [{"kind": o.kind, "theatre": o.theatre} for o in s.game.pending.get(seat, ())]
+        return out
+
+    def _records(self, seat: str, start: int, end: int) -> list[dict[str, Any]]:
+        game = self.session.game
+        kept = game.in_force()
+        return [record_payload(r) for i in range(start, end) if kept[i] for r in fog.step_records(game, i, seat)]
+
+    def _turn_start(self) -> int:
+        """The first step of the turn under way (its events)."""
+        steps = self.session.game.steps
+        turn = self.session.state.turn
+        i = len(steps)
+        while i > 0 and steps[i - 1].command.turn == turn:
+            i -= 1
+        return i
+
+    # connections
+
+    async def _send(self, ws: ServerConnection, text: str) -> None:
+        try:
+            await ws.send(text)
+        except ConnectionClosed:
+            pass
+
+    async def _error(self, ws: ServerConnection, reason: str) -> None:
+        await self._send(ws, server_message("error", reason=reason))
+
+    async def _handle(self, ws: ServerConnection) -> None:
+        seat: str | None = None
+        try:
+            async for raw in ws:
+                try:
+                    message = decode(raw)
+                except ProtocolError as e:
+                    await self._error(ws, str(e))
+                    continue
+                if isinstance(message, Join):
+                    if seat is not None:
+                        await self._error(ws, f"already joined as {seat}")
+                        continue
+                    seat = await self._join(ws, message)
+                    if seat is None and ws.state.name != "OPEN":
+                        return
+                elif seat is None:
+                    await self._error(ws, "join first: send your seat's code")
+                elif isinstance(message, GiveOrders):
+                    await self._give_orders(ws, seat, message)
+                elif isinstance(message, Say):
+                    await self._say(ws, seat, message)
+        except ConnectionClosed:
+            pass
+        finally:
+            if seat is not None and self.connections.get(seat) is ws:
+                del self.connections[seat]
+
+    async def _join(self, ws: ServerConnection, message: Join) -> str | None:
+        address = str(ws.remote_address[0]) if ws.remote_address else "?"
+        now = self.clock()
+        recent = self.failures.setdefault(address, deque())
+        while recent and now - recent[0] > FAILURE_WINDOW:
+            recent.popleft()
+        if len(recent) >= MAX_FAILURES:
+            await self._error(ws, "too many wrong codes from this address: try again later")
+            await ws.close(1008, "too many wrong codes")
+            return None
+        seat = next((s for s, code in self.codes.items() if hmac.compare_digest(code.encode(), message.code.encode())), None)
+        if seat is None:
+            recent.append(now)
+            await self._error(ws, "wrong code")
+            await ws.close(1008, "wrong code")
+            return None
+        if seat in self.connections:
+            await self._error(ws, f"the {seat} seat is already connected")
+            return None
+        self.connections[seat] = ws
+        await self._send(ws, server_message("welcome", seat=seat, **self._view_message(seat)))
+        s = self.session
+        records = self._records(seat, self._turn_start(), len(s.game.steps))
+        if records:
+            await self._send(ws, server_message("results", records=records))
+        for said in self.transcript:
+            if seat == WHITE or seat in said.channel.split("-"):
+                await self._send(ws, server_message("said", **said.payload()))
+        await self._send(ws, server_message("awaiting", cells=self.awaiting()))
+        return seat
+
+    async def _give_orders(self, ws: ServerConnection, seat: str, message: GiveOrders) -> None:
+        s = self.session
+        if seat not in CELLS:
+            return await self._error(ws, "the White Cell gives no orders")
+        if s.state.phase != "orders":
+            return await self._error(ws, f"orders are given in the orders phase, and the game is {s.state.phase}")
+        orders = []
+        for entry in message.orders:
+            kind = s.rulebook.order_kinds.get(entry.kind)
+            if kind is None:
+                return await self._error(ws, f"no order {entry.kind!r}")
+            if kind.cell != seat:
+                return await self._error(ws, f"{entry.kind} is an order of {kind.cell}, not of {seat}")
+            orders.append(Order(seat, entry.kind, entry.theatre))
+        start = len(s.game.steps)
+        try:
+            s.submit(seat, orders)
+            self._advance()
+        except (CommandError, ValueError, KeyError) as e:
+            return await self._error(ws, f"orders refused: {e}")
+        await self._broadcast(start)
+
+    async def _broadcast(self, start: int) -> None:
+        """Tell every connection what changed from step ``start`` on, as its seat may see it."""
+        s = self.session
+        end = len(s.game.steps)
+        awaiting = server_message("awaiting", cells=self.awaiting())
+        resolved = any(st.records for st in s.game.steps[start:end])
+        for seat, ws in list(self.connections.items()):
+            if resolved:
+                await self._send(ws, server_message("results", records=self._records(seat, start, end)))
+                await self._send(ws, server_message("view", **self._view_message(seat)))
+            await self._send(ws, awaiting)
+        if s.state.over:
+            self.finished.set()
+
+    async def _say(self, ws: ServerConnection, seat: str, message: Say) -> None:
+        try:
+            channel, members = channel_name(message.channel)
+        except ValueError as e:
+            return await self._error(ws, str(e))
+        if seat not in members:
+            return await self._error(ws, f"{seat} may not speak on {channel}")
+        state = self.session.state
+        said = Said(channel, seat, message.text, state.turn, state.phase)
+        self.transcript.append(said)
+        text = server_message("said", **said.payload())
+        for other, conn in list(self.connections.items()):
+            if other in members or other == WHITE:
+                await self._send(conn, text)
