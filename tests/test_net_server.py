@@ -186,6 +186,7 @@ def test_bad_messages_get_an_error_and_the_server_goes_on(rulebook):
             assert "not of is" in (await _recv(ws))["reason"]
             # the White Cell gives no orders
             await white.send(_message("give_orders", orders=[]))
+            assert (await _recv(white)) == {"v": 1, "type": "takeover_requested", "seat": "is"}  # the second join above
             assert "White Cell" in (await _recv(white))["reason"]
             assert "is" not in server.session.game.pending
             # and the server goes on: a legal order is taken

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from wargame import __version__
-from wargame.cli import arguments, bench, brief, deep, keys, play, records, sensitivity, serve, terminal
+from wargame.cli import arguments, bench, brief, deep, join, keys, play, records, sensitivity, serve, terminal
 from wargame.cli.exits import EXIT_BAD_DATA, EXIT_USAGE, fail
 from wargame.engine.reading import RulebookError
 from wargame.engine.rulebook import DECKS_DIR, RULES_DIR, Rulebook, describe_names, load_rulebook
@@ -49,6 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_study_parsers(sub)
     sensitivity.add_parser(sub)
     serve.add_parser(sub)
+    join.add_parser(sub)
     return p
 
 
@@ -150,6 +151,8 @@ def _run(args: argparse.Namespace) -> int:
     command = args.command or "play"
     if command == "key":
         return keys.key_command(args)
+    if command == "join":  # the server has the rules: nothing to load here
+        return join.join_command(args)
     if getattr(args, "key_file", None) is not None:
         from wargame.record.signing import KeyProblem, read_key
 

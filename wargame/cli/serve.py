@@ -1,15 +1,21 @@
 """``wargame serve``: a networked exercise. The server holds the game and prints one join code
-per human seat and one for the White Cell (see wargame.net.server and docs/protocol.md)."""
+per human seat and one for the White Cell (see wargame.net.server and docs/protocol.md).
+
+With ``--load SAVE`` a saved exercise (the server's own autosave, or any save) is continued where
+it stopped, with new codes; the game is autosaved after every command. With ``--cert`` and
+``--key`` the server speaks TLS (``wss://``); ``--host`` listens beyond this machine.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import os
+import ssl
 from typing import Any
 
 from wargame.cli import arguments
-from wargame.cli.exits import fail
+from wargame.cli.exits import EXIT_BAD_DATA, fail
 from wargame.engine.rulebook import Rulebook
 
 
@@ -18,33 +24,64 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     serve.add_argument("--scenario", default="exercise", help="scenario id (default: exercise)")
     serve.add_argument("--seats", default="all=human", help="who plays each cell: all=human, or is=bot,coalition=human,... (default all=human)")
     serve.add_argument("--seed", type=arguments.seed, default=None, help="the game's seed (default: a fresh one)")
-    serve.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1, this machine only)")
+    serve.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1, this machine only; 0.0.0.0: all)")
     serve.add_argument("--port", type=int, default=8765, help="the port (default 8765; 0: any free port)")
-    serve.add_argument("--save", type=arguments.file_path, help="autosave the game to this file after every command")
+    serve.add_argument("--save", type=arguments.file_path,
+                       help="autosave the game to this file after every command (with --load: by default the save loaded)")
+    serve.add_argument("--load", type=arguments.file_path, metavar="SAVE",
+                       help="continue a saved exercise where it stopped (new join codes are printed)")
     serve.add_argument("--exercise", default="", help="the exercise's name, kept in the save")
+    serve.add_argument("--cert", type=arguments.file_path, metavar="FILE", help="TLS certificate (PEM): serve wss:// (with --key)")
+    serve.add_argument("--key", type=arguments.file_path, metavar="FILE", help="the certificate's private key (PEM)")
     return serve
+
+
+def tls_context(cert: Any, key: Any) -> ssl.SSLContext:
+    """A server's TLS context from a PEM certificate and key (OSError or ssl.SSLError if unusable)."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.load_cert_chain(cert, key)
+    return context
 
 
 def serve_command(rb: Rulebook, args: argparse.Namespace) -> int:
     from wargame.net.server import ExerciseServer
+    from wargame.record.document import SaveError
     from wargame.table.session import Session, parse_seats
 
-    if args.scenario not in rb.scenarios:
-        return fail(f"no scenario {args.scenario!r} (scenarios: {', '.join(rb.scenarios)})")
     if not 0 <= args.port <= 65535:
         return fail(f"--port {args.port}: a port is 0..65535")
+    if (args.cert is None) != (args.key is None):
+        return fail("--cert and --key go together: the certificate and its private key")
+    context = None
+    if args.cert is not None:
+        try:
+            context = tls_context(args.cert, args.key)
+        except (OSError, ssl.SSLError) as e:
+            return fail(f"--cert {args.cert} --key {args.key}: {e}")
+    save = args.save
     try:
-        seats = parse_seats(args.seats, {})
-        seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "big")
-        session = Session.new(rb, args.scenario, seed, seats, args.exercise, save=args.save)
+        if args.load is not None:
+            session, save = _loaded(rb, args)
+        else:
+            if args.scenario not in rb.scenarios:
+                return fail(f"no scenario {args.scenario!r} (scenarios: {', '.join(rb.scenarios)})")
+            seats = parse_seats(args.seats, {})
+            seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "big")
+            session = Session.new(rb, args.scenario, seed, seats, args.exercise, save=save)
+    except SaveError as e:
+        return fail(str(e), EXIT_BAD_DATA)
     except ValueError as e:
         return fail(str(e))
+    scheme = "wss" if context is not None else "ws"
 
     async def run() -> None:
-        server = ExerciseServer(session, args.host, args.port)
+        server = ExerciseServer(session, args.host, args.port, ssl_context=context)
         await server.start()
-        print(f"Serving {rb.scenarios[args.scenario].title} on ws://{args.host}:{server.port}"
-              + (f", autosaved to {args.save}" if args.save else ""))
+        title = session.scenario.title
+        print(f"Serving {title} on {scheme}://{args.host}:{server.port}"
+              + (f", continued from {args.load}" if args.load else "")
+              + (f", autosaved to {save}" if save else ""))
         for seat, code in server.codes.items():
             print(f"  {seat:12} {code}")
         print("Give each seat its code, and no one else's. Ctrl+C stops the server (the save keeps the game).", flush=True)
@@ -59,3 +96,24 @@ def serve_command(rb: Rulebook, args: argparse.Namespace) -> int:
     finally:
         session.close()
     return 0
+
+
+def _loaded(rb: Rulebook, args: argparse.Namespace):
+    """The session of a saved exercise, checked as ``wargame play --load`` checks it."""
+    from wargame.record.document import SaveError
+    from wargame.record.load import load
+    from wargame.record.save import lock_save, save_refusal
+    from wargame.table.session import Session
+
+    held = lock_save(args.load)  # before reading it: no other process continues it meanwhile
+    try:
+        doc, game, check = load(args.load, rb)
+        if not check.verified:
+            raise SaveError(f"{args.load}: {check.message}; see: wargame replay {args.load} --verify")
+        save = args.save or args.load
+        why = save_refusal(save, doc.game)
+        if why:
+            raise SaveError(why)
+        return Session(game.rulebook, game, save=save, created=doc.created), save
+    finally:
+        held.release()

@@ -1,7 +1,8 @@
 """The wire protocol of a networked exercise: typed, versioned JSON messages (docs/protocol.md).
 
 Every message is one JSON object in one websocket text frame, with ``"v": 1`` and a ``"type"``.
-A client sends :class:`Join`, :class:`GiveOrders` and :class:`Say`; :func:`decode` structures
+A client sends :class:`Join`, :class:`GiveOrders` and :class:`Say`, and the White Cell
+also the messages of :data:`WHITE_MESSAGES`; :func:`decode` structures
 them with cattrs and raises :class:`ProtocolError` (with the reason the server sends back in an
 ``error`` message) for anything oversized, malformed, of another version, of an unknown type or
 with fields it does not know. The server's messages are built from what a seat may see only:
@@ -56,7 +57,72 @@ class Say:
     text: str
 
 
-CLIENT_TYPES: dict[str, type] = {"join": Join, "give_orders": GiveOrders, "say": Say}
+# The White Cell's messages (refused from any other seat): see docs/protocol.md.
+
+
+@frozen
+class Pause:
+    pass
+
+
+@frozen
+class Resume:
+    pass
+
+
+@frozen
+class SetTimeLimit:
+    seconds: float | None = None  # per orders phase; None (or 0): no limit
+
+
+@frozen
+class EndOrders:
+    cell: str
+
+
+@frozen
+class Revoke:
+    seat: str
+
+
+@frozen
+class ApproveTakeover:
+    seat: str
+
+
+@frozen
+class Inject:
+    card: str
+    note: str = ""
+    secret: bool = False
+
+
+@frozen
+class SetTrack:
+    target: str
+    value: int
+    justification: str
+    secret: bool = False
+
+
+@frozen
+class Override:
+    ref: str
+    happened: bool
+    justification: str
+    where: str | None = None
+    secret: bool = False
+
+
+WHITE_MESSAGES = (Pause, Resume, SetTimeLimit, EndOrders, Revoke, ApproveTakeover, Inject, SetTrack, Override)
+ClientMessage = (Join | GiveOrders | Say | Pause | Resume | SetTimeLimit | EndOrders | Revoke | ApproveTakeover
+                 | Inject | SetTrack | Override)
+CLIENT_TYPES: dict[str, type] = {
+    "join": Join, "give_orders": GiveOrders, "say": Say,
+    "pause": Pause, "resume": Resume, "set_time_limit": SetTimeLimit, "end_orders": EndOrders, "revoke": Revoke,
+    "approve_takeover": ApproveTakeover, "inject": Inject, "set_track": SetTrack, "override": Override,
+}
+
 
 def _strict_str(value: Any, _type: Any) -> str:
     if not isinstance(value, str):
@@ -64,15 +130,35 @@ def _strict_str(value: Any, _type: Any) -> str:
     return value
 
 
+def _strict_bool(value: Any, _type: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"expected true or false, not {type(value).__name__}")
+    return value
+
+
+def _strict_int(value: Any, _type: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"expected an integer, not {type(value).__name__}")
+    return value
+
+
+def _strict_float(value: Any, _type: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or value in (float("inf"), float("-inf")):
+        raise TypeError(f"expected a number, not {value!r}"[:80])
+    return float(value)
+
 
 
 _converter = cattrs.Converter(forbid_extra_keys=True)
 _converter.register_structure_hook(str, _strict_str)
-for _cls in (Join, OrderEntry, GiveOrders, Say):
+_converter.register_structure_hook(bool, _strict_bool)
+_converter.register_structure_hook(int, _strict_int)
+_converter.register_structure_hook(float, _strict_float)
+for _cls in (Join, OrderEntry, GiveOrders, Say, *WHITE_MESSAGES):
     _converter.register_structure_hook(_cls, make_dict_structure_fn(_cls, _converter, _cattrs_forbid_extra_keys=True))
 
 
-def decode(text: str | bytes) -> Join | GiveOrders | Say:
+def decode(text: str | bytes) -> ClientMessage:
     """One client message, structured; raises :class:`ProtocolError` with the reason."""
     if isinstance(text, bytes):
         raise ProtocolError("messages are JSON text frames, not binary")
@@ -101,6 +187,11 @@ def decode(text: str | bytes) -> Join | GiveOrders | Say:
         raise ProtocolError(f"too many orders: at most {MAX_ORDERS}")
     if isinstance(message, Say) and not 0 < len(message.text) <= MAX_TEXT:
         raise ProtocolError(f"a message's text has 1 to {MAX_TEXT} characters")
+    for name in ("note", "justification"):
+        if len(getattr(message, name, "")) > MAX_TEXT:
+            raise ProtocolError(f"a {name} has at most {MAX_TEXT} characters")
+    if isinstance(message, SetTimeLimit) and message.seconds is not None and not 0 <= message.seconds <= 86400:
+        raise ProtocolError("a time limit is 0 to 86400 seconds (0 or null: none)")
     return message
 
 
@@ -111,7 +202,7 @@ def _reason(e: Exception) -> str:
     return str(e)[:300]
 
 
-def encode_client(message: Join | GiveOrders | Say) -> str:
+def encode_client(message: ClientMessage) -> str:
     """A client message as it goes on the wire (for clients and tests)."""
     kind = next(k for k, cls in CLIENT_TYPES.items() if isinstance(message, cls))
     return json.dumps({"v": VERSION, "type": kind, **_converter.unstructure(message)})
@@ -119,7 +210,8 @@ def encode_client(message: Join | GiveOrders | Say) -> str:
 
 # --- server -> client ----------------------------------------------------------------------------
 
-SERVER_TYPES = ("welcome", "view", "awaiting", "results", "said", "error")
+SERVER_TYPES = ("welcome", "view", "awaiting", "results", "said", "error",
+                "paused", "deadline", "code", "takeover_requested", "closed")
 
 
 def server_message(kind: str, **fields: Any) -> str:

@@ -11,6 +11,15 @@ turn is resolved (and autosaved by the session), the next turn's events are run,
 connection is sent only what its seat may see: its view (:func:`wargame.engine.view.view`, never
 the state) and the records as :func:`wargame.record.fog.step_records` renders them for the seat.
 
+The White Cell (its connection only; any other seat's request is refused with a reason) pauses
+and resumes the game (while paused, orders are refused), sets a time limit per orders phase
+(every connection is told the deadline; when it passes, each cell that has not given its orders
+is played by its bot and the turn resolves), ends one cell's orders phase now, revokes a seat's
+code (the old code is refused from then on, the seat's connection closed; the new code goes to
+the White Cell), approves a second connection's takeover of a seat, and injects cards, sets
+tracks and overrides results through the game's own commands (each seat is sent the records as
+the fog lets it see them).
+
 Channels: each pair of cells, and each cell with the White Cell (``"aq-is"``, ``"coalition-white"``:
 the two seats in the order of :data:`CHANNEL_SEATS`); every message is kept with its turn and
 phase, and reaches the two seats of its channel and the White Cell.
@@ -21,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import secrets
+import ssl
 import time
 from collections import deque
 from collections.abc import Callable
@@ -30,15 +40,27 @@ from attrs import frozen
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
+from wargame.bots.bot import Bot
 from wargame.engine.model import CELLS, Order
-from wargame.net.protocol import MAX_MESSAGE, GiveOrders, Join, ProtocolError, Say, decode, record_payload, server_message, view_payload
+from wargame.net.protocol import (
+    MAX_MESSAGE,
+    WHITE_MESSAGES,
+    GiveOrders,
+    Join,
+    ProtocolError,
+    Say,
+    decode,
+    record_payload,
+    server_message,
+    view_payload,
+)
+from wargame.net.white import CODE_BYTES, WhiteCellPowers, power_name
 from wargame.record import fog
 from wargame.record.commands import CommandError
 from wargame.table.session import Session
 
 WHITE = "white"
 CHANNEL_SEATS: tuple[str, ...] = CELLS + (WHITE,)
-CODE_BYTES = 16  # 128 bits per join code
 MAX_FAILURES = 5  # wrong codes from one address within FAILURE_WINDOW seconds; then refused until it passes
 FAILURE_WINDOW = 60.0
 FRAME_LIMIT = 4 * MAX_MESSAGE  # the websocket layer closes (1009) on a larger frame; up to it, an error reply
@@ -67,14 +89,24 @@ def channel_name(text: str) -> tuple[str, tuple[str, str]]:
     return f"{a}-{b}", (a, b)
 
 
-class ExerciseServer:
+class ExerciseServer(WhiteCellPowers):
     """One exercise served over websockets. Use :meth:`start` (then :attr:`port`), :meth:`close`."""
 
     def __init__(self, session: Session, host: str = "127.0.0.1", port: int = 0,
-                 clock: Callable[[], float] = time.monotonic):
+                 clock: Callable[[], float] = time.monotonic, ssl_context: ssl.SSLContext | None = None):
         self.session = session
         self.host, self.port = host, port
         self.clock = clock
+        self.ssl_context = ssl_context
+        self.paused = False
+        self.time_limit: float | None = None  # seconds per orders phase
+        self.deadline: float | None = None  # on self.clock, for the orders phase under way
+        self._left: float | None = None  # the time left when the game was paused
+        self._deadline_turn: int | None = None
+        self._timer: asyncio.TimerHandle | None = None
+        self.takeovers: dict[str, ServerConnection] = {}  # seat -> a connection waiting for the White Cell's approval
+        self._stand_ins: dict[str, Bot] = {}
+        self._tasks: set[asyncio.Task] = set()
         seats = [c for c in CELLS if session.is_human(c)] + [WHITE]
         self.codes: dict[str, str] = {seat: secrets.token_urlsafe(CODE_BYTES) for seat in seats}  # seat -> code
         self.connections: dict[str, ServerConnection] = {}
@@ -87,12 +119,13 @@ class ExerciseServer:
 
     async def start(self) -> None:
         self._advance()
-        self._server = await serve(self._handle, self.host, self.port, max_size=FRAME_LIMIT)
+        self._server = await serve(self._handle, self.host, self.port, max_size=FRAME_LIMIT, ssl=self.ssl_context)
         self.port = next(iter(self._server.sockets)).getsockname()[1]
         if self.session.state.over:
             self.finished.set()
 
     async def close(self) -> None:
+        self._cancel_timer()
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
@@ -164,7 +197,6 @@ class ExerciseServer:
         await self._send(ws, server_message("error", reason=reason))
 
     async def _handle(self, ws: ServerConnection) -> None:
-        seat: str | None = None
         try:
             async for raw in ws:
                 try:
@@ -172,12 +204,13 @@ class ExerciseServer:
                 except ProtocolError as e:
                     await self._error(ws, str(e))
                     continue
+                seat = self._seat_of(ws)
                 if isinstance(message, Join):
                     if seat is not None:
                         await self._error(ws, f"already joined as {seat}")
                         continue
-                    seat = await self._join(ws, message)
-                    if seat is None and ws.state.name != "OPEN":
+                    await self._join(ws, message)
+                    if ws.state.name != "OPEN":
                         return
                 elif seat is None:
                     await self._error(ws, "join first: send your seat's code")
@@ -185,11 +218,23 @@ class ExerciseServer:
                     await self._give_orders(ws, seat, message)
                 elif isinstance(message, Say):
                     await self._say(ws, seat, message)
+                elif isinstance(message, WHITE_MESSAGES):
+                    if seat != WHITE:
+                        await self._error(ws, f"only the White Cell may {power_name(message)}, and this is the {seat} seat")
+                    else:
+                        await self._white(ws, message)
         except ConnectionClosed:
             pass
         finally:
-            if seat is not None and self.connections.get(seat) is ws:
-                del self.connections[seat]
+            for seat, conn in list(self.connections.items()):
+                if conn is ws:
+                    del self.connections[seat]
+            for seat, conn in list(self.takeovers.items()):
+                if conn is ws:
+                    del self.takeovers[seat]
+
+    def _seat_of(self, ws: ServerConnection) -> str | None:
+        return next((seat for seat, conn in self.connections.items() if conn is ws), None)
 
     async def _join(self, ws: ServerConnection, message: Join) -> str | None:
         address = str(ws.remote_address[0]) if ws.remote_address else "?"
@@ -208,8 +253,18 @@ class ExerciseServer:
             await ws.close(1008, "wrong code")
             return None
         if seat in self.connections:
-            await self._error(ws, f"the {seat} seat is already connected")
+            self.takeovers[seat] = ws
+            await self._error(ws, f"the {seat} seat is already connected: the White Cell may approve a takeover "
+                                  "(this connection then takes the seat)")
+            white = self.connections.get(WHITE)
+            if white is not None and seat != WHITE:
+                await self._send(white, server_message("takeover_requested", seat=seat))
             return None
+        await self._seat(ws, seat)
+        return seat
+
+    async def _seat(self, ws: ServerConnection, seat: str) -> None:
+        """Give ``ws`` the seat, and send it the game as the seat may see it."""
         self.connections[seat] = ws
         await self._send(ws, server_message("welcome", seat=seat, **self._view_message(seat)))
         s = self.session
@@ -219,8 +274,15 @@ class ExerciseServer:
         for said in self.transcript:
             if seat == WHITE or seat in said.channel.split("-"):
                 await self._send(ws, server_message("said", **said.payload()))
+        if self.paused:
+            await self._send(ws, server_message("paused", paused=True))
+        if self.time_limit is not None:
+            await self._send(ws, self._deadline_message())
         await self._send(ws, server_message("awaiting", cells=self.awaiting()))
-        return seat
+
+    async def _to_all(self, text: str) -> None:
+        for conn in list(self.connections.values()):
+            await self._send(conn, text)
 
     async def _give_orders(self, ws: ServerConnection, seat: str, message: GiveOrders) -> None:
         s = self.session
@@ -228,6 +290,8 @@ class ExerciseServer:
             return await self._error(ws, "the White Cell gives no orders")
         if s.state.phase != "orders":
             return await self._error(ws, f"orders are given in the orders phase, and the game is {s.state.phase}")
+        if self.paused:
+            return await self._error(ws, "paused: the White Cell has paused the game; orders are taken when it resumes")
         orders = []
         for entry in message.orders:
             kind = s.rulebook.order_kinds.get(entry.kind)
@@ -244,18 +308,22 @@ class ExerciseServer:
             return await self._error(ws, f"orders refused: {e}")
         await self._broadcast(start)
 
-    async def _broadcast(self, start: int) -> None:
+    async def _broadcast(self, start: int, always: bool = False) -> None:
         """Tell every connection what changed from step ``start`` on, as its seat may see it."""
         s = self.session
         end = len(s.game.steps)
         awaiting = server_message("awaiting", cells=self.awaiting())
-        resolved = any(st.records for st in s.game.steps[start:end])
+        resolved = always or any(st.records for st in s.game.steps[start:end])
+        deadline = self._deadline_message() if self._start_clock() else None
         for seat, ws in list(self.connections.items()):
+            if deadline is not None:
+                await self._send(ws, deadline)
             if resolved:
                 await self._send(ws, server_message("results", records=self._records(seat, start, end)))
                 await self._send(ws, server_message("view", **self._view_message(seat)))
             await self._send(ws, awaiting)
         if s.state.over:
+            self._cancel_timer()
             self.finished.set()
 
     async def _say(self, ws: ServerConnection, seat: str, message: Say) -> None:

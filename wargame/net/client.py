@@ -1,0 +1,213 @@
+"""The client of a networked exercise: one seat's connection to ``wargame serve`` (docs/protocol.md).
+
+A :class:`Client` joins with its seat's code (:meth:`Client.join`), then :meth:`Client.run` reads
+the server's messages, keeps what the seat has been told (its latest view and legal orders, whose
+orders are awaited, the last results, the channel messages) and hands each message on (its
+``listener``, and the :attr:`Client.messages` queue). When the connection drops it joins again by
+itself with the same code, after a short backoff (a few seconds at most), and the seat's orders in
+progress (:attr:`Client.draft`) are kept across it. A refused code is not retried: :class:`JoinRefused`.
+No Textual here: the terminal UI (wargame.tui.remote) drives it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+import cattrs
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
+
+from wargame.engine.view import Estimate, View
+from wargame.net.protocol import VERSION, GiveOrders, Join, OrderEntry, Say, encode_client
+
+BACKOFF = (0.05, 0.25, 0.5, 1.0, 2.0, 3.0)  # seconds before each new attempt to join again (the last repeats)
+OPEN_TIMEOUT = 5.0
+
+
+class ClientError(Exception):
+    """The seat cannot join: an address that does not answer, or a code the server refuses. One sentence."""
+
+
+class JoinRefused(ClientError):
+    """The server refused the join (a wrong code, too many wrong codes): not retried."""
+
+
+def address_url(address: str) -> str:
+    """``HOST:PORT`` (or a ``ws://`` URL) as a websocket URL; ValueError with the reason otherwise."""
+    if address.startswith(("ws://", "wss://")):
+        return address
+    host, sep, port = address.rpartition(":")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f"{address!r} is not HOST:PORT (e.g. 127.0.0.1:8765)")
+    return f"ws://{host}:{int(port)}"
+
+
+_views = cattrs.Converter()
+
+
+def view_from_payload(payload: dict[str, Any]) -> View:
+    """A ``view`` message's view as the engine's :class:`View` (what the board's widgets draw)."""
+    data = {k: v for k, v in payload.items() if k != "tracks"}
+    tracks = {name: Estimate(int(lo), int(hi)) for name, (lo, hi) in payload["tracks"].items()}
+    return attrs.evolve(_views.structure({**data, "tracks": {}}, View), tracks=tracks)
+
+
+class Client:
+    """One seat's connection. ``listener(message)`` is called with every server message (a dict),
+    and with ``{"type": "connection", "up": bool}`` when the connection drops or is made again."""
+
+    def __init__(self, url: str, code: str, listener: Callable[[dict[str, Any]], None] | None = None,
+                 backoff: tuple[float, ...] = BACKOFF):
+        self.url, self.code = url, code
+        self.listener = listener
+        self.backoff = backoff
+        self.messages: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self.ws: ClientConnection | None = None
+        self.seat: str | None = None
+        self.view: dict[str, Any] | None = None  # the latest view payload
+        self.orders: list[dict[str, Any]] = []  # the seat's legal orders now: kind, theatre, cost
+        self.given: list[dict[str, Any]] = []  # the orders the server has from the seat this turn
+        self.awaiting: list[str] = []
+        self.results: list[dict[str, Any]] = []  # the records of the last results message
+        self.said: list[dict[str, Any]] = []
+        self.errors: list[str] = []
+        self.draft: list[OrderEntry] = []  # the orders being chosen: kept across a reconnect
+        self.draft_turn: int | None = None
+        self.reconnects = 0
+        self.connected = asyncio.Event()
+        self._stopped = False
+        self._unsent: list[str] = []  # messages given while the connection was down
+
+    # joining
+
+    async def join(self) -> dict[str, Any]:
+        """Connect and join; the ``welcome``. Raises :class:`ClientError` (one sentence) if the
+        address does not answer or the code is refused."""
+        try:
+            ws = await connect(self.url, open_timeout=OPEN_TIMEOUT, max_size=None)
+        except InvalidURI:
+            raise ClientError(f"{self.url} is not a websocket address") from None
+        except (OSError, InvalidHandshake, TimeoutError) as e:
+            raise ClientError(f"cannot reach {self.url}: {_why(e)}") from None
+        try:
+            await ws.send(encode_client(Join(self.code)))
+            while True:
+                message = json.loads(await asyncio.wait_for(ws.recv(), OPEN_TIMEOUT))
+                if message.get("type") == "welcome":
+                    break
+                if message.get("type") == "error":
+                    if ws.close_code is not None or "code" in message.get("reason", ""):
+                        raise JoinRefused(f"the server refused the code: {message.get('reason')}")
+                    raise ClientError(f"the server refused the join: {message.get('reason')}")
+        except (ConnectionClosed, TimeoutError, OSError, ValueError) as e:
+            await ws.close()
+            if isinstance(e, ConnectionClosed) and e.rcvd is not None and e.rcvd.code == 1008:
+                raise JoinRefused(f"the server refused the code: {e.rcvd.reason}") from None
+            raise ClientError(f"{self.url} did not let the seat join: {_why(e)}") from None
+        except ClientError:
+            await ws.close()
+            raise
+        self.ws = ws
+        self._take(message)
+        self.connected.set()
+        for text in self._unsent:
+            await ws.send(text)
+        self._unsent.clear()
+        return message
+
+    async def run(self) -> None:
+        """Read the server's messages until :meth:`stop` or the game is over; join again when the
+        connection drops. Raises :class:`JoinRefused` if a rejoin is refused for its code."""
+        attempt = 0
+        while not self._stopped:
+            if self.ws is None:
+                await asyncio.sleep(self.backoff[min(attempt, len(self.backoff) - 1)])
+                attempt += 1
+                try:
+                    await self.join()
+                except JoinRefused:
+                    raise
+                except ClientError:
+                    continue
+                self.reconnects += 1
+                self._emit({"type": "connection", "up": True})
+                attempt = 0
+            ws = self.ws
+            assert ws is not None
+            try:
+                async for raw in ws:
+                    if isinstance(raw, str):
+                        self._take(json.loads(raw))
+            except ConnectionClosed:
+                pass
+            self.ws = None
+            self.connected.clear()
+            if self._stopped or (self.view is not None and self.view.get("phase") == "over"):
+                return
+            self._emit({"type": "connection", "up": False})
+
+    async def stop(self) -> None:
+        self._stopped = True
+        if self.ws is not None:
+            await self.ws.close()
+
+    # what the seat does
+
+    async def give_orders(self, orders: list[OrderEntry] | None = None) -> None:
+        """Give the seat's orders (by default the draft). Given again before the turn is resolved,
+        they replace the earlier ones. While the connection is down, they are sent on rejoining."""
+        await self._send(encode_client(GiveOrders(list(self.draft if orders is None else orders))))
+
+    async def say(self, channel: str, text: str) -> None:
+        await self._send(encode_client(Say(channel, text)))
+
+    async def _send(self, text: str) -> None:
+        if self.ws is None:
+            self._unsent.append(text)
+            return
+        try:
+            await self.ws.send(text)
+        except ConnectionClosed:
+            self._unsent.append(text)
+
+    # what the seat is told
+
+    def _take(self, message: dict[str, Any]) -> None:
+        if message.get("v") != VERSION:
+            return
+        kind = message.get("type")
+        if kind in ("welcome", "view"):
+            if kind == "welcome":
+                self.seat = message["seat"]
+                self.said = []  # the server sends the channels again after a welcome
+            self.view = message["view"]
+            self.orders = message.get("orders", [])
+            self.given = message.get("given", [])
+            turn = self.view["turn"]
+            if self.draft_turn != turn or self.view["phase"] != "orders":
+                # a new turn: the draft starts from what the server has (nothing, or given before)
+                self.draft = [OrderEntry(o["kind"], o.get("theatre")) for o in self.given]
+                self.draft_turn = turn
+        elif kind == "awaiting":
+            self.awaiting = list(message["cells"])
+        elif kind == "results":
+            self.results = list(message["records"])
+        elif kind == "said":
+            self.said.append(message)
+        elif kind == "error":
+            self.errors.append(message.get("reason", ""))
+        self._emit(message)
+
+    def _emit(self, message: dict[str, Any]) -> None:
+        self.messages.put_nowait(message)
+        if self.listener is not None:
+            self.listener(message)
+
+
+def _why(e: BaseException) -> str:
+    text = " ".join(str(e).split()) or type(e).__name__
+    return text[:200]

@@ -1,0 +1,198 @@
+"""The White Cell's powers over the wire, and the time limit of an orders phase.
+
+:class:`WhiteCellPowers` is the part of :class:`~wargame.net.server.ExerciseServer` that only the
+White Cell's connection may use (pause and resume, a time limit per orders phase, ending a cell's
+orders, revoking a code, approving a takeover, injecting a card, setting a track, overriding a
+result: docs/protocol.md), kept apart so that the server's own file stays about its connections.
+It works on the server's state (``session``, ``connections``, ``codes``, ``paused``, the clock);
+every ruling goes through the game's own commands, so it is autosaved and shown to each seat as
+the fog allows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from typing import Any
+
+from websockets.asyncio.server import ServerConnection
+
+from wargame.bots.seats import make_bot
+from wargame.engine.legality import legal_orders
+from wargame.engine.model import CELLS
+from wargame.engine.view import view
+from wargame.net.protocol import (
+    ApproveTakeover,
+    EndOrders,
+    Inject,
+    Override,
+    Pause,
+    Resume,
+    Revoke,
+    SetTimeLimit,
+    SetTrack,
+    server_message,
+)
+from wargame.record.commands import CommandError
+
+CODE_BYTES = 16  # 128 bits per join code
+STAND_IN = "doctrine"  # the bot that plays a human cell's orders when its time runs out or the White Cell ends them
+CLOSE_REVOKED = 4001  # websocket close codes: the seat's code was revoked,
+CLOSE_TAKEN_OVER = 4002  # another connection took the seat over (approved by the White Cell)
+
+
+class WhiteCellPowers:
+    """The White Cell's requests and the orders phase's clock (mixed into the server)."""
+
+    # the White Cell's powers
+
+    async def _white(self, ws: ServerConnection, message: Any) -> None:
+        s = self.session
+        if isinstance(message, Pause | Resume):
+            if self.paused == isinstance(message, Pause):
+                return await self._error(ws, "the game is already " + ("paused" if self.paused else "running"))
+            self.paused = isinstance(message, Pause)
+            now = self.clock()
+            if self.paused and self.deadline is not None:
+                self._left, self.deadline = max(0.0, self.deadline - now), None
+                self._cancel_timer()
+            elif not self.paused and self._left is not None:
+                self.deadline, self._left = now + self._left, None
+                self._arm_timer()
+            await self._to_all(server_message("paused", paused=self.paused))
+            if self.time_limit is not None:
+                await self._to_all(self._deadline_message())
+        elif isinstance(message, SetTimeLimit):
+            self.time_limit = message.seconds or None
+            self._deadline_turn = None
+            self._cancel_timer()
+            self.deadline = self._left = None
+            self._start_clock()
+            await self._to_all(self._deadline_message())
+        elif isinstance(message, EndOrders):
+            if message.cell not in CELLS:
+                return await self._error(ws, f"no cell {message.cell!r} (cells: {', '.join(CELLS)})")
+            if s.state.phase != "orders" or message.cell in s.game.pending:
+                return await self._error(ws, f"{message.cell} owes no orders now")
+            await self._stand_in([message.cell])
+        elif isinstance(message, Revoke):
+            if message.seat not in self.codes:
+                return await self._error(ws, f"no seat {message.seat!r} with a code (seats: {', '.join(self.codes)})")
+            self.codes[message.seat] = secrets.token_urlsafe(CODE_BYTES)
+            await self._send(ws, server_message("code", seat=message.seat, code=self.codes[message.seat]))
+            waiting = self.takeovers.pop(message.seat, None)
+            if waiting is not None:
+                await waiting.close(CLOSE_REVOKED, "code revoked")
+            conn = self.connections.get(message.seat)
+            if conn is not None and conn is not ws:
+                del self.connections[message.seat]
+                await self._send(conn, server_message("closed", reason="your seat's code was revoked"))
+                await conn.close(CLOSE_REVOKED, "code revoked")
+        elif isinstance(message, ApproveTakeover):
+            waiting = self.takeovers.pop(message.seat, None)
+            if waiting is None or waiting.state.name != "OPEN":
+                return await self._error(ws, f"no connection is waiting to take the {message.seat} seat over")
+            old = self.connections.pop(message.seat, None)
+            if old is not None:
+                await self._send(old, server_message("closed", reason="another connection took this seat over"))
+                await old.close(CLOSE_TAKEN_OVER, "taken over")
+            await self._seat(waiting, message.seat)
+        else:
+            await self._ruling(ws, message)
+
+    async def _ruling(self, ws: ServerConnection, message: Inject | SetTrack | Override) -> None:
+        """An inject, a track set or a result overridden: a command of the game (autosaved), and
+        each seat is sent its records as the fog lets it see them."""
+        game = self.session.game
+        start = len(game.steps)
+        try:
+            if isinstance(message, Inject):
+                game.inject(message.card, message.note, message.secret)
+            elif isinstance(message, SetTrack):
+                if not message.justification.strip():
+                    return await self._error(ws, "a track is set with a justification")
+                game.set_track(message.target, message.value, message.justification, message.secret)
+            else:
+                if not message.justification.strip():
+                    return await self._error(ws, "a result is overridden with a justification")
+                game.override(message.ref, message.where, message.happened, message.justification, message.secret)
+        except (CommandError, ValueError, KeyError) as e:
+            return await self._error(ws, f"refused: {e}")
+        await self._broadcast(start, always=True)
+
+    # the time limit
+
+    def _deadline_message(self) -> str:
+        left = None
+        if self.deadline is not None:
+            left = max(0.0, self.deadline - self.clock())
+        elif self._left is not None:
+            left = self._left
+        return server_message("deadline", limit=self.time_limit, seconds_left=left, turn=self.session.state.turn,
+                              paused=self.paused)
+
+    def _start_clock(self) -> bool:
+        """Start the orders phase's clock, if there is a limit and it has not started for this turn."""
+        s = self.session
+        if self.time_limit is None or s.state.phase != "orders" or self._deadline_turn == s.state.turn:
+            return False
+        self._deadline_turn = s.state.turn
+        self._cancel_timer()
+        if self.paused:
+            self.deadline, self._left = None, self.time_limit
+        else:
+            self.deadline, self._left = self.clock() + self.time_limit, None
+            self._arm_timer()
+        return True
+
+    def _arm_timer(self) -> None:
+        self._cancel_timer()
+        if self.deadline is None:
+            return
+        loop = asyncio.get_running_loop()
+        self._timer = loop.call_later(max(0.0, self.deadline - self.clock()), self._spawn_tick)
+
+    def _spawn_tick(self) -> None:
+        task = asyncio.get_running_loop().create_task(self.tick())
+        self._tasks.add(task)  # kept until done: the loop holds only a weak reference
+        task.add_done_callback(self._tasks.discard)
+
+    def _cancel_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    async def tick(self) -> None:
+        """Check the deadline (on :attr:`clock`): once it has passed, the bots play the cells that
+        have not given their orders. Called by the server's timer; a test with a clock of its own
+        calls it after moving the clock on."""
+        if self.deadline is None or self.paused:
+            return
+        if self.clock() < self.deadline:
+            self._arm_timer()
+            return
+        self.deadline = None
+        self._cancel_timer()
+        s = self.session
+        if s.state.phase == "orders" and self._deadline_turn == s.state.turn:
+            await self._stand_in([c for c in CELLS if c not in s.game.pending])
+
+    async def _stand_in(self, cells: list[str]) -> None:
+        """Each of ``cells`` is played by its bot (the table's, or a doctrine bot for a human's seat)."""
+        s = self.session
+        start = len(s.game.steps)
+        for cell in cells:
+            bot = s.bots.get(cell) or self._stand_ins.setdefault(cell, make_bot(STAND_IN, s.game.header.seed, cell))
+            state = s.state
+            choice = bot.choose(view(state, cell), lambda p, state=state, cell=cell: legal_orders(s.rulebook, state, cell, p),
+                                s.rulebook.max_orders)
+            s.submit(cell, choice.orders, choice.reasons)
+        self._advance()
+        await self._broadcast(start)
+
+
+def power_name(message: Any) -> str:
+    """What a White Cell request does, in words, for a refusal: "pause the game"."""
+    return {Pause: "pause the game", Resume: "resume the game", SetTimeLimit: "set a time limit",
+            EndOrders: "end a cell's orders", Revoke: "revoke a code", ApproveTakeover: "approve a takeover",
+            Inject: "inject a card", SetTrack: "set a track", Override: "override a result"}[type(message)]
