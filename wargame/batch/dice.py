@@ -11,6 +11,8 @@ Shapes: a *key* array is ``(m,)`` or ``(m, k)`` of ``uint64``; every function br
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from wargame.engine.dice import game_key, name
@@ -28,9 +30,27 @@ def mix(x: np.ndarray) -> np.ndarray:
     """SplitMix64 over a ``uint64`` array: bit for bit :func:`wargame.engine.dice.mix` per lane."""
     with np.errstate(**_QUIET):
         z = np.asarray(x, dtype=U64) + _GAMMA
-        z = (z ^ (z >> _S30)) * _M1
-        z = (z ^ (z >> _S27)) * _M2
-        return z ^ (z >> _S31)
+        if not isinstance(z, np.ndarray) or not z.ndim:
+            z = (z ^ (z >> _S30)) * _M1
+            z = (z ^ (z >> _S27)) * _M2
+            return z ^ (z >> _S31)
+        return _mix_owned(z, np.empty_like(z), add=False)
+
+
+def _mix_owned(z: np.ndarray, t: np.ndarray, add: bool = True) -> np.ndarray:
+    """:func:`mix` in place on ``z`` (an array of ours), with ``t`` as scratch: no temporaries."""
+    with np.errstate(**_QUIET):
+        if add:
+            z += _GAMMA
+        np.right_shift(z, _S30, out=t)
+        z ^= t
+        z *= _M1
+        np.right_shift(z, _S27, out=t)
+        z ^= t
+        z *= _M2
+        np.right_shift(z, _S31, out=t)
+        z ^= t
+        return z
 
 
 def unit(h: np.ndarray) -> np.ndarray:
@@ -38,8 +58,10 @@ def unit(h: np.ndarray) -> np.ndarray:
     return (h >> _S11).astype(np.float64) * _UNIT
 
 
+@functools.lru_cache(maxsize=65536)
 def nm(text: str) -> np.uint64:
-    """A name (rule id, theatre, phase, ...) as the scalar dice key it: a ``uint64``."""
+    """A name (rule id, theatre, phase, ...) as the scalar dice key it: a ``uint64`` (worked out
+    once per name: a BLAKE2b hash is dear next to a lookup)."""
     return U64(name(text))
 
 
@@ -63,7 +85,17 @@ def rolls(src: np.ndarray, scope, index=0) -> np.ndarray:
     """Rolls in [0, 1): ``unit(mix(mix(src ^ scope) ^ index))``, where ``src`` comes from
     :func:`source_keys` and ``scope`` is a name (``uint64``, scalar or array) that broadcasts."""
     idx = U64(index) if np.isscalar(index) else np.asarray(index).astype(U64)
-    return unit(mix(mix(src ^ scope) ^ idx))
+    z = src ^ scope
+    if isinstance(z, np.ndarray) and z.ndim and (np.isscalar(index) or np.broadcast(z, idx).shape == z.shape):
+        t = np.empty_like(z)  # the chain in place on one array
+        z = _mix_owned(z, t)
+        z ^= idx
+        z = _mix_owned(z, t)
+        np.right_shift(z, _S11, out=z)  # unit(), in place: the top 53 bits as a float in [0, 1)
+        u = z.astype(np.float64)
+        u *= _UNIT
+        return u
+    return unit(mix(mix(z) ^ idx))
 
 
 class Names:

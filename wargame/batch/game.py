@@ -17,6 +17,7 @@ from wargame.batch.book import Book
 from wargame.batch.compile import ORIGINS
 from wargame.batch.compute import refresh
 from wargame.batch.decks import shuffle_new
+from wargame.batch.legality import pay_chosen
 from wargame.batch.rules import Runner
 from wargame.batch.state import Boards
 from wargame.engine.board import GLOBAL_TRACKS, THEATRE_TRACKS
@@ -139,6 +140,20 @@ class BatchGame:
             return
         self._start(rows, "adjudication")
         given = self._sorted_orders(orders, rows)
+        self._resolve(rows, given)
+
+    def resolve_chosen(self, chosen_rows: np.ndarray, chosen: Mapping[str, np.ndarray], legality) -> None:
+        """:meth:`resolve_turn` for orders given as candidate indices (``Players.choose``), paid
+        and grouped over arrays (:func:`wargame.batch.legality.pay_chosen`): no Order per game."""
+        b = self.boards
+        rows = np.flatnonzero(b.phase == ORDERS)
+        if not len(rows):
+            return
+        self._start(rows, "adjudication")
+        self._resolve(rows, pay_chosen(b, self.book, legality, chosen_rows, chosen))
+
+    def _resolve(self, rows: np.ndarray, given) -> None:
+        b, book, runner = self.boards, self.book, self.runner
         for (kind, column), lanes in given:
             runner.resolve_order(kind, column, lanes)
         runner.run_rules(book.by_phase["adjudication"], rows)

@@ -19,6 +19,7 @@ import numpy as np
 from wargame.batch.compute import refresh
 from wargame.batch.context import ALL, Ctx
 from wargame.engine.model import CELLS, Order
+from wargame.engine.resolver import RESOLUTION_ORDER
 from wargame.engine.rulebook import Rulebook
 
 ORDERS = 1  # BatchGame's phase code for the orders phase
@@ -123,3 +124,33 @@ def orders_board(game, rows: np.ndarray | None = None) -> np.ndarray:
             b.G[name][rows] = v
     refresh(b, game.book, rows)
     return rows
+
+
+def pay_chosen(boards, book, legality: Legality, rows: np.ndarray,
+               chosen: dict[str, np.ndarray]) -> list[tuple[tuple[str, int | None], np.ndarray]]:
+    """``BatchGame._sorted_orders`` for orders given as candidate indices (``Players.choose``:
+    ``{cell: (m, max_orders)}``, -1 for none, for the games ``rows``), without building an Order
+    per game: every cell's orders paid (its budget less their cost, the board marked dirty where a
+    cell gave any), then each (kind, theatre column) given, in ``order_key`` order, with the games
+    (sorted) that gave it. The costs are whole numbers, so their sum is the same in any order."""
+    groups: dict[tuple[str, int | None], np.ndarray] = {}
+    for cell in RESOLUTION_ORDER:
+        picks = chosen.get(cell)
+        if picks is None or not len(rows):
+            continue
+        given = picks >= 0
+        some = given.any(1)
+        if not some.any():
+            continue
+        cands = legality.cands[cell]
+        safe = np.where(given, picks, 0)
+        cost = np.where(given, cands.costs[safe], 0.0).sum(1)
+        paid = rows[some]
+        budget = boards.G[legality.budgets[cell]]
+        budget[paid] -= cost[some]
+        boards.dirty[paid] = True
+        for k in np.unique(picks[given]).tolist():
+            column = int(cands.columns[k])
+            groups[(cands.kinds[k], None if column < 0 else column)] = rows[(picks == k).any(1)]
+    keys = sorted(groups, key=lambda k: book.order_key(*k))
+    return [(k, groups[k]) for k in keys]

@@ -66,6 +66,7 @@ class Players:
         self.view_keys = view_keys(b.seed)
         self.codes = seat_codes(seats, b.n, self.bot_keys)
         self._doctrine: DoctrineCode | None = None
+        self.keep_orders = True  # unset (play_on) where nobody reads the Orders turn() returns
         # with ``count_options`` set, :meth:`choose` keeps in ``options`` each cell's number of
         # distinct kinds of legal order in each game it chose for (``metrics.option_counts``)
         self.count_options = False
@@ -132,7 +133,11 @@ class Players:
     def turn(self) -> list[dict[str, tuple[Order, ...]]]:
         """One turn of every game not over: events, orders, resolution. Returns the orders given."""
         self.game.begin_turn()
-        given = self.orders(*self.choose())
+        rows, chosen = self.choose()
+        if not self.keep_orders:  # the orders as arrays only: paid and grouped without Order objects
+            self.game.resolve_chosen(rows, chosen, self.legality)
+            return []
+        given = self.orders(rows, chosen)
         self.game.resolve_turn(given)
         return given
 
@@ -141,6 +146,7 @@ def play_on(rulebook: Rulebook, game: BatchGame, seats, turns: int | None = None
     """Play ``game`` on with bots in every seat (see :func:`seat_codes`) to the end of every game
     or for ``turns`` turns."""
     players = Players(rulebook, game, seats)
+    players.keep_orders = False
     played = 0
     while not game.over.all() and (turns is None or played < turns):
         players.turn()

@@ -11,6 +11,7 @@ worked out again on that; the theatres and offshoots are public, so they are the
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -54,29 +55,42 @@ def plan(seat: str) -> tuple[tuple[str, str | None, int, int, int], ...]:
     return tuple(out)
 
 
+@functools.cache
+def _block_plan(seat: str) -> tuple:
+    """:func:`plan` as arrays over its ranged tracks: names, their dice names, widths, bounds."""
+    ranged = [(n, w, lo, hi) for n, owner, w, lo, hi in plan(seat) if owner is not None]
+    exact = tuple(n for n, owner, _, _, _ in plan(seat) if owner is None)
+    names = tuple(n for n, _, _, _ in ranged)
+    col = lambda i: np.array([r[i] for r in ranged], dtype=np.int64)[:, None]  # noqa: E731
+    keys = np.array([dice.nm(n) for n in names], dtype=dice.U64)[:, None]
+    return exact, names, keys, col(1), col(2), col(3)
+
+
 def estimates(boards, rows: np.ndarray, seat: str, keys: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """``{track: (lo, hi)}``, each ``(m,)`` int64: the ranges ``seat`` sees in games ``rows``
-    (``keys``: their :func:`view_keys`), exactly as ``view(state, seat).tracks``."""
+    (``keys``: their :func:`view_keys`), exactly as ``view(state, seat).tracks``. Every ranged
+    track is worked out at once, a row per track (the same steps, element by element)."""
     G = boards.G
     key = dice.phase_keys(keys, boards.turn[rows], seat)
-    no_scope = dice.nm("")
-    intel = G["coalition_intel"][rows].astype(np.int64)
+    exact, names, name_keys, width, lo_bound, hi_bound = _block_plan(seat)
     out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    for n, owner, width, lo_bound, hi_bound in plan(seat):
+    for n in exact:
         value = G[n][rows].astype(np.int64)
-        if owner is None:
-            out[n] = (value, value)
-            continue
-        w = np.full(len(rows), width, dtype=np.int64) if width >= 0 else \
-            np.minimum(np.maximum(0, 4 - intel // 3), hi_bound - lo_bound)
-        roll = dice.rolls(dice.source_keys(key, n), no_scope)
+        out[n] = (value, value)
+    if names:
+        value = np.stack([G[n][rows] for n in names]).astype(np.int64)  # (k, m)
+        intel = G["coalition_intel"][rows].astype(np.int64)
+        w = np.where(width >= 0, width, np.minimum(np.maximum(0, 4 - intel // 3)[None, :], hi_bound - lo_bound))
+        roll = dice.rolls(dice.mix(key[None, :] ^ name_keys), dice.nm(""))  # source_keys, a row per track
         step = w + 1
         offset = (roll * step).astype(np.int64)  # int() of a non-negative float: floor
         lo = (value - offset) // step * step + offset
         lo = np.maximum(lo_bound, np.minimum(lo, hi_bound - w))  # shifted back inside, keeping its width
-        exact = w <= 0
-        lo = np.where(exact, value, lo)
-        out[n] = (lo, np.where(exact, value, lo + w))
+        exact_w = w <= 0
+        lo = np.where(exact_w, value, lo)
+        hi = np.where(exact_w, value, lo + w)
+        for i, n in enumerate(names):
+            out[n] = (lo[i], hi[i])
     if seat not in _OUTSIDERS_BLIND:
         # secret talks look, from outside, like whatever came before them
         secret = (G["relation_stage"][rows] == 1) & (G["relation_known"][rows] == 0)
@@ -97,8 +111,11 @@ class _Seen:
         self.n = len(rows)
         self.n_theatres = boards.n_theatres
         self.G = G
-        self.T = {k: v[rows] for k, v in boards.T.items()}
-        self.O = {k: v[rows] for k, v in boards.O.items()}
+        if len(rows) == boards.n:  # every game (rows sorted, distinct): read the boards' own arrays
+            self.T, self.O = boards.T, boards.O
+        else:
+            self.T = {k: v[rows] for k, v in boards.T.items()}
+            self.O = {k: v[rows] for k, v in boards.O.items()}
 
 
 class Picture:
