@@ -60,6 +60,7 @@ def facilitate(game: Game) -> Game:
     rolled = next(r for r in game.records(2) if r.kind == "order" and r.chance is not None)
     game.override(rolled.ref, rolled.where, not rolled.happened, "The cell's plan was briefed better than the dice say.")
     game.note("Turn 2 reviewed with the cells.", bookmark="after-override")
+    game.say("is-aq", "is", "A word between the groups, for the debrief.")
     game.set_track("is_funds", 7, "A donor network seized in the Gulf.")
     game.inject(next(iter(sorted(rulebook.cards))), "Facilitator's inject for the debrief.")
     game.set_seats({**SEATS, "is": "doctrine:cautious"}, "The IS seat is handed to a cautious doctrine bot.")

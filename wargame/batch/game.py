@@ -134,7 +134,7 @@ class BatchGame:
         """Adjudicate the orders (one mapping of cell to orders per game, ``None`` or ``{}`` for
         none; entries of games not in the orders phase are ignored) and run the rest of the turn.
         The orders must be legal: they are not checked here (the scalar engine checks them)."""
-        b, book, runner = self.boards, self.book, self.runner
+        b = self.boards
         rows = np.flatnonzero(b.phase == ORDERS)
         if not len(rows):
             return

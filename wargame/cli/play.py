@@ -109,9 +109,10 @@ def _play_headless(rb: Rulebook, args: argparse.Namespace) -> int:
     from wargame.engine.view import view
     from wargame.record.commands import CommandError
     from wargame.record.document import SaveError
-    from wargame.record.game import Game, Header, seat_words, seats_in_full
+    from wargame.record.game import Game, Header
     from wargame.record.load import load
     from wargame.record.save import Autosave, lock_save, new_game_id, now, save_refusal
+    from wargame.record.seating import seat_words, seats_in_full
 
     with ExitStack() as held:
         autosave: Autosave | None = None

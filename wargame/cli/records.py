@@ -140,8 +140,8 @@ def _replay(rb: Rulebook, args: argparse.Namespace) -> int:
     if args.seat:
         return _seat_log(rb, args)
     from wargame.record.commands import Note, ResolveTurn, SetSeats
-    from wargame.record.game import seat_words
     from wargame.record.report import unfinished_line
+    from wargame.record.seating import seat_words
 
     doc, game, check = load(args.save, rb, rules)
     if check.verified:

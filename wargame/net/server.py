@@ -57,6 +57,7 @@ from wargame.net.protocol import (
 from wargame.net.white import CODE_BYTES, WhiteCellPowers, power_name
 from wargame.record import fog
 from wargame.record.commands import CommandError
+from wargame.record.messages import messages
 from wargame.table.session import Session
 
 WHITE = "white"
@@ -110,7 +111,6 @@ class ExerciseServer(WhiteCellPowers):
         seats = [c for c in CELLS if session.is_human(c)] + [WHITE]
         self.codes: dict[str, str] = {seat: secrets.token_urlsafe(CODE_BYTES) for seat in seats}  # seat -> code
         self.connections: dict[str, ServerConnection] = {}
-        self.transcript: list[Said] = []
         self.failures: dict[str, deque[float]] = {}
         self.finished = asyncio.Event()
         self._server: Server | None = None
@@ -123,6 +123,11 @@ class ExerciseServer(WhiteCellPowers):
         self.port = next(iter(self._server.sockets)).getsockname()[1]
         if self.session.state.over:
             self.finished.set()
+
+    @property
+    def transcript(self) -> list[Said]:
+        """Every channel message said in the game, from its record (they survive a restart)."""
+        return [Said(m.channel, m.sender, m.text, m.turn, m.phase) for m in messages(self.session.game, WHITE)]
 
     async def close(self) -> None:
         self._cancel_timer()
@@ -271,9 +276,8 @@ class ExerciseServer(WhiteCellPowers):
         records = self._records(seat, self._turn_start(), len(s.game.steps))
         if records:
             await self._send(ws, server_message("results", records=records))
-        for said in self.transcript:
-            if seat == WHITE or seat in said.channel.split("-"):
-                await self._send(ws, server_message("said", **said.payload()))
+        for m in messages(self.session.game, seat):  # a seat that joins again reads its channels' history
+            await self._send(ws, server_message("said", **Said(m.channel, m.sender, m.text, m.turn, m.phase).payload()))
         if self.paused:
             await self._send(ws, server_message("paused", paused=True))
         if self.time_limit is not None:
@@ -333,9 +337,11 @@ class ExerciseServer(WhiteCellPowers):
             return await self._error(ws, str(e))
         if seat not in members:
             return await self._error(ws, f"{seat} may not speak on {channel}")
-        state = self.session.state
-        said = Said(channel, seat, message.text, state.turn, state.phase)
-        self.transcript.append(said)
+        try:  # into the game's record, with its turn and phase, and so into the autosave
+            self.session.game.say(channel, seat, message.text)
+        except CommandError as e:
+            return await self._error(ws, f"message refused: {e}")
+        said = self.transcript[-1]
         text = server_message("said", **said.payload())
         for other, conn in list(self.connections.items()):
             if other in members or other == WHITE:

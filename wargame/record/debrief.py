@@ -37,7 +37,8 @@ from wargame.engine.rulebook import Rulebook
 from wargame.engine.view import view
 from wargame.record import fog
 from wargame.record.commands import GiveOrders, OverrideResult, ResolveTurn, SetSeats
-from wargame.record.game import Game, initial_seats
+from wargame.record.game import Game
+from wargame.record.seating import initial_seats
 
 FACILITATOR = "white"
 

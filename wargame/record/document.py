@@ -28,8 +28,9 @@ from cattrs.strategies import configure_tagged_union
 from wargame.engine.adjudication import Adjudication
 from wargame.files import SAVE_FORMAT, FileProblem
 from wargame.record.commands import COMMAND_NAMES, COMMAND_TYPES, WHITE_ACTIONS, Command
-from wargame.record.game import Header, Parent, seats_problem
+from wargame.record.game import Header, Parent
 from wargame.record.lock import valid_lock
+from wargame.record.seating import seats_problem
 
 FORMAT = SAVE_FORMAT
 SCHEMA = 2

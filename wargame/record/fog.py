@@ -18,6 +18,8 @@ terminal UI (what the room and each cell are told):
   stage of secret talks, which the others do not see); everyone for a card that changes the public
   board, else the owners of the tracks it changes; for an overridden result, every seat whose
   picture of the turn it changed.
+- **Channel messages** (:class:`~wargame.record.commands.Say`) are seen by the channel's two seats
+  and the White Cell, never by another cell or the room (:mod:`wargame.record.messages`).
 """
 
 from __future__ import annotations

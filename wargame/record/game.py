@@ -1,3 +1,4 @@
+# Over 400 lines, kept whole: the Game is the log and its one place of applying commands (_apply).
 """A game as its log: commands in order, and the state rebuilt by replaying them.
 
 Every change to a game is a command (:mod:`wargame.record.commands`): a cell's orders, running a
@@ -14,7 +15,6 @@ from collections.abc import Callable, Mapping, Sequence
 import attrs
 from attrs import field, frozen
 
-from wargame.bots.seats import HUMAN, parse_bot
 from wargame.engine.adjudication import Adjudication
 from wargame.engine.facilitator import FacilitatorError, inject_card, set_track
 from wargame.engine.legality import check_orders
@@ -22,7 +22,9 @@ from wargame.engine.model import CELLS, Order, State, digest
 from wargame.engine.resolver import Forced
 from wargame.engine.turn import Step, begin_turn, new_game, resolve_turn
 from wargame.record.commands import (
+    ANNOTATIONS,
     COMMAND_NAMES,
+    MAX_SAY,
     RESOLUTION_PHASES,
     Command,
     CommandError,
@@ -32,9 +34,13 @@ from wargame.record.commands import (
     OverrideResult,
     ResolveTurn,
     RunEvents,
+    Say,
     SetSeats,
     SetTrack,
+    channel_of,
+    channel_seats,
 )
+from wargame.record.seating import initial_seats, seat_words, seats_in_full, seats_problem
 
 
 @frozen
@@ -123,6 +129,11 @@ class Game:
     def notes(self) -> list[Note]:
         return [c for c in self.commands if isinstance(c, Note)]
 
+    def messages(self) -> list[Say]:
+        """Every message said on a channel, in order (all of them: what a seat may see of them is
+        :func:`wargame.record.messages.messages`)."""
+        return [c for c in self.commands if isinstance(c, Say)]
+
     def bookmarks(self) -> dict[str, int]:
         return {n.bookmark: n.turn for n in self.notes() if n.bookmark}
 
@@ -180,6 +191,22 @@ class Game:
             if not c.text.strip():
                 raise CommandError("a note needs some text")
             return Step(state, ())
+        if isinstance(c, Say):
+            if c.phase != state.phase:
+                raise CommandError(f"a message said in {c.phase}, but the game is in {state.phase}")
+            try:
+                seats = channel_seats(c.channel)
+            except ValueError as e:
+                raise CommandError(str(e)) from None
+            if c.channel != "-".join(seats):
+                raise CommandError(f"the channel {c.channel!r} is named {'-'.join(seats)!r}")
+            if c.sender not in seats:
+                raise CommandError(f"{str(c.sender)[:40]!r} may not speak on {c.channel}")
+            if not c.text.strip():
+                raise CommandError("a message needs some text")
+            if len(c.text) > MAX_SAY:
+                raise CommandError(f"a message is at most {MAX_SAY} characters, not {len(c.text)}")
+            return Step(state, ())
         if isinstance(c, SetSeats):
             now = seats_in_full(self.header.seats)
             if seats_in_full(c.was) != now:
@@ -214,7 +241,7 @@ class Game:
 
     def _last_state_changer(self) -> Command:
         for command in reversed(self.commands):
-            if not isinstance(command, Note):
+            if not isinstance(command, ANNOTATIONS):
                 return command
         raise CommandError("nothing has happened yet")
 
@@ -286,6 +313,17 @@ class Game:
     def note(self, text: str, bookmark: str | None = None, turn: int | None = None) -> StepRecord:
         return self.apply(Note(self.turn if turn is None else turn, text, bookmark))
 
+    def say(self, channel: str, sender: str, text: str) -> StepRecord:
+        """Record a message ``sender`` said on ``channel`` ("aq-is" or "is-aq", "coalition-white"),
+        with the turn and phase it was said in; it changes nothing in the game. Raises
+        :class:`CommandError` (nothing recorded) if the channel is none, the sender is not one of
+        its seats, or the text is blank or longer than :data:`~wargame.record.commands.MAX_SAY`."""
+        try:
+            name = channel_of(channel)
+        except ValueError as e:
+            raise CommandError(str(e)) from None
+        return self.apply(Say(self.turn, self.state.phase, name, sender, text))
+
     def set_seats(self, seats: Mapping[str, str], note: str = "") -> StepRecord:
         """Change who plays each cell from now on (logged: a replay and the header know it)."""
         return self.apply(SetSeats(self.turn, seats_in_full(seats), seats_in_full(self.header.seats), note))
@@ -302,7 +340,7 @@ class Game:
                 break
             if isinstance(c, OverrideResult) and c.turn >= turn:
                 break
-            if isinstance(c, Note) and c.turn >= turn:
+            if isinstance(c, ANNOTATIONS) and c.turn >= turn:
                 continue
             out.append(c)
         return out
@@ -326,37 +364,6 @@ class ReplayError(CommandError):
     def __init__(self, message: str, game: Game):
         super().__init__(message)
         self.game = game
-
-
-def initial_seats(header: Header, commands: Sequence[Command]) -> dict[str, str]:
-    """The seats a game began with: its header names those in force after its last command."""
-    first = next((c for c in commands if isinstance(c, SetSeats)), None)
-    return dict(first.was) if first is not None else dict(header.seats)
-
-
-def seats_in_full(seats: Mapping[str, str]) -> dict[str, str]:
-    """Every cell's seat (a cell not named is played by people), in the order of the cells."""
-    return {c: seats.get(c, HUMAN) for c in CELLS} | {c: k for c, k in seats.items() if c not in CELLS}
-
-
-def seat_words(seats: Mapping[str, str]) -> str:
-    return ",".join(f"{c}={k}" for c, k in seats_in_full(seats).items())
-
-
-def seats_problem(seats: Mapping[str, object]) -> str | None:
-    """What is wrong with a table of seats (one line), or None: each a cell, each ``human`` or a
-    bot this program has."""
-    for cell, kind in seats.items():
-        if cell not in CELLS:
-            return f"seat {str(cell)[:40]!r}: there is no such cell (cells: {', '.join(CELLS)})"
-        if not isinstance(kind, str):
-            return f"seat {cell}: {str(kind)[:40]!r} is not a kind of player"
-        if kind != HUMAN:
-            try:
-                parse_bot(kind)
-            except ValueError as e:
-                return f"seat {cell}: {e}"
-    return None
 
 
 def replay(rulebook, header: Header, commands: Sequence[Command]) -> Game:

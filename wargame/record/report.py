@@ -1,3 +1,4 @@
+# Over 400 lines, kept whole: Markdown, JSON and CSV are one report in three formats sharing its sections.
 """After-action reports: what happened, why, and how the board moved, turn by turn.
 
 Markdown for the debrief (a timeline of key events, the rules that fired with their ¶ cites,
@@ -14,7 +15,9 @@ The turning points and the orders with the bots' reasons are read from the log b
 Every report is written for one seat: ``white``, the facilitator's full report (the seed, every
 cell's secret tracks, the notes), or a cell's debrief handout: only the records that cell may see
 (:mod:`wargame.record.fog`), the other cells' secret tracks as its estimates (``view(state,
-seat)``), the White Cell's actions as they were announced to it, and never the game's seed.
+seat)``), the White Cell's actions as they were announced to it, the channel messages of its
+own channels (:func:`wargame.record.messages.messages`; the facilitator's report: every one), and
+never the game's seed.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ from wargame.record.debrief import (
     turning_points,
 )
 from wargame.record.game import Game
+from wargame.record.messages import messages, messages_section
 from wargame.record.plots import charts, text_chart
 
 # The last line of a Markdown report, and the "format" of a JSON one: how the writer knows a file
@@ -288,6 +292,7 @@ def markdown(game: Game, title: str = "", seat: str = FACILITATOR, odds: Sequenc
         lines += [f"- {record_line(rb, r, white, announced).markdown()}" for r in key]
         lines.append("")
     lines += _orders_section(game, seat)
+    lines += messages_section(game, seat)
     head = "| Rule | Id | Cites | Times | Claim |" if white else "| Rule | Cites | Times | Claim |"
     lines += ["## Rules that fired", "", head, "|---|---|---|---|---|" if white else "|---|---|---|---|"]
     for rule, ref, cites, n, claim in rules_fired(game, seat):
@@ -342,6 +347,10 @@ def as_json(game: Game, seat: str = FACILITATOR) -> str:
                        for g in orders_given(game, seat)],
             "announcements": [{"turn": a.turn, "kind": a.kind, "text": a.text, "changed": list(a.changed)}
                               for a in fog.announcements(game, seat)]}
+    said = messages(game, seat)
+    if said:  # a report of a game without messages is as it was before there were any
+        doc["messages"] = [{"turn": m.turn, "phase": m.phase, "channel": m.channel, "from": m.sender, "text": m.text}
+                           for m in said]
     if seat == FACILITATOR:  # the facilitator's notes may speak of any cell's secrets
         doc["notes"] = [{"turn": n.turn, "text": n.text, "bookmark": n.bookmark} for n in game.notes()]
     doc["format"] = JSON_FORMAT

@@ -31,7 +31,8 @@ from wargame.record.debrief import (
     turning_points,
     weight,
 )
-from wargame.record.game import Game, initial_seats
+from wargame.record.game import Game
+from wargame.record.messages import MESSAGES_HEAD, message_turns
 from wargame.record.report import (
     MARK,
     ODDS_HEAD,
@@ -47,6 +48,7 @@ from wargame.record.report import (
     unfinished,
     whose,
 )
+from wargame.record.seating import initial_seats
 
 DOCTYPE = "<!DOCTYPE html>"
 
@@ -240,6 +242,12 @@ def html(game: Game, title: str = "", seat: str = FACILITATOR, odds: Sequence[st
     seats = initial_seats(game.header, game.commands)
     turns = "".join(_turn(game, a, given, seats, white) for a in turn_accounts(game, seat))
     sections.append(("timeline", "Timeline, turn by turn", turns or "<p>No turn has been played.</p>"))
+    said = message_turns(game, seat)
+    if said:
+        sections.append(("messages", MESSAGES_HEAD, "".join(
+            f"<h3>Turn {turn} · {_e(quarter)}</h3>" + _list([f"{_e(phase)}, {_e(channel)}: <strong>{_e(who)}</strong>: {_e(text)}"
+                                                             for phase, channel, who, text in items])
+            for turn, quarter, items in said)))
     drawn = chart_texts(game, seat)
     if drawn:
         sections.append(("charts", "Charts", f"<p>{_e(charts_note(game, seat))}</p>" + "".join(

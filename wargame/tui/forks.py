@@ -23,8 +23,9 @@ from attrs import frozen
 from wargame.engine.model import CELL_TITLES, CELLS
 from wargame.engine.rulebook import ROOT
 from wargame.record.commands import Command, SetSeats
-from wargame.record.game import Game, Parent, initial_seats, seats_in_full
+from wargame.record.game import Game, Parent
 from wargame.record.save import document, new_game_id, write_save
+from wargame.record.seating import initial_seats, seats_in_full
 from wargame.table.session import HUMAN, Session
 
 _BRANCH = re.compile(r"(?P<stem>.+?)-branch-\d+")

@@ -14,7 +14,7 @@ from textual.widgets import Static
 from wargame.engine.adjudication import Adjudication
 from wargame.engine.model import CELL_TITLES, CELLS
 from wargame.record import fog
-from wargame.record.commands import RESOLUTION_PHASES, Note, OverrideResult, ResolveTurn
+from wargame.record.commands import ANNOTATIONS, RESOLUTION_PHASES, OverrideResult, ResolveTurn
 from wargame.record.document import SaveError
 from wargame.table.session import Session
 from wargame.tui.widgets.board import record_markup
@@ -27,7 +27,7 @@ def resolved_turn(session: Session) -> int | None:
     game = session.game
     if not game.digests:
         return None
-    last = next((c for c in reversed(game.commands) if not isinstance(c, Note)), None)
+    last = next((c for c in reversed(game.commands) if not isinstance(c, ANNOTATIONS)), None)  # a note or a message changes nothing
     if not isinstance(last, (ResolveTurn, OverrideResult)):
         return None
     return max(game.digests)

@@ -12,7 +12,7 @@ from textual.widgets import Checkbox, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wargame.engine.adjudication import Adjudication
-from wargame.record.commands import CommandError, InjectCard, Note, SetTrack
+from wargame.record.commands import ANNOTATIONS, CommandError, InjectCard, SetTrack
 from wargame.record.document import SaveError
 from wargame.table.session import Session
 from wargame.tui.widgets.board import record_markup, titled
@@ -82,7 +82,7 @@ class ResultPane(WhitePane):
         if not game.digests:
             return "No turn has been resolved yet: there is no result to override."
         last = max(game.digests)
-        since = next((c for c in reversed(game.commands) if not isinstance(c, Note)), None)
+        since = next((c for c in reversed(game.commands) if not isinstance(c, ANNOTATIONS)), None)  # a note or a message changes nothing
         if isinstance(since, (InjectCard, SetTrack)):
             cause = "an inject or a track override has been made since it was resolved"
         else:
