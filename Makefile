@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: play test lint fuzz soak bench check calibrate saves clean
+.PHONY: play test lint fuzz soak bench load check calibrate saves clean
 
 # constraints.txt pins every package, direct or not, so every machine installs the same set.
 $(STAMP): pyproject.toml constraints.txt
@@ -45,6 +45,11 @@ calibrate: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/wargame bench
 	$(BIN)/wargame bench --saves
+
+# The server under load (outside CI): 20 exercises at once, 5 clients each, 3 turns; prints the
+# time from a turn's last order to its results at the clients, and the server's peak memory.
+load: $(STAMP)
+	$(BIN)/python scripts/load.py
 
 # Remake the example saves after changing rules/ or decks/ (the tests check they verify).
 saves: $(STAMP)

@@ -27,7 +27,11 @@ def _message(kind: str, **fields) -> str:
 
 
 async def _recv(ws) -> dict:
-    return json.loads(await asyncio.wait_for(ws.recv(), TIMEOUT))
+    """The next message, skipping ``joined`` (who is connected: tests/test_net_joined.py)."""
+    while True:
+        m = json.loads(await asyncio.wait_for(ws.recv(), TIMEOUT))
+        if m.get("type") != "joined":
+            return m
 
 
 async def _recv_type(ws, kind: str) -> dict:

@@ -2,7 +2,7 @@
 
 A :class:`Client` joins with its seat's code (:meth:`Client.join`), then :meth:`Client.run` reads
 the server's messages, keeps what the seat has been told (its latest view and legal orders, whose
-orders are awaited, the last results, the channel messages) and hands each message on (its
+orders are awaited, which seats are connected, the last results, the channel messages) and hands each message on (its
 ``listener``, and the :attr:`Client.messages` queue). When the connection drops it joins again by
 itself with the same code, after a short backoff (a few seconds at most), and the seat's orders in
 progress (:attr:`Client.draft`) are kept across it. A refused code is not retried: :class:`JoinRefused`.
@@ -72,6 +72,7 @@ class Client:
         self.orders: list[dict[str, Any]] = []  # the seat's legal orders now: kind, theatre, cost
         self.given: list[dict[str, Any]] = []  # the orders the server has from the seat this turn
         self.awaiting: list[str] = []
+        self.joined: list[str] = []  # the seats connected now (White Cell included), as the server last said
         self.results: list[dict[str, Any]] = []  # the records of the last results message
         self.said: list[dict[str, Any]] = []
         self.errors: list[str] = []
@@ -194,6 +195,8 @@ class Client:
                 self.draft_turn = turn
         elif kind == "awaiting":
             self.awaiting = list(message["cells"])
+        elif kind == "joined":
+            self.joined = list(message["seats"])
         elif kind == "results":
             self.results = list(message["records"])
         elif kind == "said":

@@ -211,7 +211,7 @@ def encode_client(message: ClientMessage) -> str:
 # --- server -> client ----------------------------------------------------------------------------
 
 SERVER_TYPES = ("welcome", "view", "awaiting", "results", "said", "error",
-                "paused", "deadline", "code", "takeover_requested", "closed")
+                "paused", "deadline", "code", "takeover_requested", "closed", "joined")
 
 
 def server_message(kind: str, **fields: Any) -> str:

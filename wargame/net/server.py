@@ -231,12 +231,16 @@ class ExerciseServer(WhiteCellPowers):
         except ConnectionClosed:
             pass
         finally:
+            dropped = False
             for seat, conn in list(self.connections.items()):
                 if conn is ws:
                     del self.connections[seat]
+                    dropped = True
             for seat, conn in list(self.takeovers.items()):
                 if conn is ws:
                     del self.takeovers[seat]
+            if dropped:
+                await self._announce_joined()
 
     def _seat_of(self, ws: ServerConnection) -> str | None:
         return next((seat for seat, conn in self.connections.items() if conn is ws), None)
@@ -283,6 +287,14 @@ class ExerciseServer(WhiteCellPowers):
         if self.time_limit is not None:
             await self._send(ws, self._deadline_message())
         await self._send(ws, server_message("awaiting", cells=self.awaiting()))
+        await self._announce_joined()  # to every connection, this one too (its last post-welcome message)
+
+    def joined(self) -> list[str]:
+        """The seats connected now, in the order of :data:`CHANNEL_SEATS`."""
+        return [seat for seat in CHANNEL_SEATS if seat in self.connections]
+
+    async def _announce_joined(self) -> None:
+        await self._to_all(server_message("joined", seats=self.joined()))
 
     async def _to_all(self, text: str) -> None:
         for conn in list(self.connections.values()):

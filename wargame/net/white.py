@@ -88,6 +88,7 @@ class WhiteCellPowers:
                 del self.connections[message.seat]
                 await self._send(conn, server_message("closed", reason="your seat's code was revoked"))
                 await conn.close(CLOSE_REVOKED, "code revoked")
+                await self._announce_joined()
         elif isinstance(message, ApproveTakeover):
             waiting = self.takeovers.pop(message.seat, None)
             if waiting is None or waiting.state.name != "OPEN":

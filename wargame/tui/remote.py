@@ -160,6 +160,8 @@ class RemoteScreen(Screen[None]):
         up = "" if c.ws is not None else "[$error]connection lost: joining again…[/]\n"
         over = c.view is not None and c.view.get("phase") == "over"
         text = "[b]The game is over.[/]" if over else f"Awaiting orders from: [b]{escape(awaiting)}[/]"
+        if c.joined:
+            text += f"   Connected: {escape(', '.join(seat_title(s) for s in c.joined))}"
         self.query_one("#remote-status", Static).update(up + connection + text)
 
     def show_results(self) -> None:
@@ -182,7 +184,7 @@ class RemoteScreen(Screen[None]):
             self.show_status()
             if kind == "welcome":
                 self.show_channel()
-        elif kind == "awaiting":
+        elif kind in ("awaiting", "joined"):
             self.show_status()
             self.show_draft()
         elif kind == "results":
