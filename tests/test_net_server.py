@@ -12,47 +12,18 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
+from tests.netcases import TIMEOUT
+from tests.netcases import joined as _joined
+from tests.netcases import message as _message
+from tests.netcases import recv as _recv
+from tests.netcases import recv_type as _recv_type
+from tests.netcases import run as _run
 from wargame.engine.model import CELLS
 from wargame.engine.view import view
 from wargame.net.protocol import MAX_MESSAGE, record_payload, view_payload
 from wargame.net.server import FAILURE_WINDOW, MAX_FAILURES, WHITE, ExerciseServer
 from wargame.record import fog
 from wargame.table.session import Session
-
-TIMEOUT = 10.0
-
-
-def _message(kind: str, **fields) -> str:
-    return json.dumps({"v": 1, "type": kind, **fields})
-
-
-async def _recv(ws) -> dict:
-    """The next message, skipping ``joined`` (who is connected: tests/test_net_joined.py)."""
-    while True:
-        m = json.loads(await asyncio.wait_for(ws.recv(), TIMEOUT))
-        if m.get("type") != "joined":
-            return m
-
-
-async def _recv_type(ws, kind: str) -> dict:
-    while True:
-        m = await _recv(ws)
-        if m["type"] == kind:
-            return m
-
-
-async def _joined(port: int, code: str):
-    """A connection that has joined with ``code``, read up to its first ``awaiting``."""
-    ws = await connect(f"ws://127.0.0.1:{port}")
-    await ws.send(_message("join", code=code))
-    welcome = await _recv(ws)
-    assert welcome["type"] == "welcome", welcome
-    await _recv_type(ws, "awaiting")
-    return ws, welcome
-
-
-def _run(coro):
-    return asyncio.run(asyncio.wait_for(coro, 60))
 
 
 def _server(rulebook, tmp_path=None, seats=None, clock=None, seed=5) -> ExerciseServer:

@@ -5,7 +5,6 @@ message: no fixed sleeps."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import shutil
 import ssl
@@ -16,6 +15,11 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
+from tests.netcases import joined as _joined
+from tests.netcases import message as _message
+from tests.netcases import recv as _recv
+from tests.netcases import recv_type as _recv_type
+from tests.netcases import run as _run
 from wargame.cli.serve import tls_context
 from wargame.engine.model import CELLS
 from wargame.net.protocol import record_payload
@@ -25,40 +29,7 @@ from wargame.record import fog
 from wargame.record.load import load
 from wargame.table.session import Session
 
-TIMEOUT = 10.0
 HUMANS = dict.fromkeys(CELLS, "human")
-
-
-def _message(kind: str, **fields) -> str:
-    return json.dumps({"v": 1, "type": kind, **fields})
-
-
-async def _recv(ws) -> dict:
-    """The next message, skipping ``joined`` (who is connected: tests/test_net_joined.py)."""
-    while True:
-        m = json.loads(await asyncio.wait_for(ws.recv(), TIMEOUT))
-        if m.get("type") != "joined":
-            return m
-
-
-async def _recv_type(ws, kind: str) -> dict:
-    while True:
-        m = await _recv(ws)
-        if m["type"] == kind:
-            return m
-
-
-async def _joined(port: int, code: str, scheme: str = "ws", **options):
-    ws = await connect(f"{scheme}://127.0.0.1:{port}", **options)
-    await ws.send(_message("join", code=code))
-    welcome = await _recv(ws)
-    assert welcome["type"] == "welcome", welcome
-    await _recv_type(ws, "awaiting")
-    return ws, welcome
-
-
-def _run(coro):
-    return asyncio.run(asyncio.wait_for(coro, 60))
 
 
 def _server(rulebook, save=None, seats=None, clock=None, seed=5) -> ExerciseServer:
