@@ -188,6 +188,38 @@ def test_simulate_sums_the_games_as_they_come(one_game, monkeypatch):
     assert large < small + 2_000_000, (small, large)
 
 
+def rss_while_playing(tmp_path: Path, argv: list[str], samples: int, limit: int | None = None) -> list[int]:
+    """``wargame ARGV --runs 1000000 --workers 1`` in a process of its own (its address space
+    capped at ``limit`` bytes if given): its resident memory in kB every half second of play, for
+    ``samples`` samples; the process must still be playing at each, and write no file."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    before = files(tmp_path)
+    import resource
+
+    def limits() -> None:
+        if limit is not None:
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    proc = subprocess.Popen([sys.executable, "-m", "wargame", *argv, "--runs", "1000000", "--workers", "1"],
+                            cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            preexec_fn=limits)
+    try:
+        rss = []
+        for _ in range(samples):
+            try:  # half a second of play between samples: the process must still be running
+                proc.wait(timeout=0.5)
+            except subprocess.TimeoutExpired:
+                pass
+            assert proc.poll() is None, proc.stderr.read().decode()[-2000:]
+            status = Path(f"/proc/{proc.pid}/status").read_text()
+            rss.append(int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:"))))
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    assert files(tmp_path) == before
+    return rss
+
+
 @pytest.mark.parametrize("argv", [
     ["simulate", "--scenario", "exercise", "--json", "--engine", "scalar"],
     ["claims", "--scenario", "exercise", "--only", "C8b", "--json", "--engine", "scalar"],
@@ -197,33 +229,9 @@ def test_a_million_runs_starts_at_once_in_bounded_memory(tmp_path, argv):
     """--runs 1000000 in a process bounded in memory: a few seconds in, it is playing, and small.
     (The scalar engine plays a game at a time, so its memory must not move; the batch engine's
     bound is its batch: the next test.)"""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    before = files(tmp_path)
-    limit = 768 * 2**20
-    import resource
-
-    def limits() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
-    proc = subprocess.Popen([sys.executable, "-m", "wargame", *argv, "--runs", "1000000", "--workers", "1"],
-                            cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            preexec_fn=limits)
-    try:
-        rss = []
-        for _ in range(6):
-            try:  # half a second of play between samples: the process must still be running
-                proc.wait(timeout=0.5)
-            except subprocess.TimeoutExpired:
-                pass
-            assert proc.poll() is None, proc.stderr.read().decode()[-2000:]
-            status = Path(f"/proc/{proc.pid}/status").read_text()
-            rss.append(int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:"))))
-        assert max(rss) < 200_000, rss  # kB
-        assert rss[-1] - rss[1] < 30_000, rss  # not growing with the games played
-    finally:
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=30)
-    assert files(tmp_path) == before
+    rss = rss_while_playing(tmp_path, argv, 6, limit=768 * 2**20)
+    assert max(rss) < 200_000, rss  # kB
+    assert rss[-1] - rss[1] < 30_000, rss  # not growing with the games played
 
 
 @pytest.mark.parametrize("command", ["simulate", "claims", "bench"])
@@ -239,23 +247,5 @@ def test_a_long_scenario_or_seat_list_is_one_short_line(command, option, value):
 def test_a_million_runs_on_the_batch_engine_stay_within_a_batchs_memory(tmp_path):
     """The batch engine plays a thousand games at a time: its memory grows while the first batch
     fills, then is bounded by the batch, never by --runs."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    before = files(tmp_path)
-    proc = subprocess.Popen([sys.executable, "-m", "wargame", "simulate", "--scenario", "exercise", "--json",
-                             "--runs", "1000000", "--workers", "1", "--engine", "batch"],
-                            cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        rss = []
-        for _ in range(12):
-            try:  # half a second of play between samples: the process must still be running
-                proc.wait(timeout=0.5)
-            except subprocess.TimeoutExpired:
-                pass
-            assert proc.poll() is None, proc.stderr.read().decode()[-2000:]
-            status = Path(f"/proc/{proc.pid}/status").read_text()
-            rss.append(int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:"))))
-        assert max(rss) < 400_000, rss  # kB: a batch's arrays and results, whatever --runs is
-    finally:
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=30)
-    assert files(tmp_path) == before
+    rss = rss_while_playing(tmp_path, ["simulate", "--scenario", "exercise", "--json", "--engine", "batch"], 12)
+    assert max(rss) < 400_000, rss  # kB: a batch's arrays and results, whatever --runs is
