@@ -6,7 +6,8 @@ each turn of each game is summed up for its :class:`~wargame.analysis.metrics.Ga
 plays the scalar engine's games bit for bit, with the same bots, and what the meter reads of a
 turn's records (the rules fired, the cards played, ``c7.aq-welcomes-defectors`` in Iraq, the
 offshoots formed by origin) the batch counts as it goes (:class:`TurnSummary`). It plays the arms
-:func:`batch_plays` accepts: the scenario as written, with the seats' own bots.
+:func:`batch_plays` accepts: every arm of :mod:`wargame.analysis.arms` (a forced opening board,
+doctrines with knobs in some cells, order kinds withheld from every bot).
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from attrs import frozen
 
-from wargame.analysis.arms import BASELINE, Arm
+from wargame.analysis.arms import BASELINE, SETUPS, Arm
 from wargame.analysis.metrics import GameMeter, GameResult
 from wargame.batch.compile import ORIGINS
 from wargame.batch.game import BatchGame
 from wargame.batch.play import Players
 from wargame.engine.model import Order, State
 from wargame.engine.rulebook import Rulebook
+from wargame.engine.turn import new_game
 
 ABSORB = "c7.aq-welcomes-defectors"
 """The rule whose firings in Iraq the meter counts (``absorbed_iraq``)."""
@@ -50,10 +52,17 @@ class TurnSummary:
     state: State
 
 
+UNLOADABLE = frozenset({"groups_after_collapse", "groups_after_collapse_good_climate"})
+"""The setups whose opening boards the batch cannot load: their offshoots' ids (``opening-iraq``)
+are not ``offshoot-N``, by whose N the batch keys an offshoot's dice."""
+
+
 def batch_plays(arm: Arm) -> bool:
-    """Whether the batch engine can play ``arm``: the scenario as written, each seat's own bot (the
-    batch's doctrine bots play the default doctrine of their posture), no order withheld."""
-    return arm.setup is None and not arm.doctrines and not arm.without
+    """Whether the batch engine can play ``arm``: an arm of :mod:`wargame.analysis.arms` (its
+    setup applied to the opening boards, its doctrines seated, its withheld orders kept from every
+    bot: ``tests/test_batch_studies.py``) whose setup, if any, is one of :data:`SETUPS` and not
+    :data:`UNLOADABLE`."""
+    return arm.setup is None or (arm.setup in SETUPS and arm.setup not in UNLOADABLE)
 
 
 def _ids(delta: np.ndarray, names: Sequence[str]) -> list[tuple[str, ...]]:
@@ -75,12 +84,17 @@ def play_games_batch(rulebook: Rulebook, scenario: str, seeds: Sequence[int], se
     indices = list(range(len(seeds))) if indices is None else list(indices)
     if not seeds:
         return []
-    game = BatchGame.new(rulebook, scenario, list(seeds), keep_series=False)
+    if arm.setup is None:
+        game = BatchGame.new(rulebook, scenario, list(seeds), keep_series=False)
+    else:  # the scalar path's opening boards: ``setup(new_game(...))``, game by game
+        setup = SETUPS[arm.setup][1]
+        game = BatchGame.from_states(rulebook, [setup(new_game(rulebook, scenario, s), rulebook) for s in seeds],
+                                     keep_series=False)
     n = game.n
     rule_ids = [r.id for r in rulebook.rules]
     iraq = game.boards.theatre_names.index("iraq") if "iraq" in game.boards.theatre_names else None
     absorbed = game.watch(ABSORB) if ABSORB in rule_ids and iraq is not None else None
-    players = Players(rulebook, game, seats)
+    players = Players(rulebook, game, seats, doctrines=arm.doctrines, withheld=arm.without)
     players.count_options = True
     meters = [GameMeter(rulebook, game.state(i), keep_tracks) for i in range(n)]
     fired, drawn, formed = game.fired.copy(), game.drawn.copy(), game.formed.copy()

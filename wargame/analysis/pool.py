@@ -103,12 +103,12 @@ def _size(b: Batch, workers: int) -> int:
 
 def scalar_note(batches: Sequence[Batch]) -> str | None:
     """One line saying which arms the scalar engine plays although the batch engine was asked
-    for (an experimental setup, a doctrine or a withheld order: :func:`batch_plays`); None if none."""
+    for (a setup whose opening board the batch cannot load: :func:`batch_plays`); None if none."""
     fallen = [b for b in batches if b.engine == "batch" and not b.batched]
     if not fallen:
         return None
     return (f"{len(fallen)} of {len(batches)} arm{'s' if len(batches) > 1 else ''} played with the scalar engine "
-            "(an experimental setup, doctrine or withheld order: the batch engine plays the scenario as written)")
+            "(their opening boards hold offshoots the batch engine cannot key: the same results, more slowly)")
 
 
 def workers_for(batches: Sequence[Batch], requested: int | None = None) -> int:

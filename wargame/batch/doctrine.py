@@ -85,10 +85,19 @@ class DoctrineCode:
             names.update({n: Name("value", *e.bounds, False) for n, e in cd.lets.items()})
         return names
 
-    def base(self, cell: str, boldness: np.ndarray, budget: np.ndarray) -> dict[str, np.ndarray]:
+    def base(self, cell: str, boldness: np.ndarray, budget: np.ndarray,
+             doctrine: Doctrine | None = None) -> dict[str, np.ndarray]:
         """The names of :meth:`~wargame.bots.doctrine_data.DoctrineBook.base` per lane (``(m,)``)
         for a default :class:`~wargame.bots.doctrine.Doctrine` in each lane's posture (``boldness``
-        ``(m,)`` int: 0 cautious, 1 standard, 2 aggressive), with each lane's ``budget``."""
+        ``(m,)`` int: 0 cautious, 1 standard, 2 aggressive), or for ``doctrine`` (its posture and
+        knobs) in every lane, with each lane's ``budget``."""
+        if doctrine is not None:
+            if not (boldness == doctrine.boldness).all():
+                raise ValueError(f"lanes not in the posture of {doctrine}")
+            one = self.data.base(cell, doctrine, 0)
+            out = {n: np.full(len(boldness), float(v)) for n, v in one.items()}
+            out["budget"] = budget.astype(np.float64)
+            return out
         table = self._bases.get(cell)
         if table is None:  # the doctrine's own base per posture, a column per posture
             per = [self.data.base(cell, Doctrine(posture=p), 0) for p in POSTURES]
@@ -97,14 +106,16 @@ class DoctrineCode:
         out["budget"] = budget.astype(np.float64)
         return out
 
-    def judge(self, picture, cands, boldness: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def judge(self, picture, cands, boldness: np.ndarray,
+              doctrine: Doctrine | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Every candidate of a cell (:class:`~wargame.batch.legality.Candidates`) judged on the
         picture's lanes: ``(valid, score)``, each ``(m, K)``; ``valid`` where the doctrine would
-        give the order (an entry, its ``when`` holds and a case holds), ``score`` that case's."""
+        give the order (an entry, its ``when`` holds and a case holds), ``score`` that case's.
+        ``doctrine``, if given, is every lane's (its knobs; ``boldness`` its posture's)."""
         m, K = len(boldness), len(cands)
         valid = np.zeros((m, K), dtype=bool)
         score = np.zeros((m, K))
-        base = self.base(cands.cell, boldness, picture.budget)
+        base = self.base(cands.cell, boldness, picture.budget, doctrine)
         wide_base = {n: v[:, None] for n, v in base.items()}
         lets = self.lets.get(cands.cell, {})
         with np.errstate(**_QUIET):

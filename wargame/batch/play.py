@@ -8,7 +8,7 @@ phase, then the turn resolved (``BatchGame.resolve_turn``). The same games as
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -17,7 +17,7 @@ from wargame.batch.doctrine import DoctrineCode
 from wargame.batch.game import BatchGame
 from wargame.batch.legality import Legality, orders_board
 from wargame.batch.view import Picture, view_keys
-from wargame.bots.doctrine import POSTURES
+from wargame.bots.doctrine import POSTURES, Doctrine
 from wargame.bots.play import parse_seats
 from wargame.bots.seats import MIXED
 from wargame.engine.model import CELLS, Order
@@ -57,7 +57,13 @@ def seat_codes(seats: str | Mapping[str, str] | Sequence[str], n: int, keys: np.
 class Players:
     """The bots of every seat of a batch, compiled once: legality, the doctrine, the dice keys."""
 
-    def __init__(self, rulebook: Rulebook, game: BatchGame, seats):
+    def __init__(self, rulebook: Rulebook, game: BatchGame, seats,
+                 doctrines: Mapping[str, Doctrine] | Iterable[tuple[str, Doctrine]] = (),
+                 withheld: Iterable[str] = ()):
+        """``doctrines`` seats in some cells, in every game, a doctrine bot configured so (its
+        posture and knobs), whatever ``seats`` says there (``metrics.play_game``'s ``doctrines``);
+        ``withheld`` order kinds are kept out of every bot's legal orders, as
+        :class:`wargame.analysis.arms.Withholding` keeps them out of the scalar bots'."""
         self.rulebook = rulebook
         self.game = game
         b = game.boards
@@ -65,6 +71,17 @@ class Players:
         self.bot_keys = bot_keys(b.seed)
         self.view_keys = view_keys(b.seed)
         self.codes = seat_codes(seats, b.n, self.bot_keys)
+        self.doctrines: dict[str, Doctrine] = dict(doctrines.items() if isinstance(doctrines, Mapping) else doctrines)
+        for cell, d in self.doctrines.items():
+            if cell not in self.codes:
+                raise KeyError(f"no cell {cell!r} (cells: {', '.join(CELLS)})")
+            self.codes[cell] = np.full(b.n, d.boldness, dtype=np.int64)
+        withheld = frozenset(withheld)
+        # per cell, ``(K,)`` bool: the candidates no bot may give (None where nothing is withheld)
+        self.withheld: dict[str, np.ndarray | None] = {}
+        for cell, cands in self.legality.cands.items():
+            out = np.array([k in withheld for k in cands.kinds], dtype=bool)
+            self.withheld[cell] = out if out.any() else None
         self._doctrine: DoctrineCode | None = None
         self.keep_orders = True  # unset (play_on) where nobody reads the Orders turn() returns
         # with ``count_options`` set, :meth:`choose` keeps in ``options`` each cell's number of
@@ -94,8 +111,11 @@ class Players:
                 continue
             allowed = legality.allowed(b, rows, cell)
             budget = legality.budget(b, rows, cell)
-            if self.count_options:
+            if self.count_options:  # the engine's legal orders, withheld or not (``metrics.option_counts``)
                 self.options[cell] = self._kinds(allowed, budget, cell)
+            withheld = self.withheld.get(cell)
+            if withheld is not None:
+                allowed = allowed & ~withheld[None, :]
             keys = seat_keys(self.bot_keys[rows], b.turn[rows], cell)
             code = self.codes[cell][rows]
             rnd = code == RANDOM
@@ -105,7 +125,7 @@ class Players:
             if doc.any():
                 sub = rows[doc]
                 picture = Picture(b, game.book, sub, cell, self.view_keys[sub], self.rulebook.budgets[cell])
-                judged = self.doctrine.judge(picture, legality.cands[cell], code[doc])
+                judged = self.doctrine.judge(picture, legality.cands[cell], code[doc], self.doctrines.get(cell))
                 chosen[doc] = doctrine_orders(legality, self.doctrine, cell, allowed[doc], budget[doc], keys[doc],
                                               judged, code[doc])
             out[cell] = chosen

@@ -124,9 +124,9 @@ def scheduler_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scheduler", type=scheduler, default=None, metavar="ADDRESS", help=SCHEDULER_HELP)
 
 
-ENGINE_HELP = ("batch (default): play the games in batches with the batch engine, where it can (not an arm with an "
-               "experimental setup, doctrine or withheld order: those fall back to scalar, said on stderr); scalar: "
-               "game by game with the table's engine. The results are the same either way")
+ENGINE_HELP = ("batch (default): play the games in batches with the batch engine, where it can (every arm but the "
+               "two whose opening boards hold offshoots the batch cannot key: those fall back to scalar, said on "
+               "stderr); scalar: game by game with the table's engine. The results are the same either way")
 
 
 def engine_option(parser: argparse.ArgumentParser) -> None:

@@ -3,7 +3,9 @@ per human seat and one for the White Cell (see wargame.net.server and docs/proto
 
 With ``--load SAVE`` a saved exercise (the server's own autosave, or any save) is continued where
 it stopped, with new codes; the game is autosaved after every command. With ``--cert`` and
-``--key`` the server speaks TLS (``wss://``); ``--host`` listens beyond this machine.
+``--key`` the server speaks TLS (``wss://``); ``--host`` listens beyond this machine. With ``--web``
+a web server beside it (textual-serve, wargame.net.web) runs the join client in a browser for cells
+without a terminal: it asks for the join code first, and the web address is printed with the codes.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shlex
 import ssl
+import sys
 from typing import Any
 
 from wargame.cli import arguments
@@ -33,7 +37,23 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     serve.add_argument("--exercise", default="", help="the exercise's name, kept in the save")
     serve.add_argument("--cert", type=arguments.file_path, metavar="FILE", help="TLS certificate (PEM): serve wss:// (with --key)")
     serve.add_argument("--key", type=arguments.file_path, metavar="FILE", help="the certificate's private key (PEM)")
+    serve.add_argument("--web", action="store_true",
+                       help="also serve the join client in a browser (textual-serve), for cells without a terminal")
+    serve.add_argument("--web-port", type=int, default=8000, help="the web server's port, with --web (default 8000; 0: any free port)")
+    serve.add_argument("--web-url", metavar="URL",
+                       help="the address browsers use for the web server, if not http://HOST:WEB_PORT (e.g. behind a proxy)")
     return serve
+
+
+def web_command(scheme: str, host: str, port: int) -> str:
+    """The command textual-serve runs for each browser session: the join client, with no code
+    (it asks for one), joining the game server from this machine."""
+    from wargame.net.web import local_host
+
+    host = local_host(host)
+    if ":" in host:
+        host = f"[{host}]"
+    return shlex.join([sys.executable, "-m", "wargame", "join", f"{scheme}://{host}:{port}"])
 
 
 def tls_context(cert: Any, key: Any) -> ssl.SSLContext:
@@ -51,6 +71,8 @@ def serve_command(rb: Rulebook, args: argparse.Namespace) -> int:
 
     if not 0 <= args.port <= 65535:
         return fail(f"--port {args.port}: a port is 0..65535")
+    if not 0 <= args.web_port <= 65535:
+        return fail(f"--web-port {args.web_port}: a port is 0..65535")
     if (args.cert is None) != (args.key is None):
         return fail("--cert and --key go together: the certificate and its private key")
     context = None
@@ -75,27 +97,42 @@ def serve_command(rb: Rulebook, args: argparse.Namespace) -> int:
         return fail(str(e))
     scheme = "wss" if context is not None else "ws"
 
-    async def run() -> None:
+    async def run() -> int:
         server = ExerciseServer(session, args.host, args.port, ssl_context=context)
         await server.start()
         title = session.scenario.title
+        web = None
+        if args.web:
+            from wargame.net.web import WebServer
+
+            web = WebServer(web_command(scheme, args.host, server.port), args.host, args.web_port,
+                            title=f"wargame: {title}", public_url=args.web_url)
+            try:
+                await web.start()
+            except OSError as e:
+                await server.close()
+                return fail(f"--web-port {args.web_port}: {e}")
         print(f"Serving {title} on {scheme}://{args.host}:{server.port}"
               + (f", continued from {args.load}" if args.load else "")
               + (f", autosaved to {save}" if save else ""))
         for seat, code in server.codes.items():
             print(f"  {seat:12} {code}")
+        if web is not None:
+            print(f"In a browser: {web.url} (it asks for the seat's code)")
         print("Give each seat its code, and no one else's. Ctrl+C stops the server (the save keeps the game).", flush=True)
         try:
             await server.finished.wait()
             print("The game is over.")
         finally:
+            if web is not None:
+                await web.close()
             await server.close()
+        return 0
 
     try:
-        asyncio.run(run())
+        return asyncio.run(run())
     finally:
         session.close()
-    return 0
 
 
 def _loaded(rb: Rulebook, args: argparse.Namespace):

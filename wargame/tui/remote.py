@@ -17,7 +17,7 @@ from textual.widgets import Button, Header, Input, Label, OptionList, RichLog, S
 from textual.widgets.option_list import Option
 
 from wargame.engine.model import CELL_TITLES, CELLS
-from wargame.net.client import Client, JoinRefused, OrderEntry, view_from_payload
+from wargame.net.client import Client, ClientError, JoinRefused, OrderEntry, view_from_payload
 from wargame.net.server import CHANNEL_SEATS, WHITE, channel_name
 from wargame.tui.widgets.board import CellPanel, TheatreTable, titled
 from wargame.tui.widgets.footer import KeysFooter
@@ -240,8 +240,56 @@ class RemoteScreen(Screen[None]):
         await self.client.say(str(channel), text)
 
 
+class CodeScreen(Screen[None]):
+    """The join code first (``wargame join HOST:PORT`` without ``--code``, and the browser's client
+    of ``wargame serve --web``): Enter joins; a refused code says why, and another can be typed."""
+
+    ABOUT = ("Type your seat's join code, as the facilitator gave it, and press Enter. "
+             "The code decides your seat: keep it to yourself.")
+    HELP_TITLE = "joining"
+
+    def __init__(self, url: str):
+        super().__init__()
+        self.url = url
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="code-box"):
+            yield Label("[b]Join the exercise[/]")
+            yield Label(f"Your seat's join code (server {escape(self.url)}):")
+            yield Input(placeholder="the code; Enter joins", id="code-input", max_length=200)
+            yield Static(id="code-why")
+        yield KeysFooter()
+
+    def on_mount(self) -> None:
+        self.title, self.sub_title = "wargame", "join a networked exercise"
+        self.query_one("#code-input", Input).focus()
+
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
+        code = event.value.strip()
+        why = self.query_one("#code-why", Static)
+        if not code:
+            why.update("[$warning]Type the code first.[/]")
+            return
+        why.update("Joining…")
+        event.input.disabled = True
+        client = Client(self.url, code)
+        try:
+            await client.join()
+        except ClientError as e:
+            why.update(f"[$error]{escape(str(e))}[/]\nCheck the code and try again.")
+            event.input.disabled = False
+            event.input.clear()
+            event.input.focus()
+            return
+        app = self.app
+        assert isinstance(app, RemoteApp)
+        app.joined(client)
+
+
 class RemoteApp(App[None]):
-    """One seat's terminal, joined already: ``client`` has had its welcome."""
+    """One seat's terminal, joined already (``client`` has had its welcome), or, given the server's
+    ``url`` instead, asking for the join code first (:class:`CodeScreen`)."""
 
     CSS_PATH = "wargame.tcss"
     CSS = """
@@ -255,6 +303,8 @@ class RemoteApp(App[None]):
     #remote-orders { height: 1fr; }
     #remote-draft { height: auto; max-height: 8; padding: 0 1; }
     #remote-results, #remote-channel { height: 1fr; }
+    #code-box { height: auto; max-width: 80; padding: 1 2; border: round $primary; }
+    #code-why { height: auto; }
     """
     TITLE = "wargame"
     BINDINGS = [
@@ -263,18 +313,32 @@ class RemoteApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
-    def __init__(self, client: Client):
+    def __init__(self, client: Client | None = None, url: str = ""):
         super().__init__()
+        assert client is not None or url, "a joined client, or the server's url to ask for a code"
         self.client = client
+        self.url = url
         self.rulebook = titled(None)
         self.goodbye = ""
-        client.listener = self.on_client_message
+        if client is not None:
+            client.listener = self.on_client_message
 
     def on_mount(self) -> None:
+        if self.client is None:
+            self.push_screen(CodeScreen(self.url))
+            return
         self.push_screen(RemoteScreen(self.client))
         self.run_worker(self.keep_reading(), exclusive=True, group="client")
 
+    def joined(self, client: Client) -> None:
+        """The code screen's client has joined: its seat's screen replaces the code screen."""
+        self.client = client
+        client.listener = self.on_client_message
+        self.switch_screen(RemoteScreen(client))
+        self.run_worker(self.keep_reading(), exclusive=True, group="client")
+
     async def keep_reading(self) -> None:
+        assert self.client is not None
         try:
             await self.client.run()
         except JoinRefused as e:
@@ -295,5 +359,6 @@ class RemoteApp(App[None]):
         self.push_screen(HelpScreen(self.screen))
 
     async def action_quit(self) -> None:
-        await self.client.stop()
+        if self.client is not None:
+            await self.client.stop()
         self.exit()
