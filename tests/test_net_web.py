@@ -1,4 +1,4 @@
-"""``wargame serve --web`` (wargame.net.web): the join client in a browser through textual-serve.
+"""``wargame serve --web`` (wargame.tui.web): the join client in a browser through textual-serve.
 Its code-entry screen (wargame.tui.remote.CodeScreen) against the real server, and the command
 serving the page beside the game server, then stopped with Ctrl+C."""
 
@@ -13,8 +13,8 @@ import urllib.request
 
 from wargame.engine.model import CELLS
 from wargame.net.server import ExerciseServer
-from wargame.net.web import WebServer, local_host
 from wargame.table.session import Session
+from wargame.tui.web import WebServer, local_host
 
 TIMEOUT = 20.0
 

@@ -4,7 +4,7 @@ per human seat and one for the White Cell (see wargame.net.server and docs/proto
 With ``--load SAVE`` a saved exercise (the server's own autosave, or any save) is continued where
 it stopped, with new codes; the game is autosaved after every command. With ``--cert`` and
 ``--key`` the server speaks TLS (``wss://``); ``--host`` listens beyond this machine. With ``--web``
-a web server beside it (textual-serve, wargame.net.web) runs the join client in a browser for cells
+a web server beside it (textual-serve, wargame.tui.web) runs the join client in a browser for cells
 without a terminal: it asks for the join code first, and the web address is printed with the codes.
 """
 
@@ -48,7 +48,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 def web_command(scheme: str, host: str, port: int) -> str:
     """The command textual-serve runs for each browser session: the join client, with no code
     (it asks for one), joining the game server from this machine."""
-    from wargame.net.web import local_host
+    from wargame.tui.web import local_host
 
     host = local_host(host)
     if ":" in host:
@@ -103,7 +103,7 @@ def serve_command(rb: Rulebook, args: argparse.Namespace) -> int:
         title = session.scenario.title
         web = None
         if args.web:
-            from wargame.net.web import WebServer
+            from wargame.tui.web import WebServer
 
             web = WebServer(web_command(scheme, args.host, server.port), args.host, args.web_port,
                             title=f"wargame: {title}", public_url=args.web_url)

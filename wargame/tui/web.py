@@ -1,7 +1,8 @@
 """The browser's way in to a networked exercise (``wargame serve --web``): a textual-serve web
 server, in the game server's own event loop, whose page runs the join client (``command``) in a
 process of its own for each browser session. The client asks for the join code first, so one
-address serves every seat. No Textual here: textual-serve starts the client as a command.
+address serves every seat. It lives with the terminal UI because it serves that UI to a browser
+(textual-serve starts the client as a command; nothing here imports Textual itself).
 
 textual-serve's own ``Server.serve()`` runs an event loop of its own and takes the signals; here
 its aiohttp application is run on an ``AppRunner`` beside the websockets server instead, so the
