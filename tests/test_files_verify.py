@@ -226,3 +226,14 @@ def test_no_edit_of_any_field_is_ever_verified(rulebook, tmp_path_factory, place
     else:
         assert not check.verified, f"{place} = {value!r} was verified"
         assert check.message.startswith("NOT verified") and "\n" not in check.message
+
+
+def test_a_value_quoted_from_a_save_is_one_line_whatever_it_holds():
+    # every character Python splits lines at, not only \n and \r (found by the edit search above:
+    # an override's rule id edited to hold \u2028 gave a two-line message)
+    from wargame.record.document import shown
+
+    breaks = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+    for ch in breaks:
+        assert len(shown(f"no roll of {ch} in somalia", 160).splitlines()) == 1
+    assert len(shown(breaks * 10, 160).splitlines()) <= 1

@@ -220,6 +220,8 @@ def shown(value: Any, limit: int = 40) -> str:
         text = value if isinstance(value, str) else repr(value)
     except ValueError:  # an integer too long to print
         text = f"a {type(value).__name__} too long to show"
-    text = text.replace("\n", " ").replace("\r", " ")
+    # one line whatever the save holds: every character Python splits lines at (\x0b, \x1c, \u2028...)
+    # is whitespace to str.split, so this joins them all, not only \n and \r
+    text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
