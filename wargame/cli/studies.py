@@ -51,7 +51,7 @@ def _seats_or_complain(rulebook: Rulebook, args: Any) -> dict[str, str] | None:
 
 def _short(text: str, most: int = 60) -> str:
     """An argument as a complaint shows it: one line, cut short."""
-    text = text.replace("\n", " ").replace("\r", " ")
+    text = " ".join(text.split())  # every line-breaking character (\u2028, \x1c...), not only \n and \r
     return text if len(text) <= most else text[: most - 1] + "…"
 
 
