@@ -57,8 +57,11 @@ def test_four_bot_driven_clients_play_a_whole_game_and_each_is_sent_only_what_it
                     await ws.send(_message("give_orders", orders=[{"kind": o["kind"], "theatre": o["theatre"]} for o in pick]))
                     given_turn = turn
 
+    white_in = asyncio.Event()
+
     async def white_client() -> None:
         ws, welcome = await _joined(server.port, server.codes[WHITE])
+        white_in.set()
         got = received[WHITE] = [welcome]
         async with ws:
             while not (got[-1]["type"] == "view" and got[-1]["view"]["phase"] == "over"):
@@ -68,7 +71,7 @@ def test_four_bot_driven_clients_play_a_whole_game_and_each_is_sent_only_what_it
         await server.start()
         try:
             white = asyncio.create_task(white_client())
-            await asyncio.sleep(0)
+            await asyncio.wait_for(white_in.wait(), TIMEOUT)  # the White Cell sits before the cells play
             await asyncio.gather(white, *(cell_client(c) for c in CELLS))
             assert server.finished.is_set()
         finally:
