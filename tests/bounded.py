@@ -114,11 +114,15 @@ def fewer(share: int = 4):
 
 
 @contextlib.contextmanager
-def appended(path: Path, text: str):
-    """``text`` added to the end of ``path`` (a new file if there is none) for the block only."""
+def written(path: Path, text: str, append: bool = True):
+    """``path`` with ``text`` added to its end (``append``; a new file if there is none) or in its
+    place, for the block only: the file as it was, or no file, afterwards."""
     before = path.read_bytes() if path.exists() else None
-    with path.open("a", encoding="utf-8") as f:
-        f.write("\n" + text + "\n")
+    if append and before is not None:
+        with path.open("a", encoding="utf-8") as f:
+            f.write("\n" + text + "\n")
+    else:
+        path.write_text(text if not append else "\n" + text + "\n", encoding="utf-8")
     try:
         yield path
     finally:
@@ -126,3 +130,13 @@ def appended(path: Path, text: str):
             path.unlink()
         else:
             path.write_bytes(before)
+
+
+def appended(path: Path, text: str):
+    """``text`` added to the end of ``path`` (a new file if there is none) for the block only."""
+    return written(path, text, append=True)
+
+
+def replaced(path: Path, text: str):
+    """``path`` holding ``text`` alone for the block only."""
+    return written(path, text, append=False)

@@ -7,15 +7,13 @@ now works.
 
 from __future__ import annotations
 
-import contextlib
 import re
-from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.bounded import copy_rulebook, fewer, in_process, one_line
+from tests.bounded import copy_rulebook, fewer, in_process, one_line, replaced
 from wargame.bots.play import bots_for, parse_seats, play
 from wargame.engine import limits
 from wargame.engine.rulebook import RULES_DIR, load_rulebook
@@ -24,19 +22,6 @@ from wargame.engine.turn import new_game
 
 README = (RULES_DIR / "README.md").read_text(encoding="utf-8")
 DECKS_README = (RULES_DIR.parent / "decks" / "README.md").read_text(encoding="utf-8")
-
-
-@contextlib.contextmanager
-def replaced(path: Path, text: str):
-    before = path.read_bytes() if path.exists() else None
-    path.write_text(text, encoding="utf-8")
-    try:
-        yield path
-    finally:
-        if before is None:
-            path.unlink()
-        else:
-            path.write_bytes(before)
 
 
 EMPTY = ["", "\n", "# nothing here\n", "rule = []\n", "order = []\n"]

@@ -7,7 +7,6 @@ count the loader makes is a true bound: no turn the engine plays takes more.
 
 from __future__ import annotations
 
-import contextlib
 import random
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from tests.bounded import bounded, copy_rulebook, fewer, files, in_process, one_line
+from tests.bounded import bounded, copy_rulebook, fewer, files, in_process, one_line, written
 from wargame.engine import board as board_module
 from wargame.engine import resolver as resolver_module
 from wargame.engine.legality import legal_orders
@@ -38,23 +37,6 @@ from wargame.engine.reading import RulebookError
 from wargame.engine.rulebook import load_rulebook
 from wargame.engine.turn import begin_turn, new_game, resolve_turn
 from wargame.engine.work import work_per_turn
-
-
-@contextlib.contextmanager
-def written(path: Path, text: str, append: bool = True):
-    before = path.read_bytes() if path.exists() else None
-    if append and before is not None:
-        with path.open("a", encoding="utf-8") as f:
-            f.write("\n" + text + "\n")
-    else:
-        path.write_text(text, encoding="utf-8")
-    try:
-        yield path
-    finally:
-        if before is None:
-            path.unlink()
-        else:
-            path.write_bytes(before)
 
 
 def deck(n: int, when: str = "is_funds > 20", deck_id: str = "never") -> str:

@@ -77,8 +77,8 @@ WORKERS_HELP = ("worker processes (default: one per core; never more than the co
                 "to hand out)")
 
 
-def bounded(most: int, what: str = "a whole number"):
-    """An argument type: a whole number 1..``most``."""
+def bounded(most: int, what: str = "a whole number", least: int = 1):
+    """An argument type: a whole number ``least``..``most`` (0 reads "none" where it is allowed)."""
 
     def parse(text: str) -> int:
         shown = text if len(text) <= 24 else text[:23] + "…"
@@ -86,8 +86,8 @@ def bounded(most: int, what: str = "a whole number"):
             value = int(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"expected {what}, not {shown!r}") from None
-        if value < 1:
-            raise argparse.ArgumentTypeError(f"expected 1 or more, not {shown}")
+        if value < least:
+            raise argparse.ArgumentTypeError(f"expected {least} or more, not {shown}")
         if value > most:
             raise argparse.ArgumentTypeError(f"expected at most {most:,}, not {shown}")
         return value

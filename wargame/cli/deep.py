@@ -24,7 +24,7 @@ MAX_EXAMPLES = 100_000
 MAX_PLAYED = 1_000
 
 
-def add_options(check: argparse.ArgumentParser, bounded: Callable[[int], Callable[[str], int]],
+def add_options(check: argparse.ArgumentParser, bounded: Callable[..., Callable[[str], int]],
                 seed: Callable[[str], int]) -> None:
     """The options of ``check`` that belong to ``--deep``."""
     check.add_argument("--deep", action="store_true",
@@ -32,7 +32,7 @@ def add_options(check: argparse.ArgumentParser, bounded: Callable[[int], Callabl
     check.add_argument("--examples", type=bounded(MAX_EXAMPLES), default=100,
                        help=f"boards tried for each property (default 100, at most {MAX_EXAMPLES:,})")
     check.add_argument("--seed", type=seed, default=0, help="the search's seed: the same seed, the same boards (default 0)")
-    check.add_argument("--played", type=_played, default=4,
+    check.add_argument("--played", type=bounded(MAX_PLAYED, "a number of games", least=0), default=4,
                        help=f"bot games per scenario whose boards are tried when no drawn board breaks a property "
                             f"(default 4, 0 for none, at most {MAX_PLAYED})")
     check.add_argument("--only", action="append", default=[], metavar="WORD",
@@ -40,16 +40,6 @@ def add_options(check: argparse.ArgumentParser, bounded: Callable[[int], Callabl
     check.add_argument("--boards", action="store_true", help="print each failure's board as its changes from the start")
     check.add_argument("--mutate", action="store_true",
                        help="reverse each input of each rule in turn and report which declarations catch it")
-
-
-def _played(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"a number of games, not {text[:24]!r}") from None
-    if not 0 <= value <= MAX_PLAYED:
-        raise argparse.ArgumentTypeError(f"a number of games 0..{MAX_PLAYED}, not {value}")
-    return value
 
 
 def _bar(total: int, what: str, quiet: bool):

@@ -30,14 +30,7 @@ ODDS_MAX = 10_000
 
 def odds_runs(text: str) -> int:
     """--odds: 0 (none) to ODDS_MAX bot games."""
-    shown = arguments.shown(text)
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number of games, not {shown!r}") from None
-    if not 0 <= value <= ODDS_MAX:
-        raise argparse.ArgumentTypeError(f"expected 0 (none) to {ODDS_MAX:,} games, not {shown}")
-    return value
+    return arguments.bounded(ODDS_MAX, "a whole number of games", least=0)(text)
 
 
 def add_parsers(subparsers: Any) -> None:
