@@ -41,23 +41,12 @@ from wargame.tui.screens.replay_seat import seat_pane, step_told
 from wargame.tui.screens.replay_steps import StepViews
 from wargame.tui.widgets.plots import MEASURES, ChartPlot, DistributionPlot
 
+from .pilot import name, until
 from .test_fog import common_orders, twin
 
 RULEBOOK = load_rulebook()
 SAVES = Path(__file__).resolve().parent.parent / "saves"
 FACILITATED = SAVES / "example-facilitated.json"
-
-
-async def until(pilot, condition: Callable[[], object], what: str, steps: int = 1500) -> None:
-    for _ in range(steps):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"timed out waiting for: {what}")
-
-
-def name(app) -> str:
-    return type(app.screen).__name__
 
 
 def run(scenario) -> None:
@@ -210,12 +199,17 @@ def test_a_branch_from_after_the_events_keeps_the_log_so_far_and_the_new_seats(t
     assert child.header.seats["is"] == HUMAN and child.header.parent.turn == 2
     assert child.header.exercise == "debrief, branch 2"
     assert "all-bots.json" in child.commands[-1].text and "people" in child.commands[-1].text
-    # names: <game>-branch-2, -3...; a branch of a branch counts among the first game's
+    # names: <game>-branch-N, N the first number free from 1; a branch of a branch counts among
+    # the first game's
+    assert branch_path(parent, "x", tmp_path) == tmp_path / "all-bots-branch-1.json"
+    (tmp_path / "all-bots-branch-1.json").write_text("{}")
+    assert branch_path(parent, "x", tmp_path) == tmp_path / "all-bots-branch-2.json"
+    (tmp_path / "all-bots-branch-3.json").write_text("{}")  # a gap before it: 2 is still the first free
     assert branch_path(parent, "x", tmp_path) == tmp_path / "all-bots-branch-2.json"
     (tmp_path / "all-bots-branch-2.json").write_text("{}")
-    assert branch_path(parent, "x", tmp_path) == tmp_path / "all-bots-branch-3.json"
-    assert branch_path(tmp_path / "all-bots-branch-2.json", "x", tmp_path) == tmp_path / "all-bots-branch-3.json"
-    assert branch_path(None, "g1", tmp_path) == tmp_path / "g1-branch-2.json"
+    assert branch_path(parent, "x", tmp_path) == tmp_path / "all-bots-branch-4.json"
+    assert branch_path(tmp_path / "all-bots-branch-1.json", "x", tmp_path) == tmp_path / "all-bots-branch-4.json"
+    assert branch_path(None, "g1", tmp_path) == tmp_path / "g1-branch-1.json"
 
 
 def test_people_take_over_a_bots_seat_in_a_fork_from_the_replay(tmp_path: Path) -> None:
@@ -232,7 +226,8 @@ def test_people_take_over_a_bots_seat_in_a_fork_from_the_replay(tmp_path: Path) 
             await pilot.press("f")
             await until(pilot, lambda: name(app) == "ForkScreen", "the fork screen")
             fork = app.screen
-            assert "all-bots-branch-2.json" in plain(fork.query_one("#fork-target", Static))
+            # no branch yet: the dialog proposes the first, -branch-1
+            assert "all-bots-branch-1.json" in plain(fork.query_one("#fork-target", Static))
             assert fork.query_one("#fork-seat-is", Select).value == "doctrine"
             fork.query_one("#fork-seat-is", Select).value = HUMAN  # people take over IS
             await pilot.pause()
@@ -243,12 +238,12 @@ def test_people_take_over_a_bots_seat_in_a_fork_from_the_replay(tmp_path: Path) 
             app.screen.query_one("#lock-go").press()
             await until(pilot, lambda: name(app) == "HandoverScreen", "the keyboard to IS")
             session = app.game_screen().session
-            assert session.save == tmp_path / "all-bots-branch-2.json" and session.is_human("is")
+            assert session.save == tmp_path / "all-bots-branch-1.json" and session.is_human("is")
             assert session.state.turn == 2 and session.state.phase == "orders"
 
     run(scenario)
     assert path.read_bytes() == before  # the game forked from is not changed
-    doc, child, check = load(tmp_path / "all-bots-branch-2.json", RULEBOOK)
+    doc, child, check = load(tmp_path / "all-bots-branch-1.json", RULEBOOK)
     assert check.verified, check.message
     assert doc.commands[: events + 1] == tuple(game.commands[: events + 1])
     assert child.header.seats["is"] == HUMAN and doc.parent.game == game.header.game

@@ -547,7 +547,7 @@ async def test_quitting_names_the_save_and_the_command_and_keeps_the_orders_bein
     async with table(session) as (pilot, app):
         await orders_of(pilot, app)
         app.screen.add(first)
-        await pilot.press("ctrl+q")
+        await pilot.press("ctrl+q", "ctrl+q")  # a game under way asks first: ctrl+q again quits
         await until(pilot, lambda: app.goodbye, "the goodbye")
     goodbye = app.goodbye
     session.close()

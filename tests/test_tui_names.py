@@ -13,7 +13,6 @@ import asyncio
 import html
 import io
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 from rich.console import Console
@@ -24,6 +23,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Input, OptionList
 from textual_plotext import PlotextPlot
 
+from tests.pilot import name, until
 from wargame.engine.model import CELLS
 from wargame.engine.rulebook import load_rulebook
 from wargame.record.load import load
@@ -119,18 +119,6 @@ class Walk:
             if found:
                 out[label] = found
         return out
-
-
-async def until(pilot, condition: Callable[[], object], what: str, steps: int = 1500) -> None:
-    for _ in range(steps):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"timed out waiting for: {what}")
-
-
-def name(app) -> str:
-    return type(app.screen).__name__
 
 
 def test_the_pattern_finds_internal_names_and_nothing_else() -> None:

@@ -12,12 +12,12 @@ from __future__ import annotations
 import asyncio
 import re
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from textual.widgets import Footer
 
+from tests.pilot import name, until
 from tests.test_tui_names import widget_text
 from wargame.engine.model import CELLS, Leader
 from wargame.engine.rulebook import load_rulebook
@@ -95,18 +95,6 @@ class Look:
                     self.problems.append(f"{label}: no {key!r} in the footer {footer.strip()!r}")
         self.problems += [f"{label}: cut {c}" for c in cut_words(lines, words_of(app))]
         return lines
-
-
-async def until(pilot, condition: Callable[[], object], what: str, steps: int = 1500) -> None:
-    for _ in range(steps):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"timed out waiting for: {what}")
-
-
-def name(app) -> str:
-    return type(app.screen).__name__
 
 
 def whole(text: str, lines: list[str]) -> list[str]:

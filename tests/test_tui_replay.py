@@ -270,7 +270,7 @@ def test_fork_from_the_start_of_a_turn_writes_a_new_save_and_plays_it(rulebook, 
     source = tmp_path / "facilitated.json"
     shutil.copy(FACILITATED, source)
     before = source.read_bytes()
-    (tmp_path / "facilitated-branch-2.json").write_text("not ours")  # never overwritten
+    (tmp_path / "facilitated-branch-1.json").write_text("not ours")  # never overwritten: the next number is proposed
     app = open_replay(rulebook, source)
 
     async def scenario(pilot):
@@ -279,10 +279,10 @@ def test_fork_from_the_start_of_a_turn_writes_a_new_save_and_plays_it(rulebook, 
         await pilot.press("f")
         prompt = pilot.app.screen
         assert isinstance(prompt, ForkScreen)
-        assert "facilitated-branch-3.json" in text(prompt, "#fork-target")
+        assert "facilitated-branch-2.json" in text(prompt, "#fork-target")
         await pilot.press("escape")  # cancelled: nothing written
         assert pilot.app.screen is screen
-        assert not (tmp_path / "facilitated-branch-3.json").exists()
+        assert not (tmp_path / "facilitated-branch-2.json").exists()
         await pilot.press("f")
         prompt = pilot.app.screen
         prompt.query_one("#fork-where", Select).value = "turn"  # from the start of turn 4, before its events
@@ -294,10 +294,10 @@ def test_fork_from_the_start_of_a_turn_writes_a_new_save_and_plays_it(rulebook, 
         assert pilot.app.screen.__class__.__name__ in ("GameScreen", "WalkthroughScreen")
 
     run(app, scenario)
-    forked = tmp_path / "facilitated-branch-3.json"
+    forked = tmp_path / "facilitated-branch-2.json"
     assert forked.exists()
     assert source.read_bytes() == before
-    assert (tmp_path / "facilitated-branch-2.json").read_text() == "not ours"
+    assert (tmp_path / "facilitated-branch-1.json").read_text() == "not ours"
     doc, child, check = load(forked, rulebook)
     assert check.verified, check.message
     assert doc.parent is not None
@@ -305,7 +305,7 @@ def test_fork_from_the_start_of_a_turn_writes_a_new_save_and_plays_it(rulebook, 
     assert doc.parent.save == str(source)
     assert doc.parent.turn == 4
     assert doc.game != "example-white"
-    assert doc.exercise.endswith(", branch 3")
+    assert doc.exercise.endswith(", branch 2")
     # the override and the inject of turn 3 are in the new game; nothing of turn 4 was kept
     assert any(isinstance(c, OverrideResult) for c in doc.commands)
     assert child.bookmarks() == {"heartland": 3}

@@ -308,14 +308,14 @@ def test_roll_back_forks_into_a_new_save(rulebook, tmp_path):
             await pilot.press("f")
             await until(pilot, lambda: screen.query_one("#fork-turn", Input).has_focus, "the turn")
             await pilot.press("1")
-            await until(pilot, lambda: "g-branch-2.json" in text_of(screen, "#fork-preview"), "the preview")
+            await until(pilot, lambda: "g-branch-1.json" in text_of(screen, "#fork-preview"), "the preview")
             await pilot.press("enter")
             await until(pilot, lambda: any(isinstance(s, GameScreen) and s.session is not session
                                            for s in app.screen_stack), "the forked game")
             child = game_screen(app).session
-            assert child.game.header.game != parent and child.save == tmp_path / "g-branch-2.json"
+            assert child.game.header.game != parent and child.save == tmp_path / "g-branch-1.json"
 
-        doc, game, verification = load(tmp_path / "g-branch-2.json", rulebook)
+        doc, game, verification = load(tmp_path / "g-branch-1.json", rulebook)
         assert verification.verified
         assert doc.parent.game == parent and doc.parent.turn == 1 and doc.parent.save == str(tmp_path / "g.json")
         # the original save is left as it was: the whole of turn 1 is still in it
@@ -327,7 +327,8 @@ def test_roll_back_forks_into_a_new_save(rulebook, tmp_path):
 
 def test_fork_names_never_overwrite(rulebook, tmp_path):
     session = Session.new(rulebook, "exercise", 7, {c: "random" for c in CELLS}, save=tmp_path / "g.json")
-    assert fork_path(session) == tmp_path / "g-branch-2.json"
+    assert fork_path(session) == tmp_path / "g-branch-1.json"
+    (tmp_path / "g-branch-1.json").write_text("{}")
     (tmp_path / "g-branch-2.json").write_text("{}")
     (tmp_path / "g-branch-3.json").write_text("{}")
     assert fork_path(session) == tmp_path / "g-branch-4.json"
@@ -337,7 +338,7 @@ def test_fork_names_never_overwrite(rulebook, tmp_path):
     assert fork_path(branch) == tmp_path / "g-branch-4.json"
     branch.close()
     unsaved = Session.new(rulebook, "exercise", 7, {c: "random" for c in CELLS})
-    assert fork_path(unsaved) == ROOT / "saves" / f"{unsaved.game.header.game}-branch-2.json"
+    assert fork_path(unsaved) == ROOT / "saves" / f"{unsaved.game.header.game}-branch-1.json"
 
 
 def test_results_of_an_earlier_turn_cannot_be_overridden(rulebook, tmp_path):

@@ -136,15 +136,34 @@ class WargameApp(App[None]):
             screen.change_pace(step)
 
     def action_help(self) -> None:
-        from wargame.tui.screens.modals import HelpScreen
+        from wargame.tui.screens.modals import toggle_help
 
-        if isinstance(self.screen, HelpScreen):
-            self.screen.dismiss()
-            return
-        self.push_screen(HelpScreen(self.screen))
+        toggle_help(self)
 
     async def action_quit(self) -> None:
-        """Quit, and say where the game is saved and the command that continues it."""
+        """Quit, and say where the game is saved and the command that continues it: during a game
+        under way once it is confirmed (:class:`~wargame.tui.screens.quit.QuitScreen`: ctrl+q
+        again, or Quit); on the start screen, in a replay or once the game is over, at once."""
+        from wargame.tui.screens.quit import QuitScreen
+
+        asking = any(isinstance(s, QuitScreen) for s in self.screen_stack)
+        if asking or not self.game_under_way():
+            self.leave()
+            return
+
+        def chosen(leave: bool | None) -> None:
+            if leave:
+                self.leave()
+
+        self.push_screen(QuitScreen(self.quit_message()), chosen)
+
+    def game_under_way(self) -> bool:
+        """Is a game being played that is not over (what quitting would interrupt)?"""
+        screen = self.game_screen()
+        return screen is not None and not screen.session.state.over
+
+    def leave(self) -> None:
+        """Quit now; the goodbye (where the game is saved, how to go on) is printed afterwards."""
         self.goodbye = self.quit_message()
         self.exit()
 

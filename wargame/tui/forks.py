@@ -2,7 +2,7 @@
 
 A branch replays the game's log up to a point (right after any step, e.g. after a turn's events
 and before its orders; or the start of a turn, before its events) into a new save beside the
-game's own, ``<game>-branch-2.json`` (then ``-3``...), and plays on from there; the game it comes
+game's own, ``<game>-branch-1.json`` (then ``-2``...), and plays on from there; the game it comes
 from is never changed. Who sits in each seat is chosen afresh: a bot's seat may be taken over by
 people, or the other way round (a logged change of seats, :class:`~wargame.record.commands.SetSeats`).
 The branch's log begins with a White Cell note saying where it came from.
@@ -33,16 +33,16 @@ _BRANCH_NAME = re.compile(r", branch \d+$")
 
 
 def branch_path(save: Path | None, game_id: str, folder: Path) -> Path:
-    """Where a branch of a game goes: ``<stem>-branch-2.json`` beside the game's save (in
-    ``folder`` if it has none), else ``-branch-3``... the first that is free; a branch of a branch
-    is numbered among the branches of the game it came from (``g-branch-2`` → ``g-branch-3``)."""
+    """Where a branch of a game goes: ``<stem>-branch-N.json`` beside the game's save (in
+    ``folder`` if it has none), N the first number from 1 that no file has taken; a branch of a
+    branch is numbered among the branches of the game it came from (``g-branch-1`` → ``g-branch-2``)."""
     if save is not None:
         folder, stem = Path(save).parent, Path(save).stem
     else:
         stem = game_id or "game"
     m = _BRANCH.fullmatch(stem)
     root = m.group("stem") if m else stem
-    n = 2
+    n = 1
     while True:
         path = folder / f"{root}-branch-{n}.json"
         if not (path.exists() or path.is_symlink()):
@@ -93,7 +93,7 @@ def branch_game(game: Game, point: ForkPoint, seats: Mapping[str, str], game_id:
     """A new game that replays ``game``'s log up to ``point``, then seats ``seats`` (a logged
     change of seats if they differ), with a note saying where it came from (``where``: the point
     in words, else :meth:`ForkPoint.words`); raises CommandError if the log cannot be replayed so far.
-    ``name``: the branch's number, added to the exercise's name ("Staff course, branch 2")."""
+    ``name``: the branch's number, added to the exercise's name ("Staff course, branch 1")."""
     commands = point.commands(game)
     h = game.header
     scenario = game.rulebook.scenarios.get(h.scenario)

@@ -46,8 +46,8 @@ a band over its estimates (`20%-40%`), and so are the objectives' points (`0-1/2
 The theatre table's columns (its tooltip says the same; on a narrow screen, Tab to the table and
 ← and → scroll to the columns that do not fit): {legend}.
 
-**ctrl+q** quits at any moment: the game is saved after every step (and a cell's orders as they
-are picked), and the command that continues it is printed.
+**ctrl+q** quits (during a game it asks first: ctrl+q again or Quit): the game is saved after
+every step (and a cell's orders as they are picked), and the command that continues it is printed.
 """.replace("{legend}", "; ".join(f"**{head}** {meaning}" for head, meaning in THEATRE_LEGEND))
 
 PACES = (0.5, 1.0, 2.0, 3.0, 5.0, 8.0)  # seconds a screen stays up in auto-play

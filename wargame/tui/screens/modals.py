@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
@@ -336,6 +336,15 @@ class HelpScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss()
+
+
+def toggle_help(app: App) -> None:
+    """F1 (and ?) on any screen: open the help of the screen on top, or close the help if it is
+    the one on top. The same for the table's app and a networked seat's."""
+    if isinstance(app.screen, HelpScreen):
+        app.screen.dismiss()
+        return
+    app.push_screen(HelpScreen(app.screen))
 
 
 def _cell(text: str) -> str:

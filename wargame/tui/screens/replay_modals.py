@@ -81,7 +81,8 @@ class BookmarkPicker(ModalScreen[int | None]):
 REPLAY_ABOUT = """\
 The **timeline** on the left lists every step of the game as it was played: each turn's
 events, each cell's orders (a bot's with why it gave each), the adjudication, and the White
-Cell's injects, overrides, notes and bookmarks (★). The right shows the step under the cursor:
+Cell's injects, overrides, notes and bookmarks (★), and each message said on a channel in a
+networked exercise, where it was said. The right shows the step under the cursor:
 what happened, **what changed on the board** since the step before, and each result with its
 explanation. Everything is shown, as the White Cell sees it, including each cell's secret
 tracks and orders. **Tab** moves between the timeline and the results; **y** or Enter on a
@@ -90,14 +91,15 @@ result asks *why?*
 **As each cell saw it** (for the debrief: what did you believe, and why?): **1** to **4** show
 beside the truth the same step as the Islamic State, al-Qaeda, the Coalition or the Local
 Governments saw it: what it was shown (its own tracks exact, the others' as its estimates),
-what the White Cell told it, its orders and why, its estimates of every cell after the step and
-its objectives as it could reckon them. **0** goes back to the truth only. Below 120 columns
-there is room for one pane: **e** swaps the truth and the cell's view.
+what the White Cell told it, the messages on its own channels (nothing of any other), its
+orders and why, its estimates of every cell after the step and its objectives as it could
+reckon them. **0** goes back to the truth only. Below 120 columns there is room for one pane:
+**e** swaps the truth and the cell's view.
 
 **What next** (**n**): bot games played on from this step to the end (200 unless you ask for
 another number), from the true board, and how they ended, the game as it was played marked.
 
 A fork (**f**) makes a new game from this step (right after it, or from the start of its
-turn), in a new save beside this one (`<game>-branch-2.json`, then `-3`...); this save is never
+turn), in a new save beside this one (`<game>-branch-1.json`, then `-2`...); this save is never
 changed. Choose who sits in each seat: a bot's seat can be taken over by people.
 """

@@ -26,9 +26,10 @@ from wargame.engine.picture import picture
 from wargame.engine.shown import objective_points
 from wargame.engine.view import view
 from wargame.record import fog
-from wargame.record.commands import GiveOrders, InjectCard, Note, OverrideResult, ResolveTurn, RunEvents, SetSeats, SetTrack
+from wargame.record.commands import GiveOrders, InjectCard, Note, OverrideResult, ResolveTurn, RunEvents, Say, SetSeats, SetTrack
 from wargame.tui.forks import seat_text
 from wargame.tui.screens.modals import reason_markup
+from wargame.tui.screens.replay_messages import NOTHING_SEEN, say_told
 from wargame.tui.screens.replay_steps import StepViews
 from wargame.tui.widgets.board import cell_rows, record_markup, relation_lines
 
@@ -87,6 +88,8 @@ def step_told(views: StepViews, i: int, seat: str) -> list[str]:
         return [f"The seats changed from turn {c.turn} on: {escape(seat_text(c.seats))}."]
     if isinstance(c, GiveOrders):
         return _orders(views, i, seat)
+    if isinstance(c, Say):  # its own channel's message, or nothing: no trace of another channel
+        return say_told(c, seat)
     lines: list[str] = []
     if isinstance(c, (InjectCard, SetTrack, OverrideResult)):
         told = fog.announcement(game, i, seat)
@@ -100,7 +103,7 @@ def step_told(views: StepViews, i: int, seat: str) -> list[str]:
         if isinstance(c, RunEvents):
             lines.append("No events this quarter.")
         elif not lines:
-            lines.append("[$text-muted]Nothing that it could see.[/]")
+            lines.append(NOTHING_SEEN)
         return lines
     if isinstance(c, RunEvents):
         lines.append(f"The events of turn {c.turn}, as it saw them:")

@@ -15,11 +15,12 @@ from wargame.engine.model import CELL_TITLES, CELLS, Order, State
 from wargame.engine.rulebook import Rulebook
 from wargame.engine.turn import new_game
 from wargame.record import fog
-from wargame.record.commands import GiveOrders, InjectCard, Note, OverrideResult, ResolveTurn, RunEvents, SetSeats, SetTrack
+from wargame.record.commands import GiveOrders, InjectCard, Note, OverrideResult, ResolveTurn, RunEvents, Say, SetSeats, SetTrack
 from wargame.record.game import Game, StepRecord
 from wargame.table.reasons import Reason, order_reasons
 from wargame.tui.forks import seat_text
 from wargame.tui.screens.modals import reason_markup
+from wargame.tui.screens.replay_messages import say_label, say_markup
 from wargame.tui.widgets.board import leader_now, record_markup
 
 # Global tracks grouped for the "what changed" pane: one line a part of the board.
@@ -74,6 +75,8 @@ def step_label(rulebook: Rulebook, step: StepRecord) -> str:
         return f"{t} note: {shorten(c.text)}"
     if isinstance(c, SetSeats):
         return f"{t} seats: {shorten(seat_text(c.seats))}"
+    if isinstance(c, Say):
+        return say_label(c, shorten(c.text, 40))
     return f"{t} {type(c).__name__}"
 
 
@@ -88,6 +91,8 @@ def timeline_markup(rulebook: Rulebook, step: StepRecord) -> str:
         return f"[$text-warning]{label}[/]"
     if isinstance(c, Note):
         return f"[$text-accent]{label}[/]"
+    if isinstance(c, Say):
+        return f"[$text-secondary]{label}[/]"
     return f"[$text-muted]{label}[/]"
 
 
@@ -378,6 +383,8 @@ class StepViews:
             note = f"\n[b]Note:[/] {escape(c.note)}" if c.note else ""
             return (f"[b]The seats changed[/] from turn {c.turn} on: {escape(seat_text(c.seats))} "
                     f"(were: {escape(seat_text(c.was))}).{note}")
+        if isinstance(c, Say):
+            return say_markup(c)
         return escape(repr(c))
 
     # showing a step

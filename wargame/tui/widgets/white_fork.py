@@ -1,5 +1,5 @@
 """The White Cell's roll-back pane: fork a new game from the start of an earlier turn, into a new save
-(``<game>-branch-2.json``, as every fork: :mod:`wargame.tui.screens.fork`)."""
+(``<game>-branch-1.json``, or the first free number, as every fork: :mod:`wargame.tui.screens.fork`)."""
 
 from __future__ import annotations
 
@@ -24,8 +24,8 @@ from wargame.tui.widgets.white_pane import WhitePane
 
 
 def fork_path(session: Session) -> Path:
-    """``<stem>-branch-2.json`` beside the save (or in saves/ under the project), never an
-    existing file: ``-branch-3``, ``-branch-4``... until the name is free."""
+    """``<stem>-branch-N.json`` beside the save (or in saves/ under the project), N the first
+    number from 1 that no file has taken: never an existing file."""
     return branch_path(session.save, session.game.header.game, ROOT / "saves")
 
 
