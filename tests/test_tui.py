@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 import html
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from textual.widgets import Input, Select
 
+from tests.pilot import until
 from wargame.engine.model import CELLS
 from wargame.engine.numbers import number
 from wargame.engine.rulebook import load_rulebook
@@ -21,15 +21,6 @@ from wargame.tui.screens import start as start_screen
 
 RULEBOOK = load_rulebook()
 SIZE = (100, 32)
-
-
-async def until(pilot, condition: Callable[[], bool], what: str, steps: int = 400) -> None:
-    """Let the app run until ``condition`` holds (bots work in threads)."""
-    for _ in range(steps):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"timed out waiting for: {what}")
 
 
 async def past_the_events(pilot, app) -> None:

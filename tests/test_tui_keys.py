@@ -27,6 +27,7 @@ from textual.screen import Screen
 from textual.widgets import Input, OptionList, Select
 
 import wargame.tui.screens as screens_package
+from tests.pilot import name, until
 from wargame.engine.model import CELLS
 from wargame.engine.rulebook import load_rulebook
 from wargame.record.commands import GiveOrders
@@ -39,14 +40,6 @@ from wargame.tui.screens.modals import HelpScreen
 
 RULEBOOK = load_rulebook()
 SIZE = (100, 32)
-
-
-async def until(pilot, condition: Callable[[], object], what: str, steps: int = 600) -> None:
-    for _ in range(steps):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"timed out waiting for: {what}")
 
 
 async def skip_to(pilot, app, wanted: Callable[[], object], what: str) -> None:
@@ -62,10 +55,6 @@ async def skip_to(pilot, app, wanted: Callable[[], object], what: str) -> None:
 
 def adjudication(app) -> bool:
     return name(app) == "WalkthroughScreen" and "adjudication" in app.screen.heading
-
-
-def name(app) -> str:
-    return type(app.screen).__name__
 
 
 def screen_text(app) -> str:

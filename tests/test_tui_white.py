@@ -10,6 +10,7 @@ from pathlib import Path
 import attrs
 from textual.widgets import Checkbox, ContentSwitcher, Input, OptionList, Select, Static
 
+from tests.pilot import until
 from wargame.bots.random_bot import RandomBot
 from wargame.engine.legality import legal_orders
 from wargame.engine.model import CELLS
@@ -42,14 +43,6 @@ def orders_given(rulebook, tmp_path: Path) -> Session:
         choice = session.bot_choice(cell)
         session.submit(cell, list(choice.orders), choice.reasons)
     return session
-
-
-async def until(pilot, condition, what: str = "the condition", tries: int = 200) -> None:
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause()
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def game_screen(app) -> GameScreen:
