@@ -19,10 +19,15 @@ def message(kind: str, **fields) -> str:
     return json.dumps({"v": 1, "type": kind, **fields})
 
 
+async def recv_any(ws) -> dict:
+    """The next message, whatever it is (``joined`` too)."""
+    return json.loads(await asyncio.wait_for(ws.recv(), TIMEOUT))
+
+
 async def recv(ws) -> dict:
     """The next message, skipping ``joined`` (who is connected: tests/test_net_joined.py)."""
     while True:
-        m = json.loads(await asyncio.wait_for(ws.recv(), TIMEOUT))
+        m = await recv_any(ws)
         if m.get("type") != "joined":
             return m
 

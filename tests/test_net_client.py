@@ -210,3 +210,34 @@ def test_join_with_a_wrong_code_or_a_bad_address_exits_2_with_one_line(rulebook,
     assert cli(["join", f"127.0.0.1:{port}", "--code", "guess"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "cannot reach" in err, err
+
+
+def test_each_order_on_the_seats_screen_shows_its_odds_as_the_server_gives_them(rulebook):
+    from textual.widgets import OptionList
+
+    from wargame.tui.remote import RemoteApp
+
+    server = _server(rulebook, humans=("is",))
+
+    async def main() -> None:
+        await server.start()
+        try:
+            client = Client(f"ws://127.0.0.1:{server.port}", server.codes["is"])
+            await client.join()
+            app = RemoteApp(client)
+            async with app.run_test(size=(160, 50)) as pilot:
+                await pilot.pause()
+                orders = app.screen.query_one("#remote-orders", OptionList)
+                shown = [str(orders.get_option_at_index(i).prompt) for i in range(orders.option_count)]
+                odds = [o.get("odds") for o in client.orders]
+                assert any(odds) and None in odds  # some orders roll dice, some do not
+                for line, o in zip(shown, client.orders, strict=True):
+                    if o["odds"]:
+                        assert f"odds {o['odds']}" in line, line
+                    else:
+                        assert "odds" not in line, line
+                await pilot.press("ctrl+q")
+        finally:
+            await server.close()
+
+    _run(main())

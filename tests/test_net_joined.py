@@ -4,37 +4,23 @@ connection when a seat joins or drops, and once to a connection right after its 
 from __future__ import annotations
 
 import asyncio
-import json
 
 from websockets.asyncio.client import connect
 
+from tests.netcases import TIMEOUT, message, recv_any, run
 from wargame.engine.model import CELLS
 from wargame.net.client import Client
 from wargame.net.server import WHITE, ExerciseServer
 from wargame.table.session import Session
-
-TIMEOUT = 10.0
-
-
-def _run(coro):
-    return asyncio.run(asyncio.wait_for(coro, 60))
 
 
 def _server(rulebook) -> ExerciseServer:
     return ExerciseServer(Session.new(rulebook, "exercise", 5, dict.fromkeys(CELLS, "human")))
 
 
-def _message(kind: str, **fields) -> str:
-    return json.dumps({"v": 1, "type": kind, **fields})
-
-
-async def _recv(ws) -> dict:
-    return json.loads(await asyncio.wait_for(ws.recv(), TIMEOUT))
-
-
 async def _next_joined(ws) -> list[str]:
     while True:
-        m = await _recv(ws)
+        m = await recv_any(ws)
         if m["type"] == "joined":
             return m["seats"]
 
@@ -43,10 +29,10 @@ async def _join(port: int, code: str):
     """A connection that has joined, read up to and with its own ``joined``; and the message types
     it read, in order."""
     ws = await connect(f"ws://127.0.0.1:{port}")
-    await ws.send(_message("join", code=code))
+    await ws.send(message("join", code=code))
     kinds = []
     while not kinds or kinds[-1] != "joined":
-        kinds.append((await _recv(ws))["type"])
+        kinds.append((await recv_any(ws))["type"])
     return ws, kinds
 
 
@@ -73,7 +59,7 @@ def test_a_join_and_a_drop_are_announced_to_every_connection(rulebook):
         finally:
             await server.close()
 
-    _run(main())
+    run(main())
 
 
 def test_a_revoked_seat_is_announced_as_gone(rulebook):
@@ -85,14 +71,14 @@ def test_a_revoked_seat_is_announced_as_gone(rulebook):
             white, _ = await _join(server.port, server.codes[WHITE])
             cell, _ = await _join(server.port, server.codes["coalition"])
             assert await _next_joined(white) == ["coalition", WHITE]
-            await white.send(_message("revoke", seat="coalition"))
+            await white.send(message("revoke", seat="coalition"))
             assert await _next_joined(white) == [WHITE]
             await white.close()
             await cell.close()
         finally:
             await server.close()
 
-    _run(main())
+    run(main())
 
 
 def test_the_client_keeps_the_connected_seats(rulebook):
@@ -119,4 +105,4 @@ def test_the_client_keeps_the_connected_seats(rulebook):
         finally:
             await server.close()
 
-    _run(main())
+    run(main())

@@ -18,7 +18,9 @@ from tests.netcases import message as _message
 from tests.netcases import recv as _recv
 from tests.netcases import recv_type as _recv_type
 from tests.netcases import run as _run
-from wargame.engine.model import CELLS
+from wargame.engine.model import CELLS, Order
+from wargame.engine.position import order_chance
+from wargame.engine.shown import order_odds
 from wargame.engine.view import view
 from wargame.net.protocol import MAX_MESSAGE, record_payload, view_payload
 from wargame.net.server import FAILURE_WINDOW, MAX_FAILURES, WHITE, ExerciseServer
@@ -81,6 +83,7 @@ def test_four_bot_driven_clients_play_a_whole_game_and_each_is_sent_only_what_it
     game = server.session.game
     assert game.state.over and (tmp_path / "net.json").exists()  # autosaved by the session
     states = {(st.state.turn, st.state.phase): st.state for st in game.steps}
+    sent_odds: list[str | None] = []
     for seat, messages in received.items():
         text = json.dumps(messages)
         assert '"seed"' not in text
@@ -90,10 +93,17 @@ def test_four_bot_driven_clients_play_a_whole_game_and_each_is_sent_only_what_it
         assert views and views[-1]["phase"] == "over"
         for v in views:
             assert v == json.loads(json.dumps(view_payload(view(states[(v["turn"], v["phase"])], seat))))
+        for m in messages:  # each order's odds: the table's for this seat, from its view of that board
+            if "orders" in m:
+                seat_view = view(states[(m["view"]["turn"], m["view"]["phase"])], seat)
+                assert [o["odds"] for o in m["orders"]] == [_table_odds(rulebook, seat_view, o) for o in m["orders"]]
+                sent_odds.extend(o["odds"] for o in m["orders"])
         records = [r for m in messages if m["type"] == "results" for r in m["records"]]
         assert records
         for r in records:
             assert json.dumps(r, sort_keys=True) in allowed
+    # not vacuous: orders with no dice (null), exact odds, and a band where a seat cannot know them
+    assert None in sent_odds and any("–" in o for o in sent_odds if o) and any(o and "–" not in o for o in sent_odds)
     # not vacuous: the cells see others' secret tracks as ranges, the White Cell exactly
     ranged = [n for n, (lo, hi) in received["is"][0]["view"]["tracks"].items() if lo != hi]
     assert ranged and all(lo == hi for lo, hi in received[WHITE][0]["view"]["tracks"].values())
@@ -101,6 +111,55 @@ def test_four_bot_driven_clients_play_a_whole_game_and_each_is_sent_only_what_it
         return [r for m in received[seat] if m["type"] == "results" for r in m["records"]]
 
     assert records(WHITE) != records("is")  # e.g. another cell's budget: the White Cell sees what it cost
+
+
+def _table_odds(rulebook, seat_view, entry: dict) -> str | None:
+    """The odds of a ``welcome``/``view`` order entry as the table shows them to the seat of ``seat_view``."""
+    order = Order(seat_view.seat, entry["kind"], entry["theatre"])
+    return None if rulebook.order_kinds[order.kind].chance is None else str(order_odds(rulebook, seat_view, order))
+
+
+def test_the_odds_a_cell_is_sent_never_differ_by_what_it_may_not_see(rulebook):
+    """Two boards that differ only in what the seat may not see (tests/test_fog.py's twin): the
+    seat is sent the same view and the same orders with the same odds, while the true chances differ."""
+    from tests.test_fog import twin
+
+    server = _server(rulebook, seed=8)
+    server.session.run_events()
+    base = server.session.game.state
+    differed: set[str] = set()
+
+    async def sent(seat: str, white) -> dict:
+        """What the seat is sent on joining, once it has left again (as the White Cell is told)."""
+        ws, welcome = await _joined(server.port, server.codes[seat])
+        await ws.close()
+        while True:
+            m = json.loads(await asyncio.wait_for(white.recv(), TIMEOUT))
+            if m["type"] == "joined" and seat not in m["seats"]:
+                return {"view": welcome["view"], "orders": welcome["orders"]}
+
+    async def main() -> None:
+        await server.start()
+        try:
+            white, _ = await _joined(server.port, server.codes[WHITE])
+            for seat in CELLS:
+                rng = random.Random(seat)
+                for _ in range(4):
+                    server.session.game.state = base
+                    first = await sent(seat, white)
+                    other = twin(base, seat, rng)
+                    server.session.game.state = other
+                    second = await sent(seat, white)
+                    assert first == second, seat
+                    if any(order_chance(rulebook, base, o) != order_chance(rulebook, other, o) for o in server.session.legal(seat)):
+                        differed.add(seat)
+            await white.close()
+        finally:
+            server.session.game.state = base
+            await server.close()
+
+    _run(main())
+    assert differed, differed  # not vacuous: the secrets moved the true chances of orders that were sent
 
 
 def test_a_wrong_code_is_refused_and_rate_limited(rulebook):

@@ -2,7 +2,10 @@
 per human seat and one for the White Cell (see wargame.net.server and docs/protocol.md).
 
 With ``--load SAVE`` a saved exercise (the server's own autosave, or any save) is continued where
-it stopped, with new codes; the game is autosaved after every command. With ``--cert`` and
+it stopped; the game is autosaved after every command, and the server's own settings (the pause,
+the time limit and the phase's clock, waiting takeovers, the join codes' digests) are kept beside
+it in ``STEM.exercise.json`` (wargame.net.settings) and restored: the codes of the last run still
+work, unless ``--new-codes``. With ``--cert`` and
 ``--key`` the server speaks TLS (``wss://``); ``--host`` listens beyond this machine. With ``--web``
 a web server beside it (textual-serve, wargame.tui.web) runs the join client in a browser for cells
 without a terminal: it asks for the join code first, and the web address is printed with the codes.
@@ -20,6 +23,7 @@ from typing import Any
 
 from wargame.cli import arguments
 from wargame.cli.exits import EXIT_BAD_DATA, fail
+from wargame.engine.model import CELLS
 from wargame.engine.rulebook import Rulebook
 
 
@@ -33,7 +37,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     serve.add_argument("--save", type=arguments.file_path,
                        help="autosave the game to this file after every command (with --load: by default the save loaded)")
     serve.add_argument("--load", type=arguments.file_path, metavar="SAVE",
-                       help="continue a saved exercise where it stopped (new join codes are printed)")
+                       help="continue a saved exercise where it stopped (paused or not, its time limit, its join codes)")
+    serve.add_argument("--new-codes", action="store_true",
+                       help="with --load: new join codes for every seat (the last run's stop working)")
     serve.add_argument("--exercise", default="", help="the exercise's name, kept in the save")
     serve.add_argument("--cert", type=arguments.file_path, metavar="FILE", help="TLS certificate (PEM): serve wss:// (with --key)")
     serve.add_argument("--key", type=arguments.file_path, metavar="FILE", help="the certificate's private key (PEM)")
@@ -45,15 +51,21 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     return serve
 
 
-def web_command(scheme: str, host: str, port: int) -> str:
-    """The command textual-serve runs for each browser session: the join client, with no code
-    (it asks for one), joining the game server from this machine."""
+def web_command(scheme: str, host: str, port: int, cert: Any = None) -> str:
+    """The command textual-serve runs (in a shell) for each browser session: the join client, with
+    no code (it asks for one), joining the game server from this machine. With TLS (``cert``: the
+    server's certificate) the client trusts that certificate exactly: it reaches the server at a
+    local address the certificate need not name, and a self-signed one works too."""
+    from wargame.net.client import SERVER_CERT_ENV
     from wargame.tui.web import local_host
 
     host = local_host(host)
     if ":" in host:
         host = f"[{host}]"
-    return shlex.join([sys.executable, "-m", "wargame", "join", f"{scheme}://{host}:{port}"])
+    command = shlex.join([sys.executable, "-m", "wargame", "join", f"{scheme}://{host}:{port}"])
+    if cert is not None:
+        command = f"{SERVER_CERT_ENV}={shlex.quote(os.path.abspath(cert))} {command}"
+    return command
 
 
 def tls_context(cert: Any, key: Any) -> ssl.SSLContext:
@@ -65,7 +77,9 @@ def tls_context(cert: Any, key: Any) -> ssl.SSLContext:
 
 
 def serve_command(rb: Rulebook, args: argparse.Namespace) -> int:
+    from wargame.files import refusal
     from wargame.net.server import ExerciseServer
+    from wargame.net.settings import KIND, SettingsError, read_settings, settings_path
     from wargame.record.document import SaveError
     from wargame.table.session import Session, parse_seats
 
@@ -73,6 +87,8 @@ def serve_command(rb: Rulebook, args: argparse.Namespace) -> int:
         return fail(f"--port {args.port}: a port is 0..65535")
     if not 0 <= args.web_port <= 65535:
         return fail(f"--web-port {args.web_port}: a port is 0..65535")
+    if args.new_codes and args.load is None:
+        return fail("--new-codes goes with --load: a new exercise's codes are new anyway")
     if (args.cert is None) != (args.key is None):
         return fail("--cert and --key go together: the certificate and its private key")
     context = None
@@ -82,30 +98,44 @@ def serve_command(rb: Rulebook, args: argparse.Namespace) -> int:
         except (OSError, ssl.SSLError) as e:
             return fail(f"--cert {args.cert} --key {args.key}: {e}")
     save = args.save
+    kept = None
     try:
         if args.load is not None:
             session, save = _loaded(rb, args)
+            try:
+                kept = read_settings(settings_path(args.load), session.game.header.game,
+                                     tuple(c for c in CELLS if session.is_human(c)) + ("white",))
+            except SettingsError:
+                session.close()
+                raise
         else:
             if args.scenario not in rb.scenarios:
                 return fail(f"no scenario {args.scenario!r} (scenarios: {', '.join(rb.scenarios)})")
             seats = parse_seats(args.seats, {})
             seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "big")
             session = Session.new(rb, args.scenario, seed, seats, args.exercise, save=save)
-    except SaveError as e:
+    except (SaveError, SettingsError) as e:
         return fail(str(e), EXIT_BAD_DATA)
     except ValueError as e:
         return fail(str(e))
+    if save is not None:
+        why = refusal(settings_path(save), KIND)
+        if why:
+            session.close()
+            return fail(f"the exercise's settings go beside the save: {why}", EXIT_BAD_DATA)
     scheme = "wss" if context is not None else "ws"
 
     async def run() -> int:
         server = ExerciseServer(session, args.host, args.port, ssl_context=context)
+        if kept is not None:
+            server.restore(kept, codes=not args.new_codes)
         await server.start()
         title = session.scenario.title
         web = None
         if args.web:
             from wargame.tui.web import WebServer
 
-            web = WebServer(web_command(scheme, args.host, server.port), args.host, args.web_port,
+            web = WebServer(web_command(scheme, args.host, server.port, args.cert), args.host, args.web_port,
                             title=f"wargame: {title}", public_url=args.web_url)
             try:
                 await web.start()
@@ -115,8 +145,15 @@ def serve_command(rb: Rulebook, args: argparse.Namespace) -> int:
         print(f"Serving {title} on {scheme}://{args.host}:{server.port}"
               + (f", continued from {args.load}" if args.load else "")
               + (f", autosaved to {save}" if save else ""))
-        for seat, code in server.codes.items():
-            print(f"  {seat:12} {code}")
+        for seat in server.digests:
+            print(f"  {seat:12} {server.codes.get(seat, '(the code of the last run: it still works)')}")
+        if not server.codes:
+            print("The codes are kept from the last run (only their digests are stored): the seats rejoin by themselves. "
+                  "--new-codes gives new ones.")
+        if server.paused:
+            print("The game is paused, as it was when the server stopped: the White Cell resumes it.")
+        if server.time_limit is not None:
+            print(f"Time limit: {server.time_limit:g} seconds per orders phase, this phase's clock going on from where it was.")
         if web is not None:
             print(f"In a browser: {web.url} (it asks for the seat's code)")
         print("Give each seat its code, and no one else's. Ctrl+C stops the server (the save keeps the game).", flush=True)

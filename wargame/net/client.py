@@ -4,8 +4,11 @@ A :class:`Client` joins with its seat's code (:meth:`Client.join`), then :meth:`
 the server's messages, keeps what the seat has been told (its latest view and legal orders, whose
 orders are awaited, which seats are connected, the last results, the channel messages) and hands each message on (its
 ``listener``, and the :attr:`Client.messages` queue). When the connection drops it joins again by
-itself with the same code, after a short backoff (a few seconds at most), and the seat's orders in
-progress (:attr:`Client.draft`) are kept across it. A refused code is not retried: :class:`JoinRefused`.
+itself with the same code, after a bounded backoff (at most :data:`BACKOFF`'s last, 3 seconds,
+between attempts), for as long as it takes (a server restarted from its save keeps the codes:
+docs/protocol.md), and the seat's orders in progress (:attr:`Client.draft`) are kept across it;
+orders it gave while the connection was down are sent on rejoining. A refused code is not
+retried: :class:`JoinRefused`.
 No Textual here: the terminal UI (wargame.tui.remote) drives it.
 """
 
@@ -13,6 +16,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import re
+import ssl
 from collections.abc import Callable
 from typing import Any
 
@@ -22,10 +28,16 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
 from wargame.engine.view import Estimate, View
-from wargame.net.protocol import VERSION, GiveOrders, Join, OrderEntry, Say, encode_client
+from wargame.files import FileProblem, read_capped
+from wargame.net.protocol import VERSION, ClientMessage, GiveOrders, Join, OrderEntry, Say, encode_client
 
 BACKOFF = (0.05, 0.25, 0.5, 1.0, 2.0, 3.0)  # seconds before each new attempt to join again (the last repeats)
 OPEN_TIMEOUT = 5.0
+# A certificate file (PEM) whose first certificate a wss:// server must present, whatever name it
+# was issued for: set by ``wargame serve --web --cert`` for the browser sessions' clients, which
+# reach their own server on this machine (127.0.0.1, a name no certificate need carry).
+SERVER_CERT_ENV = "WARGAME_SERVER_CERT"
+_PEM = re.compile(r"-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]+-----END CERTIFICATE-----")
 
 
 class ClientError(Exception):
@@ -46,6 +58,26 @@ def address_url(address: str) -> str:
     return f"ws://{host}:{int(port)}"
 
 
+def pinned_context(cert: str) -> ssl.SSLContext:
+    """A TLS client context that trusts exactly the first certificate of the PEM file ``cert``
+    (pinned: no other certificate, not even one of its issuer's, is trusted; its names are not
+    checked). ValueError (one sentence) if the file holds no usable certificate."""
+    try:
+        text = read_capped(cert, 1024 * 1024, "certificate").decode("ascii", "replace")
+    except FileProblem as e:
+        raise ValueError(str(e)) from None
+    first = _PEM.search(text)
+    if first is None:
+        raise ValueError(f"{cert}: no PEM certificate in it")
+    try:
+        context = ssl.create_default_context(cadata=first.group(0))
+    except ssl.SSLError as e:
+        raise ValueError(f"{cert}: not a usable certificate: {e}") from None
+    context.check_hostname = False
+    context.verify_flags |= ssl.VERIFY_X509_PARTIAL_CHAIN  # the certificate itself is the trust anchor
+    return context
+
+
 _views = cattrs.Converter()
 
 
@@ -58,7 +90,9 @@ def view_from_payload(payload: dict[str, Any]) -> View:
 
 class Client:
     """One seat's connection. ``listener(message)`` is called with every server message (a dict),
-    and with ``{"type": "connection", "up": bool}`` when the connection drops or is made again."""
+    and with ``{"type": "connection", "up": bool}`` when the connection drops or is made again; while
+    it is down, after each attempt to join again that failed, with ``{"type": "connection", "up":
+    False, "attempt": n, "retry_in": seconds, "why": one sentence}``."""
 
     def __init__(self, url: str, code: str, listener: Callable[[dict[str, Any]], None] | None = None,
                  backoff: tuple[float, ...] = BACKOFF):
@@ -88,8 +122,15 @@ class Client:
     async def join(self) -> dict[str, Any]:
         """Connect and join; the ``welcome``. Raises :class:`ClientError` (one sentence) if the
         address does not answer or the code is refused."""
+        options: dict[str, Any] = {}
+        pinned = os.environ.get(SERVER_CERT_ENV)
+        if pinned and self.url.startswith("wss://"):
+            try:
+                options["ssl"] = pinned_context(pinned)
+            except ValueError as e:
+                raise ClientError(f"{SERVER_CERT_ENV}: {e}") from None
         try:
-            ws = await connect(self.url, open_timeout=OPEN_TIMEOUT, max_size=None)
+            ws = await connect(self.url, open_timeout=OPEN_TIMEOUT, max_size=None, **options)
         except InvalidURI:
             raise ClientError(f"{self.url} is not a websocket address") from None
         except (OSError, InvalidHandshake, TimeoutError) as e:
@@ -132,7 +173,10 @@ class Client:
                     await self.join()
                 except JoinRefused:
                     raise
-                except ClientError:
+                except ClientError as e:
+                    wait = self.backoff[min(attempt, len(self.backoff) - 1)]
+                    self._emit({"type": "connection", "up": False, "attempt": attempt, "retry_in": wait,
+                                "why": f"{e}; trying again in {wait:g} seconds"})
                     continue
                 self.reconnects += 1
                 self._emit({"type": "connection", "up": True})
@@ -165,6 +209,11 @@ class Client:
 
     async def say(self, channel: str, text: str) -> None:
         await self._send(encode_client(Say(channel, text)))
+
+    async def send(self, message: ClientMessage) -> None:
+        """Send any client message (the White Cell's requests: :class:`~wargame.net.protocol.Pause`,
+        ...); while the connection is down, it is sent on rejoining."""
+        await self._send(encode_client(message))
 
     async def _send(self, text: str) -> None:
         if self.ws is None:

@@ -20,6 +20,10 @@ the White Cell), approves a second connection's takeover of a seat, and injects 
 tracks and overrides results through the game's own commands (each seat is sent the records as
 the fog lets it see them).
 
+What only the server knows (the pause, the time limit and the phase's clock, waiting takeovers,
+the codes' digests: a join is checked against the digest) is kept beside the save whenever it
+changes and restored by :meth:`restore` (:mod:`wargame.net.settings`): a restart loses nothing.
+
 Channels: each pair of cells, and each cell with the White Cell (``"aq-is"``, ``"coalition-white"``:
 the two seats in the order of :data:`CHANNEL_SEATS`); every message is kept with its turn and
 phase, and reaches the two seats of its channel and the White Cell.
@@ -54,6 +58,7 @@ from wargame.net.protocol import (
     server_message,
     view_payload,
 )
+from wargame.net.settings import code_digest, settings_path
 from wargame.net.white import CODE_BYTES, WhiteCellPowers, power_name
 from wargame.record import fog
 from wargame.record.commands import CommandError
@@ -94,10 +99,12 @@ class ExerciseServer(WhiteCellPowers):
     """One exercise served over websockets. Use :meth:`start` (then :attr:`port`), :meth:`close`."""
 
     def __init__(self, session: Session, host: str = "127.0.0.1", port: int = 0,
-                 clock: Callable[[], float] = time.monotonic, ssl_context: ssl.SSLContext | None = None):
+                 clock: Callable[[], float] = time.monotonic, ssl_context: ssl.SSLContext | None = None,
+                 wall: Callable[[], float] = time.time):
         self.session = session
         self.host, self.port = host, port
         self.clock = clock
+        self.wall = wall  # seconds since the epoch: a running clock's end, as kept beside the save
         self.ssl_context = ssl_context
         self.paused = False
         self.time_limit: float | None = None  # seconds per orders phase
@@ -108,8 +115,17 @@ class ExerciseServer(WhiteCellPowers):
         self.takeovers: dict[str, ServerConnection] = {}  # seat -> a connection waiting for the White Cell's approval
         self._stand_ins: dict[str, Bot] = {}
         self._tasks: set[asyncio.Task] = set()
-        seats = [c for c in CELLS if session.is_human(c)] + [WHITE]
-        self.codes: dict[str, str] = {seat: secrets.token_urlsafe(CODE_BYTES) for seat in seats}  # seat -> code
+        self.seats: tuple[str, ...] = tuple(c for c in CELLS if session.is_human(c)) + (WHITE,)  # the seats with a code
+        self.codes: dict[str, str] = {seat: secrets.token_urlsafe(CODE_BYTES) for seat in self.seats}  # seat -> code
+        # What a join is checked against: the digest of each seat's code. After a restart that kept
+        # the codes (:meth:`restore`), only the digests are known, and :attr:`codes` holds the codes
+        # issued since (none until the White Cell revokes one).
+        self.digests: dict[str, str] = {seat: code_digest(code) for seat, code in self.codes.items()}
+        self.contested: set[str] = set()  # cells whose takeover was waiting when the server stopped
+        self.settings_file = settings_path(session.save) if session.save is not None else None
+        self.settings_problem: str | None = None  # why the settings could not be written, if they could not
+        self._settings_known = None
+        self._closing = False
         self.connections: dict[str, ServerConnection] = {}
         self.failures: dict[str, deque[float]] = {}
         self.finished = asyncio.Event()
@@ -119,6 +135,11 @@ class ExerciseServer(WhiteCellPowers):
 
     async def start(self) -> None:
         self._advance()
+        if self.deadline is not None:  # restored: the phase's clock goes on
+            self._arm_timer()
+        else:
+            self._start_clock()
+        self._persist()
         self._server = await serve(self._handle, self.host, self.port, max_size=FRAME_LIMIT, ssl=self.ssl_context)
         self.port = next(iter(self._server.sockets)).getsockname()[1]
         if self.session.state.over:
@@ -130,6 +151,9 @@ class ExerciseServer(WhiteCellPowers):
         return [Said(m.channel, m.sender, m.text, m.turn, m.phase) for m in messages(self.session.game, WHITE)]
 
     async def close(self) -> None:
+        if not self._closing and self._server is not None:
+            self._persist(stopping=True)  # the clock stands still while the server is down
+            self._closing = True  # the connections' ends that follow change nothing kept
         self._cancel_timer()
         if self._server is not None:
             self._server.close()
@@ -172,7 +196,10 @@ class ExerciseServer(WhiteCellPowers):
         s = self.session
         out: dict[str, Any] = {"view": view_payload(s.view(seat))}
         if seat in CELLS and s.state.phase == "orders":
-            out["orders"] = [{"kind": o.kind, "theatre": o.theatre, "cost": s.cost(o)} for o in s.legal(seat)]
+            # the odds as the table shows them to the seat: from its view only (null: no dice)
+            out["orders"] = [{"kind": o.kind, "theatre": o.theatre, "cost": s.cost(o),
+                              "odds": None if s.rulebook.order_kinds[o.kind].chance is None else str(s.odds(seat, o))}
+                             for o in s.legal(seat)]
             out["given"] = [{"kind": o.kind, "theatre": o.theatre} for o in s.game.pending.get(seat, ())]
         return out
 
@@ -239,6 +266,7 @@ class ExerciseServer(WhiteCellPowers):
             for seat, conn in list(self.takeovers.items()):
                 if conn is ws:
                     del self.takeovers[seat]
+                    self._persist()
             if dropped:
                 await self._announce_joined()
 
@@ -255,15 +283,18 @@ class ExerciseServer(WhiteCellPowers):
             await self._error(ws, "too many wrong codes from this address: try again later")
             await ws.close(1008, "too many wrong codes")
             return None
-        seat = next((s for s, code in self.codes.items() if hmac.compare_digest(code.encode(), message.code.encode())), None)
+        given = code_digest(message.code)
+        seat = next((s for s, digest in self.digests.items() if hmac.compare_digest(digest, given)), None)
         if seat is None:
             recent.append(now)
             await self._error(ws, "wrong code")
             await ws.close(1008, "wrong code")
             return None
-        if seat in self.connections:
+        if seat in self.connections or seat in self.contested:
             self.takeovers[seat] = ws
-            await self._error(ws, f"the {seat} seat is already connected: the White Cell may approve a takeover "
+            self._persist()
+            why = "is already connected" if seat in self.connections else "had a takeover waiting when the server stopped"
+            await self._error(ws, f"the {seat} seat {why}: the White Cell may approve a takeover "
                                   "(this connection then takes the seat)")
             white = self.connections.get(WHITE)
             if white is not None and seat != WHITE:
@@ -286,6 +317,10 @@ class ExerciseServer(WhiteCellPowers):
             await self._send(ws, server_message("paused", paused=True))
         if self.time_limit is not None:
             await self._send(ws, self._deadline_message())
+        if seat == WHITE:  # the takeovers waiting for its approval
+            for other in self.takeovers:
+                if other != WHITE:
+                    await self._send(ws, server_message("takeover_requested", seat=other))
         await self._send(ws, server_message("awaiting", cells=self.awaiting()))
         await self._announce_joined()  # to every connection, this one too (its last post-welcome message)
 
@@ -330,7 +365,10 @@ class ExerciseServer(WhiteCellPowers):
         end = len(s.game.steps)
         awaiting = server_message("awaiting", cells=self.awaiting())
         resolved = always or any(st.records for st in s.game.steps[start:end])
-        deadline = self._deadline_message() if self._start_clock() else None
+        deadline = None
+        if self._start_clock():
+            deadline = self._deadline_message()
+            self._persist()
         for seat, ws in list(self.connections.items()):
             if deadline is not None:
                 await self._send(ws, deadline)

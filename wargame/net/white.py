@@ -6,13 +6,16 @@ orders, revoking a code, approving a takeover, injecting a card, setting a track
 result: docs/protocol.md), kept apart so that the server's own file stays about its connections.
 It works on the server's state (``session``, ``connections``, ``codes``, ``paused``, the clock);
 every ruling goes through the game's own commands, so it is autosaved and shown to each seat as
-the fog allows.
+the fog allows. What the game's save does not hold (the pause, the limit and the phase's clock,
+waiting takeovers, the codes' digests) is written beside it whenever it changes (:meth:`settings`,
+:mod:`wargame.net.settings`) and taken back by :meth:`WhiteCellPowers.restore` after a restart.
 """
 
 from __future__ import annotations
 
 import asyncio
 import secrets
+import sys
 from typing import Any
 
 from websockets.asyncio.server import ServerConnection
@@ -21,6 +24,7 @@ from wargame.bots.seats import make_bot
 from wargame.engine.legality import legal_orders
 from wargame.engine.model import CELLS
 from wargame.engine.view import view
+from wargame.files import FileProblem
 from wargame.net.protocol import (
     ApproveTakeover,
     EndOrders,
@@ -33,6 +37,7 @@ from wargame.net.protocol import (
     SetTrack,
     server_message,
 )
+from wargame.net.settings import Clock, Settings, code_digest, write_settings
 from wargame.record.commands import CommandError
 
 CODE_BYTES = 16  # 128 bits per join code
@@ -59,6 +64,7 @@ class WhiteCellPowers:
             elif not self.paused and self._left is not None:
                 self.deadline, self._left = now + self._left, None
                 self._arm_timer()
+            self._persist()
             await self._to_all(server_message("paused", paused=self.paused))
             if self.time_limit is not None:
                 await self._to_all(self._deadline_message())
@@ -68,6 +74,7 @@ class WhiteCellPowers:
             self._cancel_timer()
             self.deadline = self._left = None
             self._start_clock()
+            self._persist()
             await self._to_all(self._deadline_message())
         elif isinstance(message, EndOrders):
             if message.cell not in CELLS:
@@ -76,11 +83,14 @@ class WhiteCellPowers:
                 return await self._error(ws, f"{message.cell} owes no orders now")
             await self._stand_in([message.cell])
         elif isinstance(message, Revoke):
-            if message.seat not in self.codes:
-                return await self._error(ws, f"no seat {message.seat!r} with a code (seats: {', '.join(self.codes)})")
+            if message.seat not in self.digests:
+                return await self._error(ws, f"no seat {message.seat!r} with a code (seats: {', '.join(self.digests)})")
             self.codes[message.seat] = secrets.token_urlsafe(CODE_BYTES)
-            await self._send(ws, server_message("code", seat=message.seat, code=self.codes[message.seat]))
+            self.digests[message.seat] = code_digest(self.codes[message.seat])
+            self.contested.discard(message.seat)  # only the new code's holder may take it now
             waiting = self.takeovers.pop(message.seat, None)
+            self._persist()
+            await self._send(ws, server_message("code", seat=message.seat, code=self.codes[message.seat]))
             if waiting is not None:
                 await waiting.close(CLOSE_REVOKED, "code revoked")
             conn = self.connections.get(message.seat)
@@ -93,6 +103,8 @@ class WhiteCellPowers:
             waiting = self.takeovers.pop(message.seat, None)
             if waiting is None or waiting.state.name != "OPEN":
                 return await self._error(ws, f"no connection is waiting to take the {message.seat} seat over")
+            self.contested.discard(message.seat)
+            self._persist()
             old = self.connections.pop(message.seat, None)
             if old is not None:
                 await self._send(old, server_message("closed", reason="another connection took this seat over"))
@@ -120,6 +132,61 @@ class WhiteCellPowers:
         except (CommandError, ValueError, KeyError) as e:
             return await self._error(ws, f"refused: {e}")
         await self._broadcast(start, always=True)
+
+    # what is kept beside the save (wargame.net.settings)
+
+    def settings(self, stopping: bool = False) -> Settings:
+        """The server's settings as they stand (``stopping``: the clock stops with the server)."""
+        s = self.session
+        clock = None
+        if self.time_limit is not None and s.state.phase == "orders" and self._deadline_turn == s.state.turn:
+            if self.deadline is not None and not stopping:
+                clock = Clock(s.state.turn, ends_at=self.wall() + max(0.0, self.deadline - self.clock()))
+            elif self.deadline is not None:
+                clock = Clock(s.state.turn, seconds_left=max(0.0, self.deadline - self.clock()))
+            elif self._left is not None:
+                clock = Clock(s.state.turn, seconds_left=self._left)
+        contested = sorted(self.contested | {seat for seat in self.takeovers if seat in CELLS}, key=CELLS.index)
+        return Settings(s.game.header.game, self.paused, self.time_limit, clock, dict(self.digests), tuple(contested))
+
+    def _persist(self, stopping: bool = False) -> None:
+        """Write the settings beside the save (if there is one), atomically. A failure does not stop
+        the game (the save holds the game itself): it is said on stderr once and kept in
+        :attr:`settings_problem`."""
+        if self.settings_file is None or self._closing:
+            return
+        try:
+            self._settings_known = write_settings(self.settings_file, self.settings(stopping), self._settings_known)
+        except FileProblem as e:
+            if self.settings_problem is None:
+                print(f"wargame: the exercise's settings are not kept: {e}", file=sys.stderr)
+            self.settings_problem = str(e)
+            return
+        self.settings_problem = None
+
+    def restore(self, kept: Settings, codes: bool = True) -> None:
+        """Take back what a server of this game kept (before :meth:`start`): the pause, the time
+        limit and the phase's clock (if it is still this phase's), the seats whose takeover was
+        waiting, and (``codes``) the join codes' digests: the codes of the last run still work and
+        :attr:`codes` is left empty, as only the digests were kept. Without ``codes``, the fresh
+        codes made for this run stand. ValueError if the settings are another game's."""
+        s = self.session
+        if kept.game != s.game.header.game:
+            raise ValueError(f"the settings are of game {kept.game!r}, not of {s.game.header.game!r}")
+        self.paused, self.time_limit = kept.paused, kept.time_limit
+        self.contested = {seat for seat in kept.contested if seat in CELLS and seat in self.digests}
+        if codes:
+            if set(kept.codes) != set(self.digests):
+                raise ValueError(f"the settings' codes are not one per seat of this game ({', '.join(self.digests)})")
+            self.digests, self.codes = dict(kept.codes), {}
+        c = kept.clock
+        if self.time_limit is not None and c is not None and s.state.phase == "orders" and c.turn == s.state.turn:
+            left = c.seconds_left if c.ends_at is None else max(0.0, c.ends_at - self.wall())
+            self._deadline_turn = c.turn
+            if self.paused:
+                self.deadline, self._left = None, left
+            else:
+                self.deadline, self._left = self.clock() + left, None
 
     # the time limit
 

@@ -2,7 +2,8 @@
 sees it, its legal orders to pick and give (after a confirmation), whose orders are awaited, the
 last turn's results as sentences, and the seat's channels. Everything on it comes from the
 server's messages (docs/protocol.md) through a :class:`~wargame.net.client.Client`, which joins
-again by itself when the connection drops (the orders being chosen are kept)."""
+again by itself when the connection drops (the orders being chosen are kept). A time limit counts
+down on it. The White Cell's code opens its console instead (:mod:`wargame.tui.white_console`)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from wargame.engine.model import CELL_TITLES, CELLS
 from wargame.net.client import Client, ClientError, JoinRefused, OrderEntry, view_from_payload
 from wargame.net.server import CHANNEL_SEATS, WHITE, channel_name
 from wargame.tui.widgets.board import CellPanel, TheatreTable, titled
+from wargame.tui.widgets.countdown import Countdown, GameClock
 from wargame.tui.widgets.footer import KeysFooter
 from wargame.tui.widgets.lists import highlight_first
 
@@ -74,7 +76,9 @@ class RemoteScreen(Screen[None]):
              "where it can only estimate. Pick an order (Enter) to add it to your orders, **x** removes the "
              "last, **g** gives them after you confirm; given again before the turn is resolved, they replace "
              "the earlier ones. The turn is resolved when every cell has given its orders; its results are "
-             "shown as sentences. Type a message below the channel pane, pick its channel, and press Enter.")
+             "shown as sentences. Type a message below the channel pane, pick its channel, and press Enter. "
+             "When the White Cell sets a time limit, the time left is shown under the board: once it runs out, "
+             "a bot gives the orders of a cell that has not given them.")
     HELP_TITLE = "your seat"
 
     def __init__(self, client: Client):
@@ -87,6 +91,7 @@ class RemoteScreen(Screen[None]):
         with Horizontal(id="remote-top"):
             with Vertical(id="remote-board"):
                 yield TheatreTable(id="remote-theatres")
+                yield Countdown(id="remote-clock")
                 yield Static(id="remote-status")
             with VerticalScroll(id="remote-tracks"):
                 for cell in CELLS:
@@ -98,10 +103,10 @@ class RemoteScreen(Screen[None]):
                 yield Static(id="remote-draft")
             with Vertical(id="remote-results-pane"):
                 yield Label("Last turn", classes="list-title")
-                yield RichLog(id="remote-results", wrap=True, markup=True)
+                yield RichLog(id="remote-results", wrap=True, markup=True, min_width=20)
             with Vertical(id="remote-channel-pane"):
                 yield Label("Channels", classes="list-title")
-                yield RichLog(id="remote-channel", wrap=True, markup=True)
+                yield RichLog(id="remote-channel", wrap=True, markup=True, min_width=20)
                 channels = seat_channels(self.client.seat or WHITE)
                 yield Select([(c, c) for c in channels], allow_blank=False, value=channels[0], id="remote-to")
                 yield Input(placeholder="a message; Enter sends it", id="remote-say", max_length=2000)
@@ -134,7 +139,8 @@ class RemoteScreen(Screen[None]):
         keep = orders.highlighted
         orders.clear_options()
         for i, o in enumerate(c.orders):
-            orders.add_option(Option(escape(self.order_line(o, titles)) + f"  [$text-muted]cost {o.get('cost')}[/]", id=str(i)))
+            odds = f", odds {escape(str(o['odds']))}" if o.get("odds") else ""  # the server's odds, as the table shows them
+            orders.add_option(Option(escape(self.order_line(o, titles)) + f"  [$text-muted]cost {o.get('cost')}{odds}[/]", id=str(i)))
         highlight_first(orders, keep)
         self.show_draft()
 
@@ -194,7 +200,11 @@ class RemoteScreen(Screen[None]):
             self.query_one("#remote-channel", RichLog).write(
                 f"[dim]{escape(m['channel'])}[/] [b]{escape(m['from'])}[/]: {escape(m['text'])}")
         elif kind == "error":
-            self.notify(str(m.get("reason", "")), title="The server refused it", severity="error")
+            self.notify(str(m.get("reason", "")), title="The server refused it", severity="error", markup=False)
+        elif kind in ("paused", "deadline"):
+            self.query_one("#remote-clock", Countdown).tick()
+        elif kind == "closed":
+            self.notify(str(m.get("reason", "")), title="Connection closed", severity="error", markup=False)
         elif kind == "connection":
             self.show_status()
             if m.get("up"):
@@ -287,6 +297,15 @@ class CodeScreen(Screen[None]):
         app.joined(client)
 
 
+def seat_screen(client: Client) -> Screen[None]:
+    """The screen of the seat the client joined: the White Cell's console, or a cell's screen."""
+    if client.seat == WHITE:
+        from wargame.tui.white_console import WhiteConsoleScreen
+
+        return WhiteConsoleScreen(client)
+    return RemoteScreen(client)
+
+
 class RemoteApp(App[None]):
     """One seat's terminal, joined already (``client`` has had its welcome), or, given the server's
     ``url`` instead, asking for the join code first (:class:`CodeScreen`)."""
@@ -320,6 +339,9 @@ class RemoteApp(App[None]):
         self.url = url
         self.rulebook = titled(None)
         self.goodbye = ""
+        self.game_clock = GameClock()  # the pause and the time limit, as the server last said (every screen's countdown)
+        self.takeovers: list[str] = []  # to the White Cell: seats a second connection asks for
+        self.new_codes: dict[str, str] = {}  # to the White Cell: the new code of each seat it revoked
         if client is not None:
             client.listener = self.on_client_message
 
@@ -327,14 +349,14 @@ class RemoteApp(App[None]):
         if self.client is None:
             self.push_screen(CodeScreen(self.url))
             return
-        self.push_screen(RemoteScreen(self.client))
+        self.push_screen(seat_screen(self.client))
         self.run_worker(self.keep_reading(), exclusive=True, group="client")
 
     def joined(self, client: Client) -> None:
         """The code screen's client has joined: its seat's screen replaces the code screen."""
         self.client = client
         client.listener = self.on_client_message
-        self.switch_screen(RemoteScreen(client))
+        self.switch_screen(seat_screen(client))
         self.run_worker(self.keep_reading(), exclusive=True, group="client")
 
     async def keep_reading(self) -> None:
@@ -346,17 +368,30 @@ class RemoteApp(App[None]):
             self.exit()
 
     def on_client_message(self, message: dict[str, Any]) -> None:
-        screen = next((s for s in self.screen_stack if isinstance(s, RemoteScreen)), None)
+        self.keep(message)
+        screen = next((s for s in self.screen_stack if callable(getattr(s, "message", None))), None)
         if screen is not None and screen.is_mounted:
-            screen.message(message)
+            screen.message(message)  # type: ignore[attr-defined]
+
+    def keep(self, message: dict[str, Any]) -> None:
+        """What the client does not keep itself: the clock, and the White Cell's takeovers and new codes."""
+        self.game_clock.take(message)
+        kind = message.get("type")
+        if kind == "takeover_requested" and message["seat"] not in self.takeovers:
+            self.takeovers.append(message["seat"])
+        elif kind == "code":
+            self.new_codes[message["seat"]] = message["code"]
+            if self.client is not None and message["seat"] == self.client.seat:
+                self.client.code = message["code"]  # the White Cell revoked its own: it joins again with the new one
+            self.takeovers = [s for s in self.takeovers if s != message["seat"]]
+        elif kind == "joined" and self.client is not None:
+            # a takeover approved (or given up) shows as the seat's connection changing: ask again if still wanted
+            self.takeovers = [s for s in self.takeovers if s in message["seats"]]
 
     def action_help(self) -> None:
-        from wargame.tui.screens.modals import HelpScreen
+        from wargame.tui.screens.modals import toggle_help
 
-        if isinstance(self.screen, HelpScreen):
-            self.screen.dismiss()
-            return
-        self.push_screen(HelpScreen(self.screen))
+        toggle_help(self)
 
     async def action_quit(self) -> None:
         if self.client is not None:
