@@ -88,6 +88,9 @@ def test_the_pause_the_clock_takeovers_and_revoked_codes_survive_a_restart(ruleb
             assert kept["paused"] and kept["time_limit"] == 300 and kept["clock"] == {"turn": 1, "seconds_left": 200.0,
                                                                                        "ends_at": None}
             assert kept["contested"] == ["coalition"]
+            # the server stops with the takeover still waiting (had the coalition's connection
+            # dropped first, the waiting one would have taken the seat: tests/test_net_takeover.py)
+            await first.close()
             for ws in (white, cell, second, third):
                 await ws.close()
         finally:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import sys
 from typing import Any
 
 from wargame.cli import terminal
@@ -42,8 +43,12 @@ def join_command(args: argparse.Namespace) -> int:
 
         return asyncio.run(ask())
 
+    def waiting(message: dict[str, Any]) -> None:  # the seat is held: say why the join takes a while
+        if message.get("waiting"):
+            print(f"wargame join: {message['why']} (ctrl+c to give up)", file=sys.stderr, flush=True)
+
     async def run() -> int:
-        client = Client(url, args.code)
+        client = Client(url, args.code, listener=waiting)
         try:
             await client.join()
         except ClientError as e:

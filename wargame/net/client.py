@@ -92,7 +92,9 @@ class Client:
     """One seat's connection. ``listener(message)`` is called with every server message (a dict),
     and with ``{"type": "connection", "up": bool}`` when the connection drops or is made again; while
     it is down, after each attempt to join again that failed, with ``{"type": "connection", "up":
-    False, "attempt": n, "retry_in": seconds, "why": one sentence}``."""
+    False, "attempt": n, "retry_in": seconds, "why": one sentence}``; while the server keeps a join
+    waiting for a seat another connection holds, with ``{"type": "connection", "up": False,
+    "waiting": True, "why": one sentence}`` (the join goes on waiting: see docs/protocol.md)."""
 
     def __init__(self, url: str, code: str, listener: Callable[[dict[str, Any]], None] | None = None,
                  backoff: tuple[float, ...] = BACKOFF):
@@ -137,10 +139,19 @@ class Client:
             raise ClientError(f"cannot reach {self.url}: {_why(e)}") from None
         try:
             await ws.send(encode_client(Join(self.code)))
+            waiting = False
             while True:
-                message = json.loads(await asyncio.wait_for(ws.recv(), OPEN_TIMEOUT))
+                # once the server keeps this connection waiting for its seat, the wait has no end
+                # but the White Cell's approval or the holder's connection dropping
+                raw = await (ws.recv() if waiting else asyncio.wait_for(ws.recv(), OPEN_TIMEOUT))
+                message = json.loads(raw)
                 if message.get("type") == "welcome":
                     break
+                if message.get("type") == "error" and message.get("waiting") is True:
+                    waiting = True
+                    self._emit({"type": "connection", "up": False, "waiting": True,
+                                "why": f"waiting for the seat: {message.get('reason')}"})
+                    continue
                 if message.get("type") == "error":
                     if ws.close_code is not None or "code" in message.get("reason", ""):
                         raise JoinRefused(f"the server refused the code: {message.get('reason')}")

@@ -258,17 +258,16 @@ class ExerciseServer(WhiteCellPowers):
         except ConnectionClosed:
             pass
         finally:
-            dropped = False
-            for seat, conn in list(self.connections.items()):
-                if conn is ws:
-                    del self.connections[seat]
-                    dropped = True
+            dropped = [seat for seat, conn in self.connections.items() if conn is ws]
+            for seat in dropped:
+                del self.connections[seat]
             for seat, conn in list(self.takeovers.items()):
                 if conn is ws:
                     del self.takeovers[seat]
                     self._persist()
             if dropped:
                 await self._announce_joined()
+                await self._seat_waiting(dropped)
 
     def _seat_of(self, ws: ServerConnection) -> str | None:
         return next((seat for seat, conn in self.connections.items() if conn is ws), None)
@@ -291,15 +290,7 @@ class ExerciseServer(WhiteCellPowers):
             await ws.close(1008, "wrong code")
             return None
         if seat in self.connections or seat in self.contested:
-            self.takeovers[seat] = ws
-            self._persist()
-            why = "is already connected" if seat in self.connections else "had a takeover waiting when the server stopped"
-            await self._error(ws, f"the {seat} seat {why}: the White Cell may approve a takeover "
-                                  "(this connection then takes the seat)")
-            white = self.connections.get(WHITE)
-            if white is not None and seat != WHITE:
-                await self._send(white, server_message("takeover_requested", seat=seat))
-            return None
+            return await self._wait_for_seat(ws, seat)
         await self._seat(ws, seat)
         return seat
 

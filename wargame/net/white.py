@@ -38,7 +38,7 @@ from wargame.net.protocol import (
     server_message,
 )
 from wargame.net.settings import Clock, Settings, code_digest, write_settings
-from wargame.record.commands import CommandError
+from wargame.record.commands import WHITE, CommandError
 
 CODE_BYTES = 16  # 128 bits per join code
 STAND_IN = "doctrine"  # the bot that plays a human cell's orders when its time runs out or the White Cell ends them
@@ -112,6 +112,37 @@ class WhiteCellPowers:
             await self._seat(waiting, message.seat)
         else:
             await self._ruling(ws, message)
+
+    async def _wait_for_seat(self, ws: ServerConnection, seat: str) -> None:
+        """A join for a seat another connection holds (or held when the server stopped): ``ws``
+        waits, open, for the White Cell's approval, or for the holder's connection to drop (a
+        laptop whose lid was closed: see :meth:`_seat_waiting`). The latest connection to ask is the
+        one that waits. The White Cell is told once per wait, not at every client that asks again
+        while one waits."""
+        earlier = self.takeovers.get(seat)
+        self.takeovers[seat] = ws
+        self._persist()
+        why = "is already connected" if seat in self.connections else "had a takeover waiting when the server stopped"
+        await self._send(ws, server_message(
+            "error", waiting=True, reason=f"the {seat} seat {why}: the White Cell may approve a takeover "
+                                          "(this connection then takes the seat)"))
+        white = self.connections.get(WHITE)
+        if white is not None and seat != WHITE and (earlier is None or earlier.state.name != "OPEN"):
+            await self._send(white, server_message("takeover_requested", seat=seat))
+
+    async def _seat_waiting(self, seats: list[str]) -> None:
+        """The connections of ``seats`` dropped: a connection waiting for one of them takes it
+        without the White Cell's approval (the seat is free: nobody is taken over)."""
+        if self._closing:  # the server is stopping: what is kept stays as it was (a waiting takeover too)
+            return
+        for seat in seats:
+            waiting = self.takeovers.get(seat)
+            if waiting is None or seat in self.contested or seat in self.connections:
+                continue
+            del self.takeovers[seat]
+            self._persist()
+            if waiting.state.name == "OPEN":
+                await self._seat(waiting, seat)
 
     async def _ruling(self, ws: ServerConnection, message: Inject | SetTrack | Override) -> None:
         """An inject, a track set or a result overridden: a command of the game (autosaved), and

@@ -283,7 +283,7 @@ class CodeScreen(Screen[None]):
             return
         why.update("Joining…")
         event.input.disabled = True
-        client = Client(self.url, code)
+        client = Client(self.url, code, listener=lambda m: m.get("waiting") and why.update(escape(m["why"])))
         try:
             await client.join()
         except ClientError as e:
