@@ -32,9 +32,9 @@ from wargame.table.session import Session
 HUMANS = dict.fromkeys(CELLS, "human")
 
 
-def _server(rulebook, save=None, seats=None, clock=None, seed=5) -> ExerciseServer:
+def _server(rulebook, save=None, seats=None, clock=None, seed=5, **options) -> ExerciseServer:
     session = Session.new(rulebook, "exercise", seed, seats or HUMANS, save=save)
-    return ExerciseServer(session, clock=clock) if clock else ExerciseServer(session)
+    return ExerciseServer(session, clock=clock, **options) if clock else ExerciseServer(session, **options)
 
 
 async def _seats(server: ExerciseServer) -> dict:
@@ -65,6 +65,7 @@ def test_pause_refuses_orders_and_resume_takes_them(rulebook):
             for ws in seats.values():
                 assert await _recv(ws) == {"v": 1, "type": "paused", "paused": False}
             await seats["is"].send(_message("give_orders", orders=[]))
+            assert await _recv(seats["is"]) == {"v": 1, "type": "given", "orders": []}
             assert (await _recv(seats["is"]))["cells"] == ["aq", "coalition", "governments"]
             await _close_all(seats.values())
         finally:
@@ -114,8 +115,29 @@ def test_a_time_limit_that_passes_has_the_bots_play_and_the_turn_resolve(ruleboo
     _run(main())
 
 
+def test_a_time_limit_too_short_to_read_the_board_is_refused(rulebook):
+    server = _server(rulebook)
+
+    async def main() -> None:
+        await server.start()
+        try:
+            ws, _ = await _joined(server.port, server.codes[WHITE])
+            await ws.send(_message("set_time_limit", seconds=0.06))  # 0.001 minutes, typed by mistake
+            reply = await _recv(ws)
+            assert reply["type"] == "error" and "at least 30 seconds" in reply["reason"]
+            assert server.time_limit is None and server.session.state.turn == 1
+            await ws.send(_message("set_time_limit", seconds=30))
+            assert (await _recv(ws))["type"] == "deadline" and server.time_limit == 30
+            await ws.close()
+        finally:
+            await server.close()
+
+    _run(main())
+
+
 def test_a_short_real_time_limit_expires_on_its_own(rulebook):
-    server = _server(rulebook, seats={**HUMANS, "aq": "doctrine"})
+    # a server whose shortest limit is lowered, so that a real clock runs out within the test
+    server = _server(rulebook, seats={**HUMANS, "aq": "doctrine"}, min_time_limit=0.01)
 
     async def main() -> None:
         await server.start()
@@ -191,7 +213,7 @@ def test_a_takeover_needs_the_white_cells_approval(rulebook):
             assert closed.value.rcvd.code == CLOSE_TAKEN_OVER
             await _recv_type(second, "awaiting")
             await second.send(_message("give_orders", orders=[]))
-            assert (await _recv(second))["cells"] == ["aq", "coalition", "governments"]
+            assert (await _recv_type(second, "awaiting"))["cells"] == ["aq", "coalition", "governments"]
             await _close_all((second, white))
         finally:
             await server.close()

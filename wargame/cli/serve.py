@@ -145,11 +145,17 @@ def serve_command(rb: Rulebook, args: argparse.Namespace) -> int:
         print(f"Serving {title} on {scheme}://{args.host}:{server.port}"
               + (f", continued from {args.load}" if args.load else "")
               + (f", autosaved to {save}" if save else ""))
+        address = f"{args.host if args.host not in ('0.0.0.0', '::') else 'THIS-MACHINE'}:{server.port}"
+        address = f"wss://{address}" if scheme == "wss" else address  # HOST:PORT alone is ws://
         for seat in server.digests:
-            print(f"  {seat:12} {server.codes.get(seat, '(the code of the last run: it still works)')}")
+            code = server.codes.get(seat)
+            print(f"  {seat:12} {code}    wargame join {address} --code {code}" if code
+                  else f"  {seat:12} (the code of the last run: it still works)")
         if not server.codes:
-            print("The codes are kept from the last run (only their digests are stored): the seats rejoin by themselves. "
-                  "--new-codes gives new ones.")
+            print("The codes are kept from the last run (only their digests are stored, so they cannot be shown "
+                  "again): the seats rejoin by themselves. Lost a code? Stop and start again with --new-codes.")
+        elif args.host in ("0.0.0.0", "::"):
+            print("THIS-MACHINE: this machine's address on the room's network (e.g. from `hostname -I`).")
         if server.paused:
             print("The game is paused, as it was when the server stopped: the White Cell resumes it.")
         if server.time_limit is not None:

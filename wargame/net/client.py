@@ -29,7 +29,7 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
 from wargame.engine.view import Estimate, View
 from wargame.files import FileProblem, read_capped
-from wargame.net.protocol import VERSION, ClientMessage, GiveOrders, Join, OrderEntry, Say, encode_client
+from wargame.net.protocol import CLOSE_REVOKED, VERSION, ClientMessage, GiveOrders, Join, OrderEntry, Say, encode_client
 
 BACKOFF = (0.05, 0.25, 0.5, 1.0, 2.0, 3.0)  # seconds before each new attempt to join again (the last repeats)
 OPEN_TIMEOUT = 5.0
@@ -46,6 +46,16 @@ class ClientError(Exception):
 
 class JoinRefused(ClientError):
     """The server refused the join (a wrong code, too many wrong codes): not retried."""
+
+
+class Revoked(JoinRefused):
+    """The White Cell revoked the seat's code (the server closed the connection with 4001): the
+    seat joins again only with the new code the White Cell gives."""
+
+    def __init__(self) -> None:
+        super().__init__("the White Cell revoked this seat's code: ask it for the new one")
+
+
 
 
 def address_url(address: str) -> str:
@@ -136,6 +146,9 @@ class Client:
         except InvalidURI:
             raise ClientError(f"{self.url} is not a websocket address") from None
         except (OSError, InvalidHandshake, TimeoutError) as e:
+            if isinstance(e, ConnectionRefusedError) or "Connect call failed" in str(e):  # one address or several
+                raise ClientError(f"cannot reach {self.url}: nothing answers there (is wargame serve running, "
+                                  "and on that port?)") from None
             raise ClientError(f"cannot reach {self.url}: {_why(e)}") from None
         try:
             await ws.send(encode_client(Join(self.code)))
@@ -201,6 +214,9 @@ class Client:
             except ConnectionClosed:
                 pass
             self.ws = None
+            if ws.close_code == CLOSE_REVOKED:  # joining again with the old code would only be refused
+                self.connected.clear()
+                raise Revoked()
             self.connected.clear()
             if self._stopped or (self.view is not None and self.view.get("phase") == "over"):
                 return
@@ -253,6 +269,8 @@ class Client:
                 # a new turn: the draft starts from what the server has (nothing, or given before)
                 self.draft = [OrderEntry(o["kind"], o.get("theatre")) for o in self.given]
                 self.draft_turn = turn
+        elif kind == "given":  # the server took the seat's orders; the turn waits on others
+            self.given = list(message["orders"])
         elif kind == "awaiting":
             self.awaiting = list(message["cells"])
         elif kind == "joined":

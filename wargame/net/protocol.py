@@ -70,6 +70,12 @@ class Resume:
     pass
 
 
+CLOSE_REVOKED = 4001  # websocket close codes: the seat's code was revoked,
+CLOSE_TAKEN_OVER = 4002  # another connection took the seat over (approved by the White Cell)
+MIN_TIME_LIMIT = 30.0  # seconds: a shorter limit lets the stand-in bots play every phase before anyone can read it
+MAX_TIME_LIMIT = 86400.0  # a day
+
+
 @frozen
 class SetTimeLimit:
     seconds: float | None = None  # per orders phase; None (or 0): no limit
@@ -190,8 +196,8 @@ def decode(text: str | bytes) -> ClientMessage:
     for name in ("note", "justification"):
         if len(getattr(message, name, "")) > MAX_TEXT:
             raise ProtocolError(f"a {name} has at most {MAX_TEXT} characters")
-    if isinstance(message, SetTimeLimit) and message.seconds is not None and not 0 <= message.seconds <= 86400:
-        raise ProtocolError("a time limit is 0 to 86400 seconds (0 or null: none)")
+    if isinstance(message, SetTimeLimit) and message.seconds is not None and not 0 <= message.seconds <= MAX_TIME_LIMIT:
+        raise ProtocolError(f"a time limit is 0 to {MAX_TIME_LIMIT:g} seconds (0 or null: none)")
     return message
 
 
@@ -211,7 +217,7 @@ def encode_client(message: ClientMessage) -> str:
 # --- server -> client ----------------------------------------------------------------------------
 
 SERVER_TYPES = ("welcome", "view", "awaiting", "results", "said", "error",
-                "paused", "deadline", "code", "takeover_requested", "closed", "joined")
+                "paused", "deadline", "code", "takeover_requested", "closed", "joined", "given")
 
 
 def server_message(kind: str, **fields: Any) -> str:

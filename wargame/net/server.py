@@ -48,6 +48,7 @@ from wargame.bots.bot import Bot
 from wargame.engine.model import CELLS, Order
 from wargame.net.protocol import (
     MAX_MESSAGE,
+    MIN_TIME_LIMIT,
     WHITE_MESSAGES,
     GiveOrders,
     Join,
@@ -100,8 +101,9 @@ class ExerciseServer(WhiteCellPowers):
 
     def __init__(self, session: Session, host: str = "127.0.0.1", port: int = 0,
                  clock: Callable[[], float] = time.monotonic, ssl_context: ssl.SSLContext | None = None,
-                 wall: Callable[[], float] = time.time):
+                 wall: Callable[[], float] = time.time, min_time_limit: float = MIN_TIME_LIMIT):
         self.session = session
+        self.min_time_limit = min_time_limit  # seconds: the shortest time limit the White Cell may set
         self.host, self.port = host, port
         self.clock = clock
         self.wall = wall  # seconds since the epoch: a running clock's end, as kept beside the save
@@ -279,7 +281,8 @@ class ExerciseServer(WhiteCellPowers):
         while recent and now - recent[0] > FAILURE_WINDOW:
             recent.popleft()
         if len(recent) >= MAX_FAILURES:
-            await self._error(ws, "too many wrong codes from this address: try again later")
+            wait = max(1, round(FAILURE_WINDOW - (now - recent[0])))
+            await self._error(ws, f"too many wrong codes from this address: try again in {wait} seconds")
             await ws.close(1008, "too many wrong codes")
             return None
         given = code_digest(message.code)
@@ -297,7 +300,8 @@ class ExerciseServer(WhiteCellPowers):
     async def _seat(self, ws: ServerConnection, seat: str) -> None:
         """Give ``ws`` the seat, and send it the game as the seat may see it."""
         self.connections[seat] = ws
-        await self._send(ws, server_message("welcome", seat=seat, **self._view_message(seat)))
+        coded = {"coded": [x for x in CHANNEL_SEATS if x in self.digests]} if seat == WHITE else {}
+        await self._send(ws, server_message("welcome", seat=seat, **self._view_message(seat), **coded))
         s = self.session
         records = self._records(seat, self._turn_start(), len(s.game.steps))
         if records:
@@ -342,12 +346,14 @@ class ExerciseServer(WhiteCellPowers):
             if kind.cell != seat:
                 return await self._error(ws, f"{entry.kind} is an order of {kind.cell}, not of {seat}")
             orders.append(Order(seat, entry.kind, entry.theatre))
-        start = len(s.game.steps)
+        start, turn = len(s.game.steps), s.state.turn
         try:
             s.submit(seat, orders)
             self._advance()
         except (CommandError, ValueError, KeyError) as e:
             return await self._error(ws, f"orders refused: {e}")
+        if s.state.turn == turn and s.state.phase == "orders":  # taken, the turn waiting on others
+            await self._send(ws, server_message("given", orders=[{"kind": o.kind, "theatre": o.theatre} for o in orders]))
         await self._broadcast(start)
 
     async def _broadcast(self, start: int, always: bool = False) -> None:

@@ -26,6 +26,8 @@ from wargame.engine.model import CELLS
 from wargame.engine.view import view
 from wargame.files import FileProblem
 from wargame.net.protocol import (
+    CLOSE_REVOKED,
+    CLOSE_TAKEN_OVER,
     ApproveTakeover,
     EndOrders,
     Inject,
@@ -42,8 +44,6 @@ from wargame.record.commands import WHITE, CommandError
 
 CODE_BYTES = 16  # 128 bits per join code
 STAND_IN = "doctrine"  # the bot that plays a human cell's orders when its time runs out or the White Cell ends them
-CLOSE_REVOKED = 4001  # websocket close codes: the seat's code was revoked,
-CLOSE_TAKEN_OVER = 4002  # another connection took the seat over (approved by the White Cell)
 
 
 class WhiteCellPowers:
@@ -69,6 +69,9 @@ class WhiteCellPowers:
             if self.time_limit is not None:
                 await self._to_all(self._deadline_message())
         elif isinstance(message, SetTimeLimit):
+            if message.seconds and message.seconds < self.min_time_limit:
+                return await self._error(ws, f"a time limit is at least {self.min_time_limit:g} seconds (0 or "
+                                             "null: none): a shorter one has the bots play before anyone can read")
             self.time_limit = message.seconds or None
             self._deadline_turn = None
             self._cancel_timer()
