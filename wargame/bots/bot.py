@@ -17,7 +17,7 @@ The kinds of bot are :class:`~wargame.bots.random_bot.RandomBot` and
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol
 
 from attrs import frozen
@@ -32,10 +32,49 @@ Legal = Callable[[Sequence[Order]], list[Order]]
 
 @frozen
 class Choice:
-    """A bot's orders for a turn, and a sentence for each on why it chose it."""
+    """A bot's orders for a turn, and a sentence for each on why it chose it (a tuple, or
+    :class:`Reasons`: the same sentences, written when first read)."""
 
     orders: tuple[Order, ...]
-    reasons: tuple[str, ...]
+    reasons: tuple[str, ...] | Reasons
+
+
+class Reasons(Sequence[str]):
+    """A bot's sentences, written the first time any is read: a study plays many thousand games
+    and reads none of them. ``write`` gives one sentence each; they are called once, in order, and
+    the result kept. Reads, compares and hashes as the tuple of the sentences."""
+
+    __slots__ = ("_write", "_text")
+
+    def __init__(self, write: Sequence[Callable[[], str]]):
+        self._write: Sequence[Callable[[], str]] | None = write
+        self._text: tuple[str, ...] = ()
+
+    def text(self) -> tuple[str, ...]:
+        """The sentences, written now if they were not already."""
+        if self._write is not None:
+            self._text, self._write = tuple(w() for w in self._write), None
+        return self._text
+
+    def __len__(self) -> int:
+        return len(self._text) if self._write is None else len(self._write)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        return self.text()[i]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.text())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Reasons):
+            other = other.text()
+        return self.text() == other if isinstance(other, tuple) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.text())
+
+    def __repr__(self) -> str:
+        return repr(self.text())
 
 
 class Bot(Protocol):

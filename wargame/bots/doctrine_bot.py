@@ -8,17 +8,18 @@ can afford, each with its sentence.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-from wargame.bots.bot import Choice, Legal
+from wargame.bots.bot import Choice, Legal, Reasons
 from wargame.bots.doctrine import Doctrine
 from wargame.bots.doctrine_data import Case, DoctrineBook, doctrine_book
 from wargame.bots.picture import Picture
 from wargame.engine.board import GLOBAL_TRACKS
 from wargame.engine.dice import Dice, derive
-from wargame.engine.expressions import Expression
+from wargame.engine.expressions import Expression, compile_written
 from wargame.engine.model import Order
 from wargame.engine.rulebook import Rulebook
 from wargame.engine.templates import MISSING, Written, render_template
@@ -37,29 +38,103 @@ Fn = Callable[[Any, Any, Any], Any]
 
 class _Plan:
     """A book's entries made ready to judge with: for each order kind, its cell, the cell's lets,
-    its ``when`` and its cases, each as the compiled function itself (no wrapper to call through).
-    Built once per book (:func:`_plan`)."""
+    its ``when`` and its cases, each as the compiled function itself (no wrapper to call through),
+    and what they read that is worked out per order (:meth:`_needs`). Built once per book (:func:`_plan`)."""
 
-    __slots__ = ("book", "entries", "chances")
+    __slots__ = ("book", "entries", "chances", "reads", "needs")
 
     def __init__(self, book: DoctrineBook):
         self.book = book
         self.entries: dict[str, tuple[str, dict[str, Fn], Fn | None, tuple[tuple[Fn | None, Fn, Case], ...]]] = {}
-        self.chances: dict[int, tuple[Rulebook, dict[str, Fn | None], dict[str, int]]] = {}
+        self.chances: dict[int, tuple[Rulebook, dict[str, Fn | None], dict[str, int], dict[str, tuple]]] = {}
+        # each let's names, and those of the lets it reads, all the way down
+        self.reads: dict[str, dict[str, frozenset[str]]] = {}
+        for c, cell in book.cells.items():
+            deep: dict[str, frozenset[str]] = {}
+            for n, e in cell.lets.items():  # a let reads only the lets written before it
+                deep[n] = e.names.union(*(deep[m] for m in e.names if m in deep))
+            self.reads[c] = deep
         lets: dict[str, dict[str, Fn]] = {c: {n: e.fn for n, e in cell.lets.items()} for c, cell in book.cells.items()}
         for kind, entry in book.entries.items():
             self.entries[kind] = (entry.cell, lets.get(entry.cell, {}), None if entry.when is None else entry.when.fn,
                                   tuple((None if c.when is None else c.when.fn, c.score.fn, c) for c in entry.cases))
+        self.needs = {kind: self._needs(kind) for kind in book.entries}
 
-    def kinds(self, rulebook: Rulebook) -> tuple[dict[str, Fn | None], dict[str, int]]:
-        """Each order kind's chance formula (None: it has none) and cost, in ``rulebook``."""
+    def _deep(self, cell: str, names: frozenset[str]) -> frozenset[str]:
+        deep = self.reads.get(cell, {})
+        return names.union(*(deep[n] for n in names if n in deep))
+
+    def _needs(self, kind: str) -> tuple[bool, tuple[str, ...], bool, tuple[str, ...]]:
+        """What ``kind``'s entry reads of the names worked out per order, even through a let: does
+        its ``when`` read the ``chance``, which lets (in the order written); then what its cases
+        read besides."""
+        entry = self.book.entries[kind]
+        order = tuple(self.book.cells[entry.cell].lets) if entry.cell in self.book.cells else ()
+        when = self._deep(entry.cell, entry.when.names) if entry.when is not None else frozenset()
+        cases = frozenset().union(*(self._deep(entry.cell, e.names)
+                                    for c in entry.cases for e in (c.when, c.score) if e is not None)) - when
+        return ("chance" in when, tuple(n for n in order if n in when),
+                "chance" in cases, tuple(n for n in order if n in cases))
+
+    def kinds(self, rulebook: Rulebook) -> tuple[dict[str, Fn | None], dict[str, int], dict[str, tuple]]:
+        """Each order kind's chance formula (None: it has none) and cost, in ``rulebook``; and per
+        kind with an entry, what :meth:`Judge.scored` needs of it that is the same on every picture:
+        its cell, the lets it reads that are the same for every order (they read no theatre's name,
+        nor the order's chance or cost, even through another let), and the rest (:meth:`Judge._prepare`)."""
         found = self.chances.get(id(rulebook))
         if found is None or found[0] is not rulebook:
             kinds = rulebook.order_kinds
-            found = self.chances[id(rulebook)] = (rulebook, {k: None if o.chance is None else o.chance.fn
-                                                             for k, o in kinds.items()},
-                                                  {k: o.cost for k, o in kinds.items()})
-        return found[1], found[2]
+            chances = {k: None if o.chance is None else o.chance.fn for k, o in kinds.items()}
+            costs = {k: o.cost for k, o in kinds.items()}
+            per_order = set(rulebook.scope("theatre").theatre) | {"chance", "cost"}
+            shared = {c: frozenset(n for n, names in deep.items() if per_order.isdisjoint(names))
+                      for c, deep in self.reads.items()}
+            ready: dict[str, tuple] = {}
+            for kind, (cell, lets, when, cases) in self.entries.items():
+                when_chance, when_lets, cases_chance, cases_lets = self.needs[kind]
+                same = shared.get(cell, frozenset())
+                when_own = tuple(n for n in when_lets if n not in same)
+                cases_own = tuple(n for n in cases_lets if n not in same)
+                code = self._code(rulebook, kind, when_chance, when_own, cases_chance and not when_chance, cases_own)
+                ready[kind] = (cell, tuple((n, lets[n]) for n in when_lets + cases_lets if n in same), (
+                    costs[kind], lets, chances[kind], when, cases,
+                    when_chance, tuple((n, lets[n]) for n in when_own),
+                    cases_chance and not when_chance, tuple((n, lets[n]) for n in cases_own), code))
+            found = self.chances[id(rulebook)] = (rulebook, chances, costs, ready)
+        return found[1], found[2], found[3]
+
+
+    def _code(self, rulebook: Rulebook, kind: str, when_chance: bool, when_lets: tuple[str, ...], cases_chance: bool,
+              cases_lets: tuple[str, ...]) -> Fn | None:
+        """What :meth:`Judge.scored` works out for an order of ``kind`` (after its names are copied from
+        ``base``), written out as one function of (G, T, names): the chance and the lets where they
+        are first needed, then the ``when``, then the cases; it gives (score, the case's place) or
+        None. The same expressions in the same order, without a call for each. None where an
+        expression keeps no tree to write out (:attr:`~wargame.engine.expressions.Expression.body`)."""
+        entry = self.book.entries[kind]
+        lets = self.book.cells[entry.cell].lets if entry.cell in self.book.cells else {}
+        chance = rulebook.order_kinds[kind].chance
+        exprs = [lets[n] for n in when_lets + cases_lets] + [e for c in entry.cases for e in (c.when, c.score) if e]
+        if any(e.body is None for e in exprs + [e for e in (entry.when, chance) if e is not None]):
+            return None
+
+        def text(e: Expression) -> str:
+            return f"({ast.unparse(e.body)})"  # type: ignore[arg-type]
+
+        worked = "1.0" if chance is None else f"float{text(chance)}"
+        lines = ["def judge(G, T, O):"]
+        if when_chance:
+            lines.append(f"    O['chance'] = {worked}")
+        lines += [f"    O[{n!r}] = {text(lets[n])}" for n in when_lets]
+        if entry.when is not None:
+            lines += [f"    if not {text(entry.when)}:", "        return None"]
+        if cases_chance:
+            lines.append(f"    O['chance'] = {worked}")
+        lines += [f"    O[{n!r}] = {text(lets[n])}" for n in cases_lets]
+        for i, case in enumerate(entry.cases):
+            lines += [f"    if {'True' if case.when is None else text(case.when)}:", f"        return {text(case.score)}, {i}"]
+        lines.append("    return None")
+        return compile_written(lines, "judge", f"<doctrine of {kind}>")
 
 
 _plans: dict[int, _Plan] = {}
@@ -74,11 +149,13 @@ def _plan(book: DoctrineBook) -> _Plan:
     return plan
 
 
+_NO_SCOPE: dict = {}  # no theatre, for a chance to read (never written to)
 
 
 class _Names(dict):
-    """The doctrine's names for one order (posture, knobs, cost...): ``chance`` and the cell's
-    ``let``s are worked out the first time they are read, as a Python scorer would."""
+    """The doctrine's names for one order (posture, knobs, cost...) as a reason reads them:
+    ``chance`` and the cell's ``let``s are worked out the first time they are read, if
+    :meth:`Judge.scored` did not need them."""
 
     __slots__ = ("lets", "G", "T", "chance")
 
@@ -137,31 +214,76 @@ class Judge:
     def __init__(self, book: DoctrineBook, picture: Picture, doctrine: Doctrine):
         self.book, self.picture, self.doctrine = book, picture, doctrine
         self._base: dict[str, dict[str, Any]] = {}
-        plan = _plan(book)
-        self._entries = plan.entries
-        self._chances, self._costs = plan.kinds(picture.rulebook)
+        self._plan = plan = _plan(book)
+        self._chances, self._costs, self._static = plan.kinds(picture.rulebook)
+        # per order kind, all :meth:`scored` needs of it, gathered once per seat and turn
+        self._ready: dict[str, tuple | None] = {}
 
-    def __call__(self, order: Order) -> Judged | None:
-        kind = order.kind
-        found = self._entries.get(kind)
+    def _prepare(self, kind: str) -> tuple | None:
+        found = self._static.get(kind)
         if found is None:
+            ready = None
+        else:
+            cell, shared, rest = found
+            p = self.picture
+            base = self._base.get(cell)
+            if base is None:
+                base = self._base[cell] = self.book.base(cell, self.doctrine, p.budget)
+            # What an order of this kind reads is worked out before it is read, not on a miss of a
+            # lazy mapping: a let that is the same for every order once a seat and turn, in ``base``
+            # (a let reads only lets written before it), the rest for each order, in the order written.
+            for n, let in shared:
+                if n not in base:
+                    base[n] = let(p.g, _NO_SCOPE, base)
+            ready = (base, *rest)
+        self._ready[kind] = ready
+        return ready
+
+    def scored(self, order: Order) -> tuple[float, Case, dict[str, Any]] | None:
+        """:meth:`__call__`'s score, case and names (a plain dict of what was read: see :meth:`names`),
+        without the :class:`Judged` around them."""
+        ready = self._ready.get(order.kind, _UNSEEN)
+        if ready is _UNSEEN:
+            ready = self._prepare(order.kind)
+        if ready is None:
             return None
-        cell, lets, when, cases = found
+        base, cost, _, chance, when, cases, when_chance, when_lets, cases_chance, cases_lets, code = ready
         p = self.picture
-        base = self._base.get(cell)
-        if base is None:
-            base = self._base[cell] = self.book.base(cell, self.doctrine, p.budget)
-        names = _Names(base)
-        names["cost"] = self._costs[kind]
-        names.lets, names.chance = lets, self._chances[kind]
-        G = names.G = p.g
-        T = names.T = p.theatres[order.theatre] if order.theatre else {}
-        if when is not None and not when(G, T, names):
-            return None
+        names = dict(base)
+        names["cost"] = cost
+        G = p.g
+        T = p.theatres[order.theatre] if order.theatre else {}
+        if code is not None:  # all of the below, written out in one function (_Plan._code)
+            found = code(G, T, names)
+            return None if found is None else (found[0], cases[found[1]][2], names)
+        if when is not None:
+            if when_chance:
+                names["chance"] = 1.0 if chance is None else float(chance(G, T, _NO_SCOPE))
+            for n, let in when_lets:
+                names[n] = let(G, T, names)
+            if not when(G, T, names):
+                return None
+        if cases_chance:
+            names["chance"] = 1.0 if chance is None else float(chance(G, T, _NO_SCOPE))
+        for n, let in cases_lets:
+            names[n] = let(G, T, names)
         for case_when, score, case in cases:
             if case_when is None or case_when(G, T, names):
-                return Judged(score(G, T, names), case, names, p, order)
+                return score(G, T, names), case, names
         return None
+
+    def names(self, order: Order, names: dict[str, Any]) -> _Names:
+        """What :meth:`scored` read for ``order``, as the lazy mapping a reason reads more of."""
+        _, _, lets, chance, *_ = self._ready[order.kind]  # type: ignore[misc]
+        lazy = _Names(names)
+        lazy.lets, lazy.chance = lets, chance
+        lazy.G = self.picture.g
+        lazy.T = self.picture.theatres[order.theatre] if order.theatre else {}
+        return lazy
+
+    def __call__(self, order: Order) -> Judged | None:
+        found = self.scored(order)
+        return None if found is None else Judged(found[0], found[1], self.names(order, found[2]), self.picture, order)
 
 
 _UNSEEN: Any = object()
@@ -206,27 +328,29 @@ class DoctrineBot:
         # could still win with the most noise it could draw (the penalties only take off), so an
         # order that could not is never given, rolled for or not.
         dice = Dice(derive(self.seed, "bot"), view.turn, view.seat)
-        judged: dict[tuple[str, str | None], list | None] = {}  # [score, judged, score with noise or None]
+        judged: dict[tuple[str, str | None], list | None] = {}  # [score, Judge.scored's, score with noise or None, cost]
         chosen_kinds: dict[str, int] = {}
         orders: list[Order] = []
-        reasons: list[str] = []
+        reasons: list[Callable[[], str]] = []
         left = picture.budget
         while len(orders) < max_orders:
             # the best order so far and the score to beat: the threshold, then the best's score
-            best: tuple[Order, Judged] | None = None
+            best: tuple[Order, tuple] | None = None
             bar = threshold
             for order in legal(orders):
-                kind = order.kind
-                key = (kind, order.theatre)
+                key = (order.kind, order.theatre)
                 scored = judged.get(key, _UNSEEN)
-                if scored is _UNSEEN:
-                    found = judge_order(order)
-                    scored = judged[key] = (None if found is None or not found.score + noise > threshold
-                                            else [found.score, found, None])
-                if scored is None:
+                if scored is None:  # (most often, after the first round: tested first)
                     continue
+                if scored is _UNSEEN:
+                    found = judge_order.scored(order)  # a Judged is made only for the orders given
+                    if found is None or not found[0] + noise > threshold:
+                        judged[key] = None
+                        continue
+                    scored = judged[key] = [found[0], found, None, costs[order.kind]]
+                kind = order.kind
                 repeats = chosen_kinds.get(kind) if chosen_kinds else None
-                short = left - costs[kind] < reserve  # a cautious cell keeps money back for what must be paid next turn
+                short = left - scored[3] < reserve  # a cautious cell keeps money back for what must be paid next turn
                 score = scored[2]
                 if score is None:
                     most = scored[0] + noise
@@ -245,9 +369,15 @@ class DoctrineBot:
                     bar, best = score, (order, scored[1])
             if best is None:
                 break
-            order = best[0]
-            orders.append(order)
-            reasons.append(best[1].reason())
-            chosen_kinds[order.kind] = chosen_kinds.get(order.kind, 0) + 1
-            left -= costs[order.kind]
-        return Choice(tuple(orders), tuple(reasons))
+            self._give(best, orders, reasons, chosen_kinds, judge_order, picture)
+            left -= costs[best[0].kind]
+        return Choice(tuple(orders), Reasons(reasons))
+
+    @staticmethod
+    def _give(best: tuple[Order, tuple], orders: list[Order], reasons: list[Callable[[], str]],
+              chosen_kinds: dict[str, int], judge_order: Judge, picture: Picture) -> None:
+        order, (score, case, names) = best
+        orders.append(order)
+        # the sentence is written when someone reads it (bot.Reasons): the Judged keeps what it needs
+        reasons.append(Judged(score, case, judge_order.names(order, names), picture, order).reason)
+        chosen_kinds[order.kind] = chosen_kinds.get(order.kind, 0) + 1

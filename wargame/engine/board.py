@@ -245,6 +245,18 @@ class Board:
         self.moved = True
         self.changed: set[str] | None = None
 
+    def copy(self) -> Board:
+        """A working copy of this board, its worked-out values and its piles too, to change freely."""
+        board = Board.__new__(Board)
+        board.g = dict(self.g)
+        board.theatres = [dict(t) for t in self.theatres]
+        board.offshoots = [dict(o) for o in self.offshoots]
+        board.piles = {d: [list(draw), list(discard), list(aside)] for d, (draw, discard, aside) in self.piles.items()}
+        board.formulas = self.formulas
+        board.dirty, board.moved = self.dirty, self.moved
+        board.changed = None if self.changed is None else set(self.changed)
+        return board
+
     def refresh(self) -> None:
         """Recompute the totals and the rulebook's formulas after the board changed."""
         self._totals()

@@ -37,6 +37,7 @@ from typing import Any
 import attrs
 from attrs import frozen
 
+from wargame.engine.inline import inline
 from wargame.engine.intervals import Interval, boolop, compare_bounds, divide, function_bounds, span, truth_of
 
 MAX_LENGTH = 400  # characters in one expression or effect
@@ -142,13 +143,14 @@ _EXACT: dict[type, Callable[[float, float], float]] = {
 class Expression:
     """A checked and compiled expression: call it with the board's (G, T, O) mappings."""
 
-    __slots__ = ("source", "fn", "bounds", "names")
+    __slots__ = ("source", "fn", "bounds", "names", "body")
 
-    def __init__(self, source: str, fn: Callable, bounds: Interval, names: frozenset[str]):
+    def __init__(self, source: str, fn: Callable, bounds: Interval, names: frozenset[str], body: ast.expr | None = None):
         self.source = source
         self.fn = fn
         self.bounds = bounds  # the least and greatest value it can take, from the tracks' bounds
         self.names = names
+        self.body = body  # the tree ``fn`` was compiled from (helpers written out), to write it out in a larger function
 
     def __call__(self, G: Any, T: Any, O: Any) -> Any:
         return self.fn(G, T, O)
@@ -415,7 +417,7 @@ def compile_body(body: ast.expr, source: str) -> Callable:
                 kw_defaults=[],
                 defaults=[],
             ),
-            body,
+            inline(body),  # the helpers' calls written out in place: the same values, cheaper (wargame.engine.inline)
         )
     )
     ast.fix_missing_locations(tree)
@@ -423,12 +425,21 @@ def compile_body(body: ast.expr, source: str) -> Callable:
     return eval(compile(tree, f"<rule: {source}>", "eval"), dict(_RUNTIME))
 
 
+def compile_written(lines: list[str], name: str, where: str) -> Callable:
+    """The function ``name`` that ``lines`` (Python source) define, written out of checked trees
+    (:attr:`Expression.body`), compiled with the expressions' helpers, ``float`` and no builtins."""
+    space = dict(_RUNTIME, float=float)
+    exec(compile("\n".join(lines), where, "exec"), space)  # only the checker's trees reach here
+    return space[name]
+
+
 def compile_expression(source: Any, scope: Scope) -> Expression:
     """Check and compile one expression; raise :class:`ExpressionError` with the reason."""
     tree = parse(source, "eval")
     checker = Checker(scope)
     body, bounds = checker.check(tree.body)  # type: ignore[attr-defined]
-    return Expression(source, compile_body(body, source), bounds, frozenset(checker.names))
+    body = inline(body)  # (compile_body's own inline finds nothing more to write out)
+    return Expression(source, compile_body(body, source), bounds, frozenset(checker.names), body)
 
 
 @lru_cache(maxsize=4096)

@@ -62,12 +62,17 @@ def legal_orders(rulebook: Rulebook, state: State, cell: str, pending: Sequence[
     The same verdicts as :func:`why_illegal` (a test holds them to it), worked out in bulk."""
     if state.phase != "orders" or cell not in CELLS:
         return []
+    pos = position(rulebook, state)
+    left = pos.board.g[rulebook.budgets[cell]]
+    if not pending and rulebook.max_orders > 0:  # a bot's first question each turn: nothing to take off (as below)
+        return [o for o, cost, _ in pos.allowed(rulebook, cell) if cost <= left]
     mine = [o for o in pending if o.cell == cell]
     if len(mine) >= rulebook.max_orders:
         return []
-    pos = position(rulebook, state)
     kinds = rulebook.order_kinds
-    left = pos.board.g[rulebook.budgets[cell]] - sum(kinds[o.kind].cost for o in mine if o.kind in kinds)
+    for o in mine:  # (a loop, not sum() over a generator: this is asked for every order a bot gives)
+        if o.kind in kinds:
+            left -= kinds[o.kind].cost
     if not mine:
         return [o for o, cost, _ in pos.allowed(rulebook, cell) if cost <= left]
     # an order of this cell equals a pending one exactly when its kind and theatre do
@@ -90,9 +95,14 @@ def unavailable_orders(rulebook: Rulebook, state: State, cell: str, pending: Seq
 def check_orders(rulebook: Rulebook, state: State, orders: Mapping[str, Sequence[Order]]) -> None:
     """Raise :class:`IllegalOrder` unless every cell's set of orders is legal as a whole."""
     pos = position(rulebook, state) if state.phase == "orders" else None
+    key_of = None
     for cell, given in orders.items():
         if cell not in CELLS:
             raise IllegalOrder(f"there is no cell {cell!r}")
+        if not given:
+            continue  # nothing to check: no orders is always legal
+        if key_of is None:
+            key_of = order_key(rulebook, state)  # one sort key for every cell
         # What why_illegal would say of an order that is plainly legal, said at once: one of the
         # cell's orders its requirements allow, not given yet, within its orders and its budget.
         # Anything else is asked of why_illegal, which gives the reason.
@@ -101,7 +111,7 @@ def check_orders(rulebook: Rulebook, state: State, orders: Mapping[str, Sequence
         taken: set[tuple[str, str | None]] = set()
         # Check in a canonical order so the verdict does not depend on the submission order.
         accepted: list[Order] = []
-        for order in sorted(given, key=order_key(rulebook, state)):
+        for order in sorted(given, key=key_of):
             if order.cell != cell:
                 raise IllegalOrder(f"{order} was given under {cell} but is an order of {order.cell}")
             key = (order.kind, order.theatre)

@@ -8,12 +8,14 @@ and the chance a rule or an order has, for the UI's odds, the bots and the tests
 
 from __future__ import annotations
 
+import ast
 from typing import Any
 
 from attrs import frozen
 
 from wargame.engine.board import Board
 from wargame.engine.declarations import Invariant
+from wargame.engine.expressions import compile_written
 from wargame.engine.model import Order, State
 from wargame.engine.orders import OrderKind
 from wargame.engine.resolver import rounded, set_calendar
@@ -58,6 +60,11 @@ class Position:
         if out is None:
             G = self.board.g
             theatres = self._theatres()
+            code = _allowed_code(rulebook, tuple(theatres), cell)
+            if code is not None:  # the same verdicts, every requirement written out in one function
+                fn, offers = code
+                out = self.open[cell] = tuple([offers[i] for i in fn(G, list(theatres.values()), _NO_SCOPE)])
+                return out
             found = []
             for order, cost, key, where, tests in _offers(rulebook, tuple(theatres), cell):
                 T = theatres[where] if where else _NO_SCOPE
@@ -116,6 +123,36 @@ def _offers(rulebook: Rulebook, theatres: tuple[str, ...], cell: str) -> tuple[t
             _offer_cache.clear()
         cached = _offer_cache[key] = (rulebook, out)
     return cached[1]
+
+
+_code_cache: dict[tuple, tuple[Rulebook, Any]] = {}
+
+
+def _allowed_code(rulebook: Rulebook, theatres: tuple[str, ...], cell: str) -> tuple[Any, list] | None:
+    """:meth:`Position.allowed` as one compiled function of (G, the theatres' dicts in order, {}):
+    the indexes of the :func:`_offers` whose requirements all hold, each requirement written out
+    in place (``if (r1) and (r2): out.append(i)``, as the loop asks them, in order, stopping at the
+    first that fails) rather than a call of its compiled function. Made once per rulebook, board
+    shape and cell; None where a requirement keeps no tree to write out (:attr:`Expression.body`)."""
+    key = (id(rulebook), theatres, cell)
+    cached = _code_cache.get(key)
+    if cached is not None and cached[0] is rulebook:
+        return cached[1]
+    offers = _offers(rulebook, theatres, cell)
+    lines = ["def allowed(G, TS, O):", "    out = []"]
+    code: tuple[Any, list] | None = None
+    bodies = [[req.when.body for req in rulebook.order_kinds[order.kind].requires] for order, *_ in offers]
+    if all(b is not None for tests in bodies for b in tests):
+        for i, ((_, _, _, where, _), tests) in enumerate(zip(offers, bodies)):
+            lines.append(f"    T = TS[{theatres.index(where)}]" if where else "    T = O")
+            lines.append(f"    if {' and '.join(f'({ast.unparse(b)})' for b in tests)}:" if tests else "    if True:")
+            lines.append(f"        out.append({i})")
+        lines.append("    return out")
+        code = (compile_written(lines, "allowed", f"<requirements of {cell}>"), [(o, cost, k) for o, cost, k, _, _ in offers])
+    if len(_code_cache) > 64:
+        _code_cache.clear()
+    _code_cache[key] = (rulebook, code)
+    return code
 
 
 _position_cache: list[Any] = [None, None]  # [rulebook, Position]: the last state asked about

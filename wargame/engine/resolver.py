@@ -15,15 +15,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from attrs import frozen
 
 from wargame.engine.adjudication import Adjudication
-from wargame.engine.board import GLOBAL_TRACKS, MAX_OFFSHOOTS, OFFSHOOT_TRACKS, THEATRE_TRACKS, Board
+from wargame.engine.board import COMPUTED, GLOBAL_TRACKS, MAX_OFFSHOOTS, OFFSHOOT_TRACKS, THEATRE_COMPUTED, THEATRE_TRACKS, Board
 from wargame.engine.decks import Card
 from wargame.engine.dice import Dice, dice
 from wargame.engine.effects import Effect
+from wargame.engine.expressions import Expression
 from wargame.engine.model import Order, State
 from wargame.engine.numbers import d100, percent
 from wargame.engine.orders import OrderKind
 from wargame.engine.rulebook import Rulebook
 from wargame.engine.rules import Rule
+from wargame.engine.sweep import theatre_sweep
 from wargame.engine.templates import template_fields
 
 RESOLUTION_ORDER = ("coalition", "governments", "is", "aq")
@@ -210,6 +212,10 @@ class Resolver:
                 if when is None or when(G, _NONE, _NONE):
                     self._apply_rule(rule, {}, {})
             elif rule.scope == "theatre":
+                sweep = theatre_sweep(rule)  # the loop below, the condition written out in it
+                if sweep is not None:
+                    sweep(G, board.theatres, _NONE, self._apply_rule, rule)
+                    continue
                 for T in board.theatres:
                     if when is None or when(G, T, _NONE):
                         self._apply_rule(rule, T, {})
@@ -315,7 +321,9 @@ class Resolver:
         board = self.board
         G = board.g
         T = board.theatre(order.theatre) if order.theatre else {}
-        if board.dirty:
+        # brought up to date only for an order that reads what it works out: a later reader's
+        # update covers every change since, and gives the same values (Board.update)
+        if board.dirty and _order_reads(self.rulebook)[kind.id]:
             board.update()
         chance = roll = None
         happened = True
@@ -356,6 +364,33 @@ def _kind_index(rulebook: Rulebook) -> dict[str, int]:
         index = {k.id: i for i, k in enumerate(rulebook.orders)}
         _kind_indexes[:] = [rulebook, index]
     return index
+
+
+_order_reading: list = [None, {}]  # [rulebook, per order kind: does it read a computed name]: the last rulebook asked about
+
+
+def _order_reads(rulebook: Rulebook) -> dict[str, bool]:
+    """Per order kind: does it read a name the board works out (a total, a formula, ``lost_here``...),
+    in its chance, its effects or its sentences, or draw a card (whose effects may)? As a rule's
+    ``reads_computed`` says for a rule."""
+    rb, reads = _order_reading
+    if rb is not rulebook:
+        values = {n for n, v in rulebook.scope("theatre").globals.items() if v.kind == "value"}
+        computed = set(COMPUTED) | set(THEATRE_COMPUTED) | values
+        reads = {}
+        for k in rulebook.orders:
+            used = set(k.chance.names) if k.chance is not None else set()
+            draws = False
+            for e in k.success + k.failure:
+                draws = draws or e.op == "draw"
+                for arg in e.args:
+                    if isinstance(arg, Expression):
+                        used |= arg.names
+            for template in (k.explain, k.explain_fail):
+                used.update(template_fields(template))
+            reads[k.id] = draws or bool(used & computed)
+        _order_reading[:] = [rulebook, reads]
+    return reads
 
 
 def set_calendar(rulebook: Rulebook, board: Board, state: State) -> None:

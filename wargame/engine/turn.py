@@ -32,6 +32,7 @@ from wargame.engine.board import Board
 from wargame.engine.dice import dice
 from wargame.engine.legality import check_orders
 from wargame.engine.model import CELL_TITLES, DeckPiles, Order, State
+from wargame.engine.position import position
 from wargame.engine.resolver import RESOLUTION_ORDER, Forced, Resolver, literal, order_key, set_calendar
 from wargame.engine.rulebook import Rulebook
 
@@ -92,7 +93,9 @@ def resolve_turn(rulebook: Rulebook, state: State, orders: Mapping[str, Sequence
     if state.phase != "orders":
         raise PhaseError(f"orders are resolved in the orders phase, and the game is in {state.phase}")
     check_orders(rulebook, state, orders)
-    board = Board(state, rulebook.parameters, rulebook.formulas)
+    # the board legality worked out for this state (totals and formulas too), copied: the same
+    # values a fresh board's first update would work out, without working them out again
+    board = position(rulebook, state).board.copy()
     set_calendar(rulebook, board, state)
     G = board.g
     turn = state.turn

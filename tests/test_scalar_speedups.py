@@ -1,0 +1,167 @@
+"""The scalar engine's shortcuts give what the plain way gives: the dice's key chain written out,
+the expressions' helpers written out in place, a view's tracks placed when first read, a bot's
+sentences written when first read, and a turn's board taken from the position legality worked out."""
+
+from __future__ import annotations
+
+import ast
+import math
+import operator
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from wargame.bots.bot import Reasons
+from wargame.bots.play import bots_for, parse_seats, play
+from wargame.engine.dice import Dice, mix, name, unit, unit2, unit3
+from wargame.engine.expressions import _RUNTIME, Checker, Name, Scope, compile_expression, parse
+from wargame.engine.rulebook import load_rulebook
+from wargame.engine.turn import new_game
+from wargame.engine.view import SEATS, Tracks, _seen_tracks, view
+
+RULEBOOK = load_rulebook()
+WORD = st.integers(0, 2**64 - 1)
+
+
+@given(WORD, WORD, WORD, WORD)
+def test_the_key_chain_written_out_is_mix_three_times(key: int, a: int, b: int, c: int) -> None:
+    assert unit3(key, a, b, c) == unit(mix(mix(mix(key ^ a) ^ b) ^ c)) == unit2(mix(key ^ a), b, c)
+
+
+@given(st.integers(0, 2**40), st.integers(1, 99), st.sampled_from(["a", "c6.defection", "doctrine.noise"]),
+       st.sampled_from(["", "iraq", "offshoot-3"]), st.integers(0, 40))
+def test_a_roll_is_the_key_chain_of_its_source_scope_and_index(seed: int, turn: int, source: str, scope: str, index: int) -> None:
+    d = Dice(seed, turn, "dynamics")
+    d.roll(source, "other")  # the source's step is kept from an earlier roll
+    assert d.roll(source, scope, index) == unit(mix(mix(mix(d.key ^ name(source)) ^ name(scope)) ^ index))
+
+
+def _plain(source: str, scope: Scope):
+    """The expression compiled with its helpers called, as before they were written out."""
+    body, _ = Checker(scope).check(parse(source, "eval").body)  # type: ignore[attr-defined]
+    tree = ast.Expression(ast.Lambda(ast.arguments(posonlyargs=[], args=[ast.arg("G"), ast.arg("T"), ast.arg("O")],
+                                                   kwonlyargs=[], kw_defaults=[], defaults=[]), body))
+    ast.fix_missing_locations(tree)
+    return eval(compile(tree, "<plain>", "eval"), dict(_RUNTIME))
+
+
+SCOPE = Scope(globals={"a": Name("track", -5, 20), "b": Name("track", -5, 20), "c": Name("value", -3.5, 9.5, False)})
+SOURCES = ["clamp(a / 3 + max(a, b) - min(b, c), 0.05, 0.8)", "a // 4 + b % 3 + c / 2.5 - a // 2.0",
+           "clamp(a, -1, 1) + max(a, 2) * min(c, a)", "max(min(a, b), min(b, c)) / 4", "clamp(c * 2, 0, 15) // 3",
+           "a / (b - b) + a % (b - b) + max(a, b, c)", "min(a > 1, b) + max(a == b, 0.5)"]
+NUMBERS = st.one_of(st.integers(-5, 20), st.floats(-5, 20, allow_nan=False), st.booleans())
+
+
+@given(st.sampled_from(SOURCES), NUMBERS, NUMBERS, NUMBERS)
+def test_the_helpers_written_out_give_the_same_value_and_type(source: str, a, b, c) -> None:
+    board = {"a": a, "b": b, "c": c}
+    got = compile_expression(source, SCOPE).fn(board, {}, {})
+    want = _plain(source, SCOPE)(board, {}, {})
+    assert type(got) is type(want) and (got == want or math.isnan(want) and math.isnan(got)), (got, want)
+
+
+def test_a_rulebook_expression_gives_what_its_plain_compilation_gives() -> None:
+    state = new_game(RULEBOOK, "spring-2016", 5)
+    for turn in play(RULEBOOK, state, bots_for(parse_seats("all=random"), 5, RULEBOOK), turns=4):
+        state = turn.state
+    from wargame.engine.position import position
+
+    board = position(RULEBOOK, state).board if state.phase == "orders" else None
+    if board is None:
+        from wargame.engine.board import Board
+
+        board = Board(state, RULEBOOK.parameters, RULEBOOK.formulas)
+        board.refresh()
+    scope = RULEBOOK.scope("theatre")
+    checked = 0
+    for kind in RULEBOOK.orders:
+        if kind.chance is None or kind.target != "theatre":
+            continue
+        for T in board.theatres:
+            assert kind.chance.fn(board.g, T, {}) == _plain(kind.chance.source, scope)(board.g, T, {})
+            checked += 1
+    assert checked > 20
+
+
+@given(st.integers(0, 2**32), st.sampled_from(SEATS), st.integers(0, 6))
+def test_a_views_tracks_read_as_the_dict_of_them(seed: int, seat: str, turns: int) -> None:
+    state = new_game(RULEBOOK, "spring-2016", seed)
+    for turn in play(RULEBOOK, state, bots_for(parse_seats("all=random"), seed, RULEBOOK), turns=turns):
+        state = turn.state
+    tracks = view(state, seat).tracks
+    assert isinstance(tracks, Tracks)
+    want = _seen_tracks(state, seat)
+    assert tracks == want and want == tracks and list(tracks) == list(want) and len(tracks) == len(want)
+    assert dict(tracks.items()) == want and repr(tracks) == repr(want)
+    assert all(tracks[n] == want[n] and tracks.get(n) == want[n] and n in tracks for n in want)
+    assert tracks.get("no such track") is None and "no such track" not in tracks
+    assert view(state, seat) == view(state, seat)
+
+
+def test_a_bots_sentences_are_written_once_when_first_read() -> None:
+    written: list[str] = []
+
+    def sentence(text: str):
+        return lambda: written.append(text) or text
+
+    reasons = Reasons([sentence("one"), sentence("two")])
+    assert len(reasons) == 2 and written == []
+    assert reasons == ("one", "two") and operator.eq(("one", "two"), reasons) and written == ["one", "two"]
+    assert list(reasons) == ["one", "two"] and reasons[1] == "two" and tuple(reasons) == ("one", "two")
+    assert hash(reasons) == hash(("one", "two")) and repr(reasons) == repr(("one", "two"))
+    assert reasons == Reasons([lambda: "one", lambda: "two"]) and reasons != ("one",)
+    assert written == ["one", "two"]  # each written once
+
+
+def _positions(seed: int):
+    for seats in ("all=doctrine:mixed", "all=random"):
+        for t in play(RULEBOOK, new_game(RULEBOOK, "spring-2016", seed), bots_for(parse_seats(seats), seed, RULEBOOK)):
+            yield t.orders_state
+
+
+def test_the_requirements_written_out_allow_what_the_loop_allows(monkeypatch) -> None:
+    import wargame.engine.position as position_module
+    from wargame.engine.model import CELLS
+
+    compared = 0
+    for state in _positions(11):
+        for cell in CELLS:
+            written = position_module.Position(RULEBOOK, state).allowed(RULEBOOK, cell)
+            with monkeypatch.context() as m:
+                m.setattr(position_module, "_allowed_code", lambda *_: None)
+                assert position_module.Position(RULEBOOK, state).allowed(RULEBOOK, cell) == written
+            compared += 1
+    assert compared > 100 and all(code is not None for _, code in position_module._code_cache.values())
+
+
+def test_the_doctrine_written_out_judges_as_its_expressions_one_by_one(monkeypatch) -> None:
+    import wargame.bots.doctrine_bot as doctrine_bot
+    from wargame.bots.doctrine import POSTURES, Doctrine
+    from wargame.bots.doctrine_data import doctrine_book
+    from wargame.bots.picture import Picture
+    from wargame.engine.legality import legal_orders
+    from wargame.engine.model import CELLS
+
+    book = doctrine_book(RULEBOOK)
+    written = doctrine_bot._Plan(book)
+    with monkeypatch.context() as m:
+        m.setattr(doctrine_bot._Plan, "_code", lambda *_: None)
+        plain = doctrine_bot._Plan(book)
+        plain.kinds(RULEBOOK)
+    assert all(r[2][-1] is not None for r in written.kinds(RULEBOOK)[2].values())
+    compared = 0
+    for state in _positions(12):
+        for cell in CELLS:
+            picture = Picture(view(state, cell), RULEBOOK)
+            for doctrine in [Doctrine(posture=p) for p in POSTURES] + [Doctrine(reform="crackdown", welcome=False)]:
+                judges = []
+                for plan in (written, plain):
+                    monkeypatch.setattr(doctrine_bot, "_plan", lambda _, plan=plan: plan)
+                    judges.append(doctrine_bot.Judge(book, picture, doctrine))
+                for order in legal_orders(RULEBOOK, state, cell):
+                    a, b = (j.scored(order) for j in judges)
+                    assert (a is None) == (b is None), order
+                    if a is not None:
+                        assert (a[0], a[1]) == (b[0], b[1]) and type(a[0]) is type(b[0]) and a[2] == b[2], order
+                        compared += 1
+    assert compared > 1000
