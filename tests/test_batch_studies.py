@@ -15,8 +15,8 @@ import pytest
 
 from tests.bounded import in_process
 from wargame.analysis.arms import BASELINE, SETUPS, Arm, play_game
-from wargame.analysis.batched import BATCH_MIN, UNLOADABLE, batch_plays, play_games_batch
-from wargame.analysis.claims import arms_of, chosen_claims
+from wargame.analysis.batched import BATCH_MIN, batch_plays, play_games_batch
+from wargame.analysis.claims import DEFAULT_SEATS, arms_of, chosen_claims
 from wargame.analysis.pool import BATCH_CHUNK, Batch, _chunk_size, play_chunk, run_batches, scalar_note
 from wargame.batch.game import BatchGame
 from wargame.batch.play import Players
@@ -79,7 +79,7 @@ def _same_games(rulebook, arm, seats, seeds=ARM_SEEDS, scenario="spring-2016"):
     return batch
 
 
-@pytest.mark.parametrize("setup", sorted(s for s in SETUPS if s not in UNLOADABLE))
+@pytest.mark.parametrize("setup", sorted(SETUPS))
 def test_a_batch_plays_every_setup_as_the_scalar_engine(rulebook, setup):
     _same_games(rulebook, Arm(setup=setup), "all=doctrine:mixed", seeds=(3, 41))
 
@@ -157,15 +157,34 @@ def test_a_batch_plays_all_three_at_once(rulebook):
         _same_games(rulebook, arm, seats)
 
 
-def test_every_claims_arm_but_the_unloadable_is_batched():
+# the claims' arms that open on boards with groups not named offshoot-N (C11b's ``opening-iraq``)
+FOREIGN_IDS = [a for a in arms_of(chosen_claims(None)) if a.setup in ("groups_after_collapse", "groups_after_collapse_good_climate")]
+
+
+def test_every_claims_arm_is_batched():
     arms = arms_of(chosen_claims(None))
-    fallen = [a for a in arms if not batch_plays(a)]
-    assert {a.setup for a in fallen} <= UNLOADABLE and len(fallen) < len(arms)
+    assert all(batch_plays(a) for a in arms) and not batch_plays(Arm(setup="no-such-setup"))
+    assert len(FOREIGN_IDS) == 2
 
 
-def test_arms_the_batch_cannot_play_fall_back(rulebook):
-    odd = Arm(setup=sorted(UNLOADABLE)[0])
-    assert batch_plays(BASELINE) and not batch_plays(odd) and batch_plays(Arm(without=("x",)))
+@pytest.mark.parametrize("arm", FOREIGN_IDS, ids=lambda a: a.setup)
+def test_the_claims_arms_with_opening_groups_are_the_scalar_engines(rulebook, arm):
+    """As ``claims`` plays them: its seats, a chunk of games (big enough to go to the batch) each
+    engine, every game's result the same."""
+    seats = parse_seats(DEFAULT_SEATS)
+    games = tuple((i, 77 + 13 * i) for i in range(BATCH_MIN))
+    assert Batch("spring-2016", seats, arm, BATCH_MIN, 1).batched
+    batch = play_chunk(rulebook, ("spring-2016", seats, arm, games, False, "batch"))
+    scalar = play_chunk(rulebook, ("spring-2016", seats, arm, games, False, "scalar"))
+    assert batch == scalar
+
+
+def test_arms_the_batch_cannot_play_fall_back(rulebook, monkeypatch):
+    assert batch_plays(BASELINE) and batch_plays(Arm(without=("x",)))
+    # the batch plays every arm of the claims today: pretend it could not play one
+    odd = Arm(setup="heartland_lost")
+    for where in ("wargame.analysis.batched", "wargame.analysis.pool"):
+        monkeypatch.setattr(f"{where}.batch_plays", lambda arm: arm != odd)
     with pytest.raises(ValueError, match="scalar"):
         play_games_batch(rulebook, "exercise", [1], parse_seats("all=random"), odd)
     seats = parse_seats("all=random")

@@ -52,17 +52,12 @@ class TurnSummary:
     state: State
 
 
-UNLOADABLE = frozenset({"groups_after_collapse", "groups_after_collapse_good_climate"})
-"""The setups whose opening boards the batch cannot load: their offshoots' ids (``opening-iraq``)
-are not ``offshoot-N``, by whose N the batch keys an offshoot's dice."""
-
-
 def batch_plays(arm: Arm) -> bool:
     """Whether the batch engine can play ``arm``: an arm of :mod:`wargame.analysis.arms` (its
-    setup applied to the opening boards, its doctrines seated, its withheld orders kept from every
-    bot: ``tests/test_batch_studies.py``) whose setup, if any, is one of :data:`SETUPS` and not
-    :data:`UNLOADABLE`."""
-    return arm.setup is None or (arm.setup in SETUPS and arm.setup not in UNLOADABLE)
+    setup applied to the opening boards, whatever their offshoots' ids, its doctrines seated, its
+    withheld orders kept from every bot: ``tests/test_batch_studies.py``) whose setup, if any, is
+    one of :data:`SETUPS`."""
+    return arm.setup is None or arm.setup in SETUPS
 
 
 def _ids(delta: np.ndarray, names: Sequence[str]) -> list[tuple[str, ...]]:
@@ -104,8 +99,8 @@ def play_games_batch(rulebook: Rulebook, scenario: str, seeds: Sequence[int], se
         rows, chosen = players.choose()
         turns = game.boards.turn[rows].tolist()
         options = {cell: v.tolist() for cell, v in players.options.items()}
-        given = players.orders(rows, chosen)
-        game.resolve_turn(given)
+        given = players.orders(rows, chosen)  # the meters read Orders; the batch pays and groups the arrays
+        game.resolve_chosen(rows, chosen, players.legality)
         new_fired = _ids(game.fired[rows] - fired[rows], rule_ids)
         new_drawn = _ids(game.drawn[rows] - drawn[rows], game.card_ids)
         grown = (game.formed[rows] - formed[rows]).tolist()

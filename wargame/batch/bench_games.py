@@ -3,8 +3,10 @@
 Plays full spring-2016 games from new with the random bots and with the doctrine bots in every
 seat (:func:`wargame.batch.play.play_batch`: bots, events and adjudication all in the batch), at
 each batch size, and prints games per second; ``wargame.batch.bench`` times the engine alone.
-Setting up a batch (compiling the rulebook and the doctrine, shuffling) is counted: it is part of
-what a study pays per batch. A batch of fewer than ten games is played several times over.
+Setting up a batch (its boards, shuffling, the dice keys) is counted: it is part of what a study
+pays per batch. Compiling the rulebook and the doctrine is not: a process does it once for every
+batch of a rulebook (:func:`wargame.batch.book.book_for`), here in the warm-up game, as a study
+does for its first batch. A batch of fewer than ten games is played several times over.
 """
 
 from __future__ import annotations

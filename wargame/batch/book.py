@@ -3,6 +3,8 @@ NumPy closures (:mod:`wargame.batch.compile`), with the names their dice are key
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Sequence
 from typing import Any
 
@@ -11,7 +13,7 @@ from attrs import frozen
 
 from wargame.batch.compile import ORIGINS, Compiler, Fn
 from wargame.batch.dice import nm
-from wargame.engine.board import CONSTANTS, GLOBAL_TRACKS, OFFSHOOT_TRACKS, THEATRE_TRACKS
+from wargame.engine.board import COMPUTED, CONSTANTS, GLOBAL_TRACKS, OFFSHOOT_TRACKS, THEATRE_COMPUTED, THEATRE_TRACKS
 from wargame.engine.effects import Effect
 from wargame.engine.expressions import Expression, Scope
 from wargame.engine.resolver import RESOLUTION_ORDER
@@ -49,6 +51,14 @@ class RuleCode:
     # theatre's (offshoot's) own tracks: then no lane's result depends on another column's.
     wide: bool
     key: np.uint64  # name(rule id), for its dice
+    # Whether it brings the board up to date first: it reads a total or a formula, or it may draw
+    # a card (whose effects read them as they stood at the last refresh). ``reads_computed`` with
+    # neither (a name only its text reads) is a refresh nobody reads: skipping it gives the same
+    # game, since every refresh works out every total and formula from the board as it is then.
+    refreshes: bool = True
+    # what of a refresh it reads (wargame.batch.compute works out only that); None: everything,
+    # for a rule that may draw a card
+    reads: frozenset[str] | None = None
 
 
 @frozen
@@ -60,6 +70,8 @@ class OrderCode:
     success: tuple[EffectCode, ...]
     failure: tuple[EffectCode, ...]
     key: np.uint64
+    refreshes: bool = True  # it reads a total or a formula, or may draw a card (see RuleCode)
+    reads: frozenset[str] | None = None  # what of a refresh it reads; None: everything (see RuleCode)
 
 
 @frozen
@@ -77,15 +89,20 @@ class Book:
 
     def __init__(self, rulebook: Rulebook, theatre_names: Sequence[str], deck_order: Sequence[str]):
         self.rulebook = rulebook
+        self.extras: dict[str, Any] = {}  # compiled on this book once (book_for, extra)
         self.compiler = Compiler({**rulebook.parameters, **CONSTANTS}, {t: j for j, t in enumerate(theatre_names)})
         self.deck_of = {d: k for k, d in enumerate(deck_order)}
         scopes = {k: rulebook.scope(k) for k in ("global", "theatre", "offshoot")}
+        # what a refresh works out (wargame.batch.compute): the totals, each theatre's own, the formulas
+        self.refreshed = frozenset((*COMPUTED, *THEATRE_COMPUTED, *(name for name, _ in rulebook.formulas))) - {
+            "turn", "turns_left", "year"}
         self.formulas = tuple((name, self._expr(e, scopes["global"])) for name, e in rulebook.formulas)
         self.rules = tuple(self._rule(i, r, scopes[r.scope]) for i, r in enumerate(rulebook.rules))
         self.by_phase = {p: tuple(c for c in self.rules if rulebook.rules[c.index].phase == p) for p in rulebook.by_phase}
         self.orders = {o.id: OrderCode(o.id, o.cell, o.cost, self._expr(o.chance, scopes[_kind(o.target)]),
                                        self._effects(o.success, scopes[_kind(o.target)]),
-                                       self._effects(o.failure, scopes[_kind(o.target)]), nm(o.id))
+                                       self._effects(o.failure, scopes[_kind(o.target)]), nm(o.id),
+                                       *_reads_refreshed(self.refreshed, (o.chance,), (*o.success, *o.failure)))
                        for o in rulebook.orders}
         self.order_rank = {o.id: i for i, o in enumerate(rulebook.orders)}
         self.cell_rank = {c: i for i, c in enumerate(RESOLUTION_ORDER)}
@@ -121,8 +138,9 @@ class Book:
         effects = self._effects(rule.effects, scope)
         own = {"theatre": "T", "offshoot": "O"}.get(rule.scope)
         wide = own is not None and all(e.kind == "track" and e.where == own for e in effects)
+        refreshes, reads = _reads_refreshed(self.refreshed, (rule.when, rule.chance), rule.effects)
         return RuleCode(rule.id, i, rule.scope, self._expr(rule.when, scope), self._expr(rule.chance, scope), effects,
-                        rule.reads_computed, wide, nm(rule.id))
+                        rule.reads_computed, wide, nm(rule.id), rule.reads_computed and refreshes, reads)
 
     def order_key(self, kind: str, column: int | None) -> tuple[int, int, int, str]:
         """:func:`wargame.engine.resolver.order_key` for an order of ``kind`` in a theatre's column."""
@@ -130,5 +148,62 @@ class Book:
         return (self.cell_rank.get(cell, 99), self.order_rank.get(kind, 999), -1 if column is None else column, kind)
 
 
+def _reads_refreshed(refreshed: frozenset[str], exprs: Sequence[Expression | None],
+                     effects: Sequence[Effect]) -> tuple[bool, frozenset[str] | None]:
+    """Whether expressions and effects read a name a refresh works out, or may draw a card; and
+    which of those names they read (None for everything: a drawn card may read any)."""
+    names: set[str] = set()
+    for e in exprs:
+        if e is not None:
+            names |= e.names
+    for effect in effects:
+        if effect.op == "draw":
+            return True, None
+        names.update(n for a in effect.args if isinstance(a, Expression) for n in a.names)
+    reads = frozenset(names & refreshed)
+    return bool(reads), reads
+
+
 def _kind(target: str) -> str:
     return "theatre" if target == "theatre" else "global"
+
+
+class _Compiled:
+    """The books compiled for one rulebook in this process, by scenario theatres and decks, and
+    what the bots compile on a book (``extras``: its legality and doctrine, made once)."""
+
+    def __init__(self, rulebook: Rulebook):
+        self.ref = weakref.ref(rulebook)
+        self.books: dict[tuple[tuple[str, ...], tuple[str, ...]], Book] = {}
+
+
+_COMPILED: dict[int, _Compiled] = {}  # by id(rulebook), checked against the weak reference
+_LOCK = threading.Lock()
+
+
+def book_for(rulebook: Rulebook, theatre_names: Sequence[str], deck_order: Sequence[str]) -> Book:
+    """The :class:`Book` of ``rulebook`` for these theatres and decks, compiled once per process
+    and shared by every batch that plays them (a Book never changes once compiled: the same
+    closures give the same values in every batch). Forgotten with the rulebook."""
+    key = (tuple(theatre_names), tuple(deck_order))
+    with _LOCK:
+        entry = _COMPILED.get(id(rulebook))
+        if entry is None or entry.ref() is not rulebook:
+            entry = _COMPILED[id(rulebook)] = _Compiled(rulebook)
+            for k in [k for k, e in _COMPILED.items() if e.ref() is None]:  # rulebooks gone since
+                del _COMPILED[k]
+        book = entry.books.get(key)
+    if book is None:
+        book = Book(rulebook, key[0], key[1])
+        with _LOCK:
+            book = entry.books.setdefault(key, book)
+    return book
+
+
+def extra(book: Book, name: str, make: Any) -> Any:
+    """What ``make()`` builds once for ``book`` (the bots' legality, the doctrine compiled on it),
+    kept with the book."""
+    found = book.extras.get(name)
+    if found is None:
+        found = book.extras.setdefault(name, make())
+    return found

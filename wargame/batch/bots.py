@@ -84,7 +84,7 @@ def random_orders(legality: Legality, cell: str, allowed: np.ndarray, budget: np
         if not going.any():
             break
         options = legality.legal(allowed, budget, cell, pending.taken, pending.count, pending.spent)
-        n_options = options.sum(1)
+        n_options = np.count_nonzero(options, axis=1)
         going &= n_options > 0  # none left: the bot stops
         lanes = np.flatnonzero(going)
         if not len(lanes):
@@ -92,50 +92,127 @@ def random_orders(legality: Legality, cell: str, allowed: np.ndarray, budget: np
         u = roll(seat[lanes], "random.pick", _NO_SCOPE, k)
         nth = (u * n_options[lanes].astype(np.float64)).astype(np.int64)
         # the nth legal candidate (in candidate order): the first whose running count passes nth
-        picks = np.argmax(np.cumsum(options[lanes], axis=1) > nth[:, None], axis=1)
+        # (counted in the narrowest integer that holds every count: nth < its lane's count <= K)
+        small = np.int8 if options.shape[1] < 128 else np.int64
+        picks = np.argmax(np.cumsum(options[lanes], axis=1, dtype=small) > nth.astype(small)[:, None], axis=1)
         pending.add(lanes, picks)
     return pending.chosen
 
 
 def noise_scopes(cands: Candidates) -> np.ndarray:
     """``(K,)`` uint64: the name ``"kind|theatre"`` each candidate's noise is keyed by."""
-    return np.array([dice.nm(f"{o.kind}|{o.theatre or ''}") for o in cands.orders], dtype=dice.U64)
+    scopes = getattr(cands, "_noise_scopes", None)
+    if scopes is None:  # worked out once per cell's candidates
+        scopes = np.array([dice.nm(f"{o.kind}|{o.theatre or ''}") for o in cands.orders], dtype=dice.U64)
+        cands._noise_scopes = scopes
+    return scopes
+
+
+_BLOCK = 1 << 16  # rolls worked out this many at a time: each step's arrays stay in the cache
+
+
+def _rolls_blocked(src: np.ndarray, scopes: np.ndarray) -> np.ndarray:
+    """``dice.rolls(src[:, None], scopes[None, :])`` ``(m, K)``, worked out a block of rows at a
+    time (the same rolls: each is its own lane's and candidate's)."""
+    m, k = len(src), len(scopes)
+    step = max(1, _BLOCK // max(1, k))
+    if m <= step:
+        return dice.rolls(src[:, None], scopes[None, :])
+    out = np.empty((m, k))
+    for a in range(0, m, step):
+        out[a:a + step] = dice.rolls(src[a:a + step, None], scopes[None, :])
+    return out
+
+
+LANES = 2048  # the doctrine bot's picks are worked out this many games at a time (see doctrine_orders)
 
 
 def doctrine_orders(legality: Legality, code, cell: str, allowed: np.ndarray, budget: np.ndarray, seat: np.ndarray,
                     judged: tuple[np.ndarray, np.ndarray], boldness: np.ndarray) -> np.ndarray:
+    """The doctrine bot's orders for ``cell`` in ``m`` games (see :func:`_doctrine_orders`),
+    :data:`LANES` games at a time: each game's picks are its own, and the arrays of a block stay in
+    the processor's cache through the passes over them."""
+    m = len(budget)
+    if m <= LANES:
+        return _doctrine_orders(legality, code, cell, allowed, budget, seat, judged, boldness)
+    valid, score = judged
+    return np.concatenate([
+        _doctrine_orders(legality, code, cell, allowed[a:a + LANES], budget[a:a + LANES], seat[a:a + LANES],
+                         (valid[a:a + LANES], score[a:a + LANES]), boldness[a:a + LANES])
+        for a in range(0, m, LANES)])
+
+
+def _doctrine_orders(legality: Legality, code, cell: str, allowed: np.ndarray, budget: np.ndarray, seat: np.ndarray,
+                     judged: tuple[np.ndarray, np.ndarray], boldness: np.ndarray) -> np.ndarray:
     """The doctrine bot's orders for ``cell`` in ``m`` games, from ``judged`` (``(valid, score)``
     ``(m, K)``, :meth:`~wargame.batch.doctrine.DoctrineCode.judge`) on each lane's picture, its
     posture ``boldness`` ``(m,)``, ``budget`` ``(m,)`` (its own, known exactly) and ``seat`` bot
-    keys. Returns ``(m, max_orders)``."""
+    keys. Returns ``(m, max_orders)``.
+
+    Worked as one array ``open`` ``(m, K)``: each candidate's score, noise and repeat penalty
+    added as the bot adds them, and -inf where it may not be given (not allowed, not valid, taken,
+    too dear for what is left), so that each pick is one argmax. The first of equal bests wins, as
+    the bot's strict ``>`` keeps it; a best above the threshold is above every -inf, so the argmax
+    over the open candidates is the argmax over those above the threshold."""
     cands = legality.cands[cell]
     m = len(budget)
     valid, score = judged
-    noise = roll(seat[:, None], "doctrine.noise", noise_scopes(cands)[None, :])
-    score = score + noise * code.noise  # the bot's own noise breaks ties and varies play between games
-    kind_of = np.unique(np.array(cands.kinds), return_inverse=True)[1].reshape(-1)
-    repeats = np.zeros((m, int(kind_of.max(initial=-1)) + 1), dtype=np.int64)
+    costs = cands.costs
+    # what may be given at all: its requirements hold, the doctrine gives it, the budget covers it
+    # (a lane's budget only shrinks: what it cannot pay now it never can)
+    noise = _rolls_blocked(dice.source_keys(seat, "doctrine.noise"), noise_scopes(cands))
+    s = score + noise * code.noise  # the bot's own noise breaks ties and varies play between games
+    given = allowed & valid & (costs[None, :] <= budget[:, None]) & (s == s)  # a NaN is never above the threshold
+    base = np.where(given, s, -np.inf)
+    opened = base.copy()  # ``base`` less the repeat penalties; -inf where no longer open
     reserve = code.reserve[cell][boldness] if cell in code.reserve else np.zeros(m)
-    threshold = code.threshold[boldness][:, None]
+    # a cautious cell keeps money back for what must be paid next turn: only a lane with a reserve
+    # above 0 is ever penalised (an open candidate leaves ``left - cost >= 0``)
+    kept = np.flatnonzero(reserve > 0)
+    every = len(kept) == m
+    threshold = code.threshold[boldness]
     left = budget.astype(np.float64)
     pending = Pending(m, cands, legality.max_orders)
-    going = np.ones(m, dtype=bool)
+    repeats = np.zeros((m, len(cands.spans)), dtype=np.int64)
+    span_of = np.repeat(np.arange(len(cands.spans)), [count for _, _, count, _ in cands.spans])
     lanes_all = np.arange(m)
-    for _ in range(legality.max_orders):
-        ok = legality.legal(allowed, budget, cell, pending.taken, pending.count, pending.spent) & valid
-        ok &= going[:, None]
-        rep = repeats[:, kind_of]
-        s = np.where(rep > 0, score - code.repeat_penalty * rep, score)
-        # a cautious cell keeps money back for what must be paid next turn
-        s = np.where(left[:, None] - cands.costs[None, :] < reserve[:, None], s - code.reserve_penalty, s)
-        ok &= s > threshold
-        going &= ok.any(1)
-        if not going.any():
-            break
-        best = np.argmax(np.where(ok, s, -np.inf), axis=1)  # the first of equal bests, as strict > keeps
+    if not len(cands):
+        return pending.chosen
+    for turn in range(legality.max_orders):
+        s = opened
+        if len(kept):
+            if every:
+                s = np.where(left[:, None] - costs[None, :] < reserve[:, None], opened - code.reserve_penalty, opened)
+            else:
+                sub = opened[kept]
+                s = opened.copy()
+                s[kept] = np.where(left[kept, None] - costs[None, :] < reserve[kept, None],
+                                   sub - code.reserve_penalty, sub)
+        best = np.argmax(s, axis=1)
+        going = s[lanes_all, best] > threshold
         lanes = lanes_all[going]
+        if not len(lanes):
+            break
         picks = best[going]
         pending.add(lanes, picks)
-        repeats[lanes, kind_of[picks]] += 1
-        left[lanes] -= cands.costs[picks]
+        if turn + 1 == legality.max_orders:
+            break
+        left[lanes] -= costs[picks]
+        # what the picks close: themselves, and whatever the money left no longer covers
+        opened[lanes, picks] = -np.inf
+        # (over every lane: one that picked nothing has closed what its money does not cover already)
+        np.putmask(opened, costs[None, :] > (budget - pending.spent)[:, None], -np.inf)
+        # another order of a kind already given scores less: its other theatres (a kind of no
+        # theatre has one candidate, now taken)
+        spans = span_of[picks]
+        repeats[lanes, spans] += 1
+        for k in np.unique(spans).tolist():
+            _, first, count, _ = cands.spans[k]
+            if count == 1:
+                continue
+            ln = lanes[spans == k]
+            cols = slice(first, first + count)
+            was = opened[ln, cols]
+            penalised = base[ln, cols] - code.repeat_penalty * repeats[ln, k][:, None]
+            opened[ln, cols] = np.where(was == -np.inf, was, penalised)
     return pending.chosen

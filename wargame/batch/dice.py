@@ -12,9 +12,11 @@ Shapes: a *key* array is ``(m,)`` or ``(m, k)`` of ``uint64``; every function br
 from __future__ import annotations
 
 import functools
+import threading
 
 import numpy as np
 
+from wargame.engine.board import GLOBAL_TRACKS, MAX_OFFSHOOTS
 from wargame.engine.dice import game_key, name
 
 U64 = np.uint64
@@ -99,20 +101,82 @@ def rolls(src: np.ndarray, scope, index=0) -> np.ndarray:
 
 
 class Names:
-    """Names of a family worked out once and looked up by number, e.g. ``offshoot-N`` for every
-    id an offshoot can take, or ``reshuffle-N``; the table grows if a larger number turns up."""
+    """Names of a family worked out once and looked up by number, e.g. ``reshuffle-N``; the table
+    grows if a larger number turns up. A negative number ``-1 - k`` is the ``k``-th name of a tail
+    kept behind the family (:class:`OffshootNames`): NumPy's own indexing from the end, so a
+    lookup costs the same whichever it takes."""
 
     def __init__(self, pattern: str, size: int):
         self.pattern = pattern
+        self.size = size  # numbers 0..size-1 of the family; the tail follows them
         self.table = np.array([name(pattern.format(i)) for i in range(size)], dtype=U64)
 
     def __getitem__(self, numbers) -> np.ndarray:
         numbers = np.asarray(numbers, dtype=np.int64)
         top = int(numbers.max(initial=-1))
-        if top >= len(self.table):
-            extra = [name(self.pattern.format(i)) for i in range(len(self.table), top + 1)]
-            self.table = np.concatenate([self.table, np.array(extra, dtype=U64)])
+        if top >= self.size:
+            self._grow(top + 1)
         return self.table[numbers]
+
+    def _grow(self, size: int) -> None:
+        table = self.table  # one read: the tail stays behind the family, so negative numbers keep their names
+        extra = np.array([name(self.pattern.format(i)) for i in range(self.size, size)], dtype=U64)
+        self.table = np.concatenate([table[:self.size], extra, table[self.size:]])
+        self.size = size
+
+
+# Every id the tally of offshoots formed can give a new group: up to the tally's cap, and past it
+# the next id no group in play holds (one step for each other group at most).
+_SPAWNED = GLOBAL_TRACKS["tally_offshoots_formed"][1] + MAX_OFFSHOOTS + 1
+
+
+class OffshootNames(Names):
+    """The dice name of every offshoot, by its code in the batch (``Boards.o_id``): ``offshoot-N``
+    by ``N`` for ``0 <= N < limit`` (every id a group formed in play can take), any other id (an
+    opening board's ``opening-iraq``, ``offshoot-007``) by a negative code that :meth:`code` hands
+    out once per process and :meth:`text` reads back. A negative code never equals a formed
+    group's id, just as the other ids never equal ``offshoot-N``.
+
+    >>> OFFSHOOT_NAMES.code("offshoot-4", "iraq"), OFFSHOOT_NAMES.text(OFFSHOOT_NAMES.code("opening-iraq", "iraq"))
+    (4, 'opening-iraq')
+    """
+
+    def __init__(self, size: int):
+        super().__init__("offshoot-{}", size)
+        self.limit = size  # fixed, unlike ``size``: an id's code never changes in a process
+        self._codes: dict[tuple[str, str], int] = {}
+        self._texts: list[str] = []
+        self._lock = threading.Lock()
+
+    def code(self, oid: str, theatre: str) -> int:
+        """The code of the offshoot ``oid`` based in ``theatre`` (a name of the scenario): its dice
+        are keyed by its id, or by its theatre if the id is empty, as the scalar resolver does."""
+        number = oid[9:] if oid.startswith("offshoot-") else ""
+        if number.isascii() and number.isdigit() and len(number) < 10 and str(int(number)) == number and int(number) < self.limit:
+            return int(number)
+        key = (oid, oid or theatre)
+        found = self._codes.get(key)
+        if found is not None:
+            return found
+        with self._lock:
+            if key not in self._codes:
+                tail = self.table[self.size:]
+                self.table = np.concatenate([self.table[:self.size], np.array([name(key[1])], dtype=U64), tail])
+                self._texts.append(oid)
+                self._codes[key] = -len(self._texts)
+            return self._codes[key]
+
+    def text(self, code: int) -> str:
+        """The id of the offshoot of ``code``."""
+        return f"offshoot-{code}" if code >= 0 else self._texts[-1 - code]
+
+    def _grow(self, size: int) -> None:
+        with self._lock:
+            super()._grow(size)
+
+
+OFFSHOOT_NAMES = OffshootNames(_SPAWNED + 1)
+"""Every offshoot's dice name, by its code (one table a process: the codes of other ids are its own)."""
 
 
 def shuffle(piles: np.ndarray, lengths: np.ndarray, src: np.ndarray, scope) -> None:

@@ -40,7 +40,8 @@ class _Judging(Ctx):
 
 
 def _truth(x: Any, shape: tuple[int, ...]) -> np.ndarray:
-    return np.broadcast_to(np.asarray(x) != 0, shape)
+    t = np.asarray(x) != 0
+    return t if t.shape == shape else np.broadcast_to(t, shape)
 
 
 class DoctrineCode:
@@ -106,12 +107,14 @@ class DoctrineCode:
         out["budget"] = budget.astype(np.float64)
         return out
 
-    def judge(self, picture, cands, boldness: np.ndarray,
-              doctrine: Doctrine | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def judge(self, picture, cands, boldness: np.ndarray, doctrine: Doctrine | None = None,
+              allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Every candidate of a cell (:class:`~wargame.batch.legality.Candidates`) judged on the
         picture's lanes: ``(valid, score)``, each ``(m, K)``; ``valid`` where the doctrine would
         give the order (an entry, its ``when`` holds and a case holds), ``score`` that case's.
-        ``doctrine``, if given, is every lane's (its knobs; ``boldness`` its posture's)."""
+        ``doctrine``, if given, is every lane's (its knobs; ``boldness`` its posture's). With
+        ``allowed`` (``(m, K)`` bool, what the lanes may give), a kind no lane may give is not
+        judged (not valid: a bot never gives it whatever its score)."""
         m, K = len(boldness), len(cands)
         valid = np.zeros((m, K), dtype=bool)
         score = np.zeros((m, K))
@@ -121,7 +124,7 @@ class DoctrineCode:
         with np.errstate(**_QUIET):
             for kind, first, count, wide in cands.spans:
                 found = self.entries.get(kind)
-                if found is None:
+                if found is None or (allowed is not None and not allowed[:, first:first + count].any()):
                     continue
                 when, cases = found
                 ctx = _Judging(picture.board, picture.lanes, ALL if wide else None, wide=wide)
@@ -134,6 +137,8 @@ class DoctrineCode:
                 got = np.zeros(shape)
                 decided = np.zeros(shape, dtype=bool)
                 for case_when, case_score in cases:  # the first case that holds wins
+                    if decided.all() or not ok.any():  # the cases left decide nothing that counts
+                        break
                     take = ~decided if case_when is None else ~decided & _truth(case_when(ctx), shape)
                     got = np.where(take, case_score(ctx), got)
                     decided |= take

@@ -3,8 +3,9 @@
 The scalar engine's ``Resolver.apply``, lane by lane: each effect in turn (a later one reads what
 an earlier one wrote), a track's new value ``floor(x + 0.5)`` kept within its bounds, the board
 marked dirty where a value changed; an offshoot formed with ``offshoot-N`` for N the tally of
-offshoots formed (the weakest, first in list order, folding if twelve are in play); one taken in
-counted. A draw is handed to the runner (:mod:`wargame.batch.decks`).
+offshoots formed (the weakest, first in list order, folding if twelve are in play; the other ids
+an opening board may hold have negative codes, never equal to an N); one taken in counted. A
+draw is handed to the runner (:mod:`wargame.batch.decks`).
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ import attrs
 import numpy as np
 
 from wargame.batch import dice
-from wargame.batch.book import Book
+from wargame.batch.book import book_for
 from wargame.batch.compile import ORIGINS
 from wargame.batch.compute import refresh
 from wargame.batch.decks import shuffle_new
@@ -45,7 +45,7 @@ class BatchGame:
         self.rulebook = rulebook
         self.boards = Boards(rulebook, states)
         b = self.boards
-        self.book = Book(rulebook, b.theatre_names, [p.deck for p in b.decks])
+        self.book = book_for(rulebook, b.theatre_names, [p.deck for p in b.decks])  # compiled once a process
         self.card_ids = tuple(self.book.card_ids)
         self.fired = np.zeros((b.n, len(rulebook.rules)), dtype=np.int64)
         self.drawn = np.zeros((b.n, len(self.card_ids)), dtype=np.int64)

@@ -82,9 +82,10 @@ class Legality:
             block = out[:, first:first + count]
             for fn in self.requires[kind]:
                 if is_wide:
-                    block &= np.broadcast_to(fn(wide) != 0, (m, count))
+                    block &= fn(wide) != 0  # (m, count), (m, 1) or one for all: broadcast
                 else:
-                    block &= np.broadcast_to(fn(narrow) != 0, (m,))[:, None]
+                    ok = np.asarray(fn(narrow) != 0)
+                    block &= ok[:, None] if ok.ndim else ok
         return out
 
     def legal(self, allowed: np.ndarray, budget: np.ndarray, cell: str, taken: np.ndarray, count: np.ndarray,
@@ -149,8 +150,15 @@ def pay_chosen(boards, book, legality: Legality, rows: np.ndarray,
         budget = boards.G[legality.budgets[cell]]
         budget[paid] -= cost[some]
         boards.dirty[paid] = True
-        for k in np.unique(picks[given]).tolist():
+        # every (game, candidate) given, grouped by candidate with the games in order (a game
+        # gives a candidate once at most): one sort rather than a pass over the picks per candidate
+        lane, _ = np.nonzero(given)
+        pick = picks[given]
+        order = np.lexsort((lane, pick))
+        pick, games = pick[order], rows[lane[order]]
+        ks, starts = np.unique(pick, return_index=True)
+        for k, a, b in zip(ks.tolist(), starts.tolist(), [*starts[1:].tolist(), len(pick)]):
             column = int(cands.columns[k])
-            groups[(cands.kinds[k], None if column < 0 else column)] = rows[(picks == k).any(1)]
+            groups[(cands.kinds[k], None if column < 0 else column)] = games[a:b]
     keys = sorted(groups, key=lambda k: book.order_key(*k))
     return [(k, groups[k]) for k in keys]

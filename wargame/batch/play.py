@@ -9,9 +9,11 @@ phase, then the turn resolved (``BatchGame.resolve_turn``). The same games as
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
+from wargame.batch.book import extra
 from wargame.batch.bots import bot_keys, doctrine_orders, mixed_postures, random_orders, seat_keys
 from wargame.batch.doctrine import DoctrineCode
 from wargame.batch.game import BatchGame
@@ -32,25 +34,28 @@ def seat_codes(seats: str | Mapping[str, str] | Sequence[str], n: int, keys: np.
     mapping as :func:`~wargame.bots.play.parse_seats` gives) or one per game; ``keys`` the
     games' :func:`~wargame.batch.bots.bot_keys` (for ``doctrine:mixed``)."""
     if isinstance(seats, (str, Mapping)):
-        seats = [seats] * n  # type: ignore[list-item]
-    if len(seats) != n:
-        raise ValueError(f"seat lists for {len(seats)} games, and the batch has {n}")
-    parsed = [parse_seats(s) if isinstance(s, str) else dict(s) for s in seats]
-    out = {}
-    for cell in CELLS:
-        codes = np.empty(n, dtype=np.int64)
-        mixed = np.zeros(n, dtype=bool)
-        for i, p in enumerate(parsed):
+        groups = {0: (seats, np.arange(n))}  # one seat list for every game: read once
+    else:
+        if len(seats) != n:
+            raise ValueError(f"seat lists for {len(seats)} games, and the batch has {n}")
+        found: dict[Any, list[int]] = {}
+        first: dict[Any, Any] = {}
+        for i, s in enumerate(seats):  # the games of each distinct seat list
+            key = s if isinstance(s, str) else tuple(sorted(dict(s).items()))
+            found.setdefault(key, []).append(i)
+            first.setdefault(key, s)
+        groups = {k: (first[k], np.array(v, dtype=np.int64)) for k, v in found.items()}
+    out = {cell: np.empty(n, dtype=np.int64) for cell in CELLS}
+    for seat_list, games in groups.values():
+        p = parse_seats(seat_list) if isinstance(seat_list, str) else dict(seat_list)
+        for cell in CELLS:
             kind, _, posture = p[cell].partition(":")
             if kind == "random":
-                codes[i] = RANDOM
+                out[cell][games] = RANDOM
             elif posture == MIXED:
-                mixed[i] = True
+                out[cell][games] = mixed_postures(keys[games], cell)
             else:
-                codes[i] = POSTURES.index(posture or "standard")
-        if mixed.any():
-            codes[mixed] = mixed_postures(keys[mixed], cell)
-        out[cell] = codes
+                out[cell][games] = POSTURES.index(posture or "standard")
     return out
 
 
@@ -67,7 +72,7 @@ class Players:
         self.rulebook = rulebook
         self.game = game
         b = game.boards
-        self.legality = Legality(rulebook, game.book, b.theatre_names)
+        self.legality = extra(game.book, "legality", lambda: Legality(rulebook, game.book, b.theatre_names))
         self.bot_keys = bot_keys(b.seed)
         self.view_keys = view_keys(b.seed)
         self.codes = seat_codes(seats, b.n, self.bot_keys)
@@ -92,7 +97,7 @@ class Players:
     @property
     def doctrine(self) -> DoctrineCode:
         if self._doctrine is None:  # compiled only for a batch with a doctrine bot in it
-            self._doctrine = DoctrineCode(self.rulebook, self.game.book)
+            self._doctrine = extra(self.game.book, "doctrine", lambda: DoctrineCode(self.rulebook, self.game.book))
         return self._doctrine
 
     def choose(self) -> tuple[np.ndarray, dict[str, np.ndarray]]:
@@ -125,7 +130,9 @@ class Players:
             if doc.any():
                 sub = rows[doc]
                 picture = Picture(b, game.book, sub, cell, self.view_keys[sub], self.rulebook.budgets[cell])
-                judged = self.doctrine.judge(picture, legality.cands[cell], code[doc], self.doctrines.get(cell))
+                # (a kind none of them may give, or pay for, is not judged: it cannot be given)
+                payable = allowed[doc] & (legality.cands[cell].costs[None, :] <= budget[doc][:, None])
+                judged = self.doctrine.judge(picture, legality.cands[cell], code[doc], self.doctrines.get(cell), payable)
                 chosen[doc] = doctrine_orders(legality, self.doctrine, cell, allowed[doc], budget[doc], keys[doc],
                                               judged, code[doc])
             out[cell] = chosen

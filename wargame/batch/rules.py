@@ -23,7 +23,14 @@ from wargame.batch.context import ALL, Ctx
 from wargame.batch.decks import draw
 from wargame.batch.effects import apply, remove
 
-OFFSHOOT_NAMES = dice.Names("offshoot-{}", 1100)  # every id up to the tally's cap (999) and past it
+OFFSHOOT_NAMES = dice.OFFSHOOT_NAMES  # an offshoot's dice name by its code: offshoot-N by N, other ids by theirs
+
+
+def _lanes(x: Any, shape: tuple[int, ...]) -> np.ndarray:
+    """``x`` (a truth per lane, or one for all) as an array of ``shape``: a view, not a copy."""
+    if type(x) is np.ndarray and x.shape == shape:
+        return x  # (most are: np.broadcast_to costs more than the test)
+    return np.broadcast_to(x, shape)
 
 
 class Runner:
@@ -62,8 +69,8 @@ class Runner:
         for rule in rules:
             if not len(rows):
                 return
-            if rule.reads_computed:
-                refresh(self.boards, self.book, rows)
+            if rule.refreshes:
+                refresh(self.boards, self.book, rows, rule.reads)
             if rule.scope == "global":
                 self._try(rule, Ctx(self.boards, rows), dice.nm(""))
             elif rule.scope == "theatre":
@@ -78,7 +85,7 @@ class Runner:
     def _happened(self, rule: RuleCode, ctx: Ctx, scope: Any) -> tuple[Ctx, Any]:
         """The lanes where the rule's condition holds and its roll beats its chance."""
         if rule.when is not None:
-            ok = np.broadcast_to(rule.when(ctx) != 0, ctx.rows.shape)
+            ok = _lanes(rule.when(ctx) != 0, ctx.rows.shape)
             if not ok.all():
                 ctx = ctx.sub(ok)
                 scope = scope[ok] if isinstance(scope, np.ndarray) and scope.ndim else scope
@@ -86,7 +93,7 @@ class Runner:
             chance = rule.chance(ctx)
             roll = dice.rolls(dice.source_keys(self.keys[ctx.rows], rule.id), scope)
             # a chance of 0 or less never beats a roll in [0, 1): the rule does nothing
-            ok = np.broadcast_to(roll < chance, ctx.rows.shape)
+            ok = _lanes(roll < chance, ctx.rows.shape)
             if not ok.all():
                 ctx = ctx.sub(ok)
         return ctx, scope
@@ -110,10 +117,10 @@ class Runner:
         shape = ctx.shape()
         happened = np.ones(shape, dtype=bool) if live is None else live.copy()
         if rule.when is not None:
-            happened &= np.broadcast_to(rule.when(ctx) != 0, shape)
+            happened &= rule.when(ctx) != 0  # (broadcast over the columns)
         if rule.chance is not None:
             roll = dice.rolls(dice.source_keys(self.keys[ctx.rows], rule.id)[:, None], scope)
-            happened &= np.broadcast_to(roll < rule.chance(ctx), shape)
+            happened &= roll < rule.chance(ctx)
         if not happened.any():
             return
         self.fired[ctx.rows, rule.index] += happened.sum(1)
@@ -156,9 +163,11 @@ class Runner:
 
     def resolve_order(self, kind: str, column: int | None, rows: np.ndarray) -> None:
         """One order given in the games ``rows`` (its cost paid already): its roll, then its success
-        or failure effects. The board is brought up to date first, as the scalar resolver does."""
+        or failure effects. The board is brought up to date first, as the scalar resolver does (where
+        the order reads what that works out: ``OrderCode.refreshes``)."""
         code = self.book.orders[kind]
-        refresh(self.boards, self.book, rows)
+        if code.refreshes:
+            refresh(self.boards, self.book, rows, code.reads)
         ctx = Ctx(self.boards, rows, column)
         self.in_order = True
         try:
@@ -167,7 +176,7 @@ class Runner:
                 return
             scope = self.theatre_keys[column] if column is not None else dice.nm("")
             roll = dice.rolls(dice.source_keys(self.keys[rows], kind), scope)
-            ok = np.broadcast_to(roll < code.chance(ctx), rows.shape)
+            ok = _lanes(roll < code.chance(ctx), rows.shape)
             apply(self, code.success, ctx.sub(ok))
             apply(self, code.failure, ctx.sub(~ok))
         finally:

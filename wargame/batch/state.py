@@ -9,8 +9,10 @@ One lane per game. Shapes (``n`` games, ``J`` theatres of the scenario, ``S`` of
   per-theatre computed values;
 - ``O[name]``: ``(n, S)`` float64 for ``strength``, ``brutality`` and ``origin`` (a code of
   :data:`~wargame.batch.compile.ORIGINS`); beside them ``o_theatre`` (home column), ``o_id``
-  (the N of ``offshoot-N``), ``o_seq`` (when it joined the list: list order is ``o_seq`` order,
-  since the engine only appends and removes) and ``o_active``, all ``(n, S)``;
+  (the id's code: the N of ``offshoot-N``, or a negative code for any other id of an opening
+  board, :data:`wargame.batch.dice.OFFSHOOT_NAMES`), ``o_seq`` (when it joined the list: list
+  order is ``o_seq`` order, since the engine only appends and removes) and ``o_active``, all
+  ``(n, S)``;
 - ``decks``: per deck, piles as ``(n, C)`` int card indices and their lengths ``(n,)``;
 - ``phase`` (0 events, 1 orders, 2 over), ``turn``, ``last_turn``, ``dirty``: ``(n,)``.
 
@@ -28,22 +30,18 @@ import attrs
 import numpy as np
 
 from wargame.batch.compile import ORIGINS
-from wargame.engine.board import COMPUTED, GLOBAL_TRACKS, MAX_OFFSHOOTS, THEATRE_COMPUTED, THEATRE_TRACKS, flat_tracks
-from wargame.engine.model import (
-    PHASES,
-    AlQaeda,
-    Coalition,
-    DeckPiles,
-    Governments,
-    IslamicState,
-    Leader,
-    Offshoot,
-    Relation,
-    State,
-    Tally,
-    Theatre,
-    tracks_of,
+from wargame.batch.dice import OFFSHOOT_NAMES
+from wargame.engine.board import (
+    COMPUTED,
+    GLOBAL_TRACKS,
+    LEADERS,
+    MAX_OFFSHOOTS,
+    PARTS,
+    THEATRE_COMPUTED,
+    THEATRE_TRACKS,
+    flat_tracks,
 )
+from wargame.engine.model import PHASES, DeckPiles, Leader, Offshoot, State, Theatre, tracks_of
 from wargame.engine.rulebook import Rulebook
 
 SLOTS = MAX_OFFSHOOTS + 1
@@ -62,9 +60,7 @@ def _same_parts(s: State, first: State) -> bool:
     """Whether ``s`` shares every part of ``first`` but the seed (as ``attrs.evolve(first, seed=...)``)."""
     return all(map(operator.is_, _STATE_PARTS(s), _STATE_PARTS(first)))
 THEATRE_STORED = (*THEATRE_TRACKS, "turn_start_territory")
-_PARTS = (("is_", "islamic_state", IslamicState), ("aq_", "al_qaeda", AlQaeda), ("coalition_", "coalition", Coalition),
-          ("gov_", "governments", Governments), ("relation_", "relation", Relation), ("tally_", "tally", Tally))
-_LEADERS = {"islamic_state": "is_leader_", "al_qaeda": "aq_leader_"}
+_LEADERS = {attr: prefix for prefix, attr in LEADERS}
 _LEADER_TRACKS = tuple(n for n, _, _ in tracks_of(Leader))
 
 
@@ -164,15 +160,14 @@ class Boards:
                 self.T[k][i, j] = getattr(t, k)
         if len(s.offshoots) > MAX_OFFSHOOTS:
             raise ValueError(f"game {i} has {len(s.offshoots)} offshoots, more than {MAX_OFFSHOOTS}")
+        if len({o.id for o in s.offshoots}) < len(s.offshoots):
+            raise ValueError(f"game {i} has two offshoots of one id: the batch engine tells them apart by id")
         for k, o in enumerate(s.offshoots):
-            prefix, _, number = o.id.rpartition("-")
-            if prefix != "offshoot" or not number.isdigit():
-                raise ValueError(f"offshoot id {o.id!r} is not offshoot-N: the batch engine keys its dice by N")
             self.O["strength"][i, k] = o.strength
             self.O["brutality"][i, k] = o.brutality
             self.O["origin"][i, k] = ORIGINS.index(o.origin)
             self.o_theatre[i, k] = self.theatre_names.index(o.theatre)
-            self.o_id[i, k] = int(number)
+            self.o_id[i, k] = OFFSHOOT_NAMES.code(o.id, o.theatre)
             self.o_seq[i, k] = k
             self.o_active[i, k] = True
         self.next_seq[i] = len(s.offshoots)
@@ -195,7 +190,7 @@ class Boards:
         tpl = self.templates[i]
         G = self.G
         parts = {}
-        for prefix, attr, cls in _PARTS:
+        for prefix, attr, cls in PARTS:
             kw = {n: int(G[prefix + n][i]) for n, _, _ in tracks_of(cls)}
             if attr in _LEADERS:
                 lp = _LEADERS[attr]
@@ -206,7 +201,7 @@ class Boards:
             for j, t in enumerate(tpl.theatres)
         )
         offshoots = tuple(
-            Offshoot(id=f"offshoot-{int(self.o_id[i, k])}", theatre=self.theatre_names[int(self.o_theatre[i, k])],
+            Offshoot(id=OFFSHOOT_NAMES.text(int(self.o_id[i, k])), theatre=self.theatre_names[int(self.o_theatre[i, k])],
                      origin=ORIGINS[int(self.O["origin"][i, k])], strength=int(self.O["strength"][i, k]),
                      brutality=int(self.O["brutality"][i, k]))
             for k in self.offshoot_order(i)

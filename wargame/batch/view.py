@@ -66,6 +66,16 @@ def _block_plan(seat: str) -> tuple:
     return exact, names, keys, col(1), col(2), col(3)
 
 
+def _globals(boards, names: tuple[str, ...], rows: np.ndarray) -> np.ndarray:
+    """``(k, m)``: the global ``names`` of games ``rows`` (sorted, distinct), read in one block
+    from the boards' stacked globals (``Boards.GG``) where they have them."""
+    index = getattr(boards, "g_index", None)
+    if index is None:
+        return np.stack([boards.G[n][rows] for n in names])
+    at = np.array([index[n] for n in names], dtype=np.int64)
+    return boards.GG[at] if len(rows) == boards.n else boards.GG[at[:, None], rows[None, :]]
+
+
 def estimates(boards, rows: np.ndarray, seat: str, keys: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """``{track: (lo, hi)}``, each ``(m,)`` int64: the ranges ``seat`` sees in games ``rows``
     (``keys``: their :func:`view_keys`), exactly as ``view(state, seat).tracks``. Every ranged
@@ -74,11 +84,12 @@ def estimates(boards, rows: np.ndarray, seat: str, keys: np.ndarray) -> dict[str
     key = dice.phase_keys(keys, boards.turn[rows], seat)
     exact, names, name_keys, width, lo_bound, hi_bound = _block_plan(seat)
     out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    for n in exact:
-        value = G[n][rows].astype(np.int64)
-        out[n] = (value, value)
+    if exact:
+        values = _globals(boards, exact, rows).astype(np.int64)
+        for n, value in zip(exact, values):
+            out[n] = (value, value)
     if names:
-        value = np.stack([G[n][rows] for n in names]).astype(np.int64)  # (k, m)
+        value = _globals(boards, names, rows).astype(np.int64)  # (k, m)
         intel = G["coalition_intel"][rows].astype(np.int64)
         w = np.where(width >= 0, width, np.minimum(np.maximum(0, 4 - intel // 3)[None, :], hi_bound - lo_bound))
         roll = dice.rolls(dice.mix(key[None, :] ^ name_keys), dice.nm(""))  # source_keys, a row per track
@@ -131,8 +142,8 @@ class Picture:
         for n in GLOBAL_TRACKS:  # the middle of each range; 0 for what the seat cannot see
             lo_hi = seen.get(n)
             G[n] = (lo_hi[0] + lo_hi[1]) / 2 if lo_hi is not None else np.zeros(m)
-        for n in COMPUTED:  # turn, year and the totals over the theatres and offshoots: public
-            G[n] = boards.G[n][rows]
+        computed = tuple(COMPUTED)  # turn, year and the totals over the theatres and offshoots: public
+        G.update(zip(computed, _globals(boards, computed, rows)))
         self.board = _Seen(boards, rows, G)
         self.lanes = np.arange(m)
         ctx = Ctx(self.board, self.lanes)
