@@ -103,7 +103,7 @@ def _size(b: Batch, workers: int) -> int:
 
 def scalar_note(batches: Sequence[Batch]) -> str | None:
     """One line saying which arms the scalar engine plays although the batch engine was asked
-    for (a setup whose opening board the batch cannot load: :func:`batch_plays`); None if none."""
+    for (a setup the batch engine does not know: :func:`batch_plays`); None if none."""
     fallen = [b for b in batches if b.engine == "batch" and not b.batched]
     if not fallen:
         return None
