@@ -253,6 +253,9 @@ def test_a_cells_screen_counts_down_the_time_limit_the_white_cell_sets(rulebook)
 def test_a_revoke_shows_the_new_code_and_a_refusal_is_shown_in_words(rulebook):
     from textual.widgets import DataTable
 
+    from wargame.net.protocol import Revoke
+    from wargame.tui.screens.white_console_forms import RevokeForm
+
     server = _server(rulebook)
 
     async def main() -> None:
@@ -274,12 +277,19 @@ def test_a_revoke_shows_the_new_code_and_a_refusal_is_shown_in_words(rulebook):
                 new = server.codes["aq"]
                 await _until(pilot, lambda: str(table.get_row("aq")[3]) == f"new: {new}", "the new code in the table")
                 assert any(new in n for n in _notes(app))
+                assert str(table.get_row("is")[3]) == "—"  # shown once, when the server started
+                assert str(table.get_row("coalition")[3]) == "none: a bot"
+                assert "shown once" in str(screen.query_one("#wc-seats-hint").render())
 
-                # the coalition is a bot's seat: it has no code, and the server says so
+                # the coalition is a bot's seat: it has no code, and the form does not offer it
                 table.move_cursor(row=2)
                 await pilot.press("r")
-                await pilot.pause()
-                await pilot.press("enter")
+                await _until(pilot, lambda: isinstance(app.screen, RevokeForm), "the revoke form")
+                assert app.screen.seats == ["is", "aq", WHITE]
+                await pilot.press("escape")
+
+                # a refusal is shown in words
+                await white.send(Revoke("coalition"))
                 await _until(pilot, lambda: any("no seat 'coalition' with a code" in n for n in _notes(app)),
                              "the server's refusal shown")
                 await pilot.press("ctrl+q")

@@ -119,6 +119,7 @@ class Client:
         self.given: list[dict[str, Any]] = []  # the orders the server has from the seat this turn
         self.awaiting: list[str] = []
         self.joined: list[str] = []  # the seats connected now (White Cell included), as the server last said
+        self.coded: list[str] | None = None  # to the White Cell: the seats with a join code (its welcome's)
         self.results: list[dict[str, Any]] = []  # the records of the last results message
         self.said: list[dict[str, Any]] = []
         self.errors: list[str] = []
@@ -260,6 +261,7 @@ class Client:
         if kind in ("welcome", "view"):
             if kind == "welcome":
                 self.seat = message["seat"]
+                self.coded = message.get("coded")
                 self.said = []  # the server sends the channels again after a welcome
             self.view = message["view"]
             self.orders = message.get("orders", [])

@@ -40,7 +40,7 @@ from wargame.tui.screens.white_console_forms import (
     overridable,
     seats_with_codes,
 )
-from wargame.tui.screens.white_console_words import SHORT, all_channels, channel_title, result_markup
+from wargame.tui.screens.white_console_words import SHORT, all_channels, channel_title, notice_of, result_markup, seat_row
 from wargame.tui.widgets.board import CellPanel, DecksPanel, RelationPanel, TheatreTable, titled
 from wargame.tui.widgets.countdown import Countdown
 from wargame.tui.widgets.footer import KeysFooter
@@ -61,6 +61,9 @@ class WhiteConsoleScreen(Screen[None]):
         Binding("o", "override", "Override"),
         Binding("e", "end_orders", "End orders"),
         Binding("r", "revoke", "Revoke code"),
+        Binding("escape", "leave", "Leave the box"),
+        Binding("tab", "app.focus_next", "Next pane", show=False),
+        Binding("shift+tab", "app.focus_previous", "Previous pane", show=False),
         Binding("1", "tab('wc-board')", "Board tab", show=False),
         Binding("2", "tab('wc-seats')", "Seats tab", show=False),
         Binding("3", "tab('wc-channels')", "Channels tab", show=False),
@@ -69,7 +72,8 @@ class WhiteConsoleScreen(Screen[None]):
     ABOUT = ("The White Cell's console: you see everything, every cell's exact tracks included, so keep this "
              "screen to yourself. Tabs (1 to 4): the board; the seats (who is connected, whose orders are "
              "awaited, new join codes); every channel's messages (you reply on your own channels with each cell: "
-             "pick one, type, Enter); the last turn's results. Your powers are on keys: **p** pauses or resumes, "
+             "**m** takes you to the message box, Esc leaves it: while you type, letters are text); the last turn's "
+             "results. Tab moves between the panes. Your powers are on keys: **p** pauses or resumes, "
              "**l** sets a time limit per orders phase (the countdown is shown to every seat), **e** ends a "
              "cell's orders now (a bot gives them), **r** revokes a seat's code (the new one is shown), **a** "
              "approves a second connection's takeover of a seat, **i** injects a card, **t** sets a track, **o** "
@@ -87,6 +91,10 @@ class WhiteConsoleScreen(Screen[None]):
     #wc-channel-list { width: 36; height: 1fr; }
     #wc-channel-pane { width: 1fr; }
     #wc-channel-log, #wc-result-log { height: 1fr; }
+    #wc-channel-log:focus, #wc-result-log:focus, #wc-board-scroll:focus { background: $boost; }
+    #wc-channel-pane:focus-within { background: $boost; }
+    #wc-channel-pane:focus-within > #wc-channel-title { background: $accent; color: $background; text-style: bold; }
+    #wc-codes-note { height: auto; }
     """
 
     def __init__(self, client: Client):
@@ -114,7 +122,9 @@ class WhiteConsoleScreen(Screen[None]):
             with TabPane("2 Seats", id="wc-seats"):
                 yield DataTable(id="wc-seat-table", cursor_type="row", zebra_stripes=True)
                 yield Static("[$text-muted]A cell played by a bot is never connected: the server gives its orders.\n"
-                             "r revokes the code of the seat picked here (↑↓), a approves a takeover, e ends a cell's orders now.[/]",
+                             "r revokes the code of the seat picked here (↑↓), a approves a takeover, e ends a cell's orders now.\n"
+                             "Join codes are shown once: the server prints them when it starts (—: not shown again); "
+                             "a revoked seat's new code is shown here (new: …).[/]",
                              id="wc-seats-hint")
             with TabPane("3 Channels", id="wc-channels"), Horizontal():
                 yield OptionList(id="wc-channel-list")
@@ -171,11 +181,13 @@ class WhiteConsoleScreen(Screen[None]):
         v = c.view or {}
         self.query_one("#wc-turn", Static).update(
             f"[b]Turn {v.get('turn', '?')} of {v.get('last_turn', '?')}[/]: {self.phase_words()}")
-        up = "" if c.ws is not None else "[$error]connection lost: joining again…[/]  "
         connected = ", ".join(SHORT[s] for s in CHANNEL_SEATS if s in c.joined) or "nobody"
+        # while the connection is down, who is connected is not known: the last list would mislead
+        up = (f"Connected: {escape(connected)}" if c.ws is not None
+              else "[b $error]connection lost: joining again…[/] (who is connected is not known meanwhile)")
         waiting = [SHORT[s] for s in self.app_takeovers()]
         takeover = f"  [b $warning]Takeover asked for: {escape(', '.join(waiting))} (a)[/]" if waiting else ""
-        self.query_one("#wc-status", Static).update(f"{up}Connected: {escape(connected)}{takeover}")
+        self.query_one("#wc-status", Static).update(f"{up}{takeover}")
         self.query_one("#wc-clock", Countdown).tick()
         self.show_seats()
         self.refresh_bindings()
@@ -184,19 +196,12 @@ class WhiteConsoleScreen(Screen[None]):
         return list(getattr(self.app, "takeovers", []))
 
     def show_seats(self) -> None:
-        c = self.client
         table = self.query_one("#wc-seat-table", DataTable)
         keep = table.cursor_row
         table.clear()
-        codes: dict[str, str] = getattr(self.app, "new_codes", {})
-        orders_phase = (c.view or {}).get("phase") == "orders"
         for seat in CHANNEL_SEATS:
-            connected = "yes" if seat in c.joined else "no"
-            if seat in self.app_takeovers():
-                connected += ", another wants it (a)"
-            orders = "" if seat == WHITE or not orders_phase else "awaited" if seat in c.awaiting else "given"
-            code = f"new: {codes[seat]}" if seat in codes else ""
-            table.add_row(SHORT[seat], connected, orders, code, key=seat)
+            table.add_row(*seat_row(seat, self.client, self.app_takeovers(), getattr(self.app, "new_codes", {}),
+                                    getattr(self.app, "coded", None)), key=seat)
         if keep < table.row_count:
             table.move_cursor(row=keep)
 
@@ -206,19 +211,18 @@ class WhiteConsoleScreen(Screen[None]):
         if not self.client.results:
             log.write("[dim]No results this turn yet: they come once every cell has given its orders.[/]")
         for r in self.client.results:
-            log.write(result_markup(r, ref=True))
+            log.write(result_markup(r, odds=True))
 
     def show_channels(self) -> None:
         counts: dict[str, int] = {}
         for m in self.client.said:
             counts[m["channel"]] = counts.get(m["channel"], 0) + 1
         options = self.query_one("#wc-channel-list", OptionList)
-        keep = options.highlighted
         options.clear_options()
         for ch in all_channels():
             new = "[b $warning]●[/] " if ch in self.unread else "  "
             options.add_option(Option(f"{new}{escape(channel_title(ch))} [$text-muted]({counts.get(ch, 0)})[/]", id=ch))
-        options.highlighted = keep if keep is not None else 0
+        options.highlighted = all_channels().index(self.channel)
         self.show_channel()
 
     def show_channel(self) -> None:
@@ -272,17 +276,9 @@ class WhiteConsoleScreen(Screen[None]):
             self.notify(str(m.get("reason", "")), title="Connection closed", severity="error", markup=False)
 
     def notice(self, m: dict[str, Any]) -> None:
-        kind = m.get("type")
-        seat = SHORT.get(str(m.get("seat")), str(m.get("seat")))
-        if kind == "code":
-            self.notify(f"New join code for {seat}: {m.get('code')} (also in the Seats tab, 2). The old one no longer works.",
-                        title="Code revoked", timeout=30, markup=False)
-        elif kind == "takeover_requested":
-            self.notify(f"Another connection wants the {seat} seat, which is connected. Press a to approve "
-                        "(the present connection is closed), or ignore it.", title="Takeover asked for",
-                        severity="warning", timeout=30, markup=False)
-        elif kind == "connection" and m.get("up"):
-            self.notify("Joined again: the console is as it was.", timeout=3)
+        found = notice_of(m)
+        if found is not None:
+            self.notify(found[0], markup=False, **found[1])
 
     # the White Cell's powers
 
@@ -296,6 +292,9 @@ class WhiteConsoleScreen(Screen[None]):
             await self.client.send(message)  # sent now, or on joining again if the connection is down
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        typing = isinstance(self.focused, Input)
+        if action == "leave" or typing:  # while a message is typed letters are text: keys dimmed, Esc leaves
+            return typing if action == "leave" else None
         paused = getattr(getattr(self.app, "game_clock", None), "paused", False)
         if action == "pause":
             return not paused
@@ -326,7 +325,7 @@ class WhiteConsoleScreen(Screen[None]):
         table = self.query_one("#wc-seat-table", DataTable)
         on_tab = self.query_one("#wc-tabs", TabbedContent).active == "wc-seats"
         first = CHANNEL_SEATS[table.cursor_row] if on_tab and table.row_count else None
-        self.ask(RevokeForm(seats_with_codes(), first))
+        self.ask(RevokeForm(seats_with_codes(getattr(self.app, "coded", None)), first))
 
     def action_approve(self) -> None:
         waiting = self.app_takeovers()
@@ -347,6 +346,17 @@ class WhiteConsoleScreen(Screen[None]):
             self.ask(OverrideForm(self.client.results))
         else:
             self.notify("No result of the last turn to override (no dice rolled in it yet).", timeout=3)
+
+    def action_message(self) -> None:
+        """The app's **m**: to the message box of the channel shown (the first of the White Cell's own if it speaks not on that one)."""
+        if not self.channel.endswith(f"-{WHITE}"):
+            self.channel = all_channels()[0]
+            self.show_channels()
+        self.action_tab("wc-channels")
+        self.query_one("#wc-reply", Input).focus()
+
+    def action_leave(self) -> None:
+        self.query_one("#wc-channel-list", OptionList).focus()
 
     def action_tab(self, tab: str) -> None:
         self.query_one("#wc-tabs", TabbedContent).active = tab

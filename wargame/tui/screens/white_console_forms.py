@@ -22,7 +22,7 @@ from textual.widgets.option_list import Option
 from wargame.engine.board import GLOBAL_TRACKS, OFFSHOOT_TRACKS, THEATRE_TRACKS
 from wargame.engine.model import CELLS
 from wargame.engine.view import View
-from wargame.net.protocol import ApproveTakeover, EndOrders, Inject, Override, Revoke, SetTimeLimit, SetTrack
+from wargame.net.protocol import MIN_TIME_LIMIT, ApproveTakeover, EndOrders, Inject, Override, Revoke, SetTimeLimit, SetTrack
 from wargame.net.server import CHANNEL_SEATS
 from wargame.record.commands import RESOLUTION_PHASES
 from wargame.tui.screens.white_console_words import SHORT
@@ -31,6 +31,7 @@ from wargame.tui.widgets.footer import KeysFooter
 from wargame.tui.widgets.lists import Tick
 
 SECRET = "Secret: tell only the cells it concerns"
+MIN_MINUTES = MIN_TIME_LIMIT / 60  # the server's least time limit (half a minute), in the form's minutes
 
 
 class Refused(ValueError):
@@ -40,7 +41,9 @@ class Refused(ValueError):
 class PowerForm(ModalScreen[Any]):
     """One request of the White Cell: ``fields()`` and ``request()`` (the message, or :class:`Refused`)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "send", "Send")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "send", "Send"),
+                Binding("tab", "app.focus_next", "Next field", show=False),
+                Binding("shift+tab", "app.focus_previous", "Previous field", show=False)]
     TITLE_TEXT = ""
     HINT = ""
     HELP_TITLE = "a White Cell request"
@@ -109,12 +112,12 @@ class PowerForm(ModalScreen[Any]):
 
 class TimeLimitForm(PowerForm):
     TITLE_TEXT = "Time limit for each orders phase"
-    HINT = ("In minutes (e.g. 5 or 2.5), starting now for this phase; 0 removes the limit. When it runs out, "
-            "a bot gives the orders of each cell that has not given them, and the turn resolves.")
+    HINT = ("In minutes (e.g. 5 or 2.5), at least half a minute (0 for no limit), starting now for this phase. "
+            "When it runs out, a bot gives the orders of each cell that has not given them, and the turn resolves.")
     ABOUT = HINT
 
     def fields(self) -> ComposeResult:
-        yield self.row("Minutes:", Input(placeholder="e.g. 5; 0: no limit", id="form-minutes", compact=True))
+        yield self.row("Minutes:", Input(placeholder="at least 0.5; 0: no limit", id="form-minutes", compact=True))
 
     def request(self) -> SetTimeLimit:
         text = self.text("#form-minutes").replace(",", ".")
@@ -124,6 +127,9 @@ class TimeLimitForm(PowerForm):
             raise Refused(f"{text or 'Nothing'} is not a number of minutes: type e.g. 5, or 0 for no limit.") from None
         if not 0 <= minutes <= 1440 or minutes != minutes:
             raise Refused("A time limit is 0 to 1440 minutes (a day).")
+        if 0 < minutes < MIN_MINUTES:
+            # a few seconds would let the stand-in bots play every phase before anyone could read it
+            raise Refused("A time limit is at least half a minute (0 for no limit).")
         return SetTimeLimit(round(minutes * 60, 1) or None)
 
 
@@ -310,10 +316,12 @@ class OverrideForm(PowerForm):
                         self.query_one("#form-secret", Tick).value)
 
 
-def seats_with_codes() -> list[str]:
-    """The seats a revoke may name: the cells, then the White Cell's own (last: revoking it by mistake
-    would leave the facilitator with a code nobody has written down). A bot's seat has no code: the server says so."""
-    return list(CHANNEL_SEATS)
+def seats_with_codes(coded: list[str] | None = None) -> list[str]:
+    """The seats a revoke may name: those with a join code (``coded``, from the White Cell's
+    ``welcome``: the human cells and the White Cell; every seat if the server did not say), the
+    cells first, the White Cell's own last (revoking it by mistake would leave the facilitator with
+    a code nobody has written down). A bot's seat has no code."""
+    return [s for s in CHANNEL_SEATS if coded is None or s in coded]
 
 
 def cells_owing(awaiting: list[str]) -> list[str]:

@@ -3,7 +3,9 @@
 The server sends ``deadline`` (docs/protocol.md) when a limit is set, a new orders phase's clock
 starts, or the game is paused or resumed with a limit: ``seconds_left`` is counted when it was
 sent, so the screen counts down from the message's arrival (on the monotonic clock), once a
-second. ``paused`` (from ``paused`` or ``deadline``) stops the count and says so.
+second. ``paused`` (from ``paused`` or ``deadline``) stops the count and says so. While the
+connection is down the count goes on (the server's clock runs) but is marked "(server unreachable)":
+what it shows may no longer be what the server has.
 """
 
 from __future__ import annotations
@@ -24,10 +26,15 @@ class GameClock:
     limit: float | None = None  # seconds per orders phase; None: no limit
     seconds_left: float | None = None  # as the server counted them when it sent the deadline
     arrived: float = 0.0
+    offline: bool = False  # the connection is down (the client's ``connection`` message)
 
     def take(self, message: dict[str, Any], now: float | None = None) -> bool:
-        """Take a ``paused`` or ``deadline`` message; True if it was one of them."""
+        """Take a ``paused`` or ``deadline`` message; True if it was one of them. A ``connection``
+        or ``welcome`` message sets :attr:`offline` (and returns False)."""
         kind = message.get("type")
+        if kind in ("connection", "welcome"):
+            self.offline = kind == "connection" and not message.get("up")
+            return False
         if kind == "paused":
             if message.get("paused") and not self.paused and self.seconds_left is not None:
                 # the count stops where it stood (the server's own deadline message follows with its figure)
@@ -53,7 +60,13 @@ class GameClock:
 
 
 def clock_words(clock: GameClock, now: float | None = None) -> str:
-    """The clock in words (Textual markup): "Time left 4:05", "PAUSED (time left 4:05)", ""."""
+    """The clock in words (Textual markup): "Time left 4:05", "PAUSED (time left 4:05)", ""; with
+    " (server unreachable)" after it while the connection is down."""
+    words = _clock_words(clock, now)
+    return words + " [$error](server unreachable)[/]" if words and clock.offline else words
+
+
+def _clock_words(clock: GameClock, now: float | None = None) -> str:
     left = clock.left(now)
     count = ""
     if left is not None:
@@ -88,5 +101,7 @@ class Countdown(Static):
     def tick(self) -> None:
         clock = getattr(self.app, "game_clock", None)
         text = clock_words(clock) if isinstance(clock, GameClock) else ""
+        if not text and self.idle and isinstance(clock, GameClock) and clock.offline:
+            text = self.idle + " [$error](server unreachable)[/]"
         self.update(text or self.idle)
         self.display = bool(text or self.idle)  # no empty line where there is nothing to count
