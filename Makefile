@@ -16,8 +16,9 @@ $(STAMP): pyproject.toml constraints.txt
 play: $(STAMP)
 	$(BIN)/wargame
 
+# One test process per core (pytest-xdist); each test still runs alone in its process.
 test: lint
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 # The layers of the README as import contracts (pyproject.toml), then the code's style.
 lint: $(STAMP)
