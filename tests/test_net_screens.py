@@ -5,53 +5,28 @@ told in words, a revoked code asked for again. Every wait is for a condition, ne
 
 from __future__ import annotations
 
-import asyncio
-import io
-
-from rich.console import Console
 from websockets.asyncio.client import connect
 
 from tests.netcases import message as _message
 from tests.netcases import recv_type as _recv_type
 from tests.netcases import run as _run
-from wargame.engine.model import CELLS
+from tests.netscreens import exercise as _server
+from tests.netscreens import notes as _notes
+from tests.netscreens import shown
+from tests.netscreens import until as _until
 from wargame.net.client import Client
 from wargame.net.server import WHITE, ExerciseServer
-from wargame.table.session import Session
 
-TIMEOUT = 20.0
 SMALL = (80, 24)
 
 
-def _server(rulebook, humans=("is", "aq"), **options) -> ExerciseServer:
-    seats = {c: ("human" if c in humans else "bot") for c in CELLS}
-    return ExerciseServer(Session.new(rulebook, "exercise", 5, seats), **options)
-
-
-async def _until(pilot, test, what: str) -> None:
-    """Let the app run until ``test()`` holds (the server's messages arrive between pauses)."""
-    loop = asyncio.get_running_loop()
-    end = loop.time() + TIMEOUT
-    while not test():
-        if loop.time() > end:
-            raise AssertionError(f"never: {what}")
-        await pilot.pause(0.02)
-
-
 def _text(widget) -> str:
-    """What a Static shows, as plain text."""
-    console = Console(width=200, record=True, file=io.StringIO())
-    console.print(widget.render())
-    return console.export_text()
+    return shown(widget.render())
 
 
 def _log_text(log) -> str:
     """What a RichLog shows, its wrapped lines joined again."""
     return " ".join(" ".join(line.text for line in log.lines).split())
-
-
-def _notes(app) -> list[str]:
-    return [n.message for n in app._notifications]
 
 
 async def _seat_app(server: ExerciseServer, seat: str = "is", **options):

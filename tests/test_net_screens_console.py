@@ -5,48 +5,21 @@ titles, an outage shown as such. Every wait is for a condition, never for a whil
 
 from __future__ import annotations
 
-import asyncio
-import io
 import re
 
-from rich.console import Console
-
 from tests.netcases import run as _run
-from wargame.engine.model import CELLS
+from tests.netscreens import console_app as _console
+from tests.netscreens import exercise as _server
+from tests.netscreens import shown
+from tests.netscreens import until as _until
 from wargame.net.client import Client
-from wargame.net.server import WHITE, ExerciseServer
-from wargame.table.session import Session
+from wargame.net.server import WHITE
 
-TIMEOUT = 20.0
 SIZE = (120, 40)
 
 
-def _server(rulebook, humans=("is", "aq")) -> ExerciseServer:
-    seats = {c: ("human" if c in humans else "bot") for c in CELLS}
-    return ExerciseServer(Session.new(rulebook, "exercise", 5, seats))
-
-
-async def _until(pilot, test, what: str) -> None:
-    loop = asyncio.get_running_loop()
-    end = loop.time() + TIMEOUT
-    while not test():
-        if loop.time() > end:
-            raise AssertionError(f"never: {what}")
-        await pilot.pause(0.02)
-
-
 def _text(widget) -> str:
-    console = Console(width=200, record=True, file=io.StringIO())
-    console.print(widget.render())
-    return console.export_text()
-
-
-async def _console(server: ExerciseServer, **options):
-    from wargame.tui.remote import RemoteApp
-
-    white = Client(f"ws://127.0.0.1:{server.port}", server.codes[WHITE], **options)
-    await white.join()
-    return RemoteApp(white), white
+    return shown(widget.render())
 
 
 def test_m_reaches_the_white_cells_message_box_letters_typed_there_are_text_and_escape_leaves_it(rulebook):

@@ -5,57 +5,27 @@ a condition (the screen or the server catching up), never for a while."""
 from __future__ import annotations
 
 import asyncio
-import io
 import re
 
-from rich.console import Console
 from websockets.asyncio.client import connect
 
 from tests.netcases import message as _message
 from tests.netcases import recv_type as _recv_type
 from tests.netcases import run as _run
+from tests.netscreens import TIMEOUT, shown
+from tests.netscreens import console_app as _console
+from tests.netscreens import exercise as _server
+from tests.netscreens import notes as _notes
+from tests.netscreens import until as _until
 from wargame.engine.board import flat_tracks
-from wargame.engine.model import CELLS
 from wargame.net.client import Client
 from wargame.net.server import WHITE, ExerciseServer
-from wargame.table.session import Session
 
-TIMEOUT = 20.0
 SIZE = (120, 40)
 
 
-def _server(rulebook, humans=("is", "aq")) -> ExerciseServer:
-    seats = {c: ("human" if c in humans else "bot") for c in CELLS}
-    return ExerciseServer(Session.new(rulebook, "exercise", 5, seats))
-
-
-async def _until(pilot, test, what: str) -> None:
-    """Let the app run until ``test()`` holds (the server's messages arrive between pauses)."""
-    loop = asyncio.get_running_loop()
-    end = loop.time() + TIMEOUT
-    while not test():
-        if loop.time() > end:
-            raise AssertionError(f"never: {what}")
-        await pilot.pause(0.02)
-
-
 def _text(widget) -> str:
-    """What a Static shows, as plain text (its content may be a Rich table)."""
-    console = Console(width=200, record=True, file=io.StringIO())
-    console.print(widget.content)
-    return console.export_text()
-
-
-def _notes(app) -> list[str]:
-    return [n.message for n in app._notifications]
-
-
-async def _console(server: ExerciseServer):
-    from wargame.tui.remote import RemoteApp
-
-    white = Client(f"ws://127.0.0.1:{server.port}", server.codes[WHITE])
-    await white.join()
-    return RemoteApp(white), white
+    return shown(widget.content)
 
 
 async def _cell(server: ExerciseServer, seat: str) -> tuple[Client, asyncio.Task]:
