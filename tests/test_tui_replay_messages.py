@@ -8,15 +8,13 @@ as the facilitator would open it.
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
-from textual.widgets import Static
-
+from tests.test_tui_replay import open_replay, text
+from tests.test_tui_replay import run as replay_run
 from wargame.engine.model import CELLS
 from wargame.record.commands import Say
 from wargame.record.game import Game, Header, play_bots
-from wargame.record.load import load
 from wargame.record.save import document, write_save
 from wargame.tui.app import WargameApp
 from wargame.tui.screens.replay import ReplayScreen
@@ -47,23 +45,8 @@ def saved(rulebook, tmp_path: Path) -> Path:
     return path
 
 
-def open_replay(rulebook, path: Path) -> WargameApp:
-    _, game, check = load(path, rulebook)
-    assert check.verified, check.message
-    return WargameApp(rulebook, replay=(game, path))
-
-
 def run(app: WargameApp, scenario, size=(130, 40)) -> None:
-    async def main() -> None:
-        async with app.run_test(size=size) as pilot:
-            await pilot.pause()
-            await scenario(pilot)
-
-    asyncio.run(main())
-
-
-def text(screen, selector: str) -> str:
-    return screen.query_one(selector, Static).visual.plain
+    replay_run(app, scenario, size)
 
 
 def said_at(screen: ReplayScreen, words: str) -> int:
