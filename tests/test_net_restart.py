@@ -13,7 +13,7 @@ import random
 from tests.netcases import TIMEOUT, run
 from wargame.engine.model import CELLS, digest
 from wargame.net.client import Client, OrderEntry
-from wargame.net.protocol import SetTimeLimit
+from wargame.net.protocol import NextTurn, SetTimeLimit
 from wargame.net.server import WHITE, ExerciseServer
 from wargame.net.settings import read_settings, settings_path
 from wargame.record.commands import GiveOrders as GiveOrdersCommand
@@ -74,7 +74,13 @@ def _play(rulebook, save, restart_turn: int | None) -> tuple[ExerciseServer, dic
         await server.start()
         url, codes = f"ws://127.0.0.1:{server.port}", dict(server.codes)
         held = asyncio.Event()
-        white = Client(url, codes[WHITE])
+        starts: list[asyncio.Task] = []
+
+        def review(m: dict) -> None:  # the White Cell starts each next turn once the last one's results are in
+            if m.get("type") == "review":
+                starts.append(asyncio.get_running_loop().create_task(white.send(NextTurn())))
+
+        white = Client(url, codes[WHITE], listener=review)
         await white.join()
         tasks = [asyncio.create_task(white.run())]
         await white.send(SetTimeLimit(3600))

@@ -53,7 +53,7 @@ def test_four_bot_driven_clients_play_a_whole_game_and_each_is_sent_only_what_it
                 if m["type"] == "view":
                     if m["view"]["phase"] == "over":
                         return
-                    menu, turn = m["orders"], m["view"]["turn"]
+                    menu, turn = m.get("orders", []), m["view"]["turn"]  # no orders while the turn is reviewed
                 if m["type"] == "awaiting" and seat in m["cells"] and given_turn != turn:
                     pick = rng.sample(menu, min(rng.choice((0, 1, 1)), len(menu)))
                     await ws.send(_message("give_orders", orders=[{"kind": o["kind"], "theatre": o["theatre"]} for o in pick]))
@@ -68,6 +68,8 @@ def test_four_bot_driven_clients_play_a_whole_game_and_each_is_sent_only_what_it
         async with ws:
             while not (got[-1]["type"] == "view" and got[-1]["view"]["phase"] == "over"):
                 got.append(await _recv(ws))
+                if got[-1]["type"] == "review":  # the turn's results held for the White Cell: it starts the next
+                    await ws.send(_message("next_turn"))
 
     async def main() -> None:
         await server.start()
@@ -82,6 +84,9 @@ def test_four_bot_driven_clients_play_a_whole_game_and_each_is_sent_only_what_it
     _run(main())
     game = server.session.game
     assert game.state.over and (tmp_path / "net.json").exists()  # autosaved by the session
+    # every turn but the last was held for the White Cell's review, once, before the next began
+    reviews = [m["turn"] for m in received[WHITE] if m["type"] == "review"]
+    assert reviews == list(range(1, game.state.turn if game.state.phase != "over" else game.state.last_turn))
     states = {(st.state.turn, st.state.phase): st.state for st in game.steps}
     sent_odds: list[str | None] = []
     for seat, messages in received.items():
@@ -224,6 +229,7 @@ def test_bad_messages_get_an_error_and_the_server_goes_on(rulebook):
             # the White Cell gives no orders
             await white.send(_message("give_orders", orders=[]))
             assert (await _recv(white)) == {"v": 1, "type": "takeover_requested", "seat": "is"}  # the second join above
+            assert (await _recv(white)) == {"v": 1, "type": "takeover_withdrawn", "seat": "is"}  # and it left
             assert "White Cell" in (await _recv(white))["reason"]
             assert "is" not in server.session.game.pending
             # and the server goes on: a legal order is taken

@@ -24,6 +24,7 @@ from wargame.cli.serve import tls_context
 from wargame.engine.model import CELLS
 from wargame.net.protocol import record_payload
 from wargame.net.server import WHITE, ExerciseServer
+from wargame.net.settings import read_settings, settings_path
 from wargame.net.white import CLOSE_REVOKED, CLOSE_TAKEN_OVER
 from wargame.record import fog
 from wargame.record.load import load
@@ -94,8 +95,15 @@ def test_a_time_limit_that_passes_has_the_bots_play_and_the_turn_resolve(ruleboo
             assert server.session.state.turn == 1
             now[0] += 2
             await server.tick()
+            for ws in seats.values():  # what the turn did; then the White Cell reviews it, the clock stopped
+                assert (await _recv(ws))["type"] == "results"
+                assert (await _recv(ws))["view"]["phase"] == "events"
+                assert (await _recv(ws))["cells"] == []
+                assert await _recv(ws) == {"v": 1, "type": "review", "turn": 1}
+            now[0] += 1000  # a long review costs the next turn nothing: its clock starts when it begins
+            await seats[WHITE].send(_message("next_turn"))
             for ws in seats.values():
-                m = await _recv(ws)  # the next turn's clock, then what the turn did
+                m = await _recv(ws)  # the next turn's clock, then its events
                 assert m["type"] == "deadline" and m["turn"] == 2 and m["seconds_left"] == 30.0
                 assert (await _recv(ws))["type"] == "results"
                 assert (await _recv(ws))["view"]["turn"] == 2
@@ -291,6 +299,9 @@ def test_a_server_restarted_from_its_save_continues_the_same_game(rulebook, tmp_
 
     async def play_a_turn(server) -> dict:
         seats = await _seats(server)
+        if server.review is not None:  # the White Cell starts the turn it was reviewing when the server stopped
+            await seats[WHITE].send(_message("next_turn"))
+            await _recv_type(seats[WHITE], "view")
         for cell in CELLS:
             await seats[cell].send(_message("give_orders", orders=[]))
         view = (await _recv_type(seats[WHITE], "view"))["view"]
@@ -310,6 +321,9 @@ def test_a_server_restarted_from_its_save_continues_the_same_game(rulebook, tmp_
     _doc, game, check = load(save, rulebook)
     assert check.verified and [st.command for st in game.steps] == commands
     again = ExerciseServer(Session(game.rulebook, game, save=save))
+    # what the server kept beside the save: the White Cell was reviewing turn 1 when it stopped
+    again.restore(read_settings(settings_path(save), game.header.game, tuple(again.digests)), codes=False)
+    assert again.review == 1
 
     async def second() -> None:
         await again.start()

@@ -7,6 +7,7 @@ port: each is told what happened and what to do, not a socket error.
 from __future__ import annotations
 
 import asyncio
+import signal
 import socket
 import subprocess
 import sys
@@ -103,7 +104,7 @@ def test_a_port_where_nothing_listens_is_said_in_words():
     run(main())
 
 
-def test_serve_prints_each_seat_the_command_that_joins_it(tmp_path):
+def test_serve_prints_each_seat_the_command_that_joins_it_and_on_ctrl_c_how_to_continue(tmp_path):
     command = [sys.executable, "-m", "wargame", "serve", "--port", "0", "--save", str(tmp_path / "ex.json"),
                "--seats", "is=human,aq=doctrine,coalition=doctrine,governments=doctrine"]
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as server:
@@ -114,9 +115,12 @@ def test_serve_prints_each_seat_the_command_that_joins_it(tmp_path):
                 lines.append(line)
                 if "Ctrl+C" in line:
                     break
+            server.send_signal(signal.SIGINT)  # the facilitator's Ctrl+C
+            rest, _ = server.communicate(timeout=30)
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            if server.poll() is None:
+                server.kill()
+    assert f"Stopped. The game is saved; continue it with: wargame serve --load {tmp_path / 'ex.json'}" in rest
     port = lines[0].split("127.0.0.1:")[1].split(",")[0].split()[0]
     seats = {line.split()[0]: line.split() for line in lines[1:] if line.startswith("  ")}
     assert set(seats) == {"is", "white"}

@@ -174,6 +174,10 @@ def serve_command(rb: Rulebook, args: argparse.Namespace) -> int:
 
     try:
         return asyncio.run(run())
+    except KeyboardInterrupt:
+        if save is not None and not session.state.over:  # the facilitator stopped it: say how it goes on
+            print(f"\nStopped. The game is saved; continue it with: wargame serve --load {save}", flush=True)
+        raise
     finally:
         session.close()
 

@@ -70,6 +70,11 @@ class Resume:
     pass
 
 
+@frozen
+class NextTurn:
+    pass
+
+
 CLOSE_REVOKED = 4001  # websocket close codes: the seat's code was revoked,
 CLOSE_TAKEN_OVER = 4002  # another connection took the seat over (approved by the White Cell)
 MIN_TIME_LIMIT = 30.0  # seconds: a shorter limit lets the stand-in bots play every phase before anyone can read it
@@ -120,12 +125,12 @@ class Override:
     secret: bool = False
 
 
-WHITE_MESSAGES = (Pause, Resume, SetTimeLimit, EndOrders, Revoke, ApproveTakeover, Inject, SetTrack, Override)
+WHITE_MESSAGES = (Pause, Resume, NextTurn, SetTimeLimit, EndOrders, Revoke, ApproveTakeover, Inject, SetTrack, Override)
 ClientMessage = (Join | GiveOrders | Say | Pause | Resume | SetTimeLimit | EndOrders | Revoke | ApproveTakeover
                  | Inject | SetTrack | Override)
 CLIENT_TYPES: dict[str, type] = {
     "join": Join, "give_orders": GiveOrders, "say": Say,
-    "pause": Pause, "resume": Resume, "set_time_limit": SetTimeLimit, "end_orders": EndOrders, "revoke": Revoke,
+    "pause": Pause, "resume": Resume, "next_turn": NextTurn, "set_time_limit": SetTimeLimit, "end_orders": EndOrders, "revoke": Revoke,
     "approve_takeover": ApproveTakeover, "inject": Inject, "set_track": SetTrack, "override": Override,
 }
 
@@ -217,7 +222,8 @@ def encode_client(message: ClientMessage) -> str:
 # --- server -> client ----------------------------------------------------------------------------
 
 SERVER_TYPES = ("welcome", "view", "awaiting", "results", "said", "error",
-                "paused", "deadline", "code", "takeover_requested", "closed", "joined", "given")
+                "paused", "deadline", "code", "takeover_requested", "closed", "joined", "given", "review",
+                "takeover_withdrawn")
 
 
 def server_message(kind: str, **fields: Any) -> str:

@@ -40,12 +40,12 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from attrs import frozen
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
 from wargame.bots.bot import Bot
 from wargame.engine.model import CELLS, Order
+from wargame.net.channels import CHANNEL_SEATS, WHITE, Said, channel_name
 from wargame.net.protocol import (
     MAX_MESSAGE,
     MIN_TIME_LIMIT,
@@ -66,34 +66,9 @@ from wargame.record.commands import CommandError
 from wargame.record.messages import messages
 from wargame.table.session import Session
 
-WHITE = "white"
-CHANNEL_SEATS: tuple[str, ...] = CELLS + (WHITE,)
 MAX_FAILURES = 5  # wrong codes from one address within FAILURE_WINDOW seconds; then refused until it passes
 FAILURE_WINDOW = 60.0
 FRAME_LIMIT = 4 * MAX_MESSAGE  # the websocket layer closes (1009) on a larger frame; up to it, an error reply
-
-
-@frozen
-class Said:
-    """One channel message, as kept and sent."""
-
-    channel: str
-    sender: str
-    text: str
-    turn: int
-    phase: str
-
-    def payload(self) -> dict[str, Any]:
-        return {"channel": self.channel, "from": self.sender, "text": self.text, "turn": self.turn, "phase": self.phase}
-
-
-def channel_name(text: str) -> tuple[str, tuple[str, str]]:
-    """The canonical name and the two seats of a channel ``"a-b"``; ValueError if there is none."""
-    parts = text.split("-")
-    if len(parts) != 2 or parts[0] == parts[1] or not all(p in CHANNEL_SEATS for p in parts):
-        raise ValueError(f"no channel {text!r}: a channel is two seats of {', '.join(CHANNEL_SEATS)}, e.g. aq-is or is-white")
-    a, b = sorted(parts, key=CHANNEL_SEATS.index)
-    return f"{a}-{b}", (a, b)
 
 
 class ExerciseServer(WhiteCellPowers):
@@ -103,6 +78,7 @@ class ExerciseServer(WhiteCellPowers):
                  clock: Callable[[], float] = time.monotonic, ssl_context: ssl.SSLContext | None = None,
                  wall: Callable[[], float] = time.time, min_time_limit: float = MIN_TIME_LIMIT):
         self.session = session
+        self.review: int | None = None  # the turn just resolved, while the White Cell reviews it (docs/protocol.md)
         self.min_time_limit = min_time_limit  # seconds: the shortest time limit the White Cell may set
         self.host, self.port = host, port
         self.clock = clock
@@ -178,6 +154,8 @@ class ExerciseServer(WhiteCellPowers):
         s = self.session
         while not s.state.over:
             if s.state.phase == "events":
+                if self.review is not None:  # the White Cell reviews the turn just resolved: it starts the next
+                    return
                 s.run_events()
             elif s.state.phase == "orders":
                 for cell in CELLS:
@@ -187,6 +165,11 @@ class ExerciseServer(WhiteCellPowers):
                 if any(c not in s.game.pending for c in CELLS):
                     return
                 s.resolve()
+                if WHITE in self.connections and not s.state.over:
+                    # as at the table, the turn's results wait for the White Cell before the next
+                    # turn's events: the one moment a result can still be overridden
+                    self.review = s.state.turn - 1
+                    self._persist()  # a server stopped now holds the review again when it continues
             else:
                 return
 
@@ -267,9 +250,12 @@ class ExerciseServer(WhiteCellPowers):
                 if conn is ws:
                     del self.takeovers[seat]
                     self._persist()
+                    await self._withdrawn(seat)
             if dropped:
                 await self._announce_joined()
                 await self._seat_waiting(dropped)
+                if WHITE in dropped and self.review is not None and not self._closing:
+                    await self._next_turn()  # nobody reviews now: the cells must not wait for a White Cell that left
 
     def _seat_of(self, ws: ServerConnection) -> str | None:
         return next((seat for seat, conn in self.connections.items() if conn is ws), None)
@@ -312,6 +298,8 @@ class ExerciseServer(WhiteCellPowers):
             await self._send(ws, server_message("paused", paused=True))
         if self.time_limit is not None:
             await self._send(ws, self._deadline_message())
+        if self.review is not None:
+            await self._send(ws, server_message("review", turn=self.review))
         if seat == WHITE:  # the takeovers waiting for its approval
             for other in self.takeovers:
                 if other != WHITE:
@@ -373,6 +361,8 @@ class ExerciseServer(WhiteCellPowers):
                 await self._send(ws, server_message("results", records=self._records(seat, start, end)))
                 await self._send(ws, server_message("view", **self._view_message(seat)))
             await self._send(ws, awaiting)
+            if self.review is not None:
+                await self._send(ws, server_message("review", turn=self.review))
         if s.state.over:
             self._cancel_timer()
             self.finished.set()

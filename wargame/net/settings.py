@@ -54,7 +54,8 @@ class Settings:
 
     ``time_limit``: seconds per orders phase, or None; ``clock``: the phase under way's, or None;
     ``codes``: seat -> ``"sha256:HEX"`` of its join code; ``contested``: the cells a second
-    connection was waiting to take over when this was written."""
+    connection was waiting to take over when this was written; ``review``: the turn whose results
+    the White Cell was reviewing (the next turn not begun), or None."""
 
     game: str
     paused: bool = False
@@ -62,6 +63,7 @@ class Settings:
     clock: Clock | None = None
     codes: dict[str, str] = field(factory=dict)
     contested: tuple[str, ...] = ()
+    review: int | None = None
 
 
 def settings_path(save: Path | str) -> Path:
@@ -87,7 +89,8 @@ def to_json(s: Settings) -> str:
     if s.clock is not None:
         clock = {"turn": s.clock.turn, "seconds_left": s.clock.seconds_left, "ends_at": s.clock.ends_at}
     raw = {"format": FORMAT, "version": VERSION, "game": s.game, "paused": s.paused, "time_limit": s.time_limit,
-           "clock": clock, "codes": dict(s.codes), "contested": list(s.contested)}
+           "clock": clock, "codes": dict(s.codes), "contested": list(s.contested),
+           "review": s.review}
     return json.dumps(raw, indent=1) + "\n"
 
 
@@ -133,7 +136,7 @@ def _number(value: Any, what: str, lo: float, hi: float) -> float:
 
 
 def _settings(raw: dict[str, Any], game: str, seats: tuple[str, ...]) -> Settings:
-    known = {"format", "version", "game", "paused", "time_limit", "clock", "codes", "contested"}
+    known = {"format", "version", "game", "paused", "time_limit", "clock", "codes", "contested", "review"}
     extra = set(raw) - known
     if extra:
         raise ValueError(f"unknown field {sorted(extra)[0]!r:.40}")
@@ -165,7 +168,10 @@ def _settings(raw: dict[str, Any], game: str, seats: tuple[str, ...]) -> Setting
     contested = raw["contested"]
     if not isinstance(contested, list) or not all(isinstance(s, str) and s in seats for s in contested):
         raise ValueError("contested is not a list of this game's seats")
-    return Settings(game, paused, limit, clock, dict(codes), tuple(contested))
+    review = raw.get("review")  # absent in the files of the first servers that kept settings: no review
+    if review is not None and (isinstance(review, bool) or not isinstance(review, int) or review < 1):
+        raise ValueError("review is not a turn")
+    return Settings(game, paused, limit, clock, dict(codes), tuple(contested), review)
 
 
 def code_digest(code: str) -> str:

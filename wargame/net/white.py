@@ -31,6 +31,7 @@ from wargame.net.protocol import (
     ApproveTakeover,
     EndOrders,
     Inject,
+    NextTurn,
     Override,
     Pause,
     Resume,
@@ -68,6 +69,11 @@ class WhiteCellPowers:
             await self._to_all(server_message("paused", paused=self.paused))
             if self.time_limit is not None:
                 await self._to_all(self._deadline_message())
+        elif isinstance(message, NextTurn):
+            if self.review is None:
+                return await self._error(ws, "no turn waits to start: the White Cell starts one after the last "
+                                             "turn's results, when the server holds for its review")
+            await self._next_turn()
         elif isinstance(message, SetTimeLimit):
             if message.seconds and message.seconds < self.min_time_limit:
                 return await self._error(ws, f"a time limit is at least {self.min_time_limit:g} seconds (0 or "
@@ -147,6 +153,20 @@ class WhiteCellPowers:
             if waiting.state.name == "OPEN":
                 await self._seat(waiting, seat)
 
+    async def _next_turn(self) -> None:
+        """End the White Cell's review: the next turn's events run and its orders phase begins."""
+        self.review = None
+        self._persist()
+        start = len(self.session.game.steps)
+        self._advance()
+        await self._broadcast(start, always=True)
+
+    async def _withdrawn(self, seat: str) -> None:
+        """The connection waiting for ``seat`` left: the White Cell no longer has a takeover to approve."""
+        white = self.connections.get(WHITE)
+        if white is not None and seat != WHITE and not self._closing:
+            await self._send(white, server_message("takeover_withdrawn", seat=seat))
+
     async def _ruling(self, ws: ServerConnection, message: Inject | SetTrack | Override) -> None:
         """An inject, a track set or a result overridden: a command of the game (autosaved), and
         each seat is sent its records as the fog lets it see them."""
@@ -181,7 +201,8 @@ class WhiteCellPowers:
             elif self._left is not None:
                 clock = Clock(s.state.turn, seconds_left=self._left)
         contested = sorted(self.contested | {seat for seat in self.takeovers if seat in CELLS}, key=CELLS.index)
-        return Settings(s.game.header.game, self.paused, self.time_limit, clock, dict(self.digests), tuple(contested))
+        return Settings(s.game.header.game, self.paused, self.time_limit, clock, dict(self.digests), tuple(contested),
+                        self.review)
 
     def _persist(self, stopping: bool = False) -> None:
         """Write the settings beside the save (if there is one), atomically. A failure does not stop
@@ -199,8 +220,8 @@ class WhiteCellPowers:
         self.settings_problem = None
 
     def restore(self, kept: Settings, codes: bool = True) -> None:
-        """Take back what a server of this game kept (before :meth:`start`): the pause, the time
-        limit and the phase's clock (if it is still this phase's), the seats whose takeover was
+        """Take back what a server of this game kept (before :meth:`start`): the pause, the White
+        Cell's review of the turn just resolved, the time limit and the phase's clock (if it is still this phase's), the seats whose takeover was
         waiting, and (``codes``) the join codes' digests: the codes of the last run still work and
         :attr:`codes` is left empty, as only the digests were kept. Without ``codes``, the fresh
         codes made for this run stand. ValueError if the settings are another game's."""
@@ -208,6 +229,8 @@ class WhiteCellPowers:
         if kept.game != s.game.header.game:
             raise ValueError(f"the settings are of game {kept.game!r}, not of {s.game.header.game!r}")
         self.paused, self.time_limit = kept.paused, kept.time_limit
+        if kept.review is not None and s.state.phase == "events" and s.state.turn == kept.review + 1:
+            self.review = kept.review  # stopped while the White Cell reviewed that turn: it still does
         self.contested = {seat for seat in kept.contested if seat in CELLS and seat in self.digests}
         if codes:
             if set(kept.codes) != set(self.digests):
@@ -295,6 +318,6 @@ class WhiteCellPowers:
 
 def power_name(message: Any) -> str:
     """What a White Cell request does, in words, for a refusal: "pause the game"."""
-    return {Pause: "pause the game", Resume: "resume the game", SetTimeLimit: "set a time limit",
+    return {Pause: "pause the game", Resume: "resume the game", NextTurn: "start the next turn", SetTimeLimit: "set a time limit",
             EndOrders: "end a cell's orders", Revoke: "revoke a code", ApproveTakeover: "approve a takeover",
             Inject: "inject a card", SetTrack: "set a track", Override: "override a result"}[type(message)]
