@@ -39,7 +39,9 @@ def _server(rulebook, save=None, seats=None, clock=None, seed=5, **options) -> E
 
 
 async def _seats(server: ExerciseServer) -> dict:
-    return {s: (await _joined(server.port, server.codes[s]))[0] for s in server.codes}
+    # no bound on a connection's queue of unread messages: a test reads only what it checks, and a
+    # full queue would hold back the closing handshake for its whole timeout
+    return {s: (await _joined(server.port, server.codes[s], max_queue=None))[0] for s in server.codes}
 
 
 async def _close_all(conns) -> None:
@@ -426,3 +428,33 @@ def test_wargame_serve_with_a_certificate_serves_wss(tmp_path):
     only_one = subprocess.run([sys.executable, "-m", "wargame", "serve", "--port", "0", "--cert", str(cert)],
                               capture_output=True, text=True, timeout=60)
     assert only_one.returncode != 0 and "--key" in only_one.stderr
+
+
+def test_a_result_is_overridden_while_the_white_cell_reviews_the_turn_and_the_next_turn_waits_for_it(rulebook):
+    server = _server(rulebook)
+
+    async def main() -> None:
+        await server.start()
+        try:
+            seats = await _seats(server)
+            for cell in CELLS:
+                await seats[cell].send(_message("give_orders", orders=[]))
+            results = await _recv_type(seats[WHITE], "results")
+            assert await _recv_type(seats[WHITE], "review") == {"v": 1, "type": "review", "turn": 1}
+            assert server.session.state.phase == "events"  # the next turn's events wait for the White Cell
+            chanced = next(r for r in results["records"] if r["chance"] is not None)
+            await seats[WHITE].send(_message("override", ref=chanced["ref"], where=chanced["theatre"],
+                                             happened=not chanced["happened"], justification="the room agreed"))
+            overridden = await _recv_type(seats[WHITE], "results")
+            assert any(r["ref"] == chanced["ref"] and r["happened"] is (not chanced["happened"]) and r["justification"]
+                       for r in overridden["records"])
+            await seats[WHITE].send(_message("next_turn"))
+            assert (await _recv_type(seats[WHITE], "view"))["view"]["turn"] == 2
+            assert server.session.state.phase == "orders" and server.review is None
+            await seats[WHITE].send(_message("next_turn"))  # no turn waits now
+            assert "no turn waits" in (await _recv_type(seats[WHITE], "error"))["reason"]
+            await _close_all(seats.values())
+        finally:
+            await server.close()
+
+    _run(main())
