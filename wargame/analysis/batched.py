@@ -13,6 +13,8 @@ doctrines with knobs in some cells, order kinds withheld from every bot).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 from attrs import frozen
@@ -22,6 +24,9 @@ from wargame.analysis.metrics import GameMeter, GameResult
 from wargame.batch.compile import ORIGINS
 from wargame.batch.game import BatchGame
 from wargame.batch.play import Players
+from wargame.batch.rebuild import FLAT_NAMES, Rebuilder
+from wargame.batch.state import G_TOTALS
+from wargame.engine.board import CONSTANTS
 from wargame.engine.model import Order, State
 from wargame.engine.rulebook import Rulebook
 from wargame.engine.turn import new_game
@@ -40,7 +45,9 @@ class TurnSummary:
     """One turn of one game as :meth:`GameMeter.add_summary` reads it: the ids of the rules that
     fired and of the cards played, the times :data:`ABSORB` fired in Iraq, the offshoots rules
     and cards formed by origin, each cell's orders and its count of distinct legal kinds of order,
-    and the state after the turn."""
+    and the state after the turn; and, read off the batch's arrays, that state's global tracks
+    (``flat_tracks(state)``) and formulas (``formula_values(rulebook, state)``), the same values of
+    the same types in the same order (None: the meter works them out from the state)."""
 
     turn: int
     fired: tuple[str, ...]
@@ -50,6 +57,8 @@ class TurnSummary:
     orders: Mapping[str, tuple[Order, ...]]
     options: Mapping[str, int]
     state: State
+    flat: Mapping[str, int] | None = None
+    formulas: Mapping[str, float] | None = None
 
 
 def batch_plays(arm: Arm) -> bool:
@@ -66,6 +75,50 @@ def _ids(delta: np.ndarray, names: Sequence[str]) -> list[tuple[str, ...]]:
     for r, c in zip(*np.nonzero(delta)):
         out[r].append(names[c])
     return [tuple(x) for x in out]
+
+
+class TurnValues:
+    """What the meters read of the games' states after a turn besides the States: their global
+    tracks and formulas, read off the batch's arrays for many games at once. The formulas are
+    worked out as :func:`~wargame.engine.position.formula_values` works them out on the State (a
+    board of the state's tracks, turn, turns left, year and totals; each formula in order, on
+    Python numbers, so the same values of the same types), the totals taken from the batch, which
+    worked them out at the end of the turn (``BatchGame._tally``; nothing moves after it)."""
+
+    def __init__(self, rulebook: Rulebook, game: BatchGame):
+        b = game.boards
+        self.boards = b
+        self.base = {**rulebook.parameters, **CONSTANTS}
+        self.formulas = tuple(rulebook.formulas)
+        self.year = rulebook.scenarios[b.scenario].year
+        self.flat_idx = [b.g_index[k] for k in FLAT_NAMES]
+        self.total_idx = [b.g_index[k] for k in G_TOTALS]
+        # each total as the scalar board types it: a whole number, or an average (a float)
+        self.whole = [not k.startswith("avg_") for k in G_TOTALS]
+
+    def read(self, rows: np.ndarray) -> tuple[list[dict[str, int]], list[dict[str, Any]]]:
+        """Per game of ``rows`` (``(m,)`` int): its global tracks by name, and its formulas."""
+        b = self.boards
+        GG = b.GG
+        flats = [dict(zip(FLAT_NAMES, v)) for v in GG[self.flat_idx][:, rows].astype(np.int64).T.tolist()]
+        totals = GG[self.total_idx][:, rows].T.tolist()
+        turns, lasts = b.turn[rows].tolist(), b.last_turn[rows].tolist()
+        base, formulas, whole, year = self.base, self.formulas, self.whole, self.year
+        out = []
+        for flat, tot, turn, last in zip(flats, totals, turns, lasts):
+            g = dict(base)
+            g.update(flat)
+            g["turn"] = turn
+            g["turns_left"] = last - turn
+            g["year"] = year(turn)
+            g.update(zip(G_TOTALS, [int(v) if w else v for v, w in zip(tot, whole)]))
+            for name, expr in formulas:
+                g[name] = expr.fn(g, _EMPTY, _EMPTY)
+            out.append({name: g[name] for name, _ in formulas})
+        return flats, out
+
+
+_EMPTY: Mapping[str, Any] = MappingProxyType({})  # no theatre, no offshoot: a formula reads only globals
 
 
 def play_games_batch(rulebook: Rulebook, scenario: str, seeds: Sequence[int], seats: Mapping[str, str],
@@ -91,7 +144,9 @@ def play_games_batch(rulebook: Rulebook, scenario: str, seeds: Sequence[int], se
     absorbed = game.watch(ABSORB) if ABSORB in rule_ids and iraq is not None else None
     players = Players(rulebook, game, seats, doctrines=arm.doctrines, withheld=arm.without)
     players.count_options = True
-    meters = [GameMeter(rulebook, game.state(i), keep_tracks) for i in range(n)]
+    rebuild = Rebuilder(game.boards)  # each game's State after each turn, for its meter
+    meters = [GameMeter(rulebook, s, keep_tracks) for s in rebuild.states(np.arange(n))]
+    values = TurnValues(rulebook, game)
     fired, drawn, formed = game.fired.copy(), game.drawn.copy(), game.formed.copy()
     taken = np.zeros(n, dtype=np.int64)
     while not game.over.all():
@@ -111,9 +166,11 @@ def play_games_batch(rulebook: Rulebook, scenario: str, seeds: Sequence[int], se
         else:
             iraq_turn = [0] * len(rows)
         fired[rows], drawn[rows], formed[rows] = game.fired[rows], game.drawn[rows], game.formed[rows]
+        states = rebuild.states(rows)
+        flats, formulas = values.read(rows)
         for k, i in enumerate(rows.tolist()):
             meters[i].add_summary(TurnSummary(
                 turns[k], new_fired[k], new_drawn[k], iraq_turn[k],
                 {ORIGINS[o]: c for o, c in enumerate(grown[k]) if c}, given[i],
-                {cell: options[cell][k] for cell in options}, game.state(i)))
+                {cell: options[cell][k] for cell in options}, states[k], flats[k], formulas[k]))
     return [meter.result(index, seed) for meter, index, seed in zip(meters, indices, seeds)]

@@ -208,7 +208,8 @@ class GameMeter:
         """One more turn as the batch engine sums it up (a
         :class:`~wargame.analysis.batched.TurnSummary`): the rules fired and cards played, the
         times ``c7.aq-welcomes-defectors`` fired in Iraq, the offshoots formed by origin, the orders
-        and option counts, the state after the turn. The same metrics as :meth:`add`."""
+        and option counts, the state after the turn (with its global tracks and formulas, if the
+        summary has them: ``flat``, ``formulas``). The same metrics as :meth:`add`."""
         t = turn.turn
         self.fired.update(turn.fired)
         self.drawn.update(turn.drawn)
@@ -219,7 +220,7 @@ class GameMeter:
             if t <= EARLY_TURNS:
                 self.formed_early[origin] = self.formed_early.get(origin, 0) + k
         self._orders(turn.orders, turn.options)
-        self._track(t, turn.state)
+        self._track(t, turn.state, getattr(turn, "flat", None), getattr(turn, "formulas", None))
 
     def _orders(self, orders: Mapping[str, Sequence[Any]], options: Mapping[str, int] | None) -> None:
         for cell in CELLS:
@@ -241,7 +242,10 @@ class GameMeter:
                 else:
                     self.idle_now[cell] = 0
 
-    def _track(self, t: int, s: State) -> None:
+    def _track(self, t: int, s: State, flat: Mapping[str, int] | None = None,
+               formulas: Mapping[str, float] | None = None) -> None:
+        """The state ``s`` at the end of turn ``t``; ``flat`` and ``formulas``, if given, are its
+        ``flat_tracks`` and ``formula_values`` (a batch reads them off its arrays)."""
         rulebook = self.rulebook
         before = self._previous
         self.n_turns += 1
@@ -264,15 +268,22 @@ class GameMeter:
         for cell, now, then in (("is", isl.leader, before.islamic_state.leader), ("aq", aq.leader, before.al_qaeda.leader)):
             if now.successions > then.successions and self.leader_death_turn[cell] < 0:
                 self.leader_death_turn[cell] = t
-        f = formula_values(rulebook, s)
+        f = formula_values(rulebook, s) if formulas is None else formulas
         gap = f["power_gap"]
         if gap < 0 and t > MARK_TURN:
             self.aq_weaker_after_mark = True
         theatres = s.theatres
         n_theatres = len(theatres)
         territory = grievance = governance = reform = faithful = 0
+        periphery = provinces = affiliates = afpak = 0  # whole numbers: summed in one pass
         for th in theatres:
             territory += th.territory
+            if not th.core:
+                periphery += th.territory
+            provinces += th.is_province
+            affiliates += th.aq_affiliate
+            if th.name == "afpak":
+                afpak += th.governance
             grievance += th.grievance
             governance += th.governance
             reform += th.reform
@@ -294,12 +305,11 @@ class GameMeter:
         series["faithful_reforms"].append(faithful)
         series["avg_grievance"].append(round(grievance / n_theatres, 4))
         series["is_funds"].append(isl.funds)
-        series["aq_affiliates"].append(sum(th.aq_affiliate for th in theatres))
+        series["aq_affiliates"].append(affiliates)
         series["standing_gap"].append(aq.standing - isl.standing)
-        series["periphery"].append(_periphery_territory(s))
-        flat = flat_tracks(s)
-        provinces = sum(th.is_province for th in theatres)
-        affiliates = sum(th.aq_affiliate for th in theatres)
+        series["periphery"].append(periphery)
+        if flat is None:
+            flat = flat_tracks(s)
         offshoot_strength = sum(o.strength for o in s.offshoots)
         by_turn = self.by_turn
         by_turn["provinces"].append(provinces)
@@ -310,7 +320,7 @@ class GameMeter:
             early = self.early
             early["is_brutality"] += isl.brutality
             early["is_recruitment"] += isl.recruitment
-            early["afpak_governance"] += sum(th.governance for th in theatres if th.name == "afpak")
+            early["afpak_governance"] += afpak
         if self.tracks is not None:
             for name, value in self.track_row(t, s, flat, f, offshoot_strength).items():
                 self.tracks.setdefault(name, []).append(value)

@@ -69,10 +69,14 @@ def draw(runner: Any, deck: int, rows: np.ndarray) -> None:
             active = np.setdiff1d(active, er[stuck], assume_unique=True)
             if not len(active):
                 return
-        top = p.piles[DRAW][active, 0].copy()
-        pile = p.piles[DRAW]
-        pile[active, :-1] = pile[active, 1:]
-        p.lens[DRAW][active] -= 1
+        pile, lens = p.piles[DRAW], p.lens[DRAW]
+        top = pile[active, 0]
+        # the rest of each pile moves up one: only as far as the longest of these piles reaches
+        # (what lies past a pile's length is never read)
+        reach = int(lens[active].max())
+        if reach > 1:
+            pile[active, :reach - 1] = pile[active, 1:reach]
+        lens[active] -= 1
         # Games whose card has a condition (in a theatre of the scenario) bring their boards up to
         # date before reading it, as Resolver._holds does: all at once, each game being its own.
         checks = runner.card_checks[deck][top]
@@ -98,6 +102,7 @@ def draw(runner: Any, deck: int, rows: np.ndarray) -> None:
                 push(p, DISCARD, played, np.full(len(played), c))
                 g = boards.G["tally_cards_drawn"]
                 g[played] = np.minimum(g[played] + 1, _CARDS_CAP)
+                boards.dirty[played] = True  # as Resolver.draw notes it: a formula may read the tally
                 runner.drawn[played, code.number] += 1
                 in_order = getattr(runner, "in_order", False)
                 runner.in_order = False  # a card an order draws: its spawns are the card's

@@ -29,9 +29,10 @@ def _track(e: EffectCode, ctx: Ctx, happened: np.ndarray | None) -> None:
     new = v if e.op == "=" else old + v if e.op == "+=" else old - v
     new = np.floor(new + 0.5)
     new = np.where(new < e.lo, e.lo, np.where(new > e.hi, e.hi, new))
-    new = np.broadcast_to(new, old.shape)
     if happened is not None:  # side by side: only the columns where the rule fired change
-        new = np.where(happened, new, old)
+        new = np.where(happened, new, old)  # (broadcast to old's shape by where itself)
+    elif np.shape(new) != old.shape:  # a value the same for every lane: one per lane
+        new = np.broadcast_to(new, old.shape)
     changed = new != old
     if changed.ndim == 2:
         changed = changed.any(1)
