@@ -89,8 +89,10 @@ async def seat(ex: int, port: int, code: str, name: str, turns: int, rng: random
                 turn = m["view"]["turn"]
                 if first_turn is None:
                     first_turn = turn
-                if m["view"]["phase"] != "orders" or turn >= first_turn + turns:
+                if m["view"]["phase"] == "over" or turn >= first_turn + turns:
                     return
+                if m["view"]["phase"] != "orders":  # the turn's results, while the White Cell reviews them
+                    continue
                 if name != WHITE and given != turn:
                     menu = m.get("orders", [])
                     picked = [] if not menu or rng.random() < 0.2 else [rng.choice(menu)]
@@ -98,6 +100,8 @@ async def seat(ex: int, port: int, code: str, name: str, turns: int, rng: random
                     key = (ex, turn)
                     t.last_order[key] = max(t.last_order.get(key, 0.0), time.perf_counter())
                     given = turn
+            elif kind == "review" and name == WHITE:  # the White Cell starts the next turn at once
+                await ws.send(_message("next_turn"))
             elif kind == "error":
                 raise RuntimeError(f"exercise {ex}, {name}: {m['reason']}")
 

@@ -140,7 +140,7 @@ def test_the_seats_terminal_shows_its_board_and_gives_orders_and_the_turn_resolv
                 assert len(client.draft) == 1
                 await pilot.press("g")
                 await pilot.pause()
-                await pilot.press("enter")
+                await pilot.press("g")  # the confirmation opens on Keep choosing: g again gives
                 for _ in range(200):
                     await pilot.pause(0.01)
                     if "is" in server.session.game.pending:

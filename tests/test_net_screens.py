@@ -171,7 +171,7 @@ def test_a_lost_connection_shows_on_the_top_line_and_orders_given_meanwhile_are_
                 await _until(pilot, lambda: "connection lost: joining again" in _text(status), "the drop shown")
                 assert _in_sight(screen, status) and "online" not in _text(status)
                 await _until(pilot, lambda: "(server unreachable)" in _text(clock), "the countdown marked")
-                await pilot.press("g", "enter")
+                await pilot.press("g", "g")
                 await _until(pilot, lambda: any("Not connected: your orders will be sent when the connection is back"
                                                 in n for n in _notes(app)), "the orders said to wait")
                 await pilot.press("ctrl+q")
@@ -192,7 +192,7 @@ def test_a_cells_orders_show_given_as_soon_as_the_server_takes_them(rulebook):
                 draft = app.screen.query_one("#remote-draft")
                 await pilot.pause()
                 assert "not given yet" in _text(draft)
-                await pilot.press("enter", "g", "enter")  # an order, given (confirmed); AQ's are still awaited
+                await pilot.press("enter", "g", "g")  # an order, given (confirmed); AQ's are still awaited
                 await _until(pilot, lambda: "is" in server.session.game.pending, "the server has them")
                 await _until(pilot, lambda: "given" in _text(draft) and "not given" not in _text(draft), "shown given")
                 await pilot.press("x")  # changed after giving: says so
@@ -213,7 +213,7 @@ def test_the_last_cell_to_give_its_orders_is_not_told_a_stand_in_gave_them(ruleb
             app, client = await _seat_app(server)
             async with app.run_test(size=SMALL) as pilot:
                 await pilot.pause()
-                await pilot.press("g", "enter")  # no orders; the bots' are in: the turn resolves at once
+                await pilot.press("g", "g")  # no orders; the bots' are in: the turn resolves at once
                 await _until(pilot, lambda: (client.view or {}).get("turn") == 2 and client.results, "the turn resolved")
                 await pilot.pause()
                 assert not any("stand-in" in n for n in _notes(app)), _notes(app)
@@ -265,7 +265,7 @@ def test_a_cell_whose_code_is_revoked_is_asked_for_the_new_one_and_joins_with_it
         try:
             app, client = await _seat_app(server, "aq")
             async with app.run_test(size=SMALL) as pilot:
-                await pilot.press("g", "enter")  # no orders this turn, given before the revoke
+                await pilot.press("g", "g")  # no orders this turn, given before the revoke
                 await _until(pilot, lambda: "aq" in server.session.game.pending, "AQ's orders taken")
                 white = await _white(server)
                 await white.send(_message("revoke", seat="aq"))

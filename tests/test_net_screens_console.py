@@ -166,7 +166,7 @@ def test_the_white_cell_revoking_its_own_code_stays_on_its_console_with_the_new_
                 await pilot.press("2")
                 await _until(pilot, lambda: table.row_count == 5, "the seats")
                 table.move_cursor(row=4)  # the White Cell's own row, last
-                await pilot.press("r", "enter")
+                await pilot.press("r", "tab", "enter")
                 await _until(pilot, lambda: server.codes[WHITE] != old, "the code revoked")
                 await _until(pilot, lambda: white.code == server.codes[WHITE], "the console keeping the new code")
                 await server.connections[WHITE].close()  # a drop: it joins again, with the new code

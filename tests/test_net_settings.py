@@ -276,8 +276,8 @@ def test_wargame_serve_load_restores_a_paused_game_with_its_codes(rulebook, tmp_
             rest = [await recv(ws)]
             while rest[-1]["type"] != "awaiting":
                 rest.append(await recv(ws))
-            assert [m["type"] for m in rest] == ["results", "paused", "deadline", "awaiting"]  # the turn so far, then
-            assert 590 < rest[2]["seconds_left"] <= 600 and rest[2]["paused"]  # what was left at the pause
+            assert [m["type"] for m in rest] == ["results", "charts", "paused", "deadline", "awaiting"]  # the turn so far, then
+            assert 590 < rest[3]["seconds_left"] <= 600 and rest[3]["paused"]  # what was left at the pause
             await ws.close()
             await white.close()
 

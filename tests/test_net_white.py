@@ -100,6 +100,7 @@ def test_a_time_limit_that_passes_has_the_bots_play_and_the_turn_resolve(ruleboo
             for ws in seats.values():  # what the turn did; then the White Cell reviews it, the clock stopped
                 assert (await _recv(ws))["type"] == "results"
                 assert (await _recv(ws))["view"]["phase"] == "events"
+                assert (await _recv(ws))["type"] == "charts"  # the charts the seat may see, the turn in them
                 assert (await _recv(ws))["cells"] == []
                 assert await _recv(ws) == {"v": 1, "type": "review", "turn": 1}
             now[0] += 1000  # a long review costs the next turn nothing: its clock starts when it begins
@@ -109,6 +110,7 @@ def test_a_time_limit_that_passes_has_the_bots_play_and_the_turn_resolve(ruleboo
                 assert m["type"] == "deadline" and m["turn"] == 2 and m["seconds_left"] == 30.0
                 assert (await _recv(ws))["type"] == "results"
                 assert (await _recv(ws))["view"]["turn"] == 2
+                assert (await _recv(ws))["type"] == "charts"
                 assert (await _recv(ws))["cells"] == list(CELLS)
             first = [st.command for st in server.session.game.steps if st.command.turn == 1]
             given = [c.cell for c in first if type(c).__name__ == "GiveOrders"]

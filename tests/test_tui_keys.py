@@ -136,8 +136,8 @@ def bindings(cls: type) -> list[Binding]:
 # What each letter means wherever it is bound: the action, or (on the screen the key opened)
 # closing that screen again.
 MEANING = {
-    "c": {"charts", "close@ChartsScreen"},
-    "o": {"objectives", "close@ObjectivesScreen"},
+    "c": {"charts", "close@ChartsScreen", "close@RemoteChartsScreen"},  # a joined seat's charts: the same screen
+    "o": {"objectives", "close@ObjectivesScreen", "close@RemoteObjectivesScreen"},
     "w": {"white_cell", "confirm@WhiteCellScreen", "close@WhiteCellScreen"},
     "y": {"why"},
     "p": {"autoplay", "pause@WhiteCellScreen", "resume@WhiteCellScreen"},  # pause / play on

@@ -2,7 +2,7 @@
 
 A :class:`Client` joins with its seat's code (:meth:`Client.join`), then :meth:`Client.run` reads
 the server's messages, keeps what the seat has been told (its latest view and legal orders, whose
-orders are awaited, which seats are connected, the last results, the channel messages) and hands each message on (its
+orders are awaited, which seats are connected, the last results and charts, the channel messages) and hands each message on (its
 ``listener``, and the :attr:`Client.messages` queue). When the connection drops it joins again by
 itself with the same code, after a bounded backoff (at most :data:`BACKOFF`'s last, 3 seconds,
 between attempts), for as long as it takes (a server restarted from its save keeps the codes:
@@ -121,6 +121,8 @@ class Client:
         self.joined: list[str] = []  # the seats connected now (White Cell included), as the server last said
         self.coded: list[str] | None = None  # to the White Cell: the seats with a join code (its welcome's)
         self.results: list[dict[str, Any]] = []  # the records of the last results message
+        # the charts of the last charts message: {"title", "lo", "hi", "quarters", "values"} each (only those the seat may see)
+        self.charts: list[dict[str, Any]] = []
         self.said: list[dict[str, Any]] = []
         self.errors: list[str] = []
         self.draft: list[OrderEntry] = []  # the orders being chosen: kept across a reconnect
@@ -175,8 +177,8 @@ class Client:
             if isinstance(e, ConnectionClosed) and e.rcvd is not None and e.rcvd.code == 1008:
                 raise JoinRefused(f"the server refused the code: {e.rcvd.reason}") from None
             raise ClientError(f"{self.url} did not let the seat join: {_why(e)}") from None
-        except ClientError:
-            await ws.close()
+        except (ClientError, asyncio.CancelledError):  # refused, or given up (a join waiting for its seat)
+            await asyncio.shield(ws.close())  # the server forgets the waiting connection at once
             raise
         self.ws = ws
         self._take(message)
@@ -279,6 +281,8 @@ class Client:
             self.joined = list(message["seats"])
         elif kind == "results":
             self.results = list(message["records"])
+        elif kind == "charts":
+            self.charts = list(message["charts"])
         elif kind == "said":
             self.said.append(message)
         elif kind == "error":

@@ -13,7 +13,7 @@ with fields it does not know. The server's messages are built from what a seat m
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import cattrs
 from attrs import field, frozen
@@ -21,6 +21,9 @@ from cattrs.gen import make_dict_structure_fn
 
 from wargame.engine.adjudication import Adjudication
 from wargame.engine.view import View
+
+if TYPE_CHECKING:
+    from wargame.record.plots import Chart
 
 VERSION = 1
 MAX_MESSAGE = 64 * 1024  # characters of one client message; a longer one is refused with an error
@@ -223,7 +226,7 @@ def encode_client(message: ClientMessage) -> str:
 
 SERVER_TYPES = ("welcome", "view", "awaiting", "results", "said", "error",
                 "paused", "deadline", "code", "takeover_requested", "closed", "joined", "given", "review",
-                "takeover_withdrawn")
+                "takeover_withdrawn", "charts")
 
 
 def server_message(kind: str, **fields: Any) -> str:
@@ -256,3 +259,13 @@ def record_payload(r: Adjudication) -> dict[str, Any]:
         "original": r.original, "justification": r.justification,
         "band": list(r.band) if r.band is not None else None, "estimates": [list(e) for e in r.estimates],
     }
+
+
+def chart_payload(chart: Chart) -> dict[str, Any]:
+    """One chart of :func:`wargame.record.plots.charts` as plain data: ``{"title": str, "lo": float,
+    "hi": float, "quarters": [str, ...], "values": [float, ...]}`` (the range it is drawn on, the
+    quarter of each point, the opening board first). The caller gives only the charts the seat may
+    see (``charts(rulebook, game, seat)``): nothing here reads the state."""
+    s = chart.series
+    return {"title": s.title, "lo": float(s.lo), "hi": float(s.hi),
+            "quarters": list(chart.quarters), "values": [float(x) for x in chart.values]}

@@ -46,6 +46,7 @@ from websockets.exceptions import ConnectionClosed
 from wargame.bots.bot import Bot
 from wargame.engine.model import CELLS, Order
 from wargame.net.channels import CHANNEL_SEATS, WHITE, Said, channel_name
+from wargame.net.extras import charts_message
 from wargame.net.protocol import (
     MAX_MESSAGE,
     MIN_TIME_LIMIT,
@@ -292,6 +293,7 @@ class ExerciseServer(WhiteCellPowers):
         records = self._records(seat, self._turn_start(), len(s.game.steps))
         if records:
             await self._send(ws, server_message("results", records=records))
+        await self._send(ws, charts_message(s, seat))  # the charts it may see, with the turn so far
         for m in messages(self.session.game, seat):  # a seat that joins again reads its channels' history
             await self._send(ws, server_message("said", **Said(m.channel, m.sender, m.text, m.turn, m.phase).payload()))
         if self.paused:
@@ -360,6 +362,7 @@ class ExerciseServer(WhiteCellPowers):
             if resolved:
                 await self._send(ws, server_message("results", records=self._records(seat, start, end)))
                 await self._send(ws, server_message("view", **self._view_message(seat)))
+                await self._send(ws, charts_message(s, seat))
             await self._send(ws, awaiting)
             if self.review is not None:
                 await self._send(ws, server_message("review", turn=self.review))

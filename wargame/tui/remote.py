@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Input
 
+from wargame.engine.model import CELLS
 from wargame.net.client import Client, JoinRefused, Revoked
 from wargame.net.server import WHITE
 from wargame.tui.screens.remote_code import CodeScreen
@@ -34,6 +35,10 @@ def seat_screen(client: Client) -> Screen[None]:
 
         return WhiteConsoleScreen(client)
     return RemoteScreen(client)
+
+
+MORE = ("charts", "objectives", "walkthrough")  # the app's keys to the screens of remote_more
+MORE_SCREENS = ("RemoteChartsScreen", "RemoteObjectivesScreen", "RemoteWalkthroughScreen")
 
 
 class RemoteApp(App[None]):
@@ -71,6 +76,11 @@ class RemoteApp(App[None]):
         # the networked seats' own key (a cell's screen and the White Cell's console): to the message box.
         # Bound here, not on the screens: at the table m is the White Cell's note (tests/test_tui_keys.py)
         Binding("m", "message", "Message"),
+        # the table's other screens of a seat, from what the server sent it (wargame.tui.screens.remote_more);
+        # on the White Cell's console its own o (override) and r (revoke) come first
+        Binding("c", "charts", "Charts"),
+        Binding("o", "objectives", "Objectives"),
+        Binding("r", "walkthrough", "Results one by one"),
     ]
 
     def __init__(self, client: Client | None = None, url: str = ""):
@@ -83,11 +93,20 @@ class RemoteApp(App[None]):
         self.game_clock = GameClock()  # the pause and the time limit, as the server last said (every screen's countdown)
         self.takeovers: list[str] = []  # to the White Cell: seats a second connection asks for
         self.new_codes: dict[str, str] = {}  # to the White Cell: the new code of each seat it revoked
-        self.clock_ran_out = False  # the last phase's time was up when the next phase's clock came
+        self.clock_ran_out = False  # the last phase's time was up when its results (or the next phase's clock) came
+        self.last_kind: object = None  # the type of the server's last message
         self.coded: list[str] | None = None  # to the White Cell: the seats with a join code (its welcome's)
+        # the turn just resolved while the server waits for the White Cell to start the next (its review), or None
+        self.review: int | None = None
+        self.bots: set[str] = set()  # the cells a bot plays, once known (learn_bots)
+        self.humans: set[str] = set()  # seats seen connected or awaited: never a bot
+        self.last_phase: tuple[object, object] | None = None  # the (turn, phase) of the last view
+        self.phase_began = False  # the last view began an orders phase
+        self.seat_results: tuple[str | None, list[dict[str, Any]]] = (None, [])  # (seat, its last results shown)
         if client is not None:
             client.listener = self.on_client_message
             self.coded = client.coded
+            self.last_phase = self.view_key(client)
 
     def on_mount(self) -> None:
         if self.client is None:
@@ -101,6 +120,7 @@ class RemoteApp(App[None]):
         self.client = client
         client.listener = self.on_client_message
         self.coded = client.coded
+        self.last_phase = self.view_key(client)
         self.switch_screen(seat_screen(client))
         self.run_worker(self.keep_reading(), exclusive=True, group="client")
 
@@ -134,14 +154,29 @@ class RemoteApp(App[None]):
         """What the client does not keep itself: the clock (and whether it had run out when the next
         phase's came), and the White Cell's takeovers and new codes."""
         kind = message.get("type")
-        if kind == "deadline":
+        # a phase's time ran out: its results come right after the next phase's clock (a deadline,
+        # then results), or, while the White Cell reviews the turn, with no new clock before them
+        if kind in ("deadline", "results"):
             left = self.game_clock.left()
-            self.clock_ran_out = left is not None and left <= 2.0 and not self.game_clock.paused
+            ran_out = left is not None and left <= 2.0 and not self.game_clock.paused
+            self.clock_ran_out = ran_out or (kind == "results" and self.last_kind == "deadline" and self.clock_ran_out)
+        self.learn_bots(message)
+        self.last_kind = kind
         self.game_clock.take(message)
+        if kind in ("welcome", "view"):
+            # a review is said after the view it follows (and again after a ruling's): a view ends it
+            self.review = None
+        elif kind == "review":
+            self.review = message.get("turn")
         if kind == "welcome":
             self.coded = message.get("coded")
         elif kind == "takeover_requested" and message["seat"] not in self.takeovers:
             self.takeovers.append(message["seat"])
+        elif kind == "results" and message.get("records") and self.client is not None:
+            # the last results the seat was shown: a new code's welcome brings only the turn so far
+            self.seat_results = (self.client.seat, list(message["records"]))
+        elif kind == "takeover_withdrawn":  # the waiting connection left: nothing to approve any more
+            self.takeovers = [s for s in self.takeovers if s != message["seat"]]
         elif kind == "code":
             self.new_codes[message["seat"]] = message["code"]
             if self.client is not None and message["seat"] == self.client.seat:
@@ -151,12 +186,56 @@ class RemoteApp(App[None]):
             # a takeover approved (or given up) shows as the seat's connection changing: ask again if still wanted
             self.takeovers = [s for s in self.takeovers if s in message["seats"]]
 
+    @staticmethod
+    def view_key(client: Client) -> tuple[object, object] | None:
+        """The (turn, phase) of the client's view (its welcome's, read before this app listened)."""
+        return None if client.view is None else (client.view.get("turn"), client.view.get("phase"))
+
+    def learn_bots(self, message: dict[str, Any]) -> None:
+        """Which cells a bot plays, as far as the messages tell (the protocol names no bots to a cell):
+        the server gives a bot's orders before it tells anyone a new orders phase has begun, so the
+        cells its first ``awaiting`` leaves out are bots, unless ever connected. Known from the first
+        orders phase seen from its start (one joined in the middle cannot tell)."""
+        kind = message.get("type")
+        if kind == "joined":
+            self.humans.update(message["seats"])
+        elif kind in ("welcome", "view"):
+            v = message["view"]
+            key = (v.get("turn"), v.get("phase"))
+            self.phase_began = kind == "view" and v.get("phase") == "orders" and self.last_phase not in (None, key)
+            self.last_phase = key
+        elif kind == "awaiting" and self.phase_began:  # the first awaiting after that view: the same broadcast
+            self.phase_began = False
+            self.humans.update(message["cells"])
+            self.bots = {c for c in CELLS if c not in message["cells"] and c not in self.humans}
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in MORE:
+            joined = self.client is not None and self.client.seat is not None and self.client.view is not None
+            return None if isinstance(self.focused, Input) else joined and type(self.screen).__name__ not in MORE_SCREENS
         if action == "message":
             if isinstance(self.focused, Input):
                 return None  # typing already: m is text, the key shown dimmed
             return callable(getattr(self.screen, "action_message", None))  # the code screen has no box
         return True
+
+    def action_charts(self) -> None:
+        from wargame.tui.screens.remote_more import RemoteChartsScreen
+
+        self.push_screen(RemoteChartsScreen(self.client, self.rulebook))
+
+    def action_objectives(self) -> None:
+        from wargame.tui.screens.remote_more import RemoteObjectivesScreen
+
+        self.push_screen(RemoteObjectivesScreen(self.client, self.rulebook))
+
+    def action_walkthrough(self) -> None:
+        from wargame.tui.screens.remote_more import RemoteWalkthroughScreen
+
+        if not self.client.results:
+            self.notify("No results yet: the first come when this turn is resolved.", timeout=4)
+            return
+        self.push_screen(RemoteWalkthroughScreen(self.client, self.rulebook))
 
     def action_message(self) -> None:
         to_box = getattr(self.screen, "action_message", None)
@@ -171,4 +250,7 @@ class RemoteApp(App[None]):
     async def action_quit(self) -> None:
         if self.client is not None:
             await self.client.stop()
+        for screen in self.screen_stack:
+            if isinstance(screen, CodeScreen):
+                await screen.give_up()  # a join still waiting for its seat: its connection closed too
         self.exit()

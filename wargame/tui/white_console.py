@@ -19,15 +19,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical, VerticalScroll
+from textual.coordinate import Coordinate
 from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Label, OptionList, RichLog, Static, TabbedContent, TabPane
-from textual.widgets.option_list import Option
 
 from wargame.engine.model import CELLS
 from wargame.net.client import Client, view_from_payload
-from wargame.net.protocol import ApproveTakeover, ClientMessage, Pause, Resume
+from wargame.net.protocol import ApproveTakeover, ClientMessage, NextTurn, Pause, Resume
 from wargame.net.server import CHANNEL_SEATS, WHITE
+from wargame.tui.screens.white_console_channels import ConsoleChannels
 from wargame.tui.screens.white_console_forms import (
     EndOrdersForm,
     InjectForm,
@@ -40,18 +41,19 @@ from wargame.tui.screens.white_console_forms import (
     overridable,
     seats_with_codes,
 )
-from wargame.tui.screens.white_console_words import SHORT, all_channels, channel_title, notice_of, result_markup, seat_row
+from wargame.tui.screens.white_console_words import SHORT, all_channels, notice_of, result_markup, seat_row
 from wargame.tui.widgets.board import CellPanel, DecksPanel, RelationPanel, TheatreTable, titled
 from wargame.tui.widgets.countdown import Countdown
 from wargame.tui.widgets.footer import KeysFooter
 
 
-class WhiteConsoleScreen(Screen[None]):
+class WhiteConsoleScreen(ConsoleChannels, Screen[None]):
     """The White Cell's console: the board, the seats, the channels and the last turn in tabs,
     the clock and the turn above them, the White Cell's powers on keys."""
 
     BINDINGS = [
         # the footer keeps those that fit, in this order (a and o only while there is something to do)
+        Binding("n", "next_turn", "Start next turn"),
         Binding("p", "pause", "Pause"),
         Binding("p", "resume", "Resume"),
         Binding("a", "approve", "Approve takeover"),
@@ -72,17 +74,23 @@ class WhiteConsoleScreen(Screen[None]):
     ABOUT = ("The White Cell's console: you see everything, every cell's exact tracks included, so keep this "
              "screen to yourself. Tabs (1 to 4): the board; the seats (who is connected, whose orders are "
              "awaited, new join codes); every channel's messages (you reply on your own channels with each cell: "
-             "**m** takes you to the message box, Esc leaves it: while you type, letters are text); the last turn's "
-             "results. Tab moves between the panes. Your powers are on keys: **p** pauses or resumes, "
+             "**m** takes you to the message box, Esc leaves it: while you type, letters are text; a letter that is "
+             "none of your keys, typed anywhere, starts a reply there; a dot (●) marks an unread channel, with messages you "
+             "have not seen yet, gone once it is shown); the last turn's results. Tab moves between the panes. "
+             "After each turn's resolution the cells wait for you: review the results, then **n** starts the next "
+             "turn. Your powers are on keys: **p** pauses or resumes every table (p again undoes it), "
              "**l** sets a time limit per orders phase (the countdown is shown to every seat), **e** ends a "
              "cell's orders now (a bot gives them), **r** revokes a seat's code (the new one is shown), **a** "
              "approves a second connection's takeover of a seat, **i** injects a card, **t** sets a track, **o** "
-             "overrides a result of the last turn. A request the server refuses is shown with its reason.")
+             "overrides a result of the turn just resolved (between turns only, before n). Ending orders, revoking "
+             "and overriding cannot be undone: their forms open on Cancel (Tab then Enter, or ctrl+s, sends). "
+             "A request the server refuses is shown with its reason.")
     HELP_TITLE = "the White Cell's console"
     DEFAULT_CSS = """
     #wc-top { height: 1; padding: 0 1; }
     #wc-turn { width: 1fr; }
     #wc-status { height: auto; padding: 0 1; }
+    #wc-review { height: auto; padding: 0 1; background: $warning 25%; text-style: bold; display: none; }
     #wc-tabs { height: 1fr; }
     #wc-cells { height: auto; layout: grid; grid-size: 2; grid-rows: auto; }
     .wc-cell { border: round $primary-darken-2; height: auto; }
@@ -110,6 +118,7 @@ class WhiteConsoleScreen(Screen[None]):
             yield Static(id="wc-turn")
             yield Countdown("no time limit", id="wc-clock")
         yield Static(id="wc-status")
+        yield Static(id="wc-review")  # between turns: the review, and how to end it
         with TabbedContent(initial="wc-board", id="wc-tabs"):
             with TabPane("1 Board", id="wc-board"), VerticalScroll(id="wc-board-scroll"):
                 yield TheatreTable(id="wc-theatres")
@@ -131,7 +140,7 @@ class WhiteConsoleScreen(Screen[None]):
                 with Vertical(id="wc-channel-pane"):
                     yield Label("", id="wc-channel-title", classes="list-title")
                     yield RichLog(id="wc-channel-log", wrap=True, markup=True, min_width=20)
-                    yield Input(id="wc-reply", max_length=2000)
+                    yield Input(id="wc-reply", max_length=2000, select_on_focus=False)  # type-to-write goes on
             with TabPane("4 Results", id="wc-results"):
                 yield RichLog(id="wc-result-log", wrap=True, markup=True, min_width=20)
         yield KeysFooter()
@@ -188,6 +197,12 @@ class WhiteConsoleScreen(Screen[None]):
         waiting = [SHORT[s] for s in self.app_takeovers()]
         takeover = f"  [b $warning]Takeover asked for: {escape(', '.join(waiting))} (a)[/]" if waiting else ""
         self.query_one("#wc-status", Static).update(f"{up}{takeover}")
+        review = getattr(self.app, "review", None)
+        line = self.query_one("#wc-review", Static)
+        line.display = review is not None
+        if review is not None:
+            line.update(f"Turn {review} resolved: review the results (tab 4), o overrides one; "
+                        f"n starts turn {review + 1} (the cells wait)")
         self.query_one("#wc-clock", Countdown).tick()
         self.show_seats()
         self.refresh_bindings()
@@ -213,33 +228,6 @@ class WhiteConsoleScreen(Screen[None]):
         for r in self.client.results:
             log.write(result_markup(r, odds=True))
 
-    def show_channels(self) -> None:
-        counts: dict[str, int] = {}
-        for m in self.client.said:
-            counts[m["channel"]] = counts.get(m["channel"], 0) + 1
-        options = self.query_one("#wc-channel-list", OptionList)
-        options.clear_options()
-        for ch in all_channels():
-            new = "[b $warning]●[/] " if ch in self.unread else "  "
-            options.add_option(Option(f"{new}{escape(channel_title(ch))} [$text-muted]({counts.get(ch, 0)})[/]", id=ch))
-        options.highlighted = all_channels().index(self.channel)
-        self.show_channel()
-
-    def show_channel(self) -> None:
-        ch = self.channel
-        own = ch.endswith(f"-{WHITE}")
-        self.query_one("#wc-channel-title", Label).update(
-            f"{escape(channel_title(ch))}" + ("" if own else "  [$text-muted](read only: between two cells)[/]"))
-        log = self.query_one("#wc-channel-log", RichLog)
-        log.clear()
-        for m in self.client.said:
-            if m["channel"] == ch:
-                log.write(f"[dim]turn {m.get('turn')}[/] [b]{escape(SHORT.get(m['from'], m['from']))}[/]: {escape(m['text'])}")
-        reply = self.query_one("#wc-reply", Input)
-        reply.disabled = not own
-        reply.placeholder = (f"to {channel_title(ch).split(' – ')[0]}: type, Enter sends" if own
-                             else "you speak only on your own channels (… – White Cell)")
-
     # the server's messages
 
     def message(self, m: dict[str, Any]) -> None:
@@ -254,17 +242,19 @@ class WhiteConsoleScreen(Screen[None]):
                 self.notify("The game is over: the last results are in tab 4.", title="Game over", timeout=30)
             elif kind == "view" and v.get("turn") != self.turn_seen and v.get("phase") != "over":
                 # a ruling sends a view too: only a new turn is announced
-                self.notify(f"Turn {v.get('turn')} begins: the last turn's results are in tab 4.", title="Turn resolved",
-                            timeout=8)
+                self.notify(f"Turn {int(v.get('turn') or 1) - 1} resolved: its results are in tab 4.",
+                            title="Turn resolved", timeout=8)
             self.turn_seen = "over" if v.get("phase") == "over" else v.get("turn")
-        elif kind in ("awaiting", "joined", "paused", "deadline", "connection", "code", "takeover_requested"):
+        elif kind in ("awaiting", "joined", "paused", "deadline", "connection", "code", "takeover_requested",
+                      "takeover_withdrawn", "review"):
             self.show_status()
             self.notice(m)
         elif kind == "results":
             self.show_results()
         elif kind == "said":
             said = self.client.said[-1]
-            if said["channel"] != self.channel or self.query_one("#wc-tabs", TabbedContent).active != "wc-channels":
+            shown = said["channel"] == self.channel and self.query_one("#wc-tabs", TabbedContent).active == "wc-channels"
+            if not shown and said["from"] != WHITE:  # the dot: messages not seen yet (its own are seen)
                 self.unread.add(said["channel"])
             if said["channel"].endswith(f"-{WHITE}") and said["from"] != WHITE:
                 self.notify(f"{SHORT.get(said['from'], said['from'])} to you: {said['text']}"[:200],
@@ -302,12 +292,18 @@ class WhiteConsoleScreen(Screen[None]):
             return paused
         if action == "approve":
             return bool(self.app_takeovers())
-        if action == "override":
-            return bool(overridable(self.client.results))
+        if action == "next_turn":
+            return getattr(self.app, "review", None) is not None
         return True
 
     async def action_pause(self) -> None:
         await self.send(Pause())
+        # one key pauses every table: say at once how it is undone
+        self.notify("Paused: p again resumes.", title="Every table paused", timeout=6)
+
+    async def action_next_turn(self) -> None:
+        if getattr(self.app, "review", None) is not None:
+            await self.send(NextTurn())
 
     async def action_resume(self) -> None:
         await self.send(Resume())
@@ -324,7 +320,9 @@ class WhiteConsoleScreen(Screen[None]):
     def action_revoke(self) -> None:
         table = self.query_one("#wc-seat-table", DataTable)
         on_tab = self.query_one("#wc-tabs", TabbedContent).active == "wc-seats"
-        first = CHANNEL_SEATS[table.cursor_row] if on_tab and table.row_count else None
+        # the row's own key: the rows need not be in the seats' order (a sorted table)
+        first = (str(table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value)
+                 if on_tab and table.row_count else None)
         self.ask(RevokeForm(seats_with_codes(getattr(self.app, "coded", None)), first))
 
     def action_approve(self) -> None:
@@ -342,21 +340,13 @@ class WhiteConsoleScreen(Screen[None]):
             self.ask(TrackForm(view_from_payload(self.client.view)))
 
     def action_override(self) -> None:
-        if overridable(self.client.results):
+        if getattr(self.app, "review", None) is None:
+            # the next turn's events build on the results: once they have run, a result stays as it was
+            self.notify("A result can be overridden between turns, while the cells wait for n.", timeout=5)
+        elif overridable(self.client.results):
             self.ask(OverrideForm(self.client.results))
         else:
             self.notify("No result of the last turn to override (no dice rolled in it yet).", timeout=3)
-
-    def action_message(self) -> None:
-        """The app's **m**: to the message box of the channel shown (the first of the White Cell's own if it speaks not on that one)."""
-        if not self.channel.endswith(f"-{WHITE}"):
-            self.channel = all_channels()[0]
-            self.show_channels()
-        self.action_tab("wc-channels")
-        self.query_one("#wc-reply", Input).focus()
-
-    def action_leave(self) -> None:
-        self.query_one("#wc-channel-list", OptionList).focus()
 
     def action_tab(self, tab: str) -> None:
         self.query_one("#wc-tabs", TabbedContent).active = tab

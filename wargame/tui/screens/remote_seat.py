@@ -6,7 +6,8 @@ the server's messages (docs/protocol.md) through a :class:`~wargame.net.client.C
 A one-line status at the top is always in sight, whatever the terminal's size: the turn, the time
 left or the pause, a lost connection, and whose orders are awaited. Tab and Shift+Tab move between
 the panes, the focused one's title lit; the screen opens on the orders list; **m** goes to the
-message box and Esc leaves it, and while a message is being typed no letter is a command.
+message box and Esc leaves it, and while a message is being typed no letter is a command. A key
+that is no command, pressed outside the box, starts a message there (type-to-write).
 """
 
 from __future__ import annotations
@@ -26,7 +27,14 @@ from wargame.engine.model import CELL_TITLES, CELLS
 from wargame.net.client import Client, OrderEntry, view_from_payload
 from wargame.net.server import CHANNEL_SEATS, WHITE, channel_name
 from wargame.record.commands import RESOLUTION_PHASES
-from wargame.tui.screens.remote_parts import ConfirmGiveScreen, SeatCellPanel
+from wargame.tui.screens.remote_parts import (
+    ConfirmGiveScreen,
+    SeatCellPanel,
+    said_line,
+    stand_in_words,
+    type_into,
+    typed_outside,
+)
 from wargame.tui.screens.white_console_words import SHORT, channel_title, result_markup
 from wargame.tui.widgets.board import CellPanel, TheatreTable, titled
 from wargame.tui.widgets.countdown import Countdown
@@ -45,23 +53,6 @@ def seat_channels(seat: str) -> list[str]:
     return [channel_name(f"{seat}-{other}")[0] for other in CHANNEL_SEATS if other != seat]
 
 
-def said_line(m: dict[str, Any]) -> str:
-    """A channel message as one entry of a log (Rich markup): its channel and sender in words."""
-    who = SHORT.get(m["from"], m["from"])
-    return f"[dim]{escape('[' + channel_title(m['channel']) + ']')}[/] [b]{escape(who)}[/]: {escape(m['text'])}"
-
-
-def stand_in_words(seat: str, records: list[dict[str, Any]], timed_out: bool) -> str:
-    """What a cell is told when a bot gave its orders for it: the orders carried out, from the
-    records of that turn (a stand-in's orders are recorded as the cell's own orders)."""
-    rb = titled(None)
-    orders = [r for r in records if r.get("kind") == "order" and r.get("cell") == seat]
-    listed = "; ".join(str(r.get("title") or rb.title(str(r.get("ref"))))
-                       + (f" in {rb.where_title(r.get('theatre'))}" if r.get("theatre") else "") for r in orders)
-    why = "Time was up" if timed_out else "The White Cell ended your orders phase"
-    return f"{why}: your orders were given by a stand-in bot: {listed or 'no orders'}."
-
-
 class RemoteScreen(Screen[None]):
     BINDINGS = [
         Binding("g", "give", "Give orders…"),
@@ -76,10 +67,12 @@ class RemoteScreen(Screen[None]):
              "or the pause, a lost connection and whose orders are awaited. The board is as your seat sees it: "
              "a range (e.g. 3-5, est.) where it can only estimate. Tab moves between the panes (the one you are "
              "in has its title lit). In the orders list, Enter adds an order to yours, **x** removes the last, "
-             "**g** gives them after you confirm; given again before the turn is resolved, they replace "
+             "**g** gives them after you confirm (g again, or Tab then Enter); given again before the turn is resolved, they replace "
              "the earlier ones. The turn is resolved when every cell has given its orders; its results are "
              "shown as sentences. **m** takes you to the message box: pick the channel above it, type, Enter "
-             "sends; Esc leaves the box (while you type, letters are text, never commands). "
+             "sends; Esc leaves the box (while you type, letters are text, never commands). A letter that is "
+             "no command (not g, x or m), typed anywhere, starts a message in the box. A channel with a cell a "
+             "bot plays says so (a bot: nobody reads it), from the first turn you see begin. "
              "When the White Cell sets a time limit, the time left is shown at the top: once it runs out, "
              "a stand-in bot gives the orders of a cell that has not given them, and you are told which.")
     HELP_TITLE = "your seat"
@@ -95,6 +88,7 @@ class RemoteScreen(Screen[None]):
         self.sent: set[int] = set()
         # the client has just had its welcome: the awaiting that follows tells whether the seat had given already
         self.welcomed = True
+        self.channel_labels: list[tuple[str, str]] = []  # the channel picker's choices, as last shown
         if client.given and self.turn() is not None:
             self.taken[self.turn()] = list(client.given)  # type: ignore[index]
 
@@ -114,19 +108,36 @@ class RemoteScreen(Screen[None]):
                 yield OptionList(id="remote-orders")
                 yield Static(id="remote-draft")
             with Vertical(id="remote-results-pane", classes="remote-pane"):
-                yield Label("Last turn", classes="list-title")
+                yield Label("Latest results", id="remote-results-title", classes="list-title")
                 yield RichLog(id="remote-results", wrap=True, markup=True, min_width=20)
             with Vertical(id="remote-channel-pane", classes="remote-pane"):
                 yield Label("Channels (m writes)", id="remote-channel-title", classes="list-title")
                 yield RichLog(id="remote-channel", wrap=True, markup=True, min_width=20)
                 channels = seat_channels(self.client.seat or WHITE)
-                yield Select([(channel_title(c), c) for c in channels], allow_blank=False, value=channels[0],
+                self.channel_labels = self.channel_choices()
+                yield Select(self.channel_labels, allow_blank=False, value=channels[0],
                              id="remote-to", compact=True)
-                yield Input(placeholder="m: write here; Enter sends", id="remote-say", max_length=2000, compact=True)
+                yield Input(placeholder="m: write here; Enter sends", id="remote-say", max_length=2000, compact=True,
+                            select_on_focus=False)  # type-to-write goes on after the first letter
         yield KeysFooter()
 
     def on_mount(self) -> None:
         self.show_all()
+
+    def channel_choices(self) -> list[tuple[str, str]]:
+        """The seat's channels in words, one with a bot's seat marked: a message there is read by nobody."""
+        bots = getattr(self.app, "bots", set())
+        return [(channel_title(c) + (" (a bot: nobody reads it)" if set(c.split("-")) & bots else ""), c)
+                for c in seat_channels(self.client.seat or WHITE)]
+
+    def show_channel_names(self) -> None:
+        choices = self.channel_choices()
+        if choices != self.channel_labels:
+            self.channel_labels = choices
+            to = self.query_one("#remote-to", Select)
+            keep = to.value
+            to.set_options(choices)
+            to.value = keep
 
     # drawing what the client holds
 
@@ -197,8 +208,11 @@ class RemoteScreen(Screen[None]):
         parts = []
         if c.ws is None:
             parts.append("[b $error]connection lost: joining again…[/]")
+        review = getattr(self.app, "review", None)
         if v.get("phase") == "over":
             parts.append("[b]The game is over.[/]")
+        elif review is not None:
+            parts.append(f"[b]Turn {review} resolved[/]: waiting for the White Cell to start turn {review + 1}")
         else:
             parts.append(f"[b]Turn {v.get('turn', '?')}/{v.get('last_turn', '?')}[/]")
             if v.get("phase") == "orders":
@@ -211,15 +225,29 @@ class RemoteScreen(Screen[None]):
         self.query_one("#remote-status", Static).update(" · ".join(parts))
         self.query_one("#remote-clock", Countdown).tick()
 
+    def latest_results(self) -> list[dict[str, Any]]:
+        """What the server last told the seat happened: its last ``results``, or, when they are
+        empty (a welcome's turn so far, after joining again with a new code), the last it had."""
+        seat, before = getattr(self.app, "seat_results", (None, []))
+        return self.client.results or (before if seat == self.client.seat else [])
+
     def show_results(self) -> None:
         log = self.query_one("#remote-results", RichLog)
         log.clear()
-        turn = next((r.get("turn") for r in self.client.results if r.get("phase") in RESOLUTION_PHASES), None)
+        records = self.latest_results()
+        turn = next((r.get("turn") for r in records if r.get("phase") in RESOLUTION_PHASES), None)
+        # titled by what the pane holds: a turn's resolution, or the latest (events, a White Cell ruling)
+        shown_turn = turn if turn is not None else next((r.get("turn") for r in records), None)
+        self.query_one("#remote-results-title", Label).update(
+            f"Results of turn {turn}" if turn is not None
+            else f"Latest results (turn {shown_turn})" if shown_turn is not None else "Latest results")
         # read from the first line: a stand-in's orders, then what happened
         if turn in self.stand_in:
             log.write(f"[b yellow]{escape(self.stand_in[turn])}[/]", scroll_end=False)  # Rich markup: no theme names
-        for r in self.client.results:
+        for r in records:
             log.write(result_markup(r), scroll_end=False)
+        if not records:
+            log.write("[dim]Nothing yet: the results come once every cell has given its orders.[/]", scroll_end=False)
         log.scroll_home(animate=False)
 
     def show_channel(self) -> None:
@@ -245,6 +273,8 @@ class RemoteScreen(Screen[None]):
             if self.turn() is not None:
                 self.taken[self.turn()] = list(m.get("orders", []))  # type: ignore[index]
             self.show_draft()
+        elif kind == "review":
+            self.show_status()
         elif kind in ("awaiting", "joined"):
             if kind == "awaiting" and self.welcomed:
                 # the first awaiting after a welcome: a seat it leaves out had given its orders before the drop
@@ -253,6 +283,7 @@ class RemoteScreen(Screen[None]):
                     self.taken.setdefault(self.turn(), list(self.client.given))  # type: ignore[arg-type]
             self.show_status()
             self.show_draft()
+            self.show_channel_names()
         elif kind == "results":
             self.check_stand_in()
             self.show_results()
@@ -308,6 +339,13 @@ class RemoteScreen(Screen[None]):
 
     def action_leave(self) -> None:
         self.query_one("#remote-orders", OptionList).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        character = typed_outside(self, event)
+        if character is not None:
+            event.stop()
+            event.prevent_default()
+            type_into(self, self.query_one("#remote-say", Input), character)
 
     def action_message(self) -> None:
         """To the message box (the app's **m**)."""

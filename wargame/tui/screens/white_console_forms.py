@@ -46,6 +46,9 @@ class PowerForm(ModalScreen[Any]):
                 Binding("shift+tab", "app.focus_previous", "Previous field", show=False)]
     TITLE_TEXT = ""
     HINT = ""
+    # a request that cannot be undone opens on Cancel: a stray Enter (a sentence typed into the
+    # console) sends nothing; Tab then Enter, or ctrl+s, sends it
+    CAREFUL = False
     HELP_TITLE = "a White Cell request"
     DEFAULT_CSS = """
     .white-form { max-width: 100; }
@@ -62,8 +65,12 @@ class PowerForm(ModalScreen[Any]):
             yield from self.fields()
             yield Static("", id="form-error", classes="replay-error")
             with Horizontal(classes="replay-buttons"):
-                yield Button("Send (Enter)", id="send", variant="primary")
-                yield Button("Cancel (Esc)", id="cancel")
+                if self.CAREFUL:
+                    yield Button("Cancel (Esc)", id="cancel", variant="primary")
+                    yield Button("Send (Tab, Enter; or ctrl+s)", id="send", variant="warning")
+                else:
+                    yield Button("Send (Enter)", id="send", variant="primary")
+                    yield Button("Cancel (Esc)", id="cancel")
         yield KeysFooter()
 
     def fields(self) -> ComposeResult:
@@ -77,6 +84,9 @@ class PowerForm(ModalScreen[Any]):
         return Horizontal(Label(label, classes="white-label"), widget, classes="white-row")
 
     def on_mount(self) -> None:
+        if self.CAREFUL:
+            self.query_one("#cancel", Button).focus()
+            return
         first = next((w for w in self.query("Input, Select") if w.focusable), None)
         if first is not None:
             first.focus()
@@ -149,7 +159,10 @@ class SeatForm(PowerForm):
     def on_mount(self) -> None:
         seats = self.query_one("#form-seat", OptionList)
         seats.highlighted = self.seats.index(self.first)
-        seats.focus()
+        if self.CAREFUL:
+            self.query_one("#cancel", Button).focus()
+        else:
+            seats.focus()
 
     @on(OptionList.OptionSelected, "#form-seat")
     def _picked(self) -> None:
@@ -162,18 +175,25 @@ class SeatForm(PowerForm):
         return self.KIND(self.seats[seats.highlighted])
 
 
+CAREFUL_HINT = " Tab then Enter (or ctrl+s) sends it for the seat highlighted; Shift+Tab picks another seat."
+
+
 class EndOrdersForm(SeatForm):
     KIND = EndOrders
+    CAREFUL = True
     TITLE_TEXT = "End a cell's orders now"
-    HINT = "A bot gives the orders of the cell picked (its own bot, or a doctrine bot for people), as when time runs out."
+    HINT = ("A bot gives the orders of the cell picked (its own bot, or a doctrine bot for people), as when time "
+            "runs out." + CAREFUL_HINT)
     ABOUT = HINT
 
 
 class RevokeForm(SeatForm):
     KIND = Revoke
+    CAREFUL = True
     TITLE_TEXT = "Revoke a seat's join code"
     HINT = ("The seat's old code is refused from now on and its connection is closed; the new code is shown "
-            "here (Seats tab) for you to hand to whoever should have the seat. Bots' seats have no code.")
+            "here (Seats tab) for you to hand to whoever should have the seat. Bots' seats have no code."
+            + CAREFUL_HINT)
     ABOUT = HINT
 
 
@@ -278,8 +298,10 @@ def overridable(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 class OverrideForm(PowerForm):
+    CAREFUL = True
     TITLE_TEXT = "Override a result of the last turn"
-    HINT = "The turn is resolved again with this result forced. Pick the roll, what happens instead, and why."
+    HINT = ("The turn is resolved again with this result forced. Pick the roll, what happens instead, and why "
+            "(Shift+Tab moves to the fields); Enter in Why, or ctrl+s, sends it.")
     ABOUT = HINT
 
     def __init__(self, records: list[dict[str, Any]]):

@@ -42,13 +42,22 @@ def result_markup(r: dict[str, Any], odds: bool = False) -> str:
     rb = titled(None)
     mark = "[green]✔[/]" if r.get("happened") else "[red]✘[/]"
     where = r.get("offshoot") or r.get("theatre")
+    where_title = rb.where_title(where) if where else ""
     ref = str(r.get("ref") or "")
     title = str(r.get("title") or "")
     if ref and title in ("", ref):
         title = rb.title(ref)
-    title += f" in {rb.where_title(where)}" if where else ""
+    full = title + (f" in {where_title}" if where else "")
     text = record_sentence(r)
-    line = f"{mark} [b]{escape(title)}[/]" + (f": {escape(text)}" if text else "")
+    # a sentence that opens with the title ("Coalition orders: orders given.", "Recruits and attrition
+    # leave IS with 15 fighters.") is the entry itself, its title in bold: never the title said twice
+    opening = next((t for t in (full, title) if t and text.casefold().startswith(t.casefold())), None)
+    if opening is not None:
+        line = f"{mark} [b]{escape(text[:len(opening)])}[/]{escape(text[len(opening):])}"
+        if opening != full and where_title not in text:
+            line += f" [dim]({escape(where_title)})[/]"
+    else:
+        line = f"{mark} [b]{escape(full)}[/]" + (f": {escape(text)}" if text else "")
     if r.get("justification"):
         line += f"\n   [yellow]White Cell:[/] {escape(str(r['justification']))}"
     if odds and r.get("chance") is not None:
@@ -82,6 +91,8 @@ def notice_of(m: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
         return (f"Another connection wants the {seat} seat, which is connected. Press a to approve "
                 "(the present connection is closed), or ignore it.",
                 {"title": "Takeover asked for", "severity": "warning", "timeout": 30})
+    if kind == "takeover_withdrawn":
+        return f"The connection waiting for the {seat} seat gave up: no takeover to approve.", {"timeout": 8}
     if kind == "connection" and m.get("up"):
         return "Joined again: the console is as it was.", {"timeout": 3}
     return None
