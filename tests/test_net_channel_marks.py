@@ -65,17 +65,14 @@ def test_a_cells_channel_with_a_bots_seat_says_nobody_reads_it(rulebook):
         try:
             app, client = await _seat_app(server)
             async with app.run_test(size=SMALL) as pilot:
-                aq = Client(f"ws://127.0.0.1:{server.port}", server.codes["aq"])
-                await aq.join()
-                await aq.give_orders([])
-                await aq.stop()  # AQ leaves: still a person's seat
-                await pilot.press("g", "g")  # the turn resolves: turn 2's orders phase begins
                 to = app.screen.query_one("#remote-to", Select)
 
                 def labels() -> dict[str, str]:
                     return {value: str(label) for label, value in app.screen.channel_labels}
 
+                # from the first turn: the welcome names the cells bots play (AQ, not connected, is a person's)
                 await _until(pilot, lambda: "nobody reads it" in labels()["is-coalition"], "the bot's channel marked")
+                assert labels()["is-aq"] == "IS – AQ"
                 assert labels()["is-governments"].endswith("(a bot: nobody reads it)")
                 assert labels()["is-aq"] == "IS – AQ" and labels()["is-white"] == "IS – White Cell"
                 assert to.value == "is-aq"  # the channel picked kept

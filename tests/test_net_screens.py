@@ -299,7 +299,7 @@ def test_channels_and_results_are_named_in_words_and_track_names_are_not_cut_at_
                 screen = app.screen
                 await pilot.pause()
                 to = screen.query_one("#remote-to", Select)
-                assert [str(label) for label, _ in to._options][:2] == ["IS – AQ", "IS – Coalition"]
+                assert [str(label) for label, _ in to._options][:2] == ["IS – AQ", "IS – Coalition (a bot: nobody reads it)"]
                 aq = Client(f"ws://127.0.0.1:{server.port}", server.codes["aq"])
                 await aq.join()
                 await aq.say("is-aq", "shall we talk?")

@@ -26,7 +26,7 @@ def _server(rulebook, seats=None) -> ExerciseServer:
     return ExerciseServer(Session.new(rulebook, "exercise", 5, seats or {c: "human" for c in CELLS}))
 
 
-def test_the_white_cell_is_told_which_seats_have_a_code(rulebook):
+def test_the_white_cell_is_told_which_seats_have_a_code_and_every_seat_which_are_bots(rulebook):
     server = _server(rulebook, {"is": "human", "aq": "human", "coalition": "doctrine", "governments": "random"})
 
     async def main() -> None:
@@ -34,8 +34,9 @@ def test_the_white_cell_is_told_which_seats_have_a_code(rulebook):
         try:
             white, welcome = await joined(server.port, server.codes[WHITE])
             assert welcome["coded"] == ["is", "aq", "white"]  # a bot's seat has none to revoke
+            assert welcome["bots"] == ["coalition", "governments"]  # every seat is told which cells bots play
             cell, welcome = await joined(server.port, server.codes["is"])
-            assert "coded" not in welcome  # only the White Cell needs to know
+            assert "coded" not in welcome and welcome["bots"] == ["coalition", "governments"]  # codes: the White Cell's
             await cell.close()
             await white.close()
         finally:

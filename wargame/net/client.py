@@ -120,6 +120,7 @@ class Client:
         self.awaiting: list[str] = []
         self.joined: list[str] = []  # the seats connected now (White Cell included), as the server last said
         self.coded: list[str] | None = None  # to the White Cell: the seats with a join code (its welcome's)
+        self.bots: list[str] = []  # the cells a bot plays (its welcome's)
         self.results: list[dict[str, Any]] = []  # the records of the last results message
         # the charts of the last charts message: {"title", "lo", "hi", "quarters", "values"} each (only those the seat may see)
         self.charts: list[dict[str, Any]] = []
@@ -264,6 +265,7 @@ class Client:
             if kind == "welcome":
                 self.seat = message["seat"]
                 self.coded = message.get("coded")
+                self.bots = list(message.get("bots", []))
                 self.said = []  # the server sends the channels again after a welcome
             self.view = message["view"]
             self.orders = message.get("orders", [])

@@ -288,7 +288,8 @@ class ExerciseServer(WhiteCellPowers):
         """Give ``ws`` the seat, and send it the game as the seat may see it."""
         self.connections[seat] = ws
         coded = {"coded": [x for x in CHANNEL_SEATS if x in self.digests]} if seat == WHITE else {}
-        await self._send(ws, server_message("welcome", seat=seat, **self._view_message(seat), **coded))
+        bots = [c for c in CELLS if not self.session.is_human(c)]  # public, as the seats are at the table
+        await self._send(ws, server_message("welcome", seat=seat, **self._view_message(seat), **coded, bots=bots))
         s = self.session
         records = self._records(seat, self._turn_start(), len(s.game.steps))
         if records:

@@ -16,7 +16,6 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Input
 
-from wargame.engine.model import CELLS
 from wargame.net.client import Client, JoinRefused, Revoked
 from wargame.net.server import WHITE
 from wargame.tui.screens.remote_code import CodeScreen
@@ -98,15 +97,11 @@ class RemoteApp(App[None]):
         self.coded: list[str] | None = None  # to the White Cell: the seats with a join code (its welcome's)
         # the turn just resolved while the server waits for the White Cell to start the next (its review), or None
         self.review: int | None = None
-        self.bots: set[str] = set()  # the cells a bot plays, once known (learn_bots)
-        self.humans: set[str] = set()  # seats seen connected or awaited: never a bot
-        self.last_phase: tuple[object, object] | None = None  # the (turn, phase) of the last view
-        self.phase_began = False  # the last view began an orders phase
+        self.bots: set[str] = set(client.bots) if client is not None else set()  # the cells a bot plays (welcome)
         self.seat_results: tuple[str | None, list[dict[str, Any]]] = (None, [])  # (seat, its last results shown)
         if client is not None:
             client.listener = self.on_client_message
             self.coded = client.coded
-            self.last_phase = self.view_key(client)
 
     def on_mount(self) -> None:
         if self.client is None:
@@ -120,7 +115,7 @@ class RemoteApp(App[None]):
         self.client = client
         client.listener = self.on_client_message
         self.coded = client.coded
-        self.last_phase = self.view_key(client)
+        self.bots = set(client.bots)
         self.switch_screen(seat_screen(client))
         self.run_worker(self.keep_reading(), exclusive=True, group="client")
 
@@ -186,28 +181,10 @@ class RemoteApp(App[None]):
             # a takeover approved (or given up) shows as the seat's connection changing: ask again if still wanted
             self.takeovers = [s for s in self.takeovers if s in message["seats"]]
 
-    @staticmethod
-    def view_key(client: Client) -> tuple[object, object] | None:
-        """The (turn, phase) of the client's view (its welcome's, read before this app listened)."""
-        return None if client.view is None else (client.view.get("turn"), client.view.get("phase"))
-
     def learn_bots(self, message: dict[str, Any]) -> None:
-        """Which cells a bot plays, as far as the messages tell (the protocol names no bots to a cell):
-        the server gives a bot's orders before it tells anyone a new orders phase has begun, so the
-        cells its first ``awaiting`` leaves out are bots, unless ever connected. Known from the first
-        orders phase seen from its start (one joined in the middle cannot tell)."""
-        kind = message.get("type")
-        if kind == "joined":
-            self.humans.update(message["seats"])
-        elif kind in ("welcome", "view"):
-            v = message["view"]
-            key = (v.get("turn"), v.get("phase"))
-            self.phase_began = kind == "view" and v.get("phase") == "orders" and self.last_phase not in (None, key)
-            self.last_phase = key
-        elif kind == "awaiting" and self.phase_began:  # the first awaiting after that view: the same broadcast
-            self.phase_began = False
-            self.humans.update(message["cells"])
-            self.bots = {c for c in CELLS if c not in message["cells"] and c not in self.humans}
+        """Which cells a bot plays: every ``welcome`` says (``bots``)."""
+        if message.get("type") == "welcome":
+            self.bots = set(message.get("bots", []))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in MORE:
