@@ -10,11 +10,13 @@ import asyncio
 
 import pytest
 
+from tests.netcases import joined, recv_type
 from tests.netcases import run as _run
 from tests.netscreens import TIMEOUT, shown
 from tests.netscreens import exercise as _server
 from tests.netscreens import until as _until
 from wargame.net.client import Client
+from wargame.net.server import WHITE
 
 SMALL = (80, 24)
 
@@ -26,12 +28,9 @@ async def _held(server) -> tuple[Client, asyncio.Task]:
     return holder, asyncio.create_task(holder.run())
 
 
-async def _gone(server) -> None:
-    loop = asyncio.get_running_loop()
-    end = loop.time() + TIMEOUT
-    while "is" in server.takeovers:
-        assert loop.time() < end, "the server still keeps the join waiting"
-        await asyncio.sleep(0.02)
+async def _gone(white) -> None:
+    """The White Cell is told the join waiting for IS's seat has gone: the server forgot it."""
+    assert (await recv_type(white, "takeover_withdrawn"))["seat"] == "is"
 
 
 def _waiting_app(server, key: str):
@@ -78,10 +77,13 @@ def test_quitting_a_join_waiting_for_its_seat_closes_its_connection(rulebook):
     async def main() -> None:
         await server.start()
         try:
+            white, _ = await joined(server.port, server.codes[WHITE])  # told when the waiting join goes
             holder = await _held(server)
             app, drive = _waiting_app(server, "ctrl+q")
             await asyncio.wait_for(drive(), TIMEOUT)
-            await _gone(server)
+            await _gone(white)
+            assert "is" not in server.takeovers
+            await white.close()
             await holder[0].stop()
             await asyncio.wait_for(holder[1], TIMEOUT)
         finally:
