@@ -104,3 +104,15 @@ def test_two_groups_of_one_id_are_refused(rulebook):
                                                                       strength=3, brutality=2)))
     with pytest.raises(ValueError, match="two offshoots of one id"):
         BatchGame.from_states(rulebook, [twins])
+
+
+def test_a_board_that_holds_a_card_twice_plays_as_the_scalar_engine(rulebook):
+    # found by the property above in CI: a drawn board whose piles held one card twice overflowed
+    # the batch's piles (as wide as the deck); the scalar engine plays such a board as it is
+    games = []
+    for k, seats in enumerate(SEATS):
+        state = new_game(rulebook, "spring-2016", 900 + k)
+        decks = tuple(attrs.evolve(d, draw=d.draw + d.draw[:1 + k], discard=d.discard) for d in state.decks)
+        games.append((attrs.evolve(state, decks=decks), seats))
+    assert all(len(d.draw) > len(rulebook.decks[d.deck].cards) for s, _ in games for d in s.decks)
+    play_both(rulebook, games, turns=4)

@@ -68,11 +68,11 @@ class Piles:
     """One deck's piles in every game: ``draw``, ``discard``, ``aside`` ``(n, C)`` int64 card
     indices (of the rulebook's deck), each with its length ``(n,)``; a pile is its first cells."""
 
-    def __init__(self, deck_id: str, cards: Sequence[str], n: int):
+    def __init__(self, deck_id: str, cards: Sequence[str], n: int, held: int = 0):
         self.deck = deck_id
         self.cards = tuple(cards)
         self.index = {c: i for i, c in enumerate(self.cards)}
-        c = max(1, len(self.cards))
+        c = max(1, len(self.cards), held)  # held: the most cards a game's piles hold together
         self.piles = [np.zeros((n, c), dtype=np.int64) for _ in range(3)]
         self.lens = [np.zeros(n, dtype=np.int64) for _ in range(3)]
 
@@ -128,7 +128,11 @@ class Boards:
         self.seed = [s.seed for s in states]
         self.dirty = np.ones(n, dtype=bool)
         deck_order = tuple(p.deck for p in first.decks)
-        self.decks = [Piles(d, [c.id for c in rulebook.decks[d].cards], n) for d in deck_order]
+        # a pile holds at most all the deck's cards, or more on a board that holds a card twice
+        # (the scalar engine plays such a board as it is): every game's piles fit
+        held = {d: max(len(pl.draw) + len(pl.discard) + len(pl.aside) for s in states for pl in s.decks if pl.deck == d)
+                for d in deck_order}
+        self.decks = [Piles(d, [c.id for c in rulebook.decks[d].cards], n, held[d]) for d in deck_order]
         self.deck_of = {p.deck: k for k, p in enumerate(self.decks)}
         same = []  # games made from the first one's parts (only the seed differs): copied in bulk
         for i, s in enumerate(states):
