@@ -21,14 +21,15 @@ from wargame.record.plots import Chart, Series, charts
 from wargame.table.session import Session
 
 
-def seat_charts(session: Session, seat: str) -> list[dict[str, Any]]:
-    """The charts ``seat`` may see of the session's game, as payloads (:func:`chart_payload`)."""
-    return [chart_payload(c) for c in charts(session.rulebook, session.game, seat)]
+def seat_charts(session: Session, seat: str, every: Sequence[Chart] | None = None) -> list[dict[str, Any]]:
+    """The charts ``seat`` may see of the session's game, as payloads (:func:`chart_payload`);
+    ``every``: the game's :func:`~wargame.record.plots.every_chart`, if worked out for all seats."""
+    return [chart_payload(c) for c in charts(session.rulebook, session.game, seat, every)]
 
 
-def charts_message(session: Session, seat: str) -> str:
+def charts_message(session: Session, seat: str, every: Sequence[Chart] | None = None) -> str:
     """The ``charts`` message for ``seat``: ``{"v": 1, "type": "charts", "charts": [payload, ...]}``."""
-    return server_message("charts", charts=seat_charts(session, seat))
+    return server_message("charts", charts=seat_charts(session, seat, every))
 
 
 def _not_read(state: State, names: dict[str, float]) -> float:

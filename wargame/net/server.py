@@ -65,6 +65,7 @@ from wargame.net.white import CODE_BYTES, WhiteCellPowers, power_name
 from wargame.record import fog
 from wargame.record.commands import CommandError
 from wargame.record.messages import messages
+from wargame.record.plots import every_chart
 from wargame.table.session import Session
 
 MAX_FAILURES = 5  # wrong codes from one address within FAILURE_WINDOW seconds; then refused until it passes
@@ -357,13 +358,14 @@ class ExerciseServer(WhiteCellPowers):
         if self._start_clock():
             deadline = self._deadline_message()
             self._persist()
+        every = every_chart(s.rulebook, s.game) if resolved else None  # once, each seat then keeps its own
         for seat, ws in list(self.connections.items()):
             if deadline is not None:
                 await self._send(ws, deadline)
             if resolved:
                 await self._send(ws, server_message("results", records=self._records(seat, start, end)))
                 await self._send(ws, server_message("view", **self._view_message(seat)))
-                await self._send(ws, charts_message(s, seat))
+                await self._send(ws, charts_message(s, seat, every))
             await self._send(ws, awaiting)
             if self.review is not None:
                 await self._send(ws, server_message("review", turn=self.review))

@@ -71,22 +71,28 @@ class Chart:
     values: tuple[float, ...]
 
 
-def charts(rulebook: Rulebook, game: Game, seat: str) -> list[Chart]:
-    """The charts ``seat`` may see of ``game``: those whose every input it may always see exactly;
-    all of them for the White Cell ("white"), and for everyone once the game is over."""
+def every_chart(rulebook: Rulebook, game: Game) -> list[Chart]:
+    """Every chart of ``game``, whoever may see it (:func:`charts` keeps a seat's)."""
     h = game.header
     scenario = rulebook.scenarios[h.scenario]
     opening = new_game(rulebook, h.scenario, h.seed)  # the board before turn 1
     turns = turn_states(game)
     states = [opening] + [s for _, s in turns]
     quarters = ("start",) + tuple(scenario.label(t).replace("20", "", 1).replace(" ", "") for t, _ in turns)
-    reveal = seat == "white" or game.state.over
     names = [{**flat_tracks(s), **formula_values(rulebook, s)} for s in states]
+    return [Chart(series, quarters, tuple(float(series.read(s, f)) for s, f in zip(states, names))) for series in SERIES]
+
+
+def charts(rulebook: Rulebook, game: Game, seat: str, every: Sequence[Chart] | None = None) -> list[Chart]:
+    """The charts ``seat`` may see of ``game``: those whose every input it may always see exactly;
+    all of them for the White Cell ("white"), and for everyone once the game is over. ``every``:
+    :func:`every_chart` of the game when it is worked out already (one pass for all the seats)."""
+    reveal = seat == "white" or game.state.over
     out = []
-    for series in SERIES:
-        reads = [r for r in series.reads if r in rulebook.formula_reads or r in GLOBAL_TRACKS]
+    for chart in every_chart(rulebook, game) if every is None else every:
+        reads = [r for r in chart.series.reads if r in rulebook.formula_reads or r in GLOBAL_TRACKS]
         if reveal or series_visible(rulebook, seat, reads):
-            out.append(Chart(series, quarters, tuple(float(series.read(s, f)) for s, f in zip(states, names))))
+            out.append(chart)
     return out
 
 
