@@ -165,3 +165,22 @@ def test_the_doctrine_written_out_judges_as_its_expressions_one_by_one(monkeypat
                         assert (a[0], a[1]) == (b[0], b[1]) and type(a[0]) is type(b[0]) and a[2] == b[2], order
                         compared += 1
     assert compared > 1000
+
+
+def test_a_pictures_board_shares_the_public_theatres_and_reads_as_a_copied_one() -> None:
+    from wargame.bots.picture import Picture
+    from wargame.engine.board import GLOBAL_TRACKS, Board, _seen_totals
+    from wargame.engine.model import CELLS
+
+    for state in list(_positions(13))[:6]:
+        for cell in CELLS:
+            v = view(state, cell)
+            shared = Picture(v, RULEBOOK)
+            tracks = {n: shared.g[n] for n in GLOBAL_TRACKS}
+            copied = Board.seen(tracks, v.theatres, v.offshoots, v.turn, v.last_turn, RULEBOOK.parameters, RULEBOOK.formulas)
+            copied.g["year"] = shared.g["year"]
+            copied.update()
+            assert copied.g == shared.g and list(shared.theatres.values()) == copied.theatres
+            again = Picture(v, RULEBOOK)  # the state's public totals are worked out by now: shared, not copied
+            assert all(a is b for a, b in zip(again.theatres.values(), _seen_totals[2], strict=True))
+            assert shared.titles == {t.name: t.title for t in state.theatres}

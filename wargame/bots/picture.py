@@ -22,7 +22,7 @@ class Picture:
     odds or the true value beside it. ``whose`` is the bot's own (``its``) unless the picture is
     another seat's (:mod:`wargame.table.reasons` works the doctrine out on the room's view)."""
 
-    __slots__ = ("view", "rulebook", "g", "theatres", "budget", "titles", "whose")
+    __slots__ = ("view", "rulebook", "g", "theatres", "budget", "_titles", "whose")
 
     def __init__(self, view: View, rulebook: Rulebook, whose: str = "its"):
         self.view = view
@@ -35,14 +35,14 @@ class Picture:
             if name in tracks:
                 tracks[name] = (est.lo + est.hi) / 2  # Estimate.mid, without a property's call for each track
         board = Board.seen(tracks, view.theatres, view.offshoots, view.turn, view.last_turn, rulebook.parameters,
-                           rulebook.formulas)
+                           rulebook.formulas, read_only=True)  # (the doctrine only reads a theatre)
         scenario = rulebook.scenarios.get(view.scenario)
         if scenario is not None:
             board.g["year"] = scenario.year(view.turn)  # a formula may read it
         board.update()  # the formulas (Board.seen worked out the public totals, shared by every seat)
         self.g = board.g
         self.theatres = {t["name"]: t for t in board.theatres}
-        self.titles = {t.name: t.title for t in view.theatres}
+        self._titles: dict[str, str] | None = None
         budget = rulebook.budgets.get(view.seat)
         self.budget = int(view.tracks[budget].lo) if budget else 0  # a cell knows its own exactly
 
@@ -59,6 +59,13 @@ class Picture:
 
     def T(self, order: Order) -> dict[str, Any]:
         return self.theatres[order.theatre]  # type: ignore[index]
+
+    @property
+    def titles(self) -> dict[str, str]:
+        """Each theatre's title by its name (worked out when a sentence first needs one)."""
+        if self._titles is None:
+            self._titles = {t.name: t.title for t in self.view.theatres}
+        return self._titles
 
     def title(self, order: Order) -> str:
         return self.titles.get(order.theatre or "", "")

@@ -206,19 +206,21 @@ class Board:
     @classmethod
     def seen(cls, tracks: Mapping[str, float], theatres: Iterable[Theatre], offshoots: Iterable[Offshoot],
              turn: int, last_turn: int, parameters: dict[str, float],
-             formulas: Iterable[tuple[str, Any]]) -> Board:
+             formulas: Iterable[tuple[str, Any]], read_only: bool = False) -> Board:
         """A board built from what a seat sees (its estimates of the tracks), not from a State:
         for a bot to work out the public formulas on its own picture. It has no decks.
 
         Its totals over the theatres and offshoots are worked out already (:attr:`moved` is
         False: :meth:`update` adds the formulas): they are public, the same for every seat, so
-        the seats' boards of one state share the working out."""
+        the seats' boards of one state share the working out. ``read_only``: no one changes its
+        theatres (only :meth:`update` is called, which writes the global names), so they may be
+        the very dicts the other seats' boards of the state read."""
         board = cls.__new__(cls)
         seen_theatres, seen_offshoots, dicts, totals = _seen_totals  # one read: another thread may write it
         known = type(theatres) is tuple and type(offshoots) is tuple
         if known and seen_theatres is theatres and seen_offshoots is offshoots:
             board._fill(tracks, (), offshoots, turn, last_turn, parameters, formulas)
-            board.theatres = [dict(t) for t in dicts]
+            board.theatres = list(dicts) if read_only else [dict(t) for t in dicts]
             board.g.update(totals)
             board.moved = False
         else:
@@ -392,9 +394,12 @@ class Board:
             parts[attr] = part
         before = template.theatres
         theatres = []
+        n = len(before)
         for i, t in enumerate(self.theatres):
             values = _THEATRE_VALUES(t)
-            if i < len(before) and _same_theatre(values, _theatre(before[i])[1]):
+            # the same values as the Theatre it came from: that Theatre (3.0 is not 3: whole numbers
+            # only, as the model takes them; name and title are text)
+            if i < n and values == _theatre(before[i])[1] and set(map(type, values[2:])) <= _INT:
                 theatres.append(before[i])
             else:
                 theatres.append(Theatre(**dict(zip(_THEATRE_FIELDS, values))))
@@ -415,8 +420,10 @@ class Board:
                 decks.append(was)
             else:
                 decks.append(DeckPiles(deck=d, draw=tuple(draw), discard=tuple(discard), aside=tuple(aside)))
-        new = attrs.evolve(template, theatres=tuple(theatres), offshoots=tuple(offshoots), decks=tuple(decks),
-                           **parts, **changes)
+        # (attrs.evolve, its fields named here: a State's one check is its phase)
+        kept = {n: getattr(template, n) for n in _STATE_REST}
+        kept.update(changes)
+        new = State(theatres=tuple(theatres), offshoots=tuple(offshoots), decks=tuple(decks), **parts, **kept)
         _keep_flat(new, dict(zip(GLOBAL_TRACKS, tracks, strict=True)))
         return new
 
@@ -431,10 +438,6 @@ _TOTAL_VALUES = operator.itemgetter(*_TOTALS)
 
 _UNSET = object()
 _INT = {int}
-
-
-def _same_theatre(values: tuple, before: tuple) -> bool:
-    return values == before and set(map(type, values[2:])) <= _INT  # name and title are text
 
 
 def _same_offshoot(values: tuple, was: Offshoot) -> bool:
@@ -460,5 +463,9 @@ _PLAN: tuple[tuple[str, type, tuple[str, ...], tuple[int, int], tuple[tuple[str,
      next(((tuple(n for n, _, _ in tracks_of(Leader)), _span(lp, Leader)) for lp, lattr in LEADERS if lattr == attr), None))
     for prefix, attr, cls in PARTS
 )
+# a State's fields other than its theatres, offshoots, decks and the parts in _PLAN, which
+# Board.freeze takes from its template (or from its ``changes``)
+_STATE_REST = tuple(a.name for a in attrs.fields(State)
+                    if a.name not in {"theatres", "offshoots", "decks"} | {attr for attr, *_ in _PLAN})
 _TRACK_VALUES = operator.itemgetter(*GLOBAL_TRACKS)  # every global track's value off a board or a flat dict, in order
 _THEATRE_VALUES = operator.itemgetter(*_THEATRE_FIELDS)
