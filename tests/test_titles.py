@@ -225,3 +225,27 @@ def test_every_expression_of_the_rulebook_reads_without_internal_names():
         text = re.sub(r'"[^"]*"', "", rb.readable(source))
         left = {w for w in re.findall(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b", text)} - words
         assert not left, (source, left)
+
+
+def test_a_record_says_where_it_happened_once() -> None:
+    """A card whose title names its place already is not placed twice: "Cessation of hostilities
+    in Syria", not "... in Syria in Syria"; an adjective is not the place ("Syrian ceasefire breaks
+    down in Syria"); every line of a played game says each place at most as its title does."""
+    import re
+
+    from wargame.bots.play import bots_for, parse_seats, play
+    from wargame.engine.rulebook import load_rulebook
+    from wargame.engine.titles import placed
+    from wargame.engine.turn import new_game
+
+    assert placed("Cessation of hostilities in Syria", "Syria") == "Cessation of hostilities in Syria"
+    assert placed("Pushed back from Libya's oil crescent", "Libya") == "Pushed back from Libya's oil crescent"
+    assert placed("Syrian ceasefire breaks down", "Syria") == "Syrian ceasefire breaks down in Syria"
+    assert placed("Air campaign", "Iraq") == "Air campaign in Iraq" and placed("Air campaign", "") == "Air campaign"
+    rb = load_rulebook()
+    lines = [r.line(rb) for seed in range(12)
+             for t in play(rb, new_game(rb, "spring-2016", seed), bots_for(parse_seats("all=doctrine:mixed"), seed, rb))
+             for r in t.events + t.results if r.where in rb.titles.theatres]
+    places = [rb.where_title(w) for w in rb.titles.theatres]
+    assert lines and not [line for line in lines for p in places if f"{p} in {p}:" in line
+                          or re.search(rf"\b{re.escape(p)}\b.* in {re.escape(p)}:", line.split(":")[0] + ":")]

@@ -15,6 +15,7 @@ from attrs import frozen
 
 from wargame.engine.numbers import D100, d100, percent, percent_band
 from wargame.engine.templates import MISSING, format_number, render_template
+from wargame.engine.titles import placed
 
 KINDS = ("rule", "order", "card", "deck", "budget", "inject", "override")
 
@@ -178,7 +179,8 @@ class Adjudication:
         """One line for the turn's account. With ``names`` (the rulebook), where it happened, the
         orders given and the tracks it changed are given by their titles; ``ref``: the rule, order
         or card id beside the ¶ cites, for a facilitator looking it up."""
-        where = (f" in {names.title(self.where)}" if names is not None else f" [{self.where}]") if self.where else ""
+        head = (self.title if not self.where else placed(self.title, names.title(self.where)) if names is not None
+                else f"{self.title} [{self.where}]")
         cites = ",".join(f"¶{c}" for c in self.cites)
         mark = "" if self.happened else "not: "
         odds = f" {self.odds}, so {self.verdict};" if self.roll is not None and self.rolled else (
@@ -190,4 +192,4 @@ class Adjudication:
             was = "happened" if self.original else "did not happen"
             override = f" OVERRIDDEN by the facilitator (the engine's result: {was}): {self.justification}"
         label = " ".join(filter(None, (self.ref if ref else "", cites)))
-        return f"{mark}{self.title}{where}:{odds} {self.sentence(names)}{tail}{f' [{label}]' if label else ''}{override}"
+        return f"{mark}{head}:{odds} {self.sentence(names)}{tail}{f' [{label}]' if label else ''}{override}"

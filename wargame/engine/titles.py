@@ -38,6 +38,15 @@ STAGE_IDS = tuple(k.lower() for k in STAGE_KEYS)
 _OFFSHOOT_ID = re.compile(r"offshoot-(\d+)")
 
 
+def placed(title: str, place: str | None) -> str:
+    """``title`` and where it happened, for a reader: "Air campaign in Iraq". The place is said
+    once: a title that names it already as a word is left as it is ("Cessation of hostilities in
+    Syria", "Libya splits again"), while "Syrian ceasefire breaks down in Syria" keeps it."""
+    if not place or re.search(rf"(?<!\w){re.escape(place)}(?!\w)", title):
+        return title
+    return f"{title} in {place}"
+
+
 @frozen
 class Entry:
     title: str

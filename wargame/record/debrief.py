@@ -34,6 +34,7 @@ from wargame.engine.model import CELLS, State
 from wargame.engine.numbers import number
 from wargame.engine.position import formula_values
 from wargame.engine.rulebook import Rulebook
+from wargame.engine.titles import placed
 from wargame.engine.view import view
 from wargame.record import fog
 from wargame.record.commands import GiveOrders, OverrideResult, ResolveTurn, SetSeats
@@ -66,10 +67,7 @@ def stage_seen(state: State, seat: str) -> tuple[int, int]:
 def titled(rb: Rulebook, r: Adjudication) -> str:
     """A record's title and where it happened: "Air campaign in Iraq"; the place once, for a card
     whose title names it already ("Cessation of hostilities in Syria", not "... in Syria in Syria")."""
-    where = rb.where_title(r.where)
-    if not where or r.title.endswith(f" in {where}") or f" in {where} " in r.title:
-        return r.title
-    return f"{r.title} in {where}"
+    return placed(r.title, rb.where_title(r.where))
 
 
 def said(rb: Rulebook, r: Adjudication) -> str:

@@ -34,7 +34,7 @@ from wargame.engine.model import CELL_TITLES, CELLS, State
 from wargame.engine.picture import picture
 from wargame.engine.rulebook import Rulebook
 from wargame.engine.shown import render_record, talks_hidden_flags
-from wargame.engine.titles import fallback
+from wargame.engine.titles import fallback, placed
 from wargame.engine.turn import new_game
 from wargame.engine.view import OWNER, talks_secret, view
 from wargame.record.commands import WHITE_ACTIONS, InjectCard, OverrideResult, ResolveTurn, SetTrack
@@ -200,11 +200,11 @@ def _keyed(records: Sequence[Adjudication]) -> dict[tuple, Adjudication]:
     return out
 
 
-def _where(state: State, where: str | None) -> str:
+def _placed(state: State, title: str, where: str | None) -> str:
+    """``title`` and where it happened (:func:`~wargame.engine.titles.placed`), the place by its title in ``state``."""
     if not where:
-        return ""
-    title = next((t.title for t in state.theatres if t.name == where), fallback(where))
-    return f" in {title}"
+        return title
+    return placed(title, next((t.title for t in state.theatres if t.name == where), fallback(where)))
 
 
 def _changes(rulebook: Rulebook, r: Adjudication) -> str:
@@ -219,7 +219,7 @@ def _record_changes(rulebook: Rulebook, before: Sequence[Adjudication], after: S
     lines: list[str] = []
     marked: set[int] = set()
     for key, r in new.items():
-        name = f"{r.title}{_where(state, r.where)}"
+        name = _placed(state, r.title, r.where)
         was = old.get(key)
         if was is None:
             lines.append(f"{name}: new this turn ({'it happened' if r.happened else 'it did not happen'})")
@@ -232,7 +232,7 @@ def _record_changes(rulebook: Rulebook, before: Sequence[Adjudication], after: S
         marked.add(index[id(r)])
     for key, r in old.items():
         if key not in new:
-            lines.append(f"{r.title}{_where(state, r.where)}: no longer part of the turn")
+            lines.append(f"{_placed(state, r.title, r.where)}: no longer part of the turn")
     return lines, marked
 
 
@@ -349,7 +349,7 @@ def announcement(game: Game, i: int, seat: str) -> Announcement | None:
         outcome = "it happened after all" if c.happened else "it did not happen after all"
         if visible:
             title = ruled.title if ruled is not None else _title_of(game, c.ref)
-            text = f"White Cell: overrode {title}{_where(state, c.where)}: {outcome}{_why(c.justification)}"
+            text = f"White Cell: overrode {_placed(state, title, c.where)}: {outcome}{_why(c.justification)}"
         else:
             text = f"White Cell: overrode a result of turn {c.turn}{_why(c.justification)}"
         changed = tuple(ruling_changes(game, i, seat))

@@ -13,6 +13,7 @@ from wargame.engine.adjudication import Adjudication
 from wargame.engine.board import OFFSHOOT_TRACKS, THEATRE_TRACKS, flat_tracks
 from wargame.engine.model import CELL_TITLES, CELLS, Order, State
 from wargame.engine.rulebook import Rulebook
+from wargame.engine.titles import placed
 from wargame.engine.turn import new_game
 from wargame.record import fog
 from wargame.record.commands import GiveOrders, InjectCard, Note, OverrideResult, ResolveTurn, RunEvents, Say, SetSeats, SetTrack
@@ -354,9 +355,8 @@ class StepViews:
                          "(the turn was resolved again).")
             return text
         if isinstance(c, OverrideResult):
-            where = f" in {rb.where_title(c.where)}" if c.where else ""
             text = (f"[b $warning]The White Cell overrode a result of turn {c.turn}:[/] "
-                    f"{escape(rule_title(rb, c.ref))}{escape(where)}. The engine said it "
+                    f"{escape(placed(rule_title(rb, c.ref), rb.where_title(c.where)))}. The engine said it "
                     f"{'happened' if c.original else 'did not happen'}; the White Cell ruled it "
                     f"{'happened' if c.happened else 'did not happen'}.\n"
                     f"[b]Justification:[/] {escape(c.justification)}\n"

@@ -10,6 +10,7 @@ from typing import Any
 from textual.markup import escape
 
 from wargame.engine.adjudication import Adjudication
+from wargame.engine.titles import placed
 from wargame.net.server import CHANNEL_SEATS, WHITE, channel_name
 from wargame.tui.widgets.board import titled
 
@@ -47,7 +48,7 @@ def result_markup(r: dict[str, Any], odds: bool = False) -> str:
     title = str(r.get("title") or "")
     if ref and title in ("", ref):
         title = rb.title(ref)
-    full = title + (f" in {where_title}" if where else "")
+    full = placed(title, where_title if where else "")
     text = record_sentence(r)
     # a sentence that opens with the title ("Coalition orders: orders given.", "Recruits and attrition
     # leave IS with 15 fighters.") is the entry itself, its title in bold: never the title said twice

@@ -12,6 +12,7 @@ from textual.widgets import Button, Markdown
 
 from wargame.engine.adjudication import Adjudication
 from wargame.engine.rulebook import Rulebook
+from wargame.engine.titles import placed
 from wargame.tui.widgets.footer import KeysFooter
 
 
@@ -61,8 +62,7 @@ class WhyScreen(ModalScreen[None]):
         r = self.record
         rb = self.rulebook
         cites = ", ".join(f"¶{c}" for c in r.cites)
-        where = f" in {rb.where_title(r.where)}" if r.where else ""
-        lines = [f"# {r.title}{where}", "", r.sentence(rb), ""]
+        lines = [f"# {placed(r.title, rb.where_title(r.where))}", "", r.sentence(rb), ""]
         if r.rolled and r.roll is not None:  # a d100 against the odds: "needed 37 or less, rolled 52"
             odds = r.chance_text + (" by your estimates (you cannot know the exact chance)" if r.band is not None else "")
             lines += [f"**Odds:** {odds}: {r.d100}, so {r.verdict} (it happens when the roll is at most the "

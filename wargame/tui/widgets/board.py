@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Static
 
 from wargame.engine.adjudication import Adjudication
 from wargame.engine.rulebook import Rulebook, load_rulebook
+from wargame.engine.titles import placed
 from wargame.engine.view import View
 
 
@@ -210,7 +211,7 @@ def record_markup(r: Adjudication, rulebook: Rulebook | None = None, ref: bool =
     estimates. ``ref``: the rule, order or card id too, for the White Cell to look it up."""
     rb = titled(rulebook)
     mark = "[b $success]✔[/]" if r.happened else "[b $error]✘[/]"
-    where = escape(f" in {rb.where_title(r.where)}") if r.where else ""
+    where = escape(placed(r.title, rb.where_title(r.where))[len(r.title):])  # " in Iraq", unless the title names it
     odds = ""
     if r.rolled:
         verdict = f", so {r.outcome}" if r.roll is not None else ""

@@ -12,6 +12,7 @@ from textual.widgets import Checkbox, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wargame.engine.adjudication import Adjudication
+from wargame.engine.titles import placed
 from wargame.record.commands import ANNOTATIONS, CommandError, InjectCard, SetTrack
 from wargame.record.document import SaveError
 from wargame.table.session import Session
@@ -23,10 +24,10 @@ from wargame.tui.widgets.white_pane import SECRET, WhitePane, overridable, resol
 def short(r: Adjudication) -> str:
     """A record on one line: ✔/✘, the title, where, the odds, and whether it was overridden."""
     mark = "[b $success]✔[/]" if r.happened else "[b $error]✘[/]"
-    where = escape(f" in {titled(None).where_title(r.where)}") if r.where else ""
+    head = escape(placed(r.title, titled(None).where_title(r.where)))
     odds = f" [$text-muted]{escape(r.odds)}[/]" if r.chance is not None else ""  # "needed 37 or less, rolled 52"
     over = " [b $warning](overridden)[/]" if r.original is not None else ""
-    return f"{mark} {escape(r.title)}{where}{odds}{over}"
+    return f"{mark} {head}{odds}{over}"
 
 
 class ResultPane(WhitePane):
