@@ -99,8 +99,7 @@ class _Plan:
                 ready[kind] = (cell, tuple((n, lets[n]) for n in when_lets + cases_lets if n in same), (
                     costs[kind], lets, chances[kind], when, cases,
                     when_chance, tuple((n, lets[n]) for n in when_own),
-                    cases_chance and not when_chance, tuple((n, lets[n]) for n in cases_own), code),
-                    tuple(case for _, _, case in cases))
+                    cases_chance and not when_chance, tuple((n, lets[n]) for n in cases_own), code))
             found = self.chances[id(rulebook)] = (rulebook, chances, costs, ready)
         return found[1], found[2], found[3]
 
@@ -219,16 +218,13 @@ class Judge:
         self._chances, self._costs, self._static = plan.kinds(picture.rulebook)
         # per order kind, all :meth:`scored` needs of it, gathered once per seat and turn
         self._ready: dict[str, tuple | None] = {}
-        # per order kind judged by one written-out function: its names so far (cost included),
-        # the function and the cases
-        self._written: dict[str, tuple[dict[str, Any], Fn, tuple[Case, ...]]] = {}
 
     def _prepare(self, kind: str) -> tuple | None:
         found = self._static.get(kind)
         if found is None:
             ready = None
         else:
-            cell, shared, rest, written_cases = found
+            cell, shared, rest = found
             p = self.picture
             base = self._base.get(cell)
             if base is None:
@@ -240,22 +236,12 @@ class Judge:
                 if n not in base:
                     base[n] = let(p.g, _NO_SCOPE, base)
             ready = (base, *rest)
-            code = rest[-1]
-            if code is not None:  # what scored needs on its way through the written-out function
-                names = dict(base)
-                names["cost"] = rest[0]
-                self._written[kind] = (names, code, written_cases)
         self._ready[kind] = ready
         return ready
 
     def scored(self, order: Order) -> tuple[float, Case, dict[str, Any]] | None:
         """:meth:`__call__`'s score, case and names (a plain dict of what was read: see :meth:`names`),
         without the :class:`Judged` around them."""
-        written = self._written.get(order.kind)
-        if written is not None:  # the way below, through _Plan._code's function, in fewer steps
-            names = written[0].copy()
-            found = written[1](self.picture.g, self.picture.theatres[order.theatre] if order.theatre else _NO_SCOPE, names)
-            return None if found is None else (found[0], written[2][found[1]], names)
         ready = self._ready.get(order.kind, _UNSEEN)
         if ready is _UNSEEN:
             ready = self._prepare(order.kind)
