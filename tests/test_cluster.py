@@ -102,3 +102,48 @@ def test_a_connection_failure_is_a_cluster_error_not_a_traceback(quick):
     with pytest.raises(ClusterError, match="no Dask scheduler at tcp://127.0.0.1:1"):
         stream_chunks(RULEBOOK, [Batch("exercise", parse_seats("all=random"), BASELINE, 1, 1)],
                       scheduler="tcp://127.0.0.1:1")
+
+
+class _Server:
+    """A TCP server on a free port of this machine that is not a Dask scheduler: ``reply`` is
+    what it sends to whoever connects (None: it accepts and never says a word)."""
+
+    def __init__(self, reply: bytes | None):
+        import socket
+        import threading
+
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen()
+        self.address = f"tcp://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.held: list = []
+        self.reply = reply
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.held.append(conn)  # kept open: a silent peer, not a closed one
+            if self.reply is not None:
+                conn.sendall(self.reply)
+
+    def close(self) -> None:
+        self.sock.close()
+        for conn in self.held:
+            conn.close()
+
+
+@pytest.mark.parametrize("reply", [None, b"HTTP/1.0 400 Bad Request\r\nContent-Length: 0\r\n\r\n" * 4],
+                         ids=["silent", "http"])
+def test_a_server_that_is_not_a_dask_scheduler_is_one_line_exit_2_not_a_hang(quick, reply):
+    server = _Server(reply)
+    try:
+        done = in_process(["simulate", "--runs", "2", "--scheduler", server.address])
+    finally:
+        server.close()
+    line = one_line(done, 2, "no Dask scheduler at")
+    assert "EiB" not in line and "array" not in line
+    assert done.seconds < 10  # the (shortened) connect timeout and two seconds, and the start-up

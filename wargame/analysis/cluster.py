@@ -232,8 +232,10 @@ class Cluster:
 
 
 def _reach(address: str) -> None:
-    """Open and close a connection to the scheduler, so that a wrong or dead address fails here
-    in one line (a failed ``Client`` leaves a thread trying to close it for seconds)."""
+    """Ask the scheduler who it is, so that a wrong or dead address fails here in one line (a
+    failed ``Client`` leaves a thread trying to close it for seconds), and so does a server that is
+    not a Dask scheduler: one that never answers (Dask's own handshake would wait for ever) or
+    answers something else (which Dask may read as a frame exabytes long)."""
     import asyncio
 
     from distributed.comm import connect as open_comm
@@ -246,14 +248,27 @@ def _reach(address: str) -> None:
     except RuntimeError:
         pass
 
-    async def reach() -> None:
+    async def reach() -> Any:
         comm = await open_comm(address, timeout=CONNECT_TIMEOUT)
-        await comm.close()
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            return await comm.read()
+        finally:
+            comm.abort()
 
     try:
-        asyncio.run(reach())
-    except Exception as e:  # a bad address (ValueError), nobody there (OSError), not a scheduler
+        # one bound on all of it: the connection, Dask's handshake and the answer
+        who = asyncio.run(asyncio.wait_for(reach(), CONNECT_TIMEOUT + 2))
+    except (TimeoutError, asyncio.TimeoutError):
+        raise ClusterError(f"no Dask scheduler at {address}: nothing answered as one within "
+                           f"{CONNECT_TIMEOUT + 2:g} s") from None
+    except (MemoryError, OverflowError):
+        raise ClusterError(f"no Dask scheduler at {address}: what answers there does not speak Dask's protocol") from None
+    except Exception as e:  # a bad address (ValueError), nobody there (OSError), a closed connection
         raise ClusterError(f"no Dask scheduler at {address}: {_line(e)}") from None
+    if not (isinstance(who, dict) and who.get("type") == "Scheduler"):
+        raise ClusterError(f"no Dask scheduler at {address}: what answers there is not one "
+                           f"({_line(Exception(str(who)[:80]))})")
 
 
 def _version() -> str:
