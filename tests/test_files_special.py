@@ -127,3 +127,19 @@ def test_read_capped_reads_at_most_the_cap_plus_one_byte_whatever_the_size_says(
 def test_a_describe_of_a_readable_save_still_says_its_turns(tmp_path) -> None:
     save = copy_golden(tmp_path)
     assert describe_save(save) == "g.json: Golden save, schema 2, 3 turns played"
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="this system has no /dev/full to write to")
+@pytest.mark.parametrize("argv", [["simulate", "--runs", "2", "--json", "--workers", "1"], ["calibrate", "--metrics"],
+                                  ["names"], ["replay", "saves/example-spring-2016.json", "--log", "--facilitator"]])
+def test_output_sent_to_a_full_disk_is_one_line_not_a_traceback(argv) -> None:
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "wargame", *argv], cwd=root, stdout=full, stderr=subprocess.PIPE,
+                              text=True, timeout=120)
+    assert done.returncode != 0
+    assert done.stderr.strip().splitlines() == [done.stderr.strip()] and "Traceback" not in done.stderr
+    assert "No space left on device" in done.stderr

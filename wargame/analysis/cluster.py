@@ -259,7 +259,7 @@ def _reach(address: str) -> None:
     try:
         # one bound on all of it: the connection, Dask's handshake and the answer
         who = asyncio.run(asyncio.wait_for(reach(), CONNECT_TIMEOUT + 2))
-    except (TimeoutError, asyncio.TimeoutError):
+    except TimeoutError:
         raise ClusterError(f"no Dask scheduler at {address}: nothing answered as one within "
                            f"{CONNECT_TIMEOUT + 2:g} s") from None
     except (MemoryError, OverflowError):

@@ -126,7 +126,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         pass
     try:
         signing.use_key_file(getattr(args, "key_file", None))
-        return _run(args)
+        code = _run(args)
+        sys.stdout.flush()  # a full disk or a closed reader is found here, not in Python's exit
+        return code
     except RulebookError as e:
         for line in e.problems:
             print(f"wargame: {line}", file=sys.stderr)
@@ -141,6 +143,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader (e.g. `| head`) went away: not an error of ours.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as e:  # e.g. the output sent to a full disk (> /dev/full): one line, not a traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # what is left unwritten goes nowhere
+        where = f" ({e.filename})" if e.filename else " (writing its output)"
+        return fail(f"stopped: {e.strerror or e}{where}")
     finally:
         signing.use_key_file(None)
         if previous is not None:
