@@ -241,3 +241,25 @@ def test_a_run_stopped_midway_leaves_no_file(tmp_path, monkeypatch, games, stop)
         with pytest.raises(RuntimeError):
             in_process(argv)
     assert sorted(os.listdir(tmp_path)) == ["old.csv"] and (tmp_path / "old.csv").read_text() == ""
+
+
+def _interrupt_disposition(_: int) -> str:
+    import signal
+
+    return "ignored" if signal.getsignal(signal.SIGINT) == signal.SIG_IGN else "answered"
+
+
+def test_ctrl_c_reaches_the_command_not_its_worker_processes() -> None:
+    """A terminal sends Ctrl+C to every process of the command: the worker processes ignore it
+    (from their start, before they could print a traceback of their own), and the command answers
+    it, ending them; its own handler is as it was."""
+    import multiprocessing
+    import signal
+
+    from wargame.analysis.pool import worker_pool
+
+    before = signal.getsignal(signal.SIGINT)
+    with worker_pool(multiprocessing.get_context("spawn"), 2, int, ()) as pool:
+        seen = pool.map(_interrupt_disposition, range(4))
+    assert set(seen) == {"ignored"}
+    assert signal.getsignal(signal.SIGINT) is before

@@ -39,6 +39,24 @@ def _init_worker(rules: str, decks: str) -> None:
     _WORKER["rulebook"] = load_rulebook(Path(rules), Path(decks))  # once per worker process
 
 
+def worker_pool(ctx: Any, workers: int, initializer: Callable[..., None], initargs: tuple) -> Any:
+    """``ctx.Pool(workers, initializer, initargs)`` whose processes ignore Ctrl+C (SIGINT): a
+    terminal sends it to every process of the command, and only this one should answer it (its
+    ``with`` block then ends the workers), not each worker with a traceback of its own. The
+    workers are started with SIGINT ignored, which a new Python process keeps from its first
+    instruction; this process's own handler is put back at once."""
+    import signal
+
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread: it receives no signal to pass on
+        return ctx.Pool(workers, initializer=initializer, initargs=initargs)
+    try:
+        return ctx.Pool(workers, initializer=initializer, initargs=initargs)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 Job = tuple[str, Mapping[str, str], Arm, tuple[tuple[int, int], ...], bool, str]
 """A chunk of games to play: scenario, seats, arm, (game index, seed) of each game, whether to
 keep every track turn by turn (:attr:`Batch.tracks`), and the engine (:attr:`Batch.engine`)."""
@@ -159,7 +177,7 @@ def stream_batches(rulebook: Rulebook, batches: Sequence[Batch], workers: int = 
 
     ctx = multiprocessing.get_context("spawn")
     init = (str(rules_dir or RULES_DIR), str(decks_dir or DECKS_DIR))
-    with ctx.Pool(workers, initializer=_init_worker, initargs=init) as pool:
+    with worker_pool(ctx, workers, _init_worker, init) as pool:
         flight: deque = deque()
         jobs = _jobs(batches, workers)
         for b, job in jobs:

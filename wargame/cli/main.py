@@ -136,6 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FileProblem as e:  # a save, a key, a file written or read: one line
         return fail(str(e), EXIT_BAD_DATA)
     except KeyboardInterrupt:
+        print("wargame: interrupted", file=sys.stderr)
         return 130
     except _Terminated:
         return 143
