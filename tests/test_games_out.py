@@ -106,11 +106,14 @@ def test_a_table_wargame_wrote_is_replaced_and_another_file_only_with_force(tmp_
         path = tmp_path / f"g{suffix}"
         assert in_process([*RUN, "--runs", "1", "--games-out", path]).code == 0
         assert in_process([*RUN, "--runs", "2", "--games-out", path]).code == 0  # ours: replaced
-        notes = tmp_path / f"notes{suffix}"
-        notes.write_text("game,seed,mine\n")
-        done = in_process([*RUN, "--runs", "1", "--games-out", notes])
-        assert "--force" in one_line(done, 3, str(notes)) and notes.read_text() == "game,seed,mine\n"
-        assert in_process([*RUN, "--runs", "1", "--games-out", notes, "--force"]).code == 0
+        # one's own notes, even under the very header of a table of games, are not a table wargame wrote
+        for mine in ("game,seed,mine\n", "game,seed,scenario\nMY NOTES ON THE EXERCISE\n",
+                     '{"game": 0, "seed": 1, "scenario": "x"}\nmy notes\n'):
+            notes = tmp_path / f"notes{suffix}"
+            notes.write_text(mine)
+            done = in_process([*RUN, "--runs", "1", "--games-out", notes])
+            assert "--force" in one_line(done, 3, str(notes)) and notes.read_text() == mine
+            assert in_process([*RUN, "--runs", "1", "--games-out", notes, "--force"]).code == 0
 
 
 # --- every column documented ---------------------------------------------------------------------

@@ -115,18 +115,35 @@ def series_rows(result: GameResult) -> Iterator[dict[str, Any]]:
 
 
 def _ours(what: str):
+    """Does a file hold a table of ``what`` as wargame writes it, every line of it? Its header (or
+    each row's names) begins game, seed, then scenario or turn, and every row after it is one of
+    ours (as many fields, a whole game number and seed): a file of one's own notes under such a
+    header is not replaced without --force."""
+    third = "scenario" if what == "games" else "turn"
+
     def ours(data: bytes) -> bool:
         if data.startswith(b"PAR1"):
             return f"wargame.{what}".encode() in data[-1_000_000:]
-        first = data.split(b"\n", 1)[0]
-        second = b"scenario" if what == "games" else b"turn"
-        if first.startswith(b"game,seed,"):
-            return first.split(b",")[2].strip() == second
         try:
-            row = loads_json(first)
-        except ValueError:
+            lines = data.decode("utf-8").splitlines()
+        except UnicodeDecodeError:
             return False
-        return isinstance(row, dict) and list(row)[:3] == ["game", "seed", second.decode()]
+        if not lines:
+            return False
+        if lines[0].startswith("game,seed,"):
+            rows = list(csv.reader(lines))
+            header = rows[0]
+            return header[:3] == ["game", "seed", third] and all(
+                len(r) == len(header) and r[0].isdigit() and r[1].isdigit() for r in rows[1:])
+        for line in lines:
+            try:
+                row = loads_json(line)
+            except ValueError:
+                return False
+            if not (isinstance(row, dict) and list(row)[:3] == ["game", "seed", third]
+                    and type(row["game"]) is int and type(row["seed"]) is int):
+                return False
+        return True
 
     return ours
 
