@@ -249,3 +249,11 @@ def test_a_million_runs_on_the_batch_engine_stay_within_a_batchs_memory(tmp_path
     fills, then is bounded by the batch, never by --runs."""
     rss = rss_while_playing(tmp_path, ["simulate", "--scenario", "exercise", "--json", "--engine", "batch"], 12)
     assert max(rss) < 400_000, rss  # kB: a batch's arrays and results, whatever --runs is
+
+
+@pytest.mark.parametrize("argv", [["calibrate", "--only", ","], ["claims", "--only", " , "], ["calibrate", "--only", ""],
+                                  ["bench", "--sizes", "10"], ["bench", "--saves", "--engine", "batch"],
+                                  ["bench", "--saves", "--sizes", "1"]])
+def test_an_option_that_names_nothing_or_does_not_apply_is_one_line_exit_2(argv) -> None:
+    done = in_process(argv)
+    assert done.code == 2 and len(done.err.strip().splitlines()) == 1 and "Traceback" not in done.err

@@ -614,3 +614,10 @@ def test_load_rulebook_raises_rulebook_error_listing_the_problems(copy: Copy):
     assert len(problems) == 2
     assert str(info.value) == "\n".join(problems)
     assert "test.first" in problems[0] and "test.second" in problems[1]
+
+
+@pytest.mark.parametrize("which", ["rules", "decks"])
+def test_a_file_given_as_a_folder_is_refused_as_not_a_folder(copy: Copy, capsys, which):
+    argv = copy.argv()
+    argv[argv.index(f"--{which}") + 1] = "/dev/null"
+    assert refused(copy, capsys, argv) == ["/dev/null: not a folder"]

@@ -59,5 +59,5 @@ def report_rate(games: int, elapsed: float, workers: int) -> None:
     """``games`` played in ``elapsed`` seconds by ``workers`` processes, as games per second on
     stderr (never mixed into --json)."""
     sys.stdout.flush()
-    print(f"{games} games in {elapsed:.1f} s: {games / max(elapsed, 1e-9):.1f} games/s "
+    print(f"{games} game{'s' if games != 1 else ''} in {elapsed:.1f} s: {games / max(elapsed, 1e-9):.1f} games/s "
           f"({workers} worker{'s' if workers > 1 else ''})", file=sys.stderr)

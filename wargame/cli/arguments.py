@@ -95,6 +95,14 @@ def bounded(most: int, what: str = "a whole number", least: int = 1):
     return parse
 
 
+def names(text: str) -> str:
+    """--only: one or more names separated by commas ("C8", "C1a,C13"); nothing but commas and
+    spaces names nothing, refused rather than taken as "all" or as "none"."""
+    if not any(x.strip() for x in text.split(",")):
+        raise argparse.ArgumentTypeError(f"name one or more, separated by commas, not {text!r}")
+    return text
+
+
 def runs(text: str) -> int:
     """--runs: 1..MAX_RUNS games (the memory a run takes does not grow with it)."""
     return bounded(MAX_RUNS)(text)

@@ -20,12 +20,13 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                        help=f"games per round (default 100, at most {arguments.MAX_BENCH_GAMES:,})")
     bench.add_argument("--rounds", type=arguments.bounded(arguments.MAX_BENCH_ROUNDS), default=5,
                        help=f"rounds; the median is reported (default 5, at most {arguments.MAX_BENCH_ROUNDS})")
-    bench.add_argument("--scenario", default="spring-2016")
-    bench.add_argument("--seed", type=arguments.seed, default=1)
+    bench.add_argument("--scenario", default="spring-2016", help="the scenario the games are played in (default spring-2016)")
+    bench.add_argument("--seed", type=arguments.seed, default=1,
+                       help="the first game's seed; the others follow it (default 1)")
     bench.add_argument("--engine", choices=("scalar", "batch"), default="scalar",
                        help="scalar: the table's engine, random bots (default); batch: the batch engine (wargame.batch) "
                             "with random and doctrine bots at each --sizes, beside the scalar engine in the same run")
-    bench.add_argument("--sizes", type=_sizes, default=(1, 100, 1000, 10000),
+    bench.add_argument("--sizes", type=_sizes, default=None,
                        help="with --engine batch: the batch sizes, e.g. 1,100,1000,10000 (the default)")
     bench.add_argument("--saves", action="store_true",
                        help="instead: milliseconds to load and verify a full save, and a 10x longer one")
@@ -66,7 +67,7 @@ def _bench_batch(rb: Rulebook, args: argparse.Namespace) -> int:
         base = statistics.median(scalar)
         print(f"{args.scenario}, {seats}, one core: scalar engine {base:.1f} games/s (median of {args.rounds} rounds of {args.games})",
               flush=True)
-        for size in args.sizes:
+        for size in args.sizes or (1, 100, 1000, 10000):
             rates = [games_per_second(rb, size, seats, args.scenario) for _ in range(max(1, min(args.rounds, 3)))]
             rate = statistics.median(rates)
             print(f"  batch of {size:>6,}: {rate:10.1f} games/s, {rate / base:6.1f}x the scalar engine", flush=True)
@@ -80,6 +81,10 @@ def bench_command(rb: Rulebook, args: argparse.Namespace) -> int:
     from wargame.bots.play import bots_for, parse_seats, play
     from wargame.engine.turn import new_game
 
+    if args.saves and (args.engine != "scalar" or args.sizes is not None):
+        return fail("--saves measures loading and verifying saves: --engine and --sizes do not apply to it")
+    if args.sizes is not None and args.engine != "batch":
+        return fail("--sizes are the batch engine's batch sizes: give --engine batch with them")
     if args.saves:
         return _bench_saves(rb, args)
     if args.scenario not in rb.scenarios:

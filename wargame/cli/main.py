@@ -73,7 +73,7 @@ def _add_study_parsers(subparsers: Any) -> None:
     claims.add_argument("--scenario", default="spring-2016", help="scenario id (default: spring-2016)")
     claims.add_argument("--seats", default="all=doctrine", help="bots per seat (default all=doctrine)")
     claims.add_argument("--workers", type=arguments.workers, default=None, help=arguments.WORKERS_HELP)
-    claims.add_argument("--only", default="", help="only these claims or experiments, e.g. C8 or C1a,C13")
+    claims.add_argument("--only", type=arguments.names, default=None, help="only these claims or experiments, e.g. C8 or C1a,C13")
     arguments.scheduler_option(claims)
     arguments.engine_option(claims)
     claims_format = claims.add_mutually_exclusive_group()
@@ -86,7 +86,8 @@ def _add_study_parsers(subparsers: Any) -> None:
     calibrate.add_argument("--runs", type=arguments.runs, default=400, help=f"games per seat set (default 400, at most {arguments.MAX_RUNS:,})")
     calibrate.add_argument("--seed", type=arguments.seed, default=1, help="master seed; game i's seed derives from it (default 1)")
     calibrate.add_argument("--workers", type=arguments.workers, default=None, help=arguments.WORKERS_HELP)
-    calibrate.add_argument("--only", default="", help="only these targets, e.g. talks-opened,is-ends-weaker")
+    calibrate.add_argument("--only", type=arguments.names, default=None,
+                           help="only these targets, e.g. talks-opened,is-ends-weaker")
     arguments.scheduler_option(calibrate)
     arguments.engine_option(calibrate)
     calibrate.add_argument("--json", action="store_true", help="print the verdicts as JSON")

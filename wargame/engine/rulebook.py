@@ -232,7 +232,7 @@ def load_rulebook(rules_dir: Path | str = RULES_DIR, decks_dir: Path | str = DEC
     problems = Problems()
     for d in (rules_dir, decks_dir):
         if not d.is_dir():
-            raise RulebookError([f"{d}: no such folder"])
+            raise RulebookError([f"{d}: {'not a folder' if d.exists() else 'no such folder'}"])
     digest = hashlib.sha256()
     read: dict[str, dict[str, Any]] = {}
     sources = []
