@@ -23,6 +23,7 @@ from wargame.analysis.arms import BASELINE, SETUPS, Arm
 from wargame.analysis.metrics import GameMeter, GameResult
 from wargame.batch.compile import ORIGINS
 from wargame.batch.game import BatchGame
+from wargame.batch.parameters import columns
 from wargame.batch.play import Players
 from wargame.batch.rebuild import FLAT_NAMES, Rebuilder
 from wargame.batch.state import G_TOTALS
@@ -85,11 +86,17 @@ class TurnValues:
     Python numbers, so the same values of the same types), the totals taken from the batch, which
     worked them out at the end of the turn (``BatchGame._tally``; nothing moves after it)."""
 
-    def __init__(self, rulebook: Rulebook, game: BatchGame):
+    def __init__(self, rulebook: Rulebook, game: BatchGame, rulebooks: Sequence[Rulebook] | None = None):
         b = game.boards
         self.boards = b
-        self.base = {**rulebook.parameters, **CONSTANTS}
-        self.formulas = tuple(rulebook.formulas)
+        # each game's parameters and formulas: its own rulebook's (``rulebooks``, one a game), or
+        # ``rulebook``'s for every game
+        books = [rulebook] * b.n if rulebooks is None else list(rulebooks)
+        made: dict[int, tuple[dict[str, Any], tuple]] = {}
+        for book in books:
+            if id(book) not in made:
+                made[id(book)] = ({**book.parameters, **CONSTANTS}, tuple(book.formulas))
+        self.per_game = [made[id(book)] for book in books]
         self.year = rulebook.scenarios[b.scenario].year
         self.flat_idx = [b.g_index[k] for k in FLAT_NAMES]
         self.total_idx = [b.g_index[k] for k in G_TOTALS]
@@ -103,9 +110,10 @@ class TurnValues:
         flats = [dict(zip(FLAT_NAMES, v)) for v in GG[self.flat_idx][:, rows].astype(np.int64).T.tolist()]
         totals = GG[self.total_idx][:, rows].T.tolist()
         turns, lasts = b.turn[rows].tolist(), b.last_turn[rows].tolist()
-        base, formulas, whole, year = self.base, self.formulas, self.whole, self.year
+        whole, year, per_game = self.whole, self.year, self.per_game
         out = []
-        for flat, tot, turn, last in zip(flats, totals, turns, lasts):
+        for i, flat, tot, turn, last in zip(rows.tolist(), flats, totals, turns, lasts):
+            base, formulas = per_game[i]
             g = dict(base)
             g.update(flat)
             g["turn"] = turn
@@ -123,21 +131,29 @@ _EMPTY: Mapping[str, Any] = MappingProxyType({})  # no theatre, no offshoot: a f
 
 def play_games_batch(rulebook: Rulebook, scenario: str, seeds: Sequence[int], seats: Mapping[str, str],
                      arm: Arm = BASELINE, indices: Sequence[int] | None = None,
-                     keep_tracks: bool = False) -> list[GameResult]:
+                     keep_tracks: bool = False, rulebooks: Sequence[Rulebook] | None = None) -> list[GameResult]:
     """Play a game per seed as one batch and measure each: the results
     :func:`wargame.analysis.arms.play_game` gives for ``(seed, index)``, in the seeds' order
-    (``indices`` default ``0..``). Raises ValueError for an arm the batch cannot play."""
+    (``indices`` default ``0..``). With ``rulebooks`` (one a game: ``rulebook`` but for some
+    parameters' values, as :func:`wargame.analysis.sensitivity.with_parameters` makes them), each
+    game is played and measured as the scalar engine plays it on its own rulebook, the parameters
+    that differ read per game (:mod:`wargame.batch.parameters`). Raises ValueError for an arm the
+    batch cannot play, or rulebooks that differ otherwise (:func:`wargame.batch.parameters.columns`)."""
     if not batch_plays(arm):
         raise ValueError(f"the batch engine cannot play this arm ({arm.describe()}): use the scalar engine")
     indices = list(range(len(seeds))) if indices is None else list(indices)
     if not seeds:
         return []
+    if rulebooks is not None and len(rulebooks) != len(seeds):
+        raise ValueError(f"{len(rulebooks)} rulebooks for {len(seeds)} games")
+    params = None if rulebooks is None else columns(rulebook, rulebooks)
     if arm.setup is None:
-        game = BatchGame.new(rulebook, scenario, list(seeds), keep_series=False)
+        game = BatchGame.new(rulebook, scenario, list(seeds), keep_series=False, parameters=params)
     else:  # the scalar path's opening boards: ``setup(new_game(...))``, game by game
         setup = SETUPS[arm.setup][1]
-        game = BatchGame.from_states(rulebook, [setup(new_game(rulebook, scenario, s), rulebook) for s in seeds],
-                                     keep_series=False)
+        books = [rulebook] * len(seeds) if rulebooks is None else rulebooks
+        game = BatchGame.from_states(rulebook, [setup(new_game(book, scenario, s), book) for s, book in zip(seeds, books)],
+                                     keep_series=False, parameters=params)
     n = game.n
     rule_ids = [r.id for r in rulebook.rules]
     iraq = game.boards.theatre_names.index("iraq") if "iraq" in game.boards.theatre_names else None
@@ -145,8 +161,9 @@ def play_games_batch(rulebook: Rulebook, scenario: str, seeds: Sequence[int], se
     players = Players(rulebook, game, seats, doctrines=arm.doctrines, withheld=arm.without)
     players.count_options = True
     rebuild = Rebuilder(game.boards)  # each game's State after each turn, for its meter
-    meters = [GameMeter(rulebook, s, keep_tracks) for s in rebuild.states(np.arange(n))]
-    values = TurnValues(rulebook, game)
+    books = [rulebook] * n if rulebooks is None else rulebooks
+    meters = [GameMeter(book, s, keep_tracks) for book, s in zip(books, rebuild.states(np.arange(n)))]
+    values = TurnValues(rulebook, game, rulebooks)
     fired, drawn, formed = game.fired.copy(), game.drawn.copy(), game.formed.copy()
     taken = np.zeros(n, dtype=np.int64)
     while not game.over.all():

@@ -6,17 +6,25 @@ held at its value. SALib draws the points (Saltelli's scheme on a scrambled Sobo
 :func:`sample`); at each point the rulebook is rebuilt with those values (:func:`with_parameters`:
 the formulas recompiled, so their bounds are the new values'; the engine reads the values off the
 rulebook at every turn) and ``runs_per_point`` bot games are played, the metric averaged over those
-where it applies (:func:`play_point`). SALib then works out each parameter's first-order index S1
-(the share of the metric's variance it explains alone) and total index ST (with every interaction
-it takes part in), each with a bootstrap 95% interval (:func:`analyse`).
+where it applies. SALib then works out each parameter's first-order index S1 (the share of the
+metric's variance it explains alone) and total index ST (with every interaction it takes part in),
+each with a bootstrap 95% interval (:func:`analyse`).
+
+The games of many points are played together: a *chunk* (:meth:`GameStudy.chunks`, at most
+:data:`MAX_CHUNK` games, a point's games spanning chunks if need be) is ONE batch of the batch
+engine whose games each carry their own point's parameter values (:func:`play_chunk`,
+:mod:`wargame.batch.parameters`), game for game the results the scalar engine gives on that
+point's rulebook; so even a few runs a point are played as batches. A study whose points' rulebooks
+differ in more than values (:func:`shares_batches`) plays each point as a batch of its own.
 
 Every point plays the same games: the seed of game ``g`` is derived from the master seed and ``g``
 only (:func:`point_seed`). With the engine's keyed dice these are common random numbers: two
 points roll the same dice wherever their boards agree, so the difference between their averages
-is the parameters' doing far more than the dice's. SALib's scrambling and bootstrap are seeded from the master seed too: the
-same command gives the same indices, whatever the number of worker processes. The points are
-played by a *runner* (:data:`Runner`): :func:`make_runner` is the one place that chooses it (worker
-processes on this machine, :func:`local_runner`); a scheduler of other machines plugs in there.
+is the parameters' doing far more than the dice's. SALib's scrambling and bootstrap are seeded from
+the master seed too: the same command gives the same indices, whatever the number of worker
+processes and however the games are chunked. The chunks are played by a *runner* (:data:`Runner`):
+:func:`wargame.analysis.sensitivity_runs.make_runner` is the one place that chooses it (worker
+processes on this machine, or a Dask scheduler's workers).
 
 A whole-number parameter (``holdout_brutality``) is drawn on ``[lo - 0.5, hi + 0.5]`` and rounded,
 so each whole value of its range is played as often. The indices are estimates, not verdicts: the
@@ -28,11 +36,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-import multiprocessing
-import os
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import attrs
@@ -41,7 +45,7 @@ from attrs import frozen
 from wargame.analysis import metrics
 from wargame.analysis.batched import BATCH_MIN, play_games_batch
 from wargame.engine.parameters import compile_formulas
-from wargame.engine.rulebook import DECKS_DIR, RULES_DIR, Rulebook, load_rulebook
+from wargame.engine.rulebook import Rulebook
 
 RESAMPLES = 200
 """Bootstrap resamples behind each index's 95% interval."""
@@ -201,7 +205,8 @@ def point_seed(master: int, game: int) -> int:
 
 @frozen
 class Job:
-    """One point to play: the parameters' values there, and the seeds of its games."""
+    """Games of one point to play: the parameters' values there, and the seeds of its games (all
+    of them, or a run of them from game ``first`` on: a point's games may span chunks)."""
 
     point: int
     values: tuple[tuple[str, float | int], ...]
@@ -210,96 +215,89 @@ class Job:
     metric: str
     seeds: tuple[int, ...]
     engine: str = "batch"
+    first: int = 0
 
 
-Runner = Callable[[Iterable[Job]], Iterator[tuple[int, list[float | None]]]]
-"""Plays jobs and yields ``(point, the metric of each game)`` for each, in the jobs' order."""
+Chunk = tuple[Job, ...]
+"""Games of one or more points played together (as one batch of the batch engine where it can)."""
+Runner = Callable[[Iterable[Chunk]], Iterator[list[tuple[int, list[float | None]]]]]
+"""Plays chunks and yields, for each in the chunks' order, ``(point, the metric of each game)`` of
+each of its jobs in order."""
+
+MAX_CHUNK = 2000
+"""The most games in a chunk: what bounds a worker's memory (a batch of 2,000 games holds some
+tens of MiB), whatever the points and runs per point."""
 
 
 def play_point(rulebook: Rulebook, job: Job) -> tuple[int, list[float | None]]:
-    """Play a point's games on ``rulebook`` with the point's parameter values; the metric of each."""
+    """Play a job's games alone on ``rulebook`` with the point's parameter values; the metric of
+    each: as one batch of its own where it has :data:`BATCH_MIN` games or more, else game by game."""
     book = with_parameters(rulebook, dict(job.values))
     seats = dict(job.seats)
     if job.engine == "batch" and len(job.seeds) >= BATCH_MIN:  # one batch of the batch engine: the same results
         return job.point, [r.metrics.get(job.metric) for r in play_games_batch(book, job.scenario, job.seeds, seats)]
-    return job.point, [metrics.play_game(book, job.scenario, seed, seats, index=g).metrics.get(job.metric)
+    return job.point, [metrics.play_game(book, job.scenario, seed, seats, index=job.first + g).metrics.get(job.metric)
                        for g, seed in enumerate(job.seeds)]
 
 
-_WORKER: dict[str, Any] = {}
+def play_chunk(rulebook: Rulebook, chunk: Chunk) -> list[tuple[int, list[float | None]]]:
+    """Play a chunk's games (here, in a worker process or on a Dask worker): with the batch engine,
+    every game of every point in ONE batch, each game with its point's parameter values
+    (:func:`~wargame.analysis.batched.play_games_batch` with a rulebook a game: the very results
+    the scalar engine gives at each point); point by point (:func:`play_point`) with the scalar
+    engine, for fewer than :data:`BATCH_MIN` games, or where the points' rulebooks differ in more
+    than parameter values (:func:`wargame.batch.parameters.columns`: then :func:`shares_batches`
+    has said so). The metric of each job's games, in the jobs' order."""
+    if not chunk:
+        return []
+    first = chunk[0]
+    if first.engine != "batch" or sum(len(j.seeds) for j in chunk) < BATCH_MIN:
+        return [play_point(rulebook, job) for job in chunk]
+    books = {j.values: with_parameters(rulebook, dict(j.values)) for j in chunk}
+    if any((j.scenario, j.seats, j.metric) != (first.scenario, first.seats, first.metric) for j in chunk):
+        raise ValueError("the jobs of a chunk play one scenario with one seat list and one metric")
+    try:
+        results = play_games_batch(rulebook, first.scenario, [s for j in chunk for s in j.seeds], dict(first.seats),
+                                   indices=[j.first + g for j in chunk for g in range(len(j.seeds))],
+                                   rulebooks=[books[j.values] for j in chunk for _ in j.seeds])
+    except ValueError:  # rulebooks that cannot share a batch: each point its own (the same results)
+        return [play_point(rulebook, job) for job in chunk]
+    out, at = [], 0
+    for j in chunk:
+        out.append((j.point, [r.metrics.get(j.metric) for r in results[at:at + len(j.seeds)]]))
+        at += len(j.seeds)
+    return out
 
 
-def _init_worker(rules: str, decks: str) -> None:
-    _WORKER["rulebook"] = load_rulebook(Path(rules), Path(decks))  # once per worker process
+def shares_batches(rulebook: Rulebook, names: Sequence[str], ranges: Mapping[str, tuple[float, float]]) -> str | None:
+    """None if the points of a study varying ``names`` over ``ranges`` can share batches (their
+    rulebooks differ in parameter values only, each read per game); else why not, one line (the
+    points are then played one batch each)."""
+    from wargame.batch.parameters import columns
+
+    try:
+        for end in (0, 1):
+            columns(rulebook, [rulebook, with_parameters(rulebook, {n: ranges[n][end] for n in names})])
+    except (ValueError, SensitivityError) as e:
+        return f"each point is played as a batch of its own ({e})"
+    return None
 
 
-def _play_in_worker(job: Job) -> tuple[int, list[float | None]]:
-    return play_point(_WORKER["rulebook"], job)
-
-
-WINDOW = 4
-"""Points in flight per worker process: what is handed out before a result is back."""
-
-
-def local_runner(rulebook: Rulebook, workers: int, rules_dir: Path | None = None, decks_dir: Path | None = None,
-                 progress: Callable[[int], None] | None = None) -> Runner:
-    """A runner on this machine: ``workers`` processes (the "spawn" context, each loading the
-    rulebook once from ``rules_dir`` and ``decks_dir``, as :mod:`wargame.analysis.pool` does), or
-    this process for one; ``progress`` is told how many games each point held."""
-
-    def run(jobs: Iterable[Job]) -> Iterator[tuple[int, list[float | None]]]:
-        if workers <= 1:
-            for job in jobs:
-                out = play_point(rulebook, job)
-                if progress:
-                    progress(len(job.seeds))
-                yield out
-            return
-        ctx = multiprocessing.get_context("spawn")
-        init = (str(rules_dir or RULES_DIR), str(decks_dir or DECKS_DIR))
-        with ctx.Pool(workers, initializer=_init_worker, initargs=init) as pool:
-            flight: deque = deque()
-
-            def done() -> tuple[int, list[float | None]]:
-                job, pending = flight.popleft()
-                out = pending.get()
-                if progress:
-                    progress(len(job.seeds))
-                return out
-
-            for job in jobs:
-                flight.append((job, pool.apply_async(_play_in_worker, (job,))))
-                while len(flight) >= workers * WINDOW:
-                    yield done()
-            while flight:
-                yield done()
-
-    return run
-
-
-def workers_for(points: int, requested: int | None) -> int:
-    """Worker processes for ``points`` points: as asked (default one per core), never more than
-    the cores nor the points."""
-    cpus = os.cpu_count() or 1
-    return max(1, min(requested or cpus, cpus, points))
-
-
-def make_runner(rulebook: Rulebook, points: int, workers: int | None, rules_dir: Path | None = None,
-                decks_dir: Path | None = None, progress: Callable[[int], None] | None = None,
-                cluster: Any = None) -> tuple[Runner, int]:
-    """The runner that plays a study's points, and how many play at once: the one place a runner
-    is chosen. Worker processes here by default; with ``cluster`` (a connected
-    :class:`wargame.analysis.cluster.Cluster`, from ``--scheduler``), the points are played on its
-    Dask workers, each point's games seeded as here, so the indices are the same."""
-    if cluster is not None:
-        return cluster.runner(play_point, rulebook, lambda result: len(result[1]), progress), cluster.threads
-    n = workers_for(points, workers)
-    return local_runner(rulebook, n, rules_dir, decks_dir, progress), n
+def chunk_games(games: int, workers: int, engine: str = "batch") -> int:
+    """Games a chunk: with the batch engine as many as share out over ``workers`` (twice as many
+    chunks as workers, so none waits long for the last), at most :data:`MAX_CHUNK` and at least
+    :data:`BATCH_MIN`; with the scalar engine a few games, to share out finely."""
+    if engine != "batch":
+        return max(1, min(8, games // max(1, workers * 16)))
+    shared = -(-games // (workers * 2)) if workers > 1 else games
+    return max(1, min(MAX_CHUNK, max(shared, min(games, BATCH_MIN))))
 
 
 @frozen
 class GameStudy:
-    """What the points of a game's study are played with: the fixed parts of each :class:`Job`."""
+    """What the points of a game's study are played with: the fixed parts of each :class:`Job`,
+    and the games a chunk holds (``chunk``: :func:`chunk_games`) and whether points share one
+    (``shared``: :func:`shares_batches`)."""
 
     rulebook: Rulebook
     names: tuple[str, ...]
@@ -310,15 +308,40 @@ class GameStudy:
     runs_per_point: int
     seed: int
     engine: str = "batch"
+    chunk: int = MAX_CHUNK
+    shared: bool = True
 
     def jobs(self, points: Any) -> Iterator[Job]:
-        """A :class:`Job` a point, made as they are handed out."""
+        """A :class:`Job` a point (all its games), made as they are handed out."""
         seats = tuple(sorted(self.seats.items()))
+        seeds = tuple(point_seed(self.seed, g) for g in range(self.runs_per_point))
         for p, row in enumerate(points):
             values = tuple((n, played_value(float(v), whole(self.rulebook, n), *self.ranges[n]))
                            for n, v in zip(self.names, row))
-            seeds = tuple(point_seed(self.seed, g) for g in range(self.runs_per_point))
             yield Job(p, values, self.scenario, seats, self.metric, seeds, self.engine)
+
+    def chunks(self, points: Any) -> Iterator[Chunk]:
+        """The points' games in chunks of at most ``chunk`` games, in order, made as they are handed
+        out: a chunk holds the games of several points (one, unless ``shared``), and a point with
+        more games than that spans chunks (a job for each part, from its game ``first``)."""
+        size = max(1, self.chunk)
+        held: list[Job] = []
+        room = size
+        for job in self.jobs(points):
+            if held and not self.shared:
+                yield tuple(held)
+                held, room = [], size
+            at = 0
+            while at < len(job.seeds):
+                take = min(room, len(job.seeds) - at)
+                held.append(attrs.evolve(job, seeds=job.seeds[at:at + take], first=at))
+                at += take
+                room -= take
+                if not room:
+                    yield tuple(held)
+                    held, room = [], size
+        if held:
+            yield tuple(held)
 
 
 def evaluate_games(study: GameStudy, runner: Runner, stats: dict[str, Any] | None = None) -> Callable[[Any], Any]:
@@ -332,13 +355,20 @@ def evaluate_games(study: GameStudy, runner: Runner, stats: dict[str, Any] | Non
         ys = np.full(len(points), np.nan)
         within: list[float] = []
         skipped = 0
-        for p, values in runner(study.jobs(points)):
-            defined = [float(v) for v in values if v is not None and not math.isnan(v)]
-            skipped += len(values) - len(defined)
-            if defined:
-                ys[p] = sum(defined) / len(defined)
-            if len(defined) > 1:
-                within.append(float(np.var(defined, ddof=1)) / len(defined))
+        played: dict[int, list[float | None]] = {}  # the games of the points not yet complete
+        for results in runner(study.chunks(points)):
+            for p, part in results:
+                values = played.setdefault(p, [])
+                values.extend(part)  # (a point's parts come in game order)
+                if len(values) < study.runs_per_point:
+                    continue
+                del played[p]
+                defined = [float(v) for v in values if v is not None and not math.isnan(v)]
+                skipped += len(values) - len(defined)
+                if defined:
+                    ys[p] = sum(defined) / len(defined)
+                if len(defined) > 1:
+                    within.append(float(np.var(defined, ddof=1)) / len(defined))
         if stats is not None:
             total = float(np.nanvar(ys)) if np.any(np.isfinite(ys)) else 0.0
             stats["noise"] = (sum(within) / len(within) / total) if within and total > 0 else None

@@ -87,10 +87,15 @@ class CardCode:
 class Book:
     """Everything a batch of games of one scenario evaluates, compiled once."""
 
-    def __init__(self, rulebook: Rulebook, theatre_names: Sequence[str], deck_order: Sequence[str]):
+    def __init__(self, rulebook: Rulebook, theatre_names: Sequence[str], deck_order: Sequence[str],
+                 varying: frozenset[str] = frozenset()):
+        """``varying``: the parameters read per game (``ctx.g``, a row of the boards) rather than
+        compiled in as constants (:mod:`wargame.batch.parameters`)."""
         self.rulebook = rulebook
+        self.varying = varying
         self.extras: dict[str, Any] = {}  # compiled on this book once (book_for, extra)
-        self.compiler = Compiler({**rulebook.parameters, **CONSTANTS}, {t: j for j, t in enumerate(theatre_names)})
+        constants = {k: v for k, v in rulebook.parameters.items() if k not in varying}
+        self.compiler = Compiler({**constants, **CONSTANTS}, {t: j for j, t in enumerate(theatre_names)})
         self.deck_of = {d: k for k, d in enumerate(deck_order)}
         scopes = {k: rulebook.scope(k) for k in ("global", "theatre", "offshoot")}
         # what a refresh works out (wargame.batch.compute): the totals, each theatre's own, the formulas
@@ -174,18 +179,20 @@ class _Compiled:
 
     def __init__(self, rulebook: Rulebook):
         self.ref = weakref.ref(rulebook)
-        self.books: dict[tuple[tuple[str, ...], tuple[str, ...]], Book] = {}
+        self.books: dict[tuple[tuple[str, ...], tuple[str, ...], frozenset[str]], Book] = {}
 
 
 _COMPILED: dict[int, _Compiled] = {}  # by id(rulebook), checked against the weak reference
 _LOCK = threading.Lock()
 
 
-def book_for(rulebook: Rulebook, theatre_names: Sequence[str], deck_order: Sequence[str]) -> Book:
-    """The :class:`Book` of ``rulebook`` for these theatres and decks, compiled once per process
-    and shared by every batch that plays them (a Book never changes once compiled: the same
-    closures give the same values in every batch). Forgotten with the rulebook."""
-    key = (tuple(theatre_names), tuple(deck_order))
+def book_for(rulebook: Rulebook, theatre_names: Sequence[str], deck_order: Sequence[str],
+             varying: frozenset[str] = frozenset()) -> Book:
+    """The :class:`Book` of ``rulebook`` for these theatres and decks (and these parameters read
+    per game, ``varying``), compiled once per process and shared by every batch that plays them
+    (a Book never changes once compiled: the same closures give the same values in every batch).
+    Forgotten with the rulebook."""
+    key = (tuple(theatre_names), tuple(deck_order), frozenset(varying))
     with _LOCK:
         entry = _COMPILED.get(id(rulebook))
         if entry is None or entry.ref() is not rulebook:
@@ -194,7 +201,7 @@ def book_for(rulebook: Rulebook, theatre_names: Sequence[str], deck_order: Seque
                 del _COMPILED[k]
         book = entry.books.get(key)
     if book is None:
-        book = Book(rulebook, key[0], key[1])
+        book = Book(rulebook, key[0], key[1], key[2])
         with _LOCK:
             book = entry.books.setdefault(key, book)
     return book

@@ -18,6 +18,7 @@ from wargame.batch.compile import ORIGINS
 from wargame.batch.compute import refresh
 from wargame.batch.decks import shuffle_new
 from wargame.batch.legality import pay_chosen
+from wargame.batch.parameters import per_game
 from wargame.batch.rules import Runner
 from wargame.batch.state import Boards
 from wargame.engine.board import GLOBAL_TRACKS, THEATRE_TRACKS
@@ -39,13 +40,20 @@ class BatchGame:
     - ``formed``: ``(n, origins)`` int, offshoots formed by rules and cards (not orders), by the
       origin's code (``wargame.batch.state.ORIGINS``), as the records' changes show them;
     - what :meth:`watch` asks for: how often a rule fired in each theatre of each game.
+
+    ``parameters`` (name to one value a game) plays each game with its own values of those
+    parameters, as the scalar engine plays it with a rulebook that carries them
+    (:mod:`wargame.batch.parameters`; a ValueError for one that cannot vary per game).
     """
 
-    def __init__(self, rulebook: Rulebook, states: Sequence[State], keep_series: bool = True):
+    def __init__(self, rulebook: Rulebook, states: Sequence[State], keep_series: bool = True,
+                 parameters: Mapping[str, Sequence[float]] | None = None):
         self.rulebook = rulebook
-        self.boards = Boards(rulebook, states)
+        varying = per_game(rulebook, parameters, len(states))
+        self.boards = Boards(rulebook, states, varying)
         b = self.boards
-        self.book = book_for(rulebook, b.theatre_names, [p.deck for p in b.decks])  # compiled once a process
+        # compiled once a process (for each set of parameters read per game)
+        self.book = book_for(rulebook, b.theatre_names, [p.deck for p in b.decks], frozenset(varying))
         self.card_ids = tuple(self.book.card_ids)
         self.fired = np.zeros((b.n, len(rulebook.rules)), dtype=np.int64)
         self.drawn = np.zeros((b.n, len(self.card_ids)), dtype=np.int64)
@@ -61,9 +69,10 @@ class BatchGame:
         self.series: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
 
     @classmethod
-    def new(cls, rulebook: Rulebook, scenario: str, seeds: Sequence[int], keep_series: bool = True) -> BatchGame:
+    def new(cls, rulebook: Rulebook, scenario: str, seeds: Sequence[int], keep_series: bool = True,
+            parameters: Mapping[str, Sequence[float]] | None = None) -> BatchGame:
         """New games of ``scenario``, one per seed, as ``wargame.engine.turn.new_game`` makes them
-        (their decks shuffled here, in one pass for all)."""
+        (their decks shuffled here, in one pass for all); ``parameters`` as for the class."""
         if scenario not in rulebook.scenarios:
             raise KeyError(f"no scenario {scenario!r} (scenarios: {', '.join(rulebook.scenarios)})")
         for s in seeds:
@@ -72,14 +81,15 @@ class BatchGame:
         initial = rulebook.scenarios[scenario].initial
         blank = attrs.evolve(initial, decks=tuple(DeckPiles(deck=d.id, draw=tuple(c.id for c in d.cards))
                                                   for d in rulebook.decks.values()))
-        game = cls(rulebook, [attrs.evolve(blank, seed=s) for s in seeds], keep_series)
+        game = cls(rulebook, [attrs.evolve(blank, seed=s) for s in seeds], keep_series, parameters)
         shuffle_new(game.boards, rulebook, game.game_keys)
         return game
 
     @classmethod
-    def from_states(cls, rulebook: Rulebook, states: Sequence[State], keep_series: bool = True) -> BatchGame:
+    def from_states(cls, rulebook: Rulebook, states: Sequence[State], keep_series: bool = True,
+                    parameters: Mapping[str, Sequence[float]] | None = None) -> BatchGame:
         """Games that go on from these states (e.g. a facilitator's: a track set, a card played)."""
-        return cls(rulebook, states, keep_series)
+        return cls(rulebook, states, keep_series, parameters)
 
     # --- what a caller reads ---------------------------------------------------------------------
 

@@ -4,7 +4,9 @@ One lane per game. Shapes (``n`` games, ``J`` theatres of the scenario, ``S`` of
 ``C`` cards of a deck):
 
 - ``G[name]``: ``(n,)`` float64 for every global track, computed total, formula, ``turn``,
-  ``turns_left`` and ``year`` (parameters and stage constants are compiled in as constants);
+  ``turns_left`` and ``year``, and each parameter whose value differs between the games
+  (``params``, :mod:`wargame.batch.parameters`); the other parameters and the stage constants
+  are compiled in as constants;
 - ``T[name]``: ``(n, J)`` float64 for every theatre track, ``turn_start_territory`` and the
   per-theatre computed values;
 - ``O[name]``: ``(n, S)`` float64 for ``strength``, ``brutality`` and ``origin`` (a code of
@@ -24,7 +26,7 @@ never takes that one's slot (see :mod:`wargame.batch.effects`).
 from __future__ import annotations
 
 import operator
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import attrs
 import numpy as np
@@ -87,7 +89,9 @@ class Piles:
 class Boards:
     """The arrays of a batch of games of one scenario (see the module's docstring)."""
 
-    def __init__(self, rulebook: Rulebook, states: Sequence[State]):
+    def __init__(self, rulebook: Rulebook, states: Sequence[State], parameters: Mapping[str, np.ndarray] | None = None):
+        """``parameters``: per-game values (``(n,)`` float64) of the parameters that vary
+        between the games, each kept as a global name that nothing writes."""
         if not states:
             raise ValueError("a batch needs at least one game")
         first = states[0]
@@ -103,7 +107,8 @@ class Boards:
         # Every name of a kind lives in one stacked array, and G[name], T[name], O[name] are views
         # of it: a refresh gathers and scatters many names in one operation (compute.py).
         assert set(G_TOTALS) <= set(COMPUTED)
-        leading = [k for k in (*GLOBAL_TRACKS, *COMPUTED) if k not in G_TOTALS and k not in formulas]
+        self.params = tuple(parameters or ())
+        leading = [k for k in (*GLOBAL_TRACKS, *COMPUTED, *self.params) if k not in G_TOTALS and k not in formulas]
         self.g_names = tuple(dict.fromkeys((*leading, *G_TOTALS, *formulas)))
         self.g_index = {k: i for i, k in enumerate(self.g_names)}
         self.GG = np.zeros((len(self.g_names), n))
@@ -142,6 +147,8 @@ class Boards:
                 self._load(i, s, deck_order)
         if same:
             self._copy(0, np.array(same, dtype=np.int64))
+        for k in self.params:  # (after the copies, which copy every global row)
+            self.G[k][:] = parameters[k]  # type: ignore[index]
 
     def _copy(self, src: int, dst: np.ndarray) -> None:
         """Games ``dst`` become copies of game ``src`` (all but the seed)."""

@@ -144,6 +144,9 @@ class Picture:
             G[n] = (lo_hi[0] + lo_hi[1]) / 2 if lo_hi is not None else np.zeros(m)
         computed = tuple(COMPUTED)  # turn, year and the totals over the theatres and offshoots: public
         G.update(zip(computed, _globals(boards, computed, rows)))
+        params = getattr(boards, "params", ())  # the parameters each game plays with its own value of
+        if params:
+            G.update(zip(params, _globals(boards, params, rows)))
         self.board = _Seen(boards, rows, G)
         self.lanes = np.arange(m)
         ctx = Ctx(self.board, self.lanes)
