@@ -104,6 +104,7 @@ def test_ranges_that_are_not_a_table_are_refused(tmp_path, capsys):
     (["--params", "talks_per_gap,talks_per_gap"], "named twice"),
     (["--params", "talks_per_gap,ego_weight", "--scenario", "nowhere"], "no scenario"),
     (["--params", "talks_per_gap,ego_weight", "--samples", "6"], "power of two"),
+    (["--params", "talks_per_gap,ego_weight", "--json", "--chart"], "not allowed with"),
 ])
 def test_a_wrong_argument_is_refused_in_one_line_listing_the_choices(capsys, argv, says):
     try:
@@ -214,3 +215,17 @@ def test_rapprochement_by_the_end_is_the_rapprochement_metric():
 
     rulebook = load_rulebook()
     assert sa.METRIC_ALIASES["rapprochement_by_end"] in {n for n, _ in metric_catalogue(rulebook)}
+
+
+def test_a_turn_metric_does_not_apply_in_a_game_where_it_never_came(capsys):
+    """rapprochement_turn is -1 in a game with no rapprochement: such a game is left out of its
+    point's average (counted among those where the metric does not apply), never read as turn -1."""
+    from wargame.analysis.catalogue import NEVER, TURN_METRICS
+
+    argv = ["sensitivity", "--params", "talks_per_gap,ego_weight", "--samples", "2", "--runs-per-point", "6",
+            "--metric", "rapprochement_turn", "--workers", "1", "--json"]
+    assert "rapprochement_turn" in TURN_METRICS and "rapprochement" not in TURN_METRICS
+    assert main(argv) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert 0 < out["games_not_applying"] < out["games"]  # some games came to terms, some never did
+    assert out["mean"] >= 1 > NEVER  # an average of turns that came

@@ -12,6 +12,9 @@ from wargame.analysis.metrics import EARLY_TURNS, IDLE_KINDS, MARK_TURN, OFFSHOO
 from wargame.engine.model import CELLS
 from wargame.engine.rulebook import Rulebook
 
+NEVER = -1.0
+"""A turn metric's value in a game where what it dates never came ("-1: never" in :data:`METRICS`)."""
+
 METRICS: tuple[tuple[str, str], ...] = (
     ("rapprochement", "1 if the relation reached alliance or merger (the engine's tally)"),
     ("rapprochement_turn", "turn of the first alliance or merger (-1: never)"),
@@ -84,6 +87,9 @@ METRICS: tuple[tuple[str, str], ...] = (
     ("absorbed_iraq_y1", f"groups absorbed by AQ in Iraq in the first year (turns 1-{MARK_TURN})"),
     ("syria_groups", "strength of the groups in Syria at the end: IS province, AQ affiliate and offshoots"),
 )
+TURN_METRICS = frozenset(name for name, meaning in METRICS if "(-1: " in meaning)
+"""The metrics that date something (a turn), :data:`NEVER` where it never came: a game where it did
+not is one where the metric does not apply, not one where it came at turn -1."""
 """The metrics of every game that are not a family, with their meaning."""
 
 FAMILIES: tuple[tuple[str, str], ...] = (

@@ -43,6 +43,7 @@ import attrs
 from attrs import frozen
 
 from wargame.analysis import metrics
+from wargame.analysis.catalogue import NEVER, TURN_METRICS
 from wargame.analysis.batched import BATCH_MIN, play_games_batch
 from wargame.engine.parameters import compile_formulas
 from wargame.engine.rulebook import Rulebook
@@ -91,9 +92,7 @@ def choose(rulebook: Rulebook, ranges: Mapping[str, tuple[float, float]], params
 
         close = difflib.get_close_matches(metric, known, 3, 0.6)
         hint = f"did you mean {' or '.join(close)}? " if close else ""
-        plain = [m for m in known if ":" not in m]
-        raise SensitivityError(f"no metric {_short(metric)!r}: {hint}every one: wargame calibrate --metrics; "
-                               f"metrics: {', '.join(plain)}", 2)
+        raise SensitivityError(f"no metric {_short(metric)!r}: {hint}every one: wargame calibrate --metrics", 2)
 
 
 def _short(text: str, most: int = 40) -> str:
@@ -351,6 +350,8 @@ def evaluate_games(study: GameStudy, runner: Runner, stats: dict[str, Any] | Non
     games where the metric did not apply."""
     import numpy as np
 
+    never = study.metric in TURN_METRICS  # -1: it never came, so it does not apply in that game
+
     def evaluate(points: Any) -> Any:
         ys = np.full(len(points), np.nan)
         within: list[float] = []
@@ -363,7 +364,7 @@ def evaluate_games(study: GameStudy, runner: Runner, stats: dict[str, Any] | Non
                 if len(values) < study.runs_per_point:
                     continue
                 del played[p]
-                defined = [float(v) for v in values if v is not None and not math.isnan(v)]
+                defined = [float(v) for v in values if v is not None and not math.isnan(v) and not (never and v == NEVER)]
                 skipped += len(values) - len(defined)
                 if defined:
                     ys[p] = sum(defined) / len(defined)

@@ -55,8 +55,9 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--workers", type=arguments.workers, default=None, help=arguments.WORKERS_HELP)
     arguments.scheduler_option(p)
     arguments.engine_option(p)
-    p.add_argument("--json", action="store_true", help="print the indices as JSON")
-    p.add_argument("--chart", action="store_true", help="draw S1 and ST per parameter as a bar chart (plotext)")
+    shown = p.add_mutually_exclusive_group()  # (a chart after the JSON would make it unreadable as JSON)
+    shown.add_argument("--json", action="store_true", help="print the indices as JSON")
+    shown.add_argument("--chart", action="store_true", help="draw S1 and ST per parameter as a bar chart (plotext)")
 
 
 def sensitivity_command(rulebook: Rulebook, args: Any) -> int:
