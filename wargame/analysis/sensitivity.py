@@ -43,8 +43,8 @@ import attrs
 from attrs import frozen
 
 from wargame.analysis import metrics
-from wargame.analysis.catalogue import NEVER, TURN_METRICS
 from wargame.analysis.batched import BATCH_MIN, play_games_batch
+from wargame.analysis.catalogue import NEVER, TURN_METRICS
 from wargame.engine.parameters import compile_formulas
 from wargame.engine.rulebook import Rulebook
 
