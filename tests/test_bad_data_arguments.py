@@ -101,6 +101,11 @@ def test_no_more_workers_than_cores_or_chunks(runs, batches, asked):
     assert 1 <= n <= (os.cpu_count() or 1)
     assert n <= (asked or n)
     assert n <= runs * batches  # a worker per chunk at most, and a chunk holds a game at least
+    if asked is None and runs * batches < pool.FEW_GAMES:
+        assert n == 1  # a few games: starting a worker would cost more than it saves
+    from wargame.cli.arguments import WORKERS_HELP
+
+    assert f"fewer than {pool.FEW_GAMES} games" in WORKERS_HELP  # (the help cannot import the pool: said twice)
 
 
 @pytest.mark.parametrize("command, chunks", [("simulate", 1), ("claims", 2)])

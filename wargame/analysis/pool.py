@@ -129,9 +129,18 @@ def scalar_note(batches: Sequence[Batch]) -> str | None:
             "(their opening boards hold offshoots the batch engine cannot key: the same results, more slowly)")
 
 
+FEW_GAMES = 200
+"""Fewer games than this in all are played in the command's own process unless --workers asks
+for more: a worker process takes a second or two to start (Python, NumPy, the rulebook), about
+as long as a couple of hundred games take to play."""
+
+
 def workers_for(batches: Sequence[Batch], requested: int | None = None) -> int:
-    """How many worker processes play ``batches``: as many as asked (default: one per core), but
-    never more than the cores, nor than the chunks of games there are to hand out."""
+    """How many worker processes play ``batches``: as many as asked (default: one per core, or
+    one for fewer than :data:`FEW_GAMES` games in all), but never more than the cores, nor than
+    the chunks of games there are to hand out."""
+    if requested is None and sum(b.runs for b in batches) < FEW_GAMES:
+        return 1
     cpus = os.cpu_count() or 1
     wanted = max(1, min(requested or cpus, cpus))
     chunks = sum(-(-b.runs // _size(b, wanted)) for b in batches)

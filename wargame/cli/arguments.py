@@ -73,8 +73,8 @@ MAX_RUNS = 1_000_000  # as wargame.analysis.pool.MAX_RUNS (not imported here: it
 MAX_WORKERS = 1_024  # a number of worker processes past any machine's cores: a typo, refused
 MAX_BENCH_GAMES = 100_000
 MAX_BENCH_ROUNDS = 100
-WORKERS_HELP = ("worker processes (default: one per core; never more than the cores, nor than the chunks of games "
-                "to hand out)")
+WORKERS_HELP = ("worker processes (default: one per core, or none besides this one for fewer than 200 games; never "
+                "more than the cores, nor than the chunks of games to hand out)")
 
 
 def bounded(most: int, what: str = "a whole number", least: int = 1):
@@ -132,9 +132,8 @@ def scheduler_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scheduler", type=scheduler, default=None, metavar="ADDRESS", help=SCHEDULER_HELP)
 
 
-ENGINE_HELP = ("batch (default): play the games in batches with the batch engine, where it can (every arm but the "
-               "two whose opening boards hold offshoots the batch cannot key: those fall back to scalar, said on "
-               "stderr); scalar: game by game with the table's engine. The results are the same either way")
+ENGINE_HELP = ("batch (default): play the games in batches with the batch engine (NumPy, games side by side); "
+               "scalar: game by game with the table's engine. The results are the same either way")
 
 
 def engine_option(parser: argparse.ArgumentParser) -> None:

@@ -29,7 +29,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     bench.add_argument("--sizes", type=_sizes, default=None,
                        help="with --engine batch: the batch sizes, e.g. 1,100,1000,10000 (the default)")
     bench.add_argument("--saves", action="store_true",
-                       help="instead: milliseconds to load and verify a full save, and a 10x longer one")
+                       help="instead: milliseconds to load and verify a full save, and one up to 10x longer (as long as a game may run)")
     return bench
 
 
