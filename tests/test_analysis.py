@@ -344,3 +344,17 @@ def test_the_summary_prints_on_any_console() -> None:
     console = Console(file=io.StringIO(), width=100)
     print_simulation(console, summary)
     assert "IS territory" in console.file.getvalue()
+
+
+def test_a_mean_that_cannot_be_negative_never_gets_an_interval_below_zero(capsys) -> None:
+    """With a few games a t interval reaches below 0 for a skewed count (offshoots formed): no count
+    has a negative mean, so that part is cut; the power gap, which may be negative, keeps its own."""
+    from wargame.analysis.studies import OUTCOMES, SIGNED
+
+    assert main(["simulate", "--runs", "3", "--workers", "1", "--json"]) == 0
+    outcomes = {o["name"]: o for o in json.loads(capsys.readouterr().out)["outcomes"]}
+    assert set(outcomes) == {k for k, _, _ in OUTCOMES}
+    for name, o in outcomes.items():
+        if o["kind"] == "mean" and name not in SIGNED and o["lo"] is not None:
+            assert o["lo"] >= 0, name
+    assert SIGNED == {"power_gap"}

@@ -34,6 +34,9 @@ OUTCOMES: tuple[tuple[str, str, bool], ...] = (
     ("territory", "IS territory at the end", False),
     ("avg_grievance", "Average grievance at the end", False),
 )
+SIGNED = frozenset({"power_gap"})
+"""The outcomes that may be below 0. Every other one counts or measures something never below 0,
+so its mean is not either: the part of a t interval below 0 (a few games, a skewed count) is cut."""
 
 
 class SimulationTally:
@@ -90,6 +93,8 @@ class SimulationTally:
             p, lo, hi = wilson(tally.k, tally.n)
             return Estimate(name, label, "proportion", tally.n, p, lo, hi)
         m, lo, hi = tally.mean_ci()
+        if name not in SIGNED:
+            lo = max(lo, 0.0)
         return Estimate(name, label, "mean", tally.n, m, lo, hi)
 
     def summary(self) -> dict[str, Any]:
