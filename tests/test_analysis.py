@@ -357,4 +357,4 @@ def test_a_mean_that_cannot_be_negative_never_gets_an_interval_below_zero(capsys
     for name, o in outcomes.items():
         if o["kind"] == "mean" and name not in SIGNED and o["lo"] is not None:
             assert o["lo"] >= 0, name
-    assert SIGNED == {"power_gap"}
+    assert {"power_gap"} == SIGNED

@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from wargame.engine.builders import builder
 from wargame.engine.model import (
     AlQaeda,
     Coalition,
@@ -138,7 +139,7 @@ def flat_tracks(state: State) -> dict[str, int]:
 # the id cannot be reused while the entry lives); cleared, not evicted one by one, when full, so
 # that a reader in another thread (the TUI's bots) never meets a half-changed cache.
 _FLAT: dict[int, tuple[State, dict[str, int]]] = {}
-_THEATRE_DICTS: dict[int, tuple[Theatre, dict[str, Any], tuple]] = {}
+_THEATRE_DICTS: dict[int, tuple[Theatre, dict[str, Any] | None, tuple]] = {}
 _CACHED_STATES = 16
 _CACHED_THEATRES = 1024
 
@@ -171,14 +172,24 @@ def _theatre(t: Theatre) -> tuple[dict[str, Any], tuple]:
     :meth:`Board.freeze`)."""
     hit = _THEATRE_DICTS.get(id(t))
     if hit is not None and hit[0] is t:
-        return hit[1], hit[2]
+        d = hit[1]
+        if d is None:  # kept by Board.freeze with its values only
+            d = dict(zip(_THEATRE_FIELDS, hit[2]))
+            d["theatre"] = d["name"]  # the text name rules compare: theatre == "iraq"
+            _THEATRE_DICTS[id(t)] = (t, d, hit[2])
+        return d, hit[2]
     values = tuple([getattr(t, n) for n in _THEATRE_FIELDS])
     d = dict(zip(_THEATRE_FIELDS, values))
-    d["theatre"] = d["name"]  # the text name rules compare: theatre == "iraq"
+    d["theatre"] = d["name"]
+    _keep_theatre(t, d, values)
+    return d, values
+
+
+def _keep_theatre(t: Theatre, d: dict[str, Any] | None, values: tuple) -> None:
+    """Keep :func:`_theatre` of ``t``: its dict (None: worked out when first asked for) and its fields' values in order."""
     if len(_THEATRE_DICTS) >= _CACHED_THEATRES:
         _THEATRE_DICTS.clear()
     _THEATRE_DICTS[id(t)] = (t, d, values)
-    return d, values
 
 
 class Board:
@@ -379,18 +390,18 @@ class Board:
         # checked, as it always was.
         whole = set(map(type, tracks)) <= _INT
         parts: dict[str, Any] = {}
-        for attr, cls, names, (a, b), leader in _PLAN:
+        for attr, build, (a, b), leader in _FREEZE_PLAN:
             part = getattr(template, attr)
             same = whole and tracks[a:b] == old[a:b]
             if leader is not None:
-                lnames, (la, lb) = leader
+                la, lb = leader
                 head = part.leader
                 if not (whole and tracks[la:lb] == old[la:lb]):
-                    head = Leader(name=head.name, **dict(zip(lnames, tracks[la:lb], strict=True)))
+                    head = _BUILD_LEADER(head.name, *tracks[la:lb])
                 if not same or head is not part.leader:
-                    part = cls(leader=head, **dict(zip(names, tracks[a:b], strict=True)))
+                    part = build(head, *tracks[a:b])
             elif not same:
-                part = cls(**dict(zip(names, tracks[a:b], strict=True)))
+                part = build(*tracks[a:b])
             parts[attr] = part
         before = template.theatres
         theatres = []
@@ -402,7 +413,9 @@ class Board:
             if i < n and values == _theatre(before[i])[1] and set(map(type, values[2:])) <= _INT:
                 theatres.append(before[i])
             else:
-                theatres.append(Theatre(**dict(zip(_THEATRE_FIELDS, values))))
+                built = _BUILD_THEATRE(*values)
+                theatres.append(built)
+                _keep_theatre(built, None, values)  # its values are at hand: the next freeze compares them
         groups = {o.id: o for o in template.offshoots}
         offshoots = []
         for o in self.offshoots:
@@ -467,5 +480,15 @@ _PLAN: tuple[tuple[str, type, tuple[str, ...], tuple[int, int], tuple[tuple[str,
 # Board.freeze takes from its template (or from its ``changes``)
 _STATE_REST = tuple(a.name for a in attrs.fields(State)
                     if a.name not in {"theatres", "offshoots", "decks"} | {attr for attr, *_ in _PLAN})
+# _PLAN as Board.freeze reads it: (attribute, the part's builder taking the leader, if any, then
+# its tracks in order, where they lie, where the leader's lie or None)
+_FREEZE_PLAN = tuple((attr, builder(cls), span, None if leader is None else leader[1]) for attr, cls, _, span, leader in _PLAN)
+for _attr, _cls, _names, _, _leader in _PLAN:  # the builders take the fields in the order freeze gives them
+    if tuple(a.name for a in attrs.fields(_cls)) != ("leader",) * (_leader is not None) + _names:
+        raise RuntimeError(f"{_cls.__name__}: the leader, then its tracks, are its fields in order")
+if tuple(a.name for a in attrs.fields(Leader)) != ("name",) + tuple(n for n, _, _ in tracks_of(Leader)):
+    raise RuntimeError("Leader: its name, then its tracks, are its fields in order")
+_BUILD_THEATRE = builder(Theatre)  # from the values of _THEATRE_FIELDS in order
+_BUILD_LEADER = builder(Leader)
 _TRACK_VALUES = operator.itemgetter(*GLOBAL_TRACKS)  # every global track's value off a board or a flat dict, in order
 _THEATRE_VALUES = operator.itemgetter(*_THEATRE_FIELDS)

@@ -106,7 +106,7 @@ def check_orders(rulebook: Rulebook, state: State, orders: Mapping[str, Sequence
         # What why_illegal would say of an order that is plainly legal, said at once: one of the
         # cell's orders its requirements allow, not given yet, within its orders and its budget.
         # Anything else is asked of why_illegal, which gives the reason.
-        allowed = {key: cost for _, cost, key in pos.allowed(rulebook, cell)} if pos is not None else {}
+        allowed = pos.allowed_costs(rulebook, cell) if pos is not None else {}
         left = pos.board.g[rulebook.budgets[cell]] if pos is not None else 0
         taken: set[tuple[str, str | None]] = set()
         # Check in a canonical order so the verdict does not depend on the submission order.

@@ -26,15 +26,28 @@ class Position:
     """A state read under the rules: its board (the year set, totals and formulas worked out),
     and per cell the orders its requirements allow."""
 
-    __slots__ = ("state", "board", "base", "open")
+    __slots__ = ("state", "board", "base", "open", "costs")
 
     def __init__(self, rulebook: Rulebook, state: State):
         self.state = state
-        self.board = Board(state, rulebook.parameters, rulebook.formulas)
-        set_calendar(rulebook, self.board, state)
-        self.board.refresh()
+        handed = _handed.pop(id(state), None)  # (one pop: taken once, whichever thread asks first)
+        if handed is not None and handed[0] is state and handed[1] is rulebook:
+            self.board = handed[2]
+        else:
+            self.board = Board(state, rulebook.parameters, rulebook.formulas)
+            set_calendar(rulebook, self.board, state)
+            self.board.refresh()
         self.base: dict[str, dict[Order, str | None]] = {}
         self.open: dict[str, tuple[tuple[Order, int, tuple[str, str | None]], ...]] = {}
+        self.costs: dict[str, dict[tuple[str, str | None], int]] = {}
+
+    def allowed_costs(self, rulebook: Rulebook, cell: str) -> dict[tuple[str, str | None], int]:
+        """:meth:`allowed` as a dict, (kind, theatre) to cost, for checking orders; worked out once per cell
+        (no one may change it)."""
+        out = self.costs.get(cell)
+        if out is None:
+            out = self.costs[cell] = {key: cost for _, cost, key in self.allowed(rulebook, cell)}
+        return out
 
     def requirements(self, rulebook: Rulebook, cell: str) -> dict[Order, str | None]:
         """Every order of a cell, with the reason it is refused by its requirements, or None."""
@@ -153,6 +166,24 @@ def _allowed_code(rulebook: Rulebook, theatres: tuple[str, ...], cell: str) -> t
         _code_cache.clear()
     _code_cache[key] = (rulebook, code)
     return code
+
+
+# Boards handed over by the phase that froze the state (begin_turn: the events' board, up to date,
+# is what Board(state) and a refresh would give; a test holds them equal), keyed by the state's
+# id with the state kept beside it so the id cannot be reused while the entry lives. Cleared when
+# full: a state no one asks the position of leaves its board here only until then.
+_handed: dict[int, tuple[State, Rulebook, Board]] = {}
+_HANDED_MAX = 8
+
+
+def hand_over(rulebook: Rulebook, state: State, board: Board) -> None:
+    """Give ``board``, frozen into ``state`` and no longer changed by anyone, to the first :class:`Position`
+    of ``state``: it is brought up to date here (:meth:`Board.update`), as a refresh would leave it."""
+    if board.dirty:
+        board.update()
+    if len(_handed) >= _HANDED_MAX:
+        _handed.clear()
+    _handed[id(state)] = (state, rulebook, board)
 
 
 _position_cache: list[Any] = [None, None]  # [rulebook, Position]: the last state asked about

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from attrs import frozen
 
-from wargame.engine.adjudication import Adjudication
+from wargame.engine.adjudication import Adjudication, build_record
 from wargame.engine.board import COMPUTED, GLOBAL_TRACKS, MAX_OFFSHOOTS, OFFSHOOT_TRACKS, THEATRE_COMPUTED, THEATRE_TRACKS, Board
 from wargame.engine.decks import Card
 from wargame.engine.dice import Dice, dice
@@ -188,11 +188,8 @@ class Resolver:
             values.append((f, v))
         self.records.insert(
             len(self.records) if at is None else at,
-            Adjudication(
-                turn=self.turn, phase=self.phase, kind=kind, ref=ref, title=title, cites=cites, cell=cell,
-                theatre=T.get("name"), offshoot=O.get("id"), chance=chance, roll=roll, happened=happened, changes=tuple(changes),
-                template=template, values=tuple(values), original=original, justification=justification,
-            )
+            build_record(self.turn, self.phase, kind, ref, title, cites, cell, T.get("name"), O.get("id"), chance, roll, happened,
+                    tuple(changes), template, tuple(values), original, justification, None, ())
         )
 
     # rules

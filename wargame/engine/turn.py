@@ -32,7 +32,7 @@ from wargame.engine.board import Board
 from wargame.engine.dice import dice
 from wargame.engine.legality import check_orders
 from wargame.engine.model import CELL_TITLES, DeckPiles, Order, State
-from wargame.engine.position import position
+from wargame.engine.position import hand_over, position
 from wargame.engine.resolver import RESOLUTION_ORDER, Forced, Resolver, literal, order_key, set_calendar
 from wargame.engine.rulebook import Rulebook
 
@@ -75,7 +75,9 @@ def begin_turn(rulebook: Rulebook, state: State) -> Step:
     set_calendar(rulebook, board, state)
     resolver = Resolver(rulebook, board, state.turn, "events", state.seed, dice(state.seed, state.turn, "events"))
     resolver.run_rules(rulebook.by_phase["events"])
-    return Step(board.freeze(state, phase="orders"), tuple(resolver.records))
+    new = board.freeze(state, phase="orders")
+    hand_over(rulebook, new, board)  # the orders' position (legality, the bots) starts from this board
+    return Step(new, tuple(resolver.records))
 
 
 def resolve_turn(rulebook: Rulebook, state: State, orders: Mapping[str, Sequence[Order]],
