@@ -137,6 +137,18 @@ def loads_json(data: bytes | str) -> object:
         raise ValueError("nested too deeply") from None
 
 
+def looks_like_save(data: bytes) -> bool:
+    """Does ``data`` read like a wargame save, even one that no longer parses (cut short, a byte
+    damaged, re-encoded as UTF-16): its format's name near the start, in any of those encodings?"""
+    head = data[:65536]
+    marker = f'"format": "{SAVE_FORMAT}"'
+    for encoding in ("utf-8", "utf-16", "utf-16-le", "utf-16-be"):
+        text = head.decode(encoding, errors="replace")
+        if marker in text or marker.replace(": ", ":") in text:
+            return True
+    return False
+
+
 def peek_save(data: bytes) -> tuple[str, list] | None:
     """(game id, raw commands) if ``data`` is a wargame save (of any schema), else None."""
     try:
@@ -208,6 +220,9 @@ def refusal(path: Path | str, kind: Kind, *, force: bool = False, new: bool = Fa
             return None  # too large to be a save: --force may replace it
         return f"{name} exists and cannot be checked ({str(e).split(': ', 1)[-1]}): not overwritten"
     save = peek_save(data)
+    if save is None and looks_like_save(data):
+        return (f"{name} looks like a wargame save that cannot be read as one (damaged, cut short or re-encoded): "
+                f"{kind.noun} never replaces it, even with --force; choose another name")
     if save is not None:
         game, commands = save
         if kind.game is None:

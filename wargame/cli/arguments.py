@@ -95,6 +95,20 @@ def bounded(most: int, what: str = "a whole number", least: int = 1):
     return parse
 
 
+def title(text: str) -> str:
+    """--exercise: a name kept in the save and printed in its reports: printable Unicode text (not
+    bytes the terminal could not decode, nor a control character a terminal would obey)."""
+    import unicodedata
+
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise argparse.ArgumentTypeError("the name is not text this terminal's encoding can read (UTF-8)") from None
+    if any(unicodedata.category(ch) == "Cc" for ch in text):
+        raise argparse.ArgumentTypeError("the name holds a control character (a tab, a new line, an escape...)")
+    return text
+
+
 def names(text: str) -> str:
     """--only: one or more names separated by commas ("C8", "C1a,C13"); nothing but commas and
     spaces names nothing, refused rather than taken as "all" or as "none"."""

@@ -28,7 +28,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     play.add_argument("--verbose", action="store_true", help="also show rolls that failed")
     play.add_argument("--save", type=arguments.file_path, help="autosave the game to this file after every command")
     play.add_argument("--load", type=arguments.file_path, metavar="SAVE", help="continue a saved game where it stopped")
-    play.add_argument("--exercise", default="", help="the exercise's name, kept in the save")
+    play.add_argument("--exercise", type=arguments.title, default="", help="the exercise's name, kept in the save")
     play.add_argument("--force", action="store_true",
                       help="let --save replace a file that is not a save (never a save of another game)")
     arguments.key_file_option(play)

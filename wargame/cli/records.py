@@ -140,7 +140,7 @@ def _replay(rb: Rulebook, args: argparse.Namespace) -> int:
     if check.verified:
         shown = "checked: " + check.message
         records = [r for rs in game.records_by_turn().values() for r in rs]
-    elif check.rules_changed and check.checksum != "differs":
+    elif check.rules_changed and check.checksum not in ("differs", "missing"):
         # replayed with other rules than its own (an old save, or --rules current): what the
         # file holds is shown, and said to be unchecked
         shown = (f"{check.message}; replayed with {check.rules}. Below, the records as the file holds them, "

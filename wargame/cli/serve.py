@@ -40,7 +40,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                        help="continue a saved exercise where it stopped (paused or not, its time limit, its join codes)")
     serve.add_argument("--new-codes", action="store_true",
                        help="with --load: new join codes for every seat (the last run's stop working)")
-    serve.add_argument("--exercise", default="", help="the exercise's name, kept in the save")
+    serve.add_argument("--exercise", type=arguments.title, default="", help="the exercise's name, kept in the save")
     serve.add_argument("--cert", type=arguments.file_path, metavar="FILE", help="TLS certificate (PEM): serve wss:// (with --key)")
     serve.add_argument("--key", type=arguments.file_path, metavar="FILE", help="the certificate's private key (PEM)")
     serve.add_argument("--web", action="store_true",

@@ -16,6 +16,7 @@ Writing it is :mod:`wargame.record.save`; reading and replaying it, :mod:`wargam
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -156,6 +157,12 @@ def _converter() -> cattrs.Converter:
 CONVERTER = _converter()
 
 
+_CONTAINERS: dict[str, type] = {"commands": list, "turns": list, "seats": dict, "drafts": dict, "parent": dict}
+_JSON_NAMES: dict[type, str] = {list: "list", dict: "table ({...})", str: "text", int: "number", float: "number",
+                                bool: "true or false"}
+_HEADER_TEXT = ("format", "engine", "rulebook", "game", "exercise", "scenario", "created", "updated", "final")
+
+
 def parse_document(raw: Any, where: str = "save") -> SaveDocument:
     try:
         return _parse(raw, where)
@@ -181,6 +188,16 @@ def _parse(raw: Any, where: str) -> SaveDocument:
             raise SaveError(f"{where}: damaged save of schema {schema}: cannot migrate it ({type(e).__name__})") from None
         schema += 1
         raw["schema"] = schema
+    for name, kind in _CONTAINERS.items():  # (else cattrs would say what went wrong in its own code)
+        value = raw.get(name)
+        if value is not None and not isinstance(value, kind):
+            raise SaveError(f"{where}: damaged or edited save: {name!r} should be a {_JSON_NAMES[kind]}, "
+                            f"not {_JSON_NAMES.get(type(value), type(value).__name__)}")
+    for name in _HEADER_TEXT:
+        value = raw.get(name)
+        if isinstance(value, str) and any(unicodedata.category(ch) == "Cc" for ch in value):
+            # (a terminal would obey an escape sequence in a report's title)
+            raise SaveError(f"{where}: damaged or edited save: its {name} holds control characters")
     commands = raw.get("commands")
     if isinstance(commands, list):
         for i, c in enumerate(commands):

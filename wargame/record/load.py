@@ -9,6 +9,7 @@ signature (:class:`Verification`).
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from attrs import frozen
@@ -25,6 +26,26 @@ from wargame.record.game import Game, ReplayError, replay
 from wargame.record.seal import Seal, seal_of
 
 MAX_BYTES = SAVE_CAP
+MAX_ENTRIES = 1_000_000
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+"""The most JSON objects and lists a save may hold (bounds the memory a save takes to read)."""
+
+
+def _lone_surrogate(value: object) -> bool:
+    """Does a string anywhere in ``value`` (JSON as read) hold half of a surrogate pair, which JSON's
+    ``\\ud800`` can write but no UTF-8 file, terminal or report can hold?"""
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, str):
+            if any("\ud800" <= ch <= "\udfff" for ch in v):
+                return True
+        elif isinstance(v, dict):
+            stack.extend(v.keys())
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+    return False
 
 
 def read_save(path: Path | str) -> tuple[SaveDocument, Seal]:
@@ -41,12 +62,19 @@ def read_save(path: Path | str) -> tuple[SaveDocument, Seal]:
         text = data.decode("utf-8-sig")  # an editor's byte-order mark is fine
     except UnicodeDecodeError:
         raise SaveError(f"{path}: not a save (not UTF-8 text)") from None
+    # Python holds each JSON object or list in some hundred bytes: a file under the size cap made of
+    # millions of them would take gigabytes before it could be refused, so they are counted first
+    # (a long game's save holds a few hundred a turn)
+    if data.count(b"{") + data.count(b"[") > MAX_ENTRIES:
+        raise SaveError(f"{path}: not a save (more than {MAX_ENTRIES:,} entries)")
     try:
         raw = loads_json(text)
     except json.JSONDecodeError as e:
         raise SaveError(f"{path}: not a save, or cut short (JSON error at line {e.lineno}: {e.msg})") from None
     except ValueError as e:  # nested too deeply, a number too long to read...
         raise SaveError(f"{path}: not a save ({shown(str(e), 80)})") from None
+    if _SURROGATE_ESCAPE.search(text) and _lone_surrogate(raw):  # (only JSON's \\uD800-\\uDFFF can write one)
+        raise SaveError(f"{path}: not a save (it holds text that is not Unicode: a lone surrogate)")
     doc = parse_document(raw, str(path))
     try:
         seal = seal_of(raw)
@@ -138,7 +166,7 @@ def load(path: Path | str, rulebook, rules: str = "saved") -> tuple[SaveDocument
     replayed = first is None and final_ok and seats_ok
     turns = len(game.digests)
     sig = seal.signature
-    verified = replayed and seal.checksum != "differs" and sig.status not in ("broken", "malformed")
+    verified = replayed and seal.checksum not in ("differs", "missing") and sig.status not in ("broken", "malformed")
     today_differs = doc.rulebook != rulebook.digest
     if not replayed:
         if first is None and final_ok:
@@ -157,6 +185,9 @@ def load(path: Path | str, rulebook, rules: str = "saved") -> tuple[SaveDocument
     elif seal.checksum == "differs":
         message = ("NOT verified: the file was changed after it was written (its checksum does not match): "
                    "a header field, a seat, a time, a note or the rules in it was edited")
+    elif seal.checksum == "missing":
+        message = ("NOT verified: its checksum was taken out (every save of schema 2 or later is written with "
+                   "one): the file was edited after it was written")
     elif not verified:
         message = f"NOT verified: {sig.words()}"
     else:
@@ -177,6 +208,7 @@ def load(path: Path | str, rulebook, rules: str = "saved") -> tuple[SaveDocument
             "matches": "matches: every field (header, seats, exercise, times, parent, notes, commands, records, "
                        "rules) is as it was written; a checksum shows a change, not who made it",
             "differs": "DOES NOT MATCH: the file was changed after it was written",
+            "missing": "TAKEN OUT: a save of schema 2 or later is always written with one",
             "absent": "none (a save from before schema 2): its header, seats, times and notes are covered by nothing",
         }[seal.checksum],
         f"signature: {sig.words()}",

@@ -29,14 +29,18 @@ def checksum_of(content: bytes) -> str:
 class Seal:
     """What the file's checksum and signature say (worked out from the file as read)."""
 
-    checksum: str  # "matches", "differs" or "absent" (a save from before schema 2)
+    checksum: str  # "matches", "differs", "absent" (a save from before schema 2) or "missing" (taken out of a later one)
     signature: signing.SignatureCheck
 
 
 def seal_of(raw: dict[str, Any]) -> Seal:
     content = content_of(raw)
     recorded = raw.get("checksum")
-    checksum = "absent" if recorded is None else "matches" if recorded == checksum_of(content) else "differs"
+    if recorded is None:
+        # every save written since schema 2 carries one: without it, someone took it out
+        checksum = "missing" if type(raw.get("schema")) is int and raw["schema"] >= 2 else "absent"
+    else:
+        checksum = "matches" if recorded == checksum_of(content) else "differs"
     try:
         key = signing.current_key()
     except signing.KeyProblem:

@@ -1,0 +1,99 @@
+"""A save edited by hand or by an attacker, or a name typed at the command line, is refused in one
+line, never a traceback, never "verified", never more memory than a save's size warrants, and a
+damaged save is never replaced, even with --force."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.bounded import ROOT, in_process
+from wargame.record.seal import checksum_of, content_of
+
+EXAMPLE = ROOT / "saves" / "example-exercise.json"
+
+
+def _resealed(doc: dict, path: Path) -> Path:
+    """``doc`` written to ``path`` with its checksum worked out again, as anyone can (it needs no key)."""
+    doc = dict(doc)
+    doc.pop("signature", None)
+    doc["checksum"] = checksum_of(content_of(doc))
+    path.write_text(json.dumps(doc, indent=1))
+    return path
+
+
+def _doc() -> dict:
+    return json.loads(EXAMPLE.read_text())
+
+
+def _one_line(done) -> str:
+    assert done.code != 0, done.out
+    lines = done.err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in done.err, done.err
+    return lines[0]
+
+
+def test_a_save_whose_checksum_was_taken_out_is_not_verified(tmp_path) -> None:
+    doc = _doc()
+    doc["exercise"] = "TAMPERED"
+    del doc["checksum"]
+    path = tmp_path / "tampered.json"
+    path.write_text(json.dumps(doc, indent=1))
+    done = in_process(["replay", path, "--verify"])
+    assert done.code != 0 and "NOT verified" in done.out + done.err and "taken out" in done.out + done.err
+    assert in_process(["replay", EXAMPLE, "--verify"]).code == 0  # the save as written verifies
+
+
+@pytest.mark.parametrize("exercise", ["A\ud800B", "\x1b[31mRED\x1b[0m", "two\nlines"])
+def test_header_text_a_terminal_or_a_file_cannot_hold_is_refused(tmp_path, exercise) -> None:
+    doc = _doc()
+    doc["exercise"] = exercise
+    path = _resealed(doc, tmp_path / "odd.json")
+    for argv in (["replay", path, "--verify"], ["report", path, "--facilitator", "--out", "-"]):
+        line = _one_line(in_process(argv))
+        assert "not Unicode" in line or "control characters" in line
+
+
+@pytest.mark.parametrize("field, value, says", [("commands", {"a": 1}, "should be a list"),
+                                                ("turns", "x", "should be a list"),
+                                                ("seats", [], "should be a table")])
+def test_a_field_of_the_wrong_kind_is_named_in_the_saves_own_words(tmp_path, field, value, says) -> None:
+    doc = _doc()
+    doc[field] = value
+    line = _one_line(in_process(["replay", _resealed(doc, tmp_path / "kind.json"), "--verify"]))
+    assert says in line and repr(field) in line and "attribute" not in line
+
+
+def test_millions_of_entries_are_refused_before_they_are_read(tmp_path) -> None:
+    doc = _doc()
+    path = tmp_path / "many.json"
+    text = json.dumps(doc)
+    path.write_text(text[:-1] + ', "padding": [' + "{}," * 1_000_000 + "{}]}")
+    line = _one_line(in_process(["replay", path, "--verify"]))
+    assert "entries" in line
+
+
+@pytest.mark.parametrize("damage", ["cut short", "a byte not UTF-8", "UTF-16"])
+def test_a_damaged_save_is_never_replaced_even_with_force(tmp_path, damage) -> None:
+    data = EXAMPLE.read_bytes()
+    damaged = {"cut short": data[: len(data) // 2],
+               "a byte not UTF-8": data.replace(b'"exercise": "', b'"exercise": "\xe9', 1),
+               "UTF-16": data.decode().encode("utf-16")}[damage]
+    target = tmp_path / "t.json"
+    target.write_bytes(damaged)
+    done = in_process(["play", "--headless", "--seed", "1", "--turns", "1", "--save", target, "--force"])
+    assert "never replaces it" in _one_line(done)
+    assert target.read_bytes() == damaged
+    shutil.copy(EXAMPLE, tmp_path / "source.json")
+    done = in_process(["fork", tmp_path / "source.json", "--turn", "1", "--out", target, "--force"])
+    assert "never replaces it" in _one_line(done) and target.read_bytes() == damaged
+
+
+@pytest.mark.parametrize("name", ["bad\udcffname", "a\x1b[31mred", "tab\there"])
+def test_an_exercise_name_a_save_could_not_hold_is_refused_at_the_command_line(tmp_path, name) -> None:
+    done = in_process(["play", "--headless", "--seed", "2", "--turns", "1", "--exercise", name,
+                       "--save", tmp_path / "x.json"])
+    assert done.code == 2 and "--exercise" in _one_line(done) and not (tmp_path / "x.json").exists()
