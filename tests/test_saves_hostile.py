@@ -97,3 +97,16 @@ def test_an_exercise_name_a_save_could_not_hold_is_refused_at_the_command_line(t
     done = in_process(["play", "--headless", "--seed", "2", "--turns", "1", "--exercise", name,
                        "--save", tmp_path / "x.json"])
     assert done.code == 2 and "--exercise" in _one_line(done) and not (tmp_path / "x.json").exists()
+
+
+@pytest.mark.parametrize("edit", ["a turn recorded twice", "a turn never played", "a note on a turn to come"])
+def test_a_story_edited_in_is_not_verified(tmp_path, edit) -> None:
+    doc = _doc()
+    if edit == "a turn recorded twice":
+        doc["turns"] = doc["turns"] + doc["turns"][-1:]
+    elif edit == "a turn never played":
+        doc["turns"] = doc["turns"] + [dict(doc["turns"][-1], turn=doc["turns"][-1]["turn"] + 1, digest="")]
+    else:
+        doc["commands"] = doc["commands"] + [{"type": "note", "turn": 99, "text": "written later"}]
+    done = in_process(["replay", _resealed(doc, tmp_path / "story.json"), "--verify"])
+    assert done.code != 0 and ("NOT verified" in done.out + done.err or "damaged or edited" in done.err)

@@ -190,6 +190,8 @@ class Game:
         if isinstance(c, Note):
             if not c.text.strip():
                 raise CommandError("a note needs some text")
+            if not 0 <= c.turn <= state.turn:  # a note annotates a turn played or being played
+                raise CommandError(f"a note on turn {c.turn}, but the game is at turn {state.turn}")
             return Step(state, ())
         if isinstance(c, Say):
             if c.phase != state.phase:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from pathlib import Path
 
 from attrs import frozen
@@ -158,8 +159,12 @@ def load(path: Path | str, rulebook, rules: str = "saved") -> tuple[SaveDocument
     # The records as shown must be those the replay gives: an edited story is not verified.
     shown = {t.turn: t.records for t in doc.turns}
     by_turn = game.records_by_turn()
-    diverged |= {t for t in game.digests
-                 if tuple(RecordDoc.of(r) for r in by_turn.get(t, ())) != shown.get(t, ())}
+    live = game.state.turn  # the turn under way (its events run, its orders not resolved), if it has records
+    played = set(game.digests) | ({live} if by_turn.get(live) and live not in game.digests else set())
+    diverged |= {t for t in played if tuple(RecordDoc.of(r) for r in by_turn.get(t, ())) != shown.get(t, ())}
+    # a turn recorded twice, or one the replay never played, is a story edited in
+    numbers = Counter(t.turn for t in doc.turns)
+    diverged |= {n for n, k in numbers.items() if k > 1 or n not in played}
     first = min(diverged) if diverged else None
     final_ok = digest(game.state) == doc.final and not stopped
     seats_ok = stopped != "" or dict(game.header.seats) == dict(doc.seats)
