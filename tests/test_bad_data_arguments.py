@@ -262,3 +262,18 @@ def test_a_million_runs_on_the_batch_engine_stay_within_a_batchs_memory(tmp_path
 def test_an_option_that_names_nothing_or_does_not_apply_is_one_line_exit_2(argv) -> None:
     done = in_process(argv)
     assert done.code == 2 and len(done.err.strip().splitlines()) == 1 and "Traceback" not in done.err
+
+
+@pytest.mark.parametrize("argv, says", [
+    (["play", "--headless", "--load", "saves/example-exercise.json", "--seed", "5"], "--seed starts a new game"),
+    (["play", "--headless", "--load", "saves/example-exercise.json", "--scenario", "spring-2016"], "--scenario"),
+    (["play", "--headless", "--turns", "1", "--save", "-"], "a save is a file"),
+    (["fork", "saves/example-exercise.json", "--turn", "1", "--out", "-"], "a save is a file"),
+    (["check", "--deep", "--only", "no-such-property"], "no declared property"),
+    (["check", "--only", "anything"], "--deep"),
+])
+def test_an_option_that_would_be_passed_over_is_refused_in_one_line(argv, says) -> None:
+    done = in_process([a if not a.startswith("saves/") else str(ROOT / a) for a in argv])
+    lines = done.err.strip().splitlines()  # (check says first that the rules load: that much is true)
+    assert done.code == 2 and len(lines) == 1 and says in lines[0] and "Traceback" not in done.err
+    assert not (ROOT / "-").exists()

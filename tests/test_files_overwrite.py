@@ -310,3 +310,11 @@ def test_a_save_reached_through_a_link_is_read_but_never_written_through(wargame
     assert wargame("replay", link, "--verify")[0] == 0
     line = refused(wargame, table, ["play", "--headless", "--load", link, "--turns", 1], 3, "link.json")
     assert "link" in line
+
+
+def test_a_file_that_only_quotes_the_reports_mark_is_not_taken_for_a_report(tmp_path) -> None:
+    """The mark ends every markdown report wargame writes: notes that quote it, or a report with
+    notes added after it, are someone's own and are not replaced without --force."""
+    for text in (f"My notes.\n{report.MARK}\nMore of my notes.\n", f"# Report\n{report.MARK}\n\nmy comments\n"):
+        assert not report.is_markdown_report(text.encode())
+    assert report.is_markdown_report(f"# Report\n\n{report.MARK}\n".encode())

@@ -25,6 +25,14 @@ def file_path(text: str) -> Path:
     return Path(text)
 
 
+def save_path(text: str) -> Path:
+    """A save's file name (``--save``, ``--out`` of fork): as :func:`file_path`, and not ``-``,
+    which elsewhere means the terminal: a save is a file a facilitator keeps."""
+    if text.strip() == "-":
+        raise argparse.ArgumentTypeError("a save is a file: give its name ('-' would be the terminal)")
+    return file_path(text)
+
+
 def whose_options(parser: argparse.ArgumentParser, prefix: str) -> None:
     """--seat CELL or --facilitator: whose export it is (one of them is required, see needs_whose)."""
     from wargame.engine.model import CELLS

@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from wargame.analysis.boards import played_boards
 from wargame.analysis.mutation import run_mutants
 from wargame.analysis.properties import Failure, check_all, everything
+from wargame.cli.exits import fail
 from wargame.engine.rulebook import Rulebook
 from wargame.record.conformance import conform
 
@@ -61,6 +62,8 @@ def deep_command(rulebook: Rulebook, args: argparse.Namespace) -> int:
     if args.mutate:
         return _mutate(rulebook, args)
     props = [d for d in everything(rulebook) if not args.only or any(w in d.id for w in args.only)]
+    if args.only and not props:  # nothing checked is not "every property held"
+        return fail(f"no declared property's id contains {' or '.join(repr(w) for w in args.only)} (see wargame names)")
     reached = [s for scenario in rulebook.scenarios for s in played_boards(rulebook, scenario, args.played, args.seed)]
     bar = _bar(len(props), "properties", False)
     if bar:

@@ -11,6 +11,7 @@ line on stderr and a non-zero exit, never a traceback.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from collections.abc import Sequence
@@ -147,7 +148,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except OSError as e:  # e.g. the output sent to a full disk (> /dev/full): one line, not a traceback
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # what is left unwritten goes nowhere
-        where = f" ({e.filename})" if e.filename else " (writing its output)"
+        writing = e.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EIO)
+        where = f" ({e.filename})" if e.filename else " (writing its output)" if writing else ""
         return fail(f"stopped: {e.strerror or e}{where}")
     finally:
         signing.use_key_file(None)
@@ -172,6 +174,8 @@ def _run(args: argparse.Namespace) -> int:
         rules, decks = args.rules, args.decks
         if len(args.paths) > 2:
             return fail("check takes at most two folders: the rules and the decks")
+        if args.only and not (args.deep or args.mutate):
+            return fail("--only chooses among --deep's properties or --mutate's entries: give one of them too")
         if args.paths:
             rules = args.paths[0]
         if len(args.paths) == 2:

@@ -64,7 +64,7 @@ def add_parsers(subparsers: Any) -> None:
     fork = subparsers.add_parser("fork", help="branch a saved game at the start of a turn into a new save")
     fork.add_argument("save", type=arguments.file_path)
     fork.add_argument("--turn", type=arguments.positive, required=True, help="the first turn the new game plays differently")
-    fork.add_argument("--out", type=arguments.file_path, required=True, help="the new save")
+    fork.add_argument("--out", type=arguments.save_path, required=True, help="the new save")
     fork.add_argument("--force", action="store_true",
                       help="replace an existing file that is not a save (never a save)")
     arguments.key_file_option(fork)

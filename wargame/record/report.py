@@ -382,7 +382,9 @@ def as_csv(rows: list[dict[str, Any]], columns: Sequence[str] = ()) -> str:
 
 
 def is_markdown_report(data: bytes) -> bool:
-    return MARK.encode("utf-8") in data
+    """Is ``data`` a markdown report as wargame writes it, ending with its mark? (A file that only
+    quotes the mark, or one with notes added after it, is someone's own: not replaced without --force.)"""
+    return data.rstrip().endswith(MARK.encode("utf-8"))
 
 
 def is_json_report(data: bytes) -> bool:
