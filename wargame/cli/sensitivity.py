@@ -160,6 +160,10 @@ def print_indices(out: Any, rulebook: Rulebook, summary: dict[str, Any], indices
     out.print("S1: the share of the metric's variance a parameter explains alone; ST: with its interactions. Estimates "
               "with bootstrap intervals, not verdicts: an interval reaching 0 means no clear effect at these samples.",
               highlight=False)
+    if any(not -0.05 <= v <= 1.05 for i in indices for v in (i.s1, i.st)):
+        # a share is within 0..1; Saltelli's estimators are not bounded, and noise carries them past it
+        out.print("An index below 0 or above 1 is an estimate carried past what a share can be by too few samples "
+                  "or games a point: raise --samples or --runs-per-point.", highlight=False)
 
 
 def _ci(value: float, conf: float) -> str:

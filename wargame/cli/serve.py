@@ -162,7 +162,9 @@ def serve_command(rb: Rulebook, args: argparse.Namespace) -> int:
             print(f"Time limit: {server.time_limit:g} seconds per orders phase, this phase's clock going on from where it was.")
         if web is not None:
             print(f"In a browser: {web.url} (it asks for the seat's code)")
-        print("Give each seat its code, and no one else's. Ctrl+C stops the server (the save keeps the game).", flush=True)
+        kept_where = (f"{save} keeps the game" if save is not None
+                      else "nothing is saved: the game ends with the server; give --save FILE to keep it")
+        print(f"Give each seat its code, and no one else's. Ctrl+C stops the server ({kept_where}).", flush=True)
         try:
             await server.finished.wait()
             print("The game is over.")
