@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from wargame.analysis.pool import worker_pool
 from wargame.analysis.sensitivity import Chunk, Runner, chunk_games, play_chunk
 from wargame.engine.rulebook import DECKS_DIR, RULES_DIR, Rulebook, load_rulebook
 
@@ -51,7 +52,7 @@ def local_runner(rulebook: Rulebook, workers: int, rules_dir: Path | None = None
             return
         ctx = multiprocessing.get_context("spawn")
         init = (str(rules_dir or RULES_DIR), str(decks_dir or DECKS_DIR))
-        with ctx.Pool(workers, initializer=_init_worker, initargs=init) as pool:
+        with worker_pool(ctx, workers, _init_worker, init) as pool:  # (Ctrl+C answered here, not by each worker)
             flight: deque = deque()
 
             def done() -> list[tuple[int, list[float | None]]]:

@@ -148,7 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except OSError as e:  # e.g. the output sent to a full disk (> /dev/full): one line, not a traceback
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # what is left unwritten goes nowhere
-        writing = e.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EIO)
+        writing = e.errno in (errno.ENOSPC, errno.EFBIG, errno.EIO, getattr(errno, "EDQUOT", errno.ENOSPC))
         where = f" ({e.filename})" if e.filename else " (writing its output)" if writing else ""
         return fail(f"stopped: {e.strerror or e}{where}")
     finally:
