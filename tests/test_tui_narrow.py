@@ -86,6 +86,8 @@ class Look:
         await pilot.pause()
         app = self.app
         label = label or type(app.screen).__name__
+        # a screen just pushed draws its footer a frame later on a busy machine: looked at once drawn
+        await until(pilot, lambda: lines_of(app)[-1].strip() != "", f"{label}'s footer drawn")
         self.seen.append(label)
         lines = lines_of(app)
         if self.size == (60, 20):
