@@ -4,7 +4,10 @@ joined client's app, and waiting for the screen to catch up with the server (nev
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
 
 from rich.console import Console
 
@@ -52,3 +55,27 @@ async def console_app(server: ExerciseServer, **options):
     white = Client(f"ws://127.0.0.1:{server.port}", server.codes[WHITE], **options)
     await white.join()
     return RemoteApp(white), white
+
+
+async def seat_app(server: ExerciseServer, seat: str = "is", **options):
+    """A cell's app, joined as ``seat``: (RemoteApp, its client)."""
+    from wargame.tui.remote import RemoteApp
+
+    client = Client(f"ws://127.0.0.1:{server.port}", server.codes[seat], **options)
+    await client.join()
+    return RemoteApp(client), client
+
+
+@contextlib.asynccontextmanager
+async def on_screen(server: ExerciseServer, join: Callable[..., Awaitable[tuple[Any, Client]]], *args: Any,
+                    size: tuple[int, int], **options: Any) -> AsyncIterator[tuple[Any, Client, Any]]:
+    """What every test of a networked screen opens with: the server started, an app joined by
+    ``join(server, *args, **options)`` (:func:`seat_app`, :func:`console_app`) and running at
+    ``size``: (app, its client, the pilot). The server is closed after, whatever happened."""
+    await server.start()
+    try:
+        app, client = await join(server, *args, **options)
+        async with app.run_test(size=size) as pilot:
+            yield app, client, pilot
+    finally:
+        await server.close()

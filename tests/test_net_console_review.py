@@ -13,7 +13,7 @@ from websockets.asyncio.client import connect
 from tests.netcases import message as _message
 from tests.netcases import recv_type as _recv_type
 from tests.netcases import run as _run
-from tests.netscreens import TIMEOUT, shown
+from tests.netscreens import TIMEOUT, on_screen, shown
 from tests.netscreens import console_app as _console
 from tests.netscreens import exercise as _server
 from tests.netscreens import notes as _notes
@@ -43,32 +43,27 @@ def test_after_a_turn_the_console_holds_a_review_n_starts_the_next_and_overrides
     server = _server(rulebook)
 
     async def main() -> None:
-        await server.start()
-        try:
-            app, white = await _console(server)
-            async with app.run_test(size=SIZE) as pilot:
-                screen = app.screen
-                line = screen.query_one("#wc-review")
-                await pilot.pause()
-                assert not line.display
-                await pilot.press("o")  # no review: nothing to override, and it says when one can be
-                await _until(pilot, lambda: any("overridden between turns, while the cells wait for n" in n
-                                                for n in _notes(app)), "when an override is possible, said")
-                assert app.screen is screen
-                await _give_none(server, "is", "aq")
-                await _until(pilot, lambda: line.display and "Turn 1 resolved" in _text(line), "the review line")
-                assert "n starts turn 2 (the cells wait)" in _text(line) and server.review == 1
-                await pilot.press("o")
-                await _until(pilot, lambda: isinstance(app.screen, OverrideForm), "the override form")
-                assert app.focused.id == "cancel"
-                await pilot.press("escape")
-                await pilot.press("n")
-                await _until(pilot, lambda: server.review is None and server.session.state.phase == "orders",
-                             "the next turn started")
-                await _until(pilot, lambda: not line.display, "the review line gone")
-                await pilot.press("ctrl+q")
-        finally:
-            await server.close()
+        async with on_screen(server, _console, size=SIZE) as (app, white, pilot):
+            screen = app.screen
+            line = screen.query_one("#wc-review")
+            await pilot.pause()
+            assert not line.display
+            await pilot.press("o")  # no review: nothing to override, and it says when one can be
+            await _until(pilot, lambda: any("overridden between turns, while the cells wait for n" in n
+                                            for n in _notes(app)), "when an override is possible, said")
+            assert app.screen is screen
+            await _give_none(server, "is", "aq")
+            await _until(pilot, lambda: line.display and "Turn 1 resolved" in _text(line), "the review line")
+            assert "n starts turn 2 (the cells wait)" in _text(line) and server.review == 1
+            await pilot.press("o")
+            await _until(pilot, lambda: isinstance(app.screen, OverrideForm), "the override form")
+            assert app.focused.id == "cancel"
+            await pilot.press("escape")
+            await pilot.press("n")
+            await _until(pilot, lambda: server.review is None and server.session.state.phase == "orders",
+                         "the next turn started")
+            await _until(pilot, lambda: not line.display, "the review line gone")
+            await pilot.press("ctrl+q")
 
     _run(main())
 
@@ -138,23 +133,18 @@ def test_the_revoke_form_opens_on_the_seat_picked_in_a_sorted_seats_table(rulebo
     server = _server(rulebook)
 
     async def main() -> None:
-        await server.start()
-        try:
-            app, white = await _console(server)
-            async with app.run_test(size=SIZE) as pilot:
-                table = app.screen.query_one("#wc-seat-table", DataTable)
-                await pilot.press("2")
-                await _until(pilot, lambda: table.row_count == 5 and white.joined == [WHITE], "the seats")
-                table.sort("Seat")  # AQ first: not the seats' order (IS first)
-                table.move_cursor(row=0)
-                await pilot.press("r")
-                await _until(pilot, lambda: isinstance(app.screen, RevokeForm), "the revoke form")
-                form = app.screen
-                picked = form.query_one("#form-seat")
-                assert form.seats[picked.highlighted] == "aq"
-                await pilot.press("escape")
-                await pilot.press("ctrl+q")
-        finally:
-            await server.close()
+        async with on_screen(server, _console, size=SIZE) as (app, white, pilot):
+            table = app.screen.query_one("#wc-seat-table", DataTable)
+            await pilot.press("2")
+            await _until(pilot, lambda: table.row_count == 5 and white.joined == [WHITE], "the seats")
+            table.sort("Seat")  # AQ first: not the seats' order (IS first)
+            table.move_cursor(row=0)
+            await pilot.press("r")
+            await _until(pilot, lambda: isinstance(app.screen, RevokeForm), "the revoke form")
+            form = app.screen
+            picked = form.query_one("#form-seat")
+            assert form.seats[picked.highlighted] == "aq"
+            await pilot.press("escape")
+            await pilot.press("ctrl+q")
 
     _run(main())

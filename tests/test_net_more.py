@@ -10,9 +10,9 @@ from websockets.asyncio.client import connect
 
 from tests.netcases import message, recv, recv_type, run
 from tests.netscreens import exercise, shown, until
+from tests.netscreens import seat_app as _seat_app
 from wargame.engine.board import GLOBAL_TRACKS, OWNER
 from wargame.engine.model import CELLS
-from wargame.net.client import Client
 from wargame.net.extras import charts_from_payload, record_from_payload
 from wargame.net.protocol import chart_payload, record_payload
 from wargame.net.server import WHITE
@@ -107,14 +107,6 @@ def test_each_seat_is_sent_the_charts_the_table_works_out_for_it_and_no_other_ce
             await server.close()
 
     run(main())
-
-
-async def _seat_app(server, seat: str):
-    from wargame.tui.remote import RemoteApp
-
-    client = Client(f"ws://127.0.0.1:{server.port}", server.codes[seat])
-    await client.join()
-    return RemoteApp(client), client
 
 
 async def _play_a_turn(pilot, server, client) -> None:

@@ -8,9 +8,10 @@ from tests.netcases import message as _message
 from tests.netcases import recv_type as _recv_type
 from tests.netcases import run as _run
 from tests.netscreens import exercise as _server
-from tests.netscreens import shown
+from tests.netscreens import on_screen, shown
+from tests.netscreens import seat_app as _seat_app
 from tests.netscreens import until as _until
-from tests.test_net_screens import _seat_app, _white
+from tests.test_net_screens import _white
 from wargame.tui.screens.white_console_words import result_markup
 
 SMALL = (80, 24)
@@ -37,40 +38,35 @@ def test_the_results_pane_is_titled_by_what_it_holds_and_kept_after_a_new_codes_
     server = _server(rulebook, humans=("is",))
 
     async def main() -> None:
-        await server.start()
-        try:
-            app, client = await _seat_app(server)
-            async with app.run_test(size=SMALL) as pilot:
-                await pilot.press("g", "g")  # no orders; the bots' are in: the turn resolves
-                await _until(pilot, lambda: (client.view or {}).get("turn") == 2, "the turn resolved")
-                title = app.screen.query_one("#remote-results-title", Label)
-                log = app.screen.query_one("#remote-results", RichLog)
-                await _until(pilot, lambda: "Results of turn 1" in shown(title.render()), "the pane titled")
-                await _until(pilot, lambda: len(log.lines) > 2, "the results shown")
-                text = _log_text(log)
-                titles = {str(r["title"]) for r in client.results if r.get("title")}
-                repeated = [t for t in titles if f"{t}: {t}" in text]
-                assert not repeated and titles, (repeated, text)
+        async with on_screen(server, _seat_app, size=SMALL) as (app, client, pilot):
+            await pilot.press("g", "g")  # no orders; the bots' are in: the turn resolves
+            await _until(pilot, lambda: (client.view or {}).get("turn") == 2, "the turn resolved")
+            title = app.screen.query_one("#remote-results-title", Label)
+            log = app.screen.query_one("#remote-results", RichLog)
+            await _until(pilot, lambda: "Results of turn 1" in shown(title.render()), "the pane titled")
+            await _until(pilot, lambda: len(log.lines) > 2, "the results shown")
+            text = _log_text(log)
+            titles = {str(r["title"]) for r in client.results if r.get("title")}
+            repeated = [t for t in titles if f"{t}: {t}" in text]
+            assert not repeated and titles, (repeated, text)
 
-                white = await _white(server)  # a ruling's results: the latest, not a turn's
-                card = next(iter(rulebook.cards))
-                await white.send(_message("inject", card=card, note="a test"))
-                await _until(pilot, lambda: "Latest results (turn 2)" in shown(title.render())
-                             or "Results of turn 2" in shown(title.render()), "the ruling's title")
-                assert "Results of turn 1" not in shown(title.render())
+            white = await _white(server)  # a ruling's results: the latest, not a turn's
+            card = next(iter(rulebook.cards))
+            await white.send(_message("inject", card=card, note="a test"))
+            await _until(pilot, lambda: "Latest results (turn 2)" in shown(title.render())
+                         or "Results of turn 2" in shown(title.render()), "the ruling's title")
+            assert "Results of turn 1" not in shown(title.render())
 
-                await white.send(_message("revoke", seat="is"))
-                new = (await _recv_type(white, "code"))["code"]
-                await _until(pilot, lambda: isinstance(app.screen, CodeScreen), "the code screen")
-                await pilot.press(*new, "enter")
-                await _until(pilot, lambda: isinstance(app.screen, RemoteScreen), "the seat's screen again")
-                log = app.screen.query_one("#remote-results", RichLog)
-                await _until(pilot, lambda: app.client.ws is not None and len(log.lines) > 0, "the pane filled")
-                await pilot.pause()
-                assert "Nothing yet" not in _log_text(log), _log_text(log)
-                await white.close()
-                await pilot.press("ctrl+q")
-        finally:
-            await server.close()
+            await white.send(_message("revoke", seat="is"))
+            new = (await _recv_type(white, "code"))["code"]
+            await _until(pilot, lambda: isinstance(app.screen, CodeScreen), "the code screen")
+            await pilot.press(*new, "enter")
+            await _until(pilot, lambda: isinstance(app.screen, RemoteScreen), "the seat's screen again")
+            log = app.screen.query_one("#remote-results", RichLog)
+            await _until(pilot, lambda: app.client.ws is not None and len(log.lines) > 0, "the pane filled")
+            await pilot.pause()
+            assert "Nothing yet" not in _log_text(log), _log_text(log)
+            await white.close()
+            await pilot.press("ctrl+q")
 
     _run(main())

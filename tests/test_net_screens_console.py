@@ -10,7 +10,7 @@ import re
 from tests.netcases import run as _run
 from tests.netscreens import console_app as _console
 from tests.netscreens import exercise as _server
-from tests.netscreens import shown
+from tests.netscreens import on_screen, shown
 from tests.netscreens import until as _until
 from wargame.net.client import Client
 from wargame.net.server import WHITE
@@ -30,25 +30,20 @@ def test_m_reaches_the_white_cells_message_box_letters_typed_there_are_text_and_
     server = _server(rulebook)
 
     async def main() -> None:
-        await server.start()
-        try:
-            app, white = await _console(server)
-            async with app.run_test(size=SIZE) as pilot:
-                screen = app.screen
-                await pilot.pause()
-                await pilot.press("m")
-                reply = screen.query_one("#wc-reply", Input)
-                assert app.focused is reply and screen.query_one("#wc-tabs").active == "wc-channels"
-                await pilot.press(*"lip", "2")
-                assert reply.value == "lip2" and app.screen is screen and not server.paused
-                await pilot.press("escape")
-                assert app.focused.id == "wc-channel-list"
-                await pilot.press("l")  # out of the box, l is the time limit again
-                await _until(pilot, lambda: isinstance(app.screen, TimeLimitForm), "the time limit form")
-                await pilot.press("escape")
-                await pilot.press("ctrl+q")
-        finally:
-            await server.close()
+        async with on_screen(server, _console, size=SIZE) as (app, white, pilot):
+            screen = app.screen
+            await pilot.pause()
+            await pilot.press("m")
+            reply = screen.query_one("#wc-reply", Input)
+            assert app.focused is reply and screen.query_one("#wc-tabs").active == "wc-channels"
+            await pilot.press(*"lip", "2")
+            assert reply.value == "lip2" and app.screen is screen and not server.paused
+            await pilot.press("escape")
+            assert app.focused.id == "wc-channel-list"
+            await pilot.press("l")  # out of the box, l is the time limit again
+            await _until(pilot, lambda: isinstance(app.screen, TimeLimitForm), "the time limit form")
+            await pilot.press("escape")
+            await pilot.press("ctrl+q")
 
     _run(main())
 
@@ -59,34 +54,29 @@ def test_tab_moves_between_a_forms_fields_and_a_limit_under_half_a_minute_is_ref
     server = _server(rulebook)
 
     async def main() -> None:
-        await server.start()
-        try:
-            app, white = await _console(server)
-            async with app.run_test(size=SIZE) as pilot:
-                await pilot.pause()
-                await pilot.press("t")
-                await _until(pilot, lambda: isinstance(app.screen, TrackForm), "the track form")
-                seen = [app.focused.id]
-                for _ in range(3):
-                    await pilot.press("tab")
-                    seen.append(app.focused.id)
-                assert seen == ["form-target", "form-value", "form-why", "form-secret"], seen
-                await pilot.press("shift+tab")
-                assert app.focused.id == "form-why"
-                await pilot.press("escape")
+        async with on_screen(server, _console, size=SIZE) as (app, white, pilot):
+            await pilot.pause()
+            await pilot.press("t")
+            await _until(pilot, lambda: isinstance(app.screen, TrackForm), "the track form")
+            seen = [app.focused.id]
+            for _ in range(3):
+                await pilot.press("tab")
+                seen.append(app.focused.id)
+            assert seen == ["form-target", "form-value", "form-why", "form-secret"], seen
+            await pilot.press("shift+tab")
+            assert app.focused.id == "form-why"
+            await pilot.press("escape")
 
-                await pilot.press("l")
-                await _until(pilot, lambda: isinstance(app.screen, TimeLimitForm), "the time limit form")
-                assert "at least half a minute (0 for no limit)" in _text(app.screen.query_one(".white-hint"))
-                await pilot.press(*"0.2", "enter")
-                await pilot.pause()
-                assert isinstance(app.screen, TimeLimitForm) and server.time_limit is None
-                assert "at least half a minute" in _text(app.screen.query_one("#form-error"))
-                await pilot.press("backspace", "backspace", "backspace", *"0.5", "enter")
-                await _until(pilot, lambda: server.time_limit == 30, "half a minute taken")
-                await pilot.press("ctrl+q")
-        finally:
-            await server.close()
+            await pilot.press("l")
+            await _until(pilot, lambda: isinstance(app.screen, TimeLimitForm), "the time limit form")
+            assert "at least half a minute (0 for no limit)" in _text(app.screen.query_one(".white-hint"))
+            await pilot.press(*"0.2", "enter")
+            await pilot.pause()
+            assert isinstance(app.screen, TimeLimitForm) and server.time_limit is None
+            assert "at least half a minute" in _text(app.screen.query_one("#form-error"))
+            await pilot.press("backspace", "backspace", "backspace", *"0.5", "enter")
+            await _until(pilot, lambda: server.time_limit == 30, "half a minute taken")
+            await pilot.press("ctrl+q")
 
     _run(main())
 
@@ -97,28 +87,23 @@ def test_the_results_tab_names_orders_rules_and_theatres_by_their_titles_never_t
     server = _server(rulebook)
 
     async def main() -> None:
-        await server.start()
-        try:
-            app, white = await _console(server)
-            async with app.run_test(size=SIZE) as pilot:
-                for seat in ("is", "aq"):
-                    cell = Client(f"ws://127.0.0.1:{server.port}", server.codes[seat])
-                    await cell.join()
-                    await cell.give_orders([])
-                    await cell.stop()
-                await _until(pilot, lambda: (white.view or {}).get("turn") == 2 and white.results, "the turn resolved")
-                await pilot.press("4")
-                log = app.screen.query_one("#wc-result-log", RichLog)
-                await _until(pilot, lambda: len(log.lines) > 3, "the results shown")
-                await pilot.pause()
-                shown = " ".join(" ".join(line.text for line in log.lines).split())
-                ids = {str(r["ref"]) for r in white.results} | {str(r["theatre"]) for r in white.results if r["theatre"]}
-                leaked = [i for i in ids if re.search(rf"(?<![\w.-]){re.escape(i)}(?![\w.-])", shown)]
-                assert not leaked, leaked
-                assert "(odds " in shown and any(f" in {t['title']}" in shown for t in white.view["theatres"])
-                await pilot.press("ctrl+q")
-        finally:
-            await server.close()
+        async with on_screen(server, _console, size=SIZE) as (app, white, pilot):
+            for seat in ("is", "aq"):
+                cell = Client(f"ws://127.0.0.1:{server.port}", server.codes[seat])
+                await cell.join()
+                await cell.give_orders([])
+                await cell.stop()
+            await _until(pilot, lambda: (white.view or {}).get("turn") == 2 and white.results, "the turn resolved")
+            await pilot.press("4")
+            log = app.screen.query_one("#wc-result-log", RichLog)
+            await _until(pilot, lambda: len(log.lines) > 3, "the results shown")
+            await pilot.pause()
+            shown = " ".join(" ".join(line.text for line in log.lines).split())
+            ids = {str(r["ref"]) for r in white.results} | {str(r["theatre"]) for r in white.results if r["theatre"]}
+            leaked = [i for i in ids if re.search(rf"(?<![\w.-]){re.escape(i)}(?![\w.-])", shown)]
+            assert not leaked, leaked
+            assert "(odds " in shown and any(f" in {t['title']}" in shown for t in white.view["theatres"])
+            await pilot.press("ctrl+q")
 
     _run(main())
 

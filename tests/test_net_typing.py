@@ -10,6 +10,7 @@ from tests.netcases import run as _run
 from tests.netscreens import console_app as _console
 from tests.netscreens import exercise as _server
 from tests.netscreens import notes as _notes
+from tests.netscreens import on_screen
 from tests.netscreens import until as _until
 from wargame.net.client import Client
 
@@ -66,38 +67,33 @@ def test_hello_typed_on_the_console_is_a_reply_and_the_irreversible_forms_open_o
     server = _server(rulebook)
 
     async def main() -> None:
-        await server.start()
-        try:
-            app, white = await _console(server)
-            async with app.run_test(size=SIZE) as pilot:
-                screen = app.screen
-                await pilot.pause()
-                await pilot.press(*"hello")  # h is no power: e, l and o are typed too
-                reply = screen.query_one("#wc-reply", Input)
-                assert app.focused is reply and reply.value == "hello" and app.screen is screen
-                assert screen.query_one("#wc-tabs").active == "wc-channels" and screen.channel == "is-white"
-                await pilot.press("enter")
-                await _until(pilot, lambda: any(m["text"] == "hello" for m in white.said), "the reply said")
+        async with on_screen(server, _console, size=SIZE) as (app, white, pilot):
+            screen = app.screen
+            await pilot.pause()
+            await pilot.press(*"hello")  # h is no power: e, l and o are typed too
+            reply = screen.query_one("#wc-reply", Input)
+            assert app.focused is reply and reply.value == "hello" and app.screen is screen
+            assert screen.query_one("#wc-tabs").active == "wc-channels" and screen.channel == "is-white"
+            await pilot.press("enter")
+            await _until(pilot, lambda: any(m["text"] == "hello" for m in white.said), "the reply said")
 
-                await pilot.press("escape", "e")  # out of the box, e ends a cell's orders: but not on Enter
-                await _until(pilot, lambda: isinstance(app.screen, EndOrdersForm), "the end-orders form")
-                assert isinstance(app.focused, Button) and app.focused.id == "cancel"
-                await pilot.press("enter")
-                await _until(pilot, lambda: app.screen is screen, "the form closed")
-                await pilot.press("r")
-                await _until(pilot, lambda: isinstance(app.screen, RevokeForm), "the revoke form")
-                assert app.focused.id == "cancel"
-                await pilot.press("enter")
-                await _until(pilot, lambda: app.screen is screen, "the form closed")
-                assert OverrideForm.CAREFUL
-                # the server has had nothing from either form: a pause sent now is the next thing it takes
-                await pilot.press("p")
-                await _until(pilot, lambda: server.paused, "the pause")
-                await _until(pilot, lambda: any("p again resumes" in n for n in _notes(app)), "how to resume, said")
-                assert set(white.awaiting) == {"is", "aq"} and not white.errors
-                assert all(v.state.name == "OPEN" for v in server.connections.values())
-                await pilot.press("ctrl+q")
-        finally:
-            await server.close()
+            await pilot.press("escape", "e")  # out of the box, e ends a cell's orders: but not on Enter
+            await _until(pilot, lambda: isinstance(app.screen, EndOrdersForm), "the end-orders form")
+            assert isinstance(app.focused, Button) and app.focused.id == "cancel"
+            await pilot.press("enter")
+            await _until(pilot, lambda: app.screen is screen, "the form closed")
+            await pilot.press("r")
+            await _until(pilot, lambda: isinstance(app.screen, RevokeForm), "the revoke form")
+            assert app.focused.id == "cancel"
+            await pilot.press("enter")
+            await _until(pilot, lambda: app.screen is screen, "the form closed")
+            assert OverrideForm.CAREFUL
+            # the server has had nothing from either form: a pause sent now is the next thing it takes
+            await pilot.press("p")
+            await _until(pilot, lambda: server.paused, "the pause")
+            await _until(pilot, lambda: any("p again resumes" in n for n in _notes(app)), "how to resume, said")
+            assert set(white.awaiting) == {"is", "aq"} and not white.errors
+            assert all(v.state.name == "OPEN" for v in server.connections.values())
+            await pilot.press("ctrl+q")
 
     _run(main())

@@ -12,7 +12,7 @@ from websockets.asyncio.client import connect
 from tests.netcases import message as _message
 from tests.netcases import recv_type as _recv_type
 from tests.netcases import run as _run
-from tests.netscreens import TIMEOUT, shown
+from tests.netscreens import TIMEOUT, on_screen, shown
 from tests.netscreens import console_app as _console
 from tests.netscreens import exercise as _server
 from tests.netscreens import notes as _notes
@@ -77,32 +77,27 @@ def test_the_console_shows_who_is_connected_and_whose_orders_are_awaited_as_cell
     server = _server(rulebook)
 
     async def main() -> None:
-        await server.start()
-        try:
-            app, white = await _console(server)
-            async with app.run_test(size=SIZE) as pilot:
-                screen = app.screen
-                table = screen.query_one("#wc-seat-table", DataTable)
+        async with on_screen(server, _console, size=SIZE) as (app, white, pilot):
+            screen = app.screen
+            table = screen.query_one("#wc-seat-table", DataTable)
 
-                def row(seat: str) -> list[str]:
-                    return [str(c) for c in table.get_row(seat)]
+            def row(seat: str) -> list[str]:
+                return [str(c) for c in table.get_row(seat)]
 
-                await _until(pilot, lambda: white.joined == [WHITE] and table.row_count, "the White Cell alone")
-                assert row("is")[1] == "no"
-                is_seat = await _cell(server, "is")
-                await _until(pilot, lambda: row("is")[1] == "yes", "IS shown connected")
-                assert row("is")[2] == "awaited" and row("aq")[2] == "awaited"
-                assert "awaited from IS, AQ" in _text(screen.query_one("#wc-turn"))
+            await _until(pilot, lambda: white.joined == [WHITE] and table.row_count, "the White Cell alone")
+            assert row("is")[1] == "no"
+            is_seat = await _cell(server, "is")
+            await _until(pilot, lambda: row("is")[1] == "yes", "IS shown connected")
+            assert row("is")[2] == "awaited" and row("aq")[2] == "awaited"
+            assert "awaited from IS, AQ" in _text(screen.query_one("#wc-turn"))
 
-                await is_seat[0].give_orders([])
-                await _until(pilot, lambda: row("is")[2] == "given", "IS's orders shown given")
-                assert row("aq")[2] == "awaited"
-                assert "awaited from AQ" in _text(screen.query_one("#wc-turn"))
-                await _stop(is_seat)
-                await _until(pilot, lambda: row("is")[1] == "no", "IS shown gone")
-                await pilot.press("ctrl+q")
-        finally:
-            await server.close()
+            await is_seat[0].give_orders([])
+            await _until(pilot, lambda: row("is")[2] == "given", "IS's orders shown given")
+            assert row("aq")[2] == "awaited"
+            assert "awaited from AQ" in _text(screen.query_one("#wc-turn"))
+            await _stop(is_seat)
+            await _until(pilot, lambda: row("is")[1] == "no", "IS shown gone")
+            await pilot.press("ctrl+q")
 
     _run(main())
 
@@ -155,36 +150,31 @@ def test_pausing_from_the_console_pauses_the_game_and_a_time_limit_counts_down(r
     server = _server(rulebook)
 
     async def main() -> None:
-        await server.start()
-        try:
-            app, white = await _console(server)
-            async with app.run_test(size=SIZE) as pilot:
-                screen = app.screen
-                clock = screen.query_one("#wc-clock", Countdown)
-                await pilot.pause()
-                assert "no time limit" in _text(clock)
-                await pilot.press("p")
-                await _until(pilot, lambda: server.paused, "the server paused")
-                await _until(pilot, lambda: "PAUSED" in _text(clock), "the console saying so")
-                await pilot.press("p")
-                await _until(pilot, lambda: not server.paused, "the server running again")
+        async with on_screen(server, _console, size=SIZE) as (app, white, pilot):
+            screen = app.screen
+            clock = screen.query_one("#wc-clock", Countdown)
+            await pilot.pause()
+            assert "no time limit" in _text(clock)
+            await pilot.press("p")
+            await _until(pilot, lambda: server.paused, "the server paused")
+            await _until(pilot, lambda: "PAUSED" in _text(clock), "the console saying so")
+            await pilot.press("p")
+            await _until(pilot, lambda: not server.paused, "the server running again")
 
-                await pilot.press("l")
-                await pilot.press(*"2.5", "enter")
-                await _until(pilot, lambda: server.time_limit == 150, "the server's time limit")
-                await _until(pilot, lambda: "Time left 2:30" in _text(clock) or "Time left 2:29" in _text(clock),
-                             "the countdown from 2:30")
-                await _until(pilot, lambda: "Time left 2:2" in _text(clock), "the countdown a second on")
+            await pilot.press("l")
+            await pilot.press(*"2.5", "enter")
+            await _until(pilot, lambda: server.time_limit == 150, "the server's time limit")
+            await _until(pilot, lambda: "Time left 2:30" in _text(clock) or "Time left 2:29" in _text(clock),
+                         "the countdown from 2:30")
+            await _until(pilot, lambda: "Time left 2:2" in _text(clock), "the countdown a second on")
 
-                # F1: the console's keys, its powers among them; F1 again closes the help
-                await pilot.press("f1")
-                help_text = app.screen.text()
-                assert all(k in help_text for k in ("Revoke code", "Set track", "Channels tab", "Time limit")), help_text
-                await pilot.press("f1")
-                assert app.screen is screen
-                await pilot.press("ctrl+q")
-        finally:
-            await server.close()
+            # F1: the console's keys, its powers among them; F1 again closes the help
+            await pilot.press("f1")
+            help_text = app.screen.text()
+            assert all(k in help_text for k in ("Revoke code", "Set track", "Channels tab", "Time limit")), help_text
+            await pilot.press("f1")
+            assert app.screen is screen
+            await pilot.press("ctrl+q")
 
     _run(main())
 
@@ -304,35 +294,30 @@ def test_a_track_set_and_a_card_injected_from_the_console_change_the_served_game
     server = _server(rulebook)
 
     async def main() -> None:
-        await server.start()
-        try:
-            app, white = await _console(server)
-            async with app.run_test(size=SIZE) as pilot:
-                await pilot.pause()
-                await pilot.press("t")
-                await _until(pilot, lambda: isinstance(app.screen, TrackForm), "the track form")
-                app.screen.query_one("#form-target", Select).value = "is_funds"
-                app.screen.query_one("#form-value").focus()
-                await pilot.press("3", "enter")  # no justification yet: the form says so, nothing is sent
-                await pilot.pause()
-                assert isinstance(app.screen, TrackForm) and "Say why" in _text(app.screen.query_one("#form-error"))
-                app.screen.query_one("#form-why").focus()
-                await pilot.press(*"a donor dried up", "enter")
-                await _until(pilot, lambda: flat_tracks(server.session.state)["is_funds"] == 3, "IS funds set")
-                await _until(pilot, lambda: "IS funds" in _text(app.screen.query_one("#wc-cell-is"))
-                             and re.search(r"IS funds\s+3\b", _text(app.screen.query_one("#wc-cell-is"))), "shown")
+        async with on_screen(server, _console, size=SIZE) as (app, white, pilot):
+            await pilot.pause()
+            await pilot.press("t")
+            await _until(pilot, lambda: isinstance(app.screen, TrackForm), "the track form")
+            app.screen.query_one("#form-target", Select).value = "is_funds"
+            app.screen.query_one("#form-value").focus()
+            await pilot.press("3", "enter")  # no justification yet: the form says so, nothing is sent
+            await pilot.pause()
+            assert isinstance(app.screen, TrackForm) and "Say why" in _text(app.screen.query_one("#form-error"))
+            app.screen.query_one("#form-why").focus()
+            await pilot.press(*"a donor dried up", "enter")
+            await _until(pilot, lambda: flat_tracks(server.session.state)["is_funds"] == 3, "IS funds set")
+            await _until(pilot, lambda: "IS funds" in _text(app.screen.query_one("#wc-cell-is"))
+                         and re.search(r"IS funds\s+3\b", _text(app.screen.query_one("#wc-cell-is"))), "shown")
 
-                played = len(server.session.game.steps)
-                await pilot.press("i")
-                await _until(pilot, lambda: isinstance(app.screen, InjectForm), "the inject form")
-                app.screen.query_one("#form-note").focus()
-                card = str(app.screen.query_one("#form-card", Select).value)
-                await pilot.press(*"a test", "enter")
-                await _until(pilot, lambda: len(server.session.game.steps) > played, "the card injected")
-                injected = server.session.game.commands[-1]
-                assert (injected.card, injected.note) == (card, "a test")
-                await pilot.press("ctrl+q")
-        finally:
-            await server.close()
+            played = len(server.session.game.steps)
+            await pilot.press("i")
+            await _until(pilot, lambda: isinstance(app.screen, InjectForm), "the inject form")
+            app.screen.query_one("#form-note").focus()
+            card = str(app.screen.query_one("#form-card", Select).value)
+            await pilot.press(*"a test", "enter")
+            await _until(pilot, lambda: len(server.session.game.steps) > played, "the card injected")
+            injected = server.session.game.commands[-1]
+            assert (injected.card, injected.note) == (card, "a test")
+            await pilot.press("ctrl+q")
 
     _run(main())
