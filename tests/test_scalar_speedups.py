@@ -330,3 +330,20 @@ def test_the_allowed_costs_are_the_allowed_orders_costs() -> None:
         for cell in CELLS:
             pos = Position(RULEBOOK, state)
             assert pos.allowed_costs(RULEBOOK, cell) == {key: cost for _, cost, key in pos.allowed(RULEBOOK, cell)}
+
+
+def test_a_pictures_middles_are_the_views_estimates_middles() -> None:
+    """A doctrine bot's picture reads each track's middle straight off the view's numbers
+    (Tracks.mids, without an Estimate each): the same middles, the same type, in the same order,
+    as the view's Estimates give, and its own budget's low end, for every seat on many boards."""
+    compared = 0
+    for state in _positions(23):
+        for seat in SEATS:
+            tracks = view(state, seat).tracks
+            mids = Tracks(state, seat).mids()  # before the Estimates are made, as the picture reads them
+            want = {n: est.mid for n, est in tracks.items()}
+            assert list(mids.items()) == list(want.items())
+            assert all(type(mids[n]) is float for n in want)
+            assert all(tracks.low(n) == est.lo for n, est in tracks.items())
+            compared += 1
+    assert compared > 100

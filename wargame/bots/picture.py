@@ -9,7 +9,7 @@ from wargame.bots.doctrine import Doctrine
 from wargame.engine.board import GLOBAL_TRACKS, Board
 from wargame.engine.model import Order
 from wargame.engine.rulebook import Rulebook
-from wargame.engine.view import View
+from wargame.engine.view import Tracks, View
 
 
 class Picture:
@@ -31,9 +31,13 @@ class Picture:
         # the seat's estimates: the middle of each range (0 for what it cannot see at all, e.g.
         # how long secret talks have lasted)
         tracks: dict[str, float] = dict.fromkeys(GLOBAL_TRACKS, 0)
-        for name, est in view.tracks.items():
-            if name in tracks:
-                tracks[name] = (est.lo + est.hi) / 2  # Estimate.mid, without a property's call for each track
+        seen = view.tracks
+        if isinstance(seen, Tracks):  # the engine's own view: the middles without an Estimate each
+            tracks.update(seen.mids())
+        else:
+            for name, est in seen.items():
+                if name in tracks:
+                    tracks[name] = est.mid
         board = Board.seen(tracks, view.theatres, view.offshoots, view.turn, view.last_turn, rulebook.parameters,
                            rulebook.formulas, read_only=True)  # (the doctrine only reads a theatre)
         scenario = rulebook.scenarios.get(view.scenario)
@@ -44,7 +48,7 @@ class Picture:
         self.theatres = {t["name"]: t for t in board.theatres}
         self._titles: dict[str, str] | None = None
         budget = rulebook.budgets.get(view.seat)
-        self.budget = int(view.tracks[budget].lo) if budget else 0  # a cell knows its own exactly
+        self.budget = (int(seen.low(budget)) if isinstance(seen, Tracks) else int(seen[budget].lo)) if budget else 0  # a cell knows its own exactly
 
     def chance(self, order: Order) -> float:
         """The chance the public rules give an order, on this seat's picture of the board."""
