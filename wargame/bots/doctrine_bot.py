@@ -16,13 +16,12 @@ from typing import Any
 from wargame.bots.bot import Choice, Legal, Reasons
 from wargame.bots.doctrine import Doctrine
 from wargame.bots.doctrine_data import Case, DoctrineBook, doctrine_book
+from wargame.bots.judged import Judged, Names
 from wargame.bots.picture import Picture
-from wargame.engine.board import GLOBAL_TRACKS
 from wargame.engine.dice import Dice, derive
 from wargame.engine.expressions import Expression, compile_written
 from wargame.engine.model import Order
 from wargame.engine.rulebook import Rulebook
-from wargame.engine.templates import MISSING, Written, render_template
 from wargame.engine.view import View
 
 
@@ -152,61 +151,6 @@ def _plan(book: DoctrineBook) -> _Plan:
 _NO_SCOPE: dict = {}  # no theatre, for a chance to read (never written to)
 
 
-class _Names(dict):
-    """The doctrine's names for one order (posture, knobs, cost...) as a reason reads them:
-    ``chance`` and the cell's ``let``s are worked out the first time they are read, if
-    :meth:`Judge.scored` did not need them."""
-
-    __slots__ = ("lets", "G", "T", "chance")
-
-    def __missing__(self, name: str) -> Any:
-        if name == "chance":
-            # Picture.chance, with the order kind's formula looked up once per rulebook
-            fn = self.chance
-            value = 1.0 if fn is None else float(fn(self.G, self.T, {}))
-        else:
-            value = self.lets[name](self.G, self.T, self)
-        self[name] = value
-        return value
-
-
-class Judged:
-    """An order's score by the doctrine, and the sentence that explains it (written when asked)."""
-
-    __slots__ = ("score", "case", "names", "picture", "order")
-
-    def __init__(self, score: float, case: Case, names: _Names, picture: Picture, order: Order):
-        self.score, self.case, self.names, self.picture, self.order = score, case, names, picture, order
-
-    def reason(self) -> str:
-        names, p = self.names, self.picture
-        G, T = names.G, names.T
-        fields = self.case.fields
-
-        def lookup(name: str, spec: str) -> Any:
-            if name == "title":
-                return p.title(self.order)
-            if name == "estimated":
-                return p.estimated
-            if name == "chance_text":
-                return p.chance_text(names["chance"])
-            field: Expression | None = fields.get(name)
-            if name.startswith("about_") and name[6:] in GLOBAL_TRACKS:
-                value = None if field is None else field(G, T, names)
-                return Written(p.track_text(name[6:], value, spec or ".0f"))
-            if field is not None:
-                return field(G, T, names)
-            for where in (names, T, G):
-                try:
-                    return where[name]
-                except KeyError:
-                    pass
-            return MISSING
-
-        return "".join(render_template(piece.template, lookup) for piece in self.case.reason
-                       if piece.when is None or piece.when.fn(G, T, names))
-
-
 class Judge:
     """A doctrine worked out on one seat's picture of the board: ``judge(order)`` is the order's
     :class:`Judged`, or None where the doctrine would not give it (no entry, or no case holds)."""
@@ -218,6 +162,7 @@ class Judge:
         self._chances, self._costs, self._static = plan.kinds(picture.rulebook)
         # per order kind, all :meth:`scored` needs of it, gathered once per seat and turn
         self._ready: dict[str, tuple | None] = {}
+        self._scratch: dict[str, dict[str, Any]] = {}  # per order kind, for :meth:`ranked`
 
     def _prepare(self, kind: str) -> tuple | None:
         found = self._static.get(kind)
@@ -272,10 +217,28 @@ class Judge:
                 return score(G, T, names), case, names
         return None
 
-    def names(self, order: Order, names: dict[str, Any]) -> _Names:
+    def ranked(self, order: Order) -> tuple[float, Case, dict[str, Any] | None] | None:
+        """:meth:`scored`'s score and case, names None, where the kind's entry is written out in one
+        function: one dict per kind, not a copy of ``base`` per order (sound: every order of a kind
+        runs the same function, which writes each name worked out per order before reading it)."""
+        ready = self._ready.get(order.kind, _UNSEEN)
+        if ready is _UNSEEN:
+            ready = self._prepare(order.kind)
+        if ready is None or ready[10] is None:
+            return None if ready is None else self.scored(order)
+        code = ready[10]
+        scratch = self._scratch.get(order.kind)
+        if scratch is None:
+            scratch = self._scratch[order.kind] = dict(ready[0])
+            scratch["cost"] = ready[1]
+        p = self.picture
+        found = code(p.g, p.theatres[order.theatre] if order.theatre else {}, scratch)
+        return None if found is None else (found[0], ready[5][found[1]][2], None)
+
+    def names(self, order: Order, names: dict[str, Any]) -> Names:
         """What :meth:`scored` read for ``order``, as the lazy mapping a reason reads more of."""
         _, _, lets, chance, *_ = self._ready[order.kind]  # type: ignore[misc]
-        lazy = _Names(names)
+        lazy = Names(names)
         lazy.lets, lazy.chance = lets, chance
         lazy.G = self.picture.g
         lazy.T = self.picture.theatres[order.theatre] if order.theatre else {}
@@ -343,7 +306,7 @@ class DoctrineBot:
                 if scored is None:  # (most often, after the first round: tested first)
                     continue
                 if scored is _UNSEEN:
-                    found = judge_order.scored(order)  # a Judged is made only for the orders given
+                    found = judge_order.ranked(order)  # names and a Judged only for the orders given
                     if found is None or not found[0] + noise > threshold:
                         judged[key] = None
                         continue
@@ -377,6 +340,8 @@ class DoctrineBot:
     def _give(best: tuple[Order, tuple], orders: list[Order], reasons: list[Callable[[], str]],
               chosen_kinds: dict[str, int], judge_order: Judge, picture: Picture) -> None:
         order, (score, case, names) = best
+        if names is None:  # ranked without them: worked out again, the same score and case
+            score, case, names = judge_order.scored(order)  # type: ignore[misc]
         orders.append(order)
         # the sentence is written when someone reads it (bot.Reasons): the Judged keeps what it needs
         reasons.append(Judged(score, case, judge_order.names(order, names), picture, order).reason)
