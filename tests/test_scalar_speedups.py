@@ -376,3 +376,28 @@ def test_ranking_an_order_without_its_names_gives_its_score_and_case_in_any_orde
                         assert got[:2] == full[:2] and type(got[0]) is type(full[0]), order
                         compared += 1
     assert compared > 1000
+
+
+def test_a_builder_sets_slots_by_their_own_setters_and_other_fields_as_attrs_does() -> None:
+    """A record (every field a slot) and a class of plain attributes are built with the values
+    given, each field the very object, as their constructors build them."""
+    import attrs
+
+    from wargame.engine.adjudication import Adjudication, build_record
+    from wargame.engine.builders import builder
+
+    values = (3, "adjudication", "rule", "c6.x", "A rule", (2, 5), "is", "iraq", None, 0.25, 0.5, False,
+              (("will", 1, 2),), "{title}", (("title", "A rule"),), True, "forced", (0.1, 0.4), (("x", "1-2"),))
+    names = [a.name for a in attrs.fields(Adjudication)]
+    got, want = build_record(*values), Adjudication(*values)
+    assert got == want and all(getattr(got, n) is v for n, v in zip(names, values))
+    with __import__("pytest").raises(attrs.exceptions.FrozenInstanceError):
+        got.turn = 4  # type: ignore[misc]
+
+    @attrs.frozen(slots=False)
+    class Plain:
+        a: int
+        b: str = "x"
+
+    built = builder(Plain)(1, "y")
+    assert built == Plain(1, "y") and vars(built) == {"a": 1, "b": "y"}

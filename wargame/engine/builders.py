@@ -46,14 +46,22 @@ def builder(cls: type) -> Any:
     lines = [f"def build({', '.join(names)}):",
              f"    if {' and '.join(f'({c})' for c in checks if c != 'True') or 'True'}:",
              "        self = new(cls)"]
-    lines += [f"        put(self, {a.name!r}, {v})" for a, v in zip(fields, names)]
+    # A slot's own setter where the field is a slot (what object.__setattr__ ends by calling,
+    # without looking the name up: half the cost of a record), else object.__setattr__.
+    slots = {a.name: d.__set__ for a in fields
+             if type(d := getattr(cls, a.name, None)) is _MEMBER and d.__objclass__ in cls.__mro__}
+    lines += [f"        set_{a.name}(self, {v})" if a.name in slots else f"        put(self, {a.name!r}, {v})"
+              for a, v in zip(fields, names)]
     lines += ["        return self", f"    return cls({plain})"]
-    return _compiled(lines, cls)
+    return _compiled(lines, cls, {f"set_{n}": fn for n, fn in slots.items()})
 
 
-def _compiled(lines: list[str], cls: type) -> Any:
+_MEMBER = type(type("_Slotted", (), {"__slots__": ("x",)}).x)  # the type of a slot's descriptor
+
+
+def _compiled(lines: list[str], cls: type, setters: dict[str, Any] | None = None) -> Any:
     # (source written here from the model's own field names and bounds, nothing read from outside)
     space: dict[str, Any] = {"__builtins__": {}, "cls": cls, "new": object.__new__, "put": object.__setattr__,
-                             "type": type, "int": int, "str": str}
+                             "type": type, "int": int, "str": str, **(setters or {})}
     exec(compile("\n".join(lines), f"<builder of {cls.__name__}>", "exec"), space)
     return space["build"]
