@@ -21,6 +21,7 @@ from wargame.engine.model import CELL_TITLES, CELLS
 from wargame.engine.rulebook import Rulebook
 from wargame.record.game import Game
 from wargame.table.session import Session
+from wargame.tui.hangup import watch_terminal
 
 
 class WargameApp(App[None]):
@@ -63,6 +64,7 @@ class WargameApp(App[None]):
             session.close()
 
     def on_mount(self) -> None:
+        watch_terminal(self)
         if self.start_session is not None:
             from wargame.tui.screens.game import GameScreen
 

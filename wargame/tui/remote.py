@@ -18,6 +18,7 @@ from textual.widgets import Input
 
 from wargame.net.client import Client, JoinRefused, Revoked
 from wargame.net.server import WHITE
+from wargame.tui.hangup import watch_terminal
 from wargame.tui.screens.remote_code import CodeScreen
 from wargame.tui.screens.remote_parts import ConfirmGiveScreen
 from wargame.tui.screens.remote_seat import RemoteScreen, seat_channels, seat_title
@@ -104,6 +105,7 @@ class RemoteApp(App[None]):
             self.coded = client.coded
 
     def on_mount(self) -> None:
+        watch_terminal(self)
         if self.client is None:
             self.push_screen(CodeScreen(self.url))
             return
