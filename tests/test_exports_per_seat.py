@@ -26,7 +26,7 @@ from wargame.record.game import Game, Header, play_bots
 from wargame.record.load import load, read_document
 from wargame.record.lock import check_lock, make_lock
 from wargame.record.save import document, dumps, write_save
-from wargame.table.examples import random_choosers
+from wargame.table.examples import random_choosers, shipped
 from wargame.table.session import Session
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -329,7 +329,7 @@ def test_a_damaged_lock_is_refused_in_one_line(rulebook, tmp_path) -> None:
 
 
 def test_old_saves_load_with_no_lock_and_no_secret_action(rulebook) -> None:
-    for path in sorted((ROOT / "saves").glob("*.json")) + [GOLDEN]:
+    for path in shipped() + [GOLDEN]:
         raw = json.loads(path.read_text(encoding="utf-8"))
         assert "white_lock" not in raw and not any("secret" in c for c in raw["commands"])
         doc = read_document(path)

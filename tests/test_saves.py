@@ -42,12 +42,12 @@ from wargame.record.document import FORMAT, SaveError, parse_document
 from wargame.record.game import Game, Header, Parent, play_bots, replay
 from wargame.record.load import MAX_BYTES, load, read_document, recorded_records
 from wargame.record.save import Autosave, document, dumps, write_save
+from wargame.table.examples import EXAMPLES, SAVES, shipped
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
 GOLDEN = GOLDEN_DIR / "save-v2.json"
 GOLDEN_V1 = GOLDEN_DIR / "save-v1.json"  # the golden save of schema 1: old saves still load
-EXAMPLE_SAVES = ROOT / "saves"
 STAMP = "2026-01-01T00:00:00Z"
 RANDOM_SEATS = {cell: "random" for cell in CELLS}
 REGENERATE = (
@@ -408,9 +408,18 @@ def test_notes_and_bookmarks_survive_the_save_and_show_in_the_replay(wargame, ru
     assert code == 0 and note.text in out and f"bookmark: {note.bookmark}" in out
 
 
+def test_the_examples_are_the_saves_git_keeps_and_a_players_save_beside_them_is_not_one(tmp_path) -> None:
+    """saves/ is where the table saves games by default: git keeps only the examples there, and
+    the tests check only those, so a game a facilitator played there is neither an example nor a failure."""
+    ignore = (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert "saves/*" in ignore and "!saves/example-*.json" in ignore
+    assert all(n.startswith("example-") and n.endswith(".json") for n in EXAMPLES)
+    assert sorted(p.name for p in SAVES.glob("example-*.json")) == sorted(EXAMPLES)
+
+
 def test_every_shipped_save_verifies(rulebook) -> None:
-    saves = sorted(EXAMPLE_SAVES.glob("*.json")) + [GOLDEN]
-    assert EXAMPLE_SAVES.is_dir(), "saves/ holds the example saves"
+    saves = shipped() + [GOLDEN]
+    assert all(p.is_file() for p in shipped()), "saves/ holds the example saves"
     ids = {}
     for path in saves:
         doc, game, check = load(path, rulebook)

@@ -20,6 +20,16 @@ from wargame.record.save import document, write_save
 from wargame.record.signing import unsigned
 
 SAVES = ROOT / "saves"
+EXAMPLES = ("example-exercise.json", "example-spring-2016.json", "example-facilitated.json",
+            "example-facilitated-fork.json")
+"""The shipped examples' names in ``saves/``, which :func:`make_examples` writes. The games a
+facilitator plays are saved in the same folder by default; they are the facilitator's, not
+examples (git ignores them, and the tests check only these)."""
+
+
+def shipped() -> list[Path]:
+    """The shipped example saves, in the order of :data:`EXAMPLES`."""
+    return [SAVES / n for n in EXAMPLES]
 STAMP = "2026-11-24T00:00:00Z"  # fixed, so that remaking the examples changes nothing needlessly
 
 
