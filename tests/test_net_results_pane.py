@@ -23,8 +23,8 @@ def _log_text(log) -> str:
 
 def test_a_records_sentence_does_not_repeat_its_title():
     r = {"kind": "budget", "ref": "coalition.orders", "title": "Coalition orders", "happened": True,
-         "text": "Coalition orders: orders given."}
-    assert shown(result_markup(r)).strip() == "✔ Coalition orders: orders given."
+         "text": "Coalition orders: Coalition gave its orders."}
+    assert shown(result_markup(r)).strip() == "✔ Coalition orders: Coalition gave its orders."
     r = {"kind": "rule", "ref": "recruits", "title": "Recruits and attrition", "happened": True,
          "text": "Recruits and attrition leave IS with 15 fighters (¶4)."}
     assert shown(result_markup(r)).strip() == "✔ Recruits and attrition leave IS with 15 fighters (¶4)."

@@ -173,7 +173,7 @@ def _play_headless(rb: Rulebook, args: argparse.Namespace) -> int:
             scenario = rb.scenarios[args.scenario]
             print(f"{scenario.title}: {scenario.label(1)} to {scenario.label(scenario.turns)}; seed {seed}; "
                   f"seats: {', '.join(f'{c}={k}' for c, k in seats.items())}")
-            print(f"(replay this game with: wargame play --headless --scenario {args.scenario} --seed {seed} --seats {args.seats})")
+            print(f"(replay this game with: {replay_command(args, seed)})")
         if game.state.over:
             print("The game is over: nothing to play.")
         bots = bots_for(seats, seed, rb)
@@ -222,3 +222,21 @@ def _seats(text: str) -> dict[str, str] | None:
         return None
 
 
+
+
+def replay_command(args: argparse.Namespace, seed: int) -> str:
+    """The command line that plays this headless game again, move for move: the same rules and
+    decks folders (where they are not the default), scenario, seed, seats and number of turns."""
+    import shlex
+
+    from wargame.engine.rulebook import DECKS_DIR, RULES_DIR
+
+    words = ["wargame"]
+    for flag, given, default in (("--rules", getattr(args, "rules", None), RULES_DIR),
+                                 ("--decks", getattr(args, "decks", None), DECKS_DIR)):
+        if given is not None and os.path.abspath(given) != os.path.abspath(default):
+            words += [flag, str(given)]
+    words += ["play", "--headless", "--scenario", args.scenario, "--seed", str(seed), "--seats", args.seats]
+    if args.turns is not None:
+        words += ["--turns", str(args.turns)]
+    return " ".join(shlex.quote(w) for w in words)

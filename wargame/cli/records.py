@@ -10,6 +10,7 @@ turn into a new save.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -75,6 +76,11 @@ def records_command(rb: Rulebook, args: argparse.Namespace) -> int:
     from wargame.record.document import SaveError
 
     command = args.command
+    # A save that is not there is said first: choosing whose log it is would not help
+    if not os.path.lexists(args.save):
+        return fail(f"{args.save}: no such file", EXIT_BAD_DATA)
+    if os.path.isdir(args.save):
+        return fail(f"{args.save}: a folder, not a save", EXIT_BAD_DATA)
     refusal = None
     if command == "report":
         refusal = arguments.needs_whose(args, "a report")

@@ -185,8 +185,10 @@ class Adjudication:
                 else f"{self.title} [{self.where}]")
         cites = ",".join(f"¶{c}" for c in self.cites)
         mark = "" if self.happened else "not: "
-        odds = f" {self.odds}, so {self.verdict};" if self.roll is not None and self.rolled else (
-            f" {self.odds};" if self.rolled else "")
+        odds = f"{self.odds}, so {self.verdict}" if self.roll is not None and self.rolled else (
+            self.odds if self.rolled else "")
+        # (a rule may say nothing more than its odds and changes: no empty clause after them)
+        body = "; ".join(filter(None, (odds, self.sentence(names))))
         changes = self.changes_text(names)
         tail = f" ({changes})" if changes else ""
         override = ""
@@ -194,7 +196,7 @@ class Adjudication:
             was = "happened" if self.original else "did not happen"
             override = f" OVERRIDDEN by the facilitator (the engine's result: {was}): {self.justification}"
         label = " ".join(filter(None, (self.ref if ref else "", cites)))
-        return f"{mark}{head}:{odds} {self.sentence(names)}{tail}{f' [{label}]' if label else ''}{override}"
+        return f"{mark}{head}:{' ' if body else ''}{body}{tail}{f' [{label}]' if label else ''}{override}"
 
 
 # Adjudication(turn=..., ..., estimates=()) from its fields in order: a turn writes some thirty

@@ -51,7 +51,7 @@ from wargame.engine.objectives import Objective
 from wargame.engine.picture import Odds, Picture, picture
 from wargame.engine.rulebook import Rulebook
 from wargame.engine.templates import MISSING, Written, render_template, template_fields
-from wargame.engine.view import TALK_REFS, View, view
+from wargame.engine.view import TALK_REFS, View, orders_hidden, view
 
 ROOM = "public"
 # What a record about the AQ-IS talks changes or prints (TALK_REFS: the talks' rules and orders).
@@ -202,7 +202,7 @@ def render_record(rulebook: Rulebook, record: Adjudication, seat: str, pic: Pict
     if record.kind == "budget":
         if record.cell == seat:
             return record
-        return attrs.evolve(record, changes=(), template=f"{_escape(record.title)}: orders given.", values=())
+        return orders_hidden(record)
     if record.kind == "override":
         target = record.ref
         if target in GLOBAL_TRACKS and target in pic.secret:

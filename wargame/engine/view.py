@@ -39,7 +39,7 @@ from wargame.engine.board import (  # noqa: F401 (INNER, OWNER... are read from 
     hidden_from,
 )
 from wargame.engine.dice import _GAMMA, _M1, _M2, _UNIT, MASK, Dice, derive, name
-from wargame.engine.model import CELLS, DeckPiles, Offshoot, State, Theatre
+from wargame.engine.model import CELL_TITLES, CELLS, DeckPiles, Offshoot, State, Theatre
 
 SEATS = CELLS + ("white", "public")
 """The four cells, the facilitator (``white``, who sees everything) and ``public``: what the whole
@@ -348,6 +348,14 @@ TALK_REFS = _TALK_REFS = ("is.open_talks", "aq.open_talks", "is.accept_terms", "
               "aq.offer_wide", "aq.offer_free_hand", "c1.talks-open", "c1.talks-collapse", "c1.talks-revealed")
 
 
+def orders_hidden(record: Adjudication) -> Adjudication:
+    """Another cell's orders record (kind ``budget``) as a seat sees it: that the cell gave its
+    orders, not which, how many nor what they cost. (The sentence does not repeat the record's
+    title, "Coalition orders", which a line shows before it.)"""
+    who = CELL_TITLES.get(record.cell or "", "The cell").replace("{", "{{").replace("}", "}}")
+    return attrs.evolve(record, changes=(), template=f"{who} gave its orders.", values=())
+
+
 def visible_record(record: Adjudication, seat: str, talks_secret: bool) -> Adjudication | None:
     """A record as ``seat`` may see it (``room`` for everyone at the table): None if it must stay
     hidden; changes to another cell's inner tracks keep their name but lose their numbers.
@@ -359,7 +367,7 @@ def visible_record(record: Adjudication, seat: str, talks_secret: bool) -> Adjud
     if talks_secret and seat not in ("is", "aq") and record.ref in _TALK_REFS:
         return None
     if record.kind == "budget" and record.cell != seat:
-        return attrs.evolve(record, changes=(), template=f"{record.title}: orders given.", values=())
+        return orders_hidden(record)
     if record.kind == "override" and OWNER.get(record.ref) not in (None, seat):
         # the facilitator set another cell's secret track: that it happened is public, not the values
         return attrs.evolve(record, changes=((record.ref, -1, -1),), template="The facilitator changed "

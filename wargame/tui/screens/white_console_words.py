@@ -50,7 +50,7 @@ def result_markup(r: dict[str, Any], odds: bool = False) -> str:
         title = rb.title(ref)
     full = placed(title, where_title if where else "")
     text = record_sentence(r)
-    # a sentence that opens with the title ("Coalition orders: orders given.", "Recruits and attrition
+    # a sentence that opens with the title ("Coalition orders: Coalition gave its orders.", "Recruits and attrition
     # leave IS with 15 fighters.") is the entry itself, its title in bold: never the title said twice
     opening = next((t for t in (full, title) if t and text.casefold().startswith(t.casefold())), None)
     if opening is not None:
