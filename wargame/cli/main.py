@@ -114,12 +114,26 @@ def _on_sigterm(signum: int, frame: object) -> None:
     raise _Terminated()
 
 
+def _readable_anywhere() -> None:
+    """Output to a terminal or file that is not UTF-8 (a Latin-1 locale, an old console): each
+    character it cannot show becomes ``?`` (→, ¶, a name in another script) rather than the
+    account stopping with a traceback half-way."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and getattr(stream, "errors", "strict") == "strict":
+            try:
+                reconfigure(errors="replace")
+            except (ValueError, OSError):  # (a stream already closed, or one that takes no such change)
+                pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     import signal
 
     from wargame.files import FileProblem
     from wargame.record import signing
 
+    _readable_anywhere()
     args = _parser().parse_args(argv)
     previous = None
     try:
