@@ -110,3 +110,36 @@ def test_a_story_edited_in_is_not_verified(tmp_path, edit) -> None:
         doc["commands"] = doc["commands"] + [{"type": "note", "turn": 99, "text": "written later"}]
     done = in_process(["replay", _resealed(doc, tmp_path / "story.json"), "--verify"])
     assert done.code != 0 and ("NOT verified" in done.out + done.err or "damaged or edited" in done.err)
+
+
+@pytest.mark.parametrize("text", ["Ground\x1b]0;PWNED\x07 slips", "clear\x1b[2J", "bell\x07", "c1\x9bm"])
+@pytest.mark.parametrize("place", ["record", "note"])
+def test_a_text_that_would_command_a_terminal_is_refused_wherever_it_sits_in_a_save(tmp_path, text, place) -> None:
+    """Escape sequences in a record's title or a note's text (from rules edited to hold them, or
+    put in by hand) never reach a terminal: the save is refused in one line by every command."""
+    doc = _doc()
+    if place == "record":
+        doc["turns"][0]["records"][0]["title"] = text
+    else:
+        doc["commands"].append({"type": "note", "turn": 1, "text": text, "bookmark": None})
+    path = _resealed(doc, tmp_path / "escapes.json")
+    for argv in (["replay", path, "--verify"], ["replay", path, "--log", "--facilitator"],
+                 ["report", path, "--facilitator", "--out", "-"]):
+        done = in_process(argv)
+        line = _one_line(done)
+        assert "control character" in line and "\x1b" not in done.out + done.err and "\x07" not in done.out + done.err
+
+
+def test_a_rulebook_text_that_would_command_a_terminal_is_refused_when_loaded(tmp_path) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    path = rules / "adjudication.toml"
+    text = path.read_text(encoding="utf-8")
+    first_title = text.index('\ntitle = "') + len('\ntitle = "')
+    path.write_text(text[:first_title] + "\\u001b[2J" + text[first_title:], encoding="utf-8")
+    for argv in (["check", rules, ROOT / "decks"], ["--rules", rules, "play", "--headless", "--seats", "all=bot", "--turns", "1"]):
+        line = _one_line(in_process(argv))
+        assert "adjudication.toml" in line and "control character (U+001B)" in line
+    # a new line or a tab in a text is fine (a long explanation written over several lines)
+    path.write_text(text[:first_title] + "\\t" + text[first_title:], encoding="utf-8")
+    assert in_process(["check", rules, ROOT / "decks"]).code == 0

@@ -69,24 +69,41 @@ _LONG_KEY = re.compile(rf"""(?<![A-Za-z0-9_.\-"'])(?>{_KEY_PART}(?:[ \t]*+\.[ \t
 parts, found in linear time before the file is parsed."""
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""A control character a text of the rulebook may not hold (a tab, a new line and a carriage
+return it may): ESC and the like would reach a terminal as commands (a title that sets the
+window's name or clears the screen), from a rules folder or from the rules a save carries."""
+
+
 def _shape_problem(data: Any) -> str | None:
     """What is wrong with the shape of a parsed file: tables and arrays nested more than
-    :data:`MAX_NESTING` deep, or more than :data:`MAX_VALUES` values. Walked without recursion,
-    so no depth can overflow the stack here (nothing else is read before this has passed)."""
-    stack = [(data, 1)]
+    :data:`MAX_NESTING` deep, more than :data:`MAX_VALUES` values, or a text or key holding a
+    :data:`CONTROL` character. Walked without recursion, so no depth can overflow the stack here
+    (nothing else is read before this has passed)."""
+    stack: list[tuple[Any, int, str]] = [(data, 1, "")]
     count = 0
     while stack:
-        value, depth = stack.pop()
+        value, depth, where = stack.pop()
         count += 1
         if count > MAX_VALUES:
             return f"more than {MAX_VALUES} values in one file (the limit)"
-        if isinstance(value, (dict, list)):
+        if isinstance(value, str):
+            found = CONTROL.search(value)
+            if found:
+                return (f"{where or 'a text'} holds a control character (U+{ord(found.group()):04X}): "
+                        "write the text without it")
+        elif isinstance(value, (dict, list)):
             if depth > MAX_NESTING:
                 return f"nested too deeply: more than {MAX_NESTING} levels of tables and arrays (the limit)"
-            items = value.values() if isinstance(value, dict) else value
-            stack.extend((v, depth + 1) for v in items)
             if isinstance(value, dict):
                 count += len(value)  # the keys
+                for key, item in value.items():
+                    here = cut(f"{where}.{key}" if where else str(key), 80)
+                    if CONTROL.search(key):
+                        return f"the key {key!r} holds a control character: write it without"
+                    stack.append((item, depth + 1, here))
+            else:
+                stack.extend((item, depth + 1, f"{where}[{i}]") for i, item in enumerate(value))
     return None
 
 

@@ -27,6 +27,7 @@ from cattrs.gen import make_dict_unstructure_fn, override
 from cattrs.strategies import configure_tagged_union
 
 from wargame.engine.adjudication import Adjudication
+from wargame.engine.reading import CONTROL
 from wargame.files import SAVE_FORMAT, FileProblem
 from wargame.record.commands import COMMAND_NAMES, COMMAND_TYPES, WHITE_ACTIONS, Command
 from wargame.record.game import Header, Parent
@@ -198,6 +199,9 @@ def _parse(raw: Any, where: str) -> SaveDocument:
         if isinstance(value, str) and any(unicodedata.category(ch) == "Cc" for ch in value):
             # (a terminal would obey an escape sequence in a report's title)
             raise SaveError(f"{where}: damaged or edited save: its {name} holds control characters")
+    found = _control_text(raw)
+    if found:  # (a record's or a note's text reaches a terminal, a report, a handout)
+        raise SaveError(f"{where}: damaged or edited save: {found} holds a control character")
     commands = raw.get("commands")
     if isinstance(commands, list):
         for i, c in enumerate(commands):
@@ -229,6 +233,26 @@ def _parse(raw: Any, where: str) -> SaveDocument:
         first = problems[0] if problems else str(e)
         more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
         raise SaveError(f"{where}: damaged or edited save: {shown(first, 160)}{more}") from None
+
+
+def _control_text(raw: Any) -> str | None:
+    """Where the first text (or key) of a save's document holding a :data:`CONTROL` character
+    is, or None: such a character would reach a terminal as a command (the rules' own texts
+    are refused by the same rule when they are loaded). Walked without recursion."""
+    stack: list[tuple[Any, str]] = [(raw, "")]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, str):
+            if CONTROL.search(value):
+                return where or "a text"
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(key, str) and CONTROL.search(key):
+                    return f"a key in {where or 'the save'}"
+                stack.append((item, f"{where}.{key}" if where else str(key)))
+        elif isinstance(value, list):
+            stack.extend((item, f"{where}[{i}]") for i, item in enumerate(value))
+    return None
 
 
 def shown(value: Any, limit: int = 40) -> str:
