@@ -206,7 +206,7 @@ def test_a_bad_targets_file_is_refused_in_one_line_with_exit_3(case: str, tmp_pa
 
 def test_a_targets_file_that_is_not_a_readable_regular_utf8_file_is_refused_too(tmp_path: Path, wargame) -> None:
     cases = {
-        tmp_path / "folder.toml": "not a regular file",
+        tmp_path / "folder.toml": "a folder, not a data file",
         tmp_path / "missing.toml": "no such file",
         tmp_path / "latin1.toml": "not UTF-8",
         tmp_path / "huge.toml": "larger than",
@@ -216,7 +216,7 @@ def test_a_targets_file_that_is_not_a_readable_regular_utf8_file_is_refused_too(
     (tmp_path / "huge.toml").write_bytes(b"#" * 2_000_001)
     if hasattr(os, "mkfifo"):
         os.mkfifo(tmp_path / "pipe.toml")  # never opened: reading it would wait for ever
-        cases[tmp_path / "pipe.toml"] = "not a regular file"
+        cases[tmp_path / "pipe.toml"] = "a named pipe (FIFO), not a data file"
     for path, reason in cases.items():
         code, out, err = wargame("calibrate", "--targets", path)
         assert (code, out) == (3, ""), (path, err)

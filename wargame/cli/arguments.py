@@ -25,6 +25,24 @@ def file_path(text: str) -> Path:
     return Path(text)
 
 
+def given(text: str) -> str:
+    """A name or a list from the command line (a scenario, the seats): not empty, which would
+    otherwise quietly mean the default."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty value")
+    return text
+
+
+def kept_by_the_save(args: argparse.Namespace) -> str | None:
+    """With ``--load``: the refusal of options that start a new game (``--seed``, ``--scenario``,
+    ``--exercise``), said rather than passed over; None where none is given."""
+    named = [o for o, v in (("--seed", args.seed), ("--scenario", args.scenario), ("--exercise", args.exercise or None))
+             if v is not None]
+    if not named:
+        return None
+    return f"{' and '.join(named)} start{'s' if len(named) == 1 else ''} a new game; a game continued with --load keeps its own"
+
+
 def save_path(text: str) -> Path:
     """A save's file name (``--save``, ``--out`` of fork): as :func:`file_path`, and not ``-``,
     which elsewhere means the terminal: a save is a file a facilitator keeps."""

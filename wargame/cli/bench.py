@@ -20,7 +20,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                        help=f"games per round (default 100, at most {arguments.MAX_BENCH_GAMES:,})")
     bench.add_argument("--rounds", type=arguments.bounded(arguments.MAX_BENCH_ROUNDS), default=5,
                        help=f"rounds; the median is reported (default 5, at most {arguments.MAX_BENCH_ROUNDS})")
-    bench.add_argument("--scenario", default="spring-2016", help="the scenario the games are played in (default spring-2016)")
+    bench.add_argument("--scenario", type=arguments.given, default="spring-2016", help="the scenario the games are played in (default spring-2016)")
     bench.add_argument("--seed", type=arguments.seed, default=1,
                        help="the first game's seed; the others follow it (default 1)")
     bench.add_argument("--engine", choices=("scalar", "batch"), default="scalar",

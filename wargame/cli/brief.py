@@ -31,7 +31,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from wargame.cli.arguments import seed
+from wargame.cli.arguments import given, seed
 from wargame.cli.exits import EXIT_BAD_DATA, fail
 from wargame.engine.rulebook import Rulebook
 from wargame.files import FileProblem, Kind, write_file
@@ -70,7 +70,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--seat", required=True, choices=SEATS, metavar="SEAT",
                    help="whose brief: is, aq, coalition or governments (what that cell may see), or white (the White "
                         "Cell's: everything, not for the cells)")
-    p.add_argument("--scenario", default=None,
+    p.add_argument("--scenario", type=given, default=None,
                    help=f"scenario id (default: {DEFAULT_SCENARIO}, the one the start screen offers first)")
     p.add_argument("--format", choices=FORMATS, default="markdown", help="markdown (default) or html: one self-contained file")
     p.add_argument("--out", type=_out, default=None, metavar="FILE",

@@ -23,6 +23,8 @@ from wargame.record.conformance import conform
 
 MAX_EXAMPLES = 100_000
 MAX_PLAYED = 1_000
+EXAMPLES_DEFAULT = 100
+PLAYED_DEFAULT = 4
 
 
 def add_options(check: argparse.ArgumentParser, bounded: Callable[..., Callable[[str], int]],
@@ -30,10 +32,10 @@ def add_options(check: argparse.ArgumentParser, bounded: Callable[..., Callable[
     """The options of ``check`` that belong to ``--deep``."""
     check.add_argument("--deep", action="store_true",
                        help="check every property declared in the rulebook on boards, and every scenario's conformance")
-    check.add_argument("--examples", type=bounded(MAX_EXAMPLES), default=100,
+    check.add_argument("--examples", type=bounded(MAX_EXAMPLES), default=None,
                        help=f"boards tried for each property (default 100, at most {MAX_EXAMPLES:,})")
-    check.add_argument("--seed", type=seed, default=0, help="the search's seed: the same seed, the same boards (default 0)")
-    check.add_argument("--played", type=bounded(MAX_PLAYED, "a number of games", least=0), default=4,
+    check.add_argument("--seed", type=seed, default=None, help="the search's seed: the same seed, the same boards (default 0)")
+    check.add_argument("--played", type=bounded(MAX_PLAYED, "a number of games", least=0), default=None,
                        help=f"bot games per scenario whose boards are tried when no drawn board breaks a property "
                             f"(default 4, 0 for none, at most {MAX_PLAYED})")
     check.add_argument("--only", action="append", default=[], metavar="WORD",
@@ -55,6 +57,18 @@ def _board_lines(f: Failure) -> list[str]:
     if not f.changes:
         return ["    (the scenario's start itself)"]
     return [f"    {name}: {before} → {after}" for name, before, after in f.changes]
+
+
+def given_alone(args: argparse.Namespace) -> list[str]:
+    """The options of ``--deep`` given without it (or ``--mutate``); then each option not given
+    is set to its default."""
+    alone = [] if args.deep or args.mutate else \
+        [o for o, v in (("--examples", args.examples), ("--played", args.played), ("--seed", args.seed),
+                        ("--boards", args.boards or None)) if v is not None]
+    args.examples = EXAMPLES_DEFAULT if args.examples is None else args.examples
+    args.played = PLAYED_DEFAULT if args.played is None else args.played
+    args.seed = 0 if args.seed is None else args.seed
+    return alone
 
 
 def deep_command(rulebook: Rulebook, args: argparse.Namespace) -> int:
@@ -93,6 +107,8 @@ def deep_command(rulebook: Rulebook, args: argparse.Namespace) -> int:
 
 def _mutate(rulebook: Rulebook, args: argparse.Namespace) -> int:
     results = run_mutants(rulebook, rulebook.scope, examples=args.examples, seed=args.seed, only=args.only)
+    if args.only and not results:  # nothing reversed is not "every reversal caught"
+        return fail(f"no entry's id contains {' or '.join(repr(w) for w in args.only)} (see wargame names)")
     caught = [m for m in results if m.caught]
     for m in results:
         if m.caught:

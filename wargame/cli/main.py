@@ -33,8 +33,8 @@ class _Parser(argparse.ArgumentParser):
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="wargame", description="A seminar wargame on an al-Qaeda / Islamic State rapprochement.")
     p.add_argument("--version", action="version", version=f"wargame {__version__}")
-    p.add_argument("--rules", type=Path, default=RULES_DIR, help="the rules folder (default: rules/)")
-    p.add_argument("--decks", type=Path, default=DECKS_DIR, help="the decks folder (default: decks/)")
+    p.add_argument("--rules", type=arguments.file_path, default=RULES_DIR, help="the rules folder (default: rules/)")
+    p.add_argument("--decks", type=arguments.file_path, default=DECKS_DIR, help="the decks folder (default: decks/)")
     p.add_argument("--key-file", type=arguments.file_path, default=None, metavar="FILE",
                    help="the facilitator's signing key (default: ~/.config/wargame/key; see: wargame key)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
@@ -42,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     records.add_parsers(sub)
     keys.add_parser(sub)
     check = sub.add_parser("check", help="check the rulebook and the decks, and say what was loaded")
-    check.add_argument("paths", nargs="*", type=Path, help="a rules folder and a decks folder (default: rules/ decks/)")
+    check.add_argument("paths", nargs="*", type=arguments.file_path, help="a rules folder and a decks folder (default: rules/ decks/)")
     deep.add_options(check, arguments.bounded, arguments.seed)
     brief.add_parser(sub)
     bench.add_parser(sub)
@@ -59,8 +59,9 @@ def _add_study_parsers(subparsers: Any) -> None:
     simulate = subparsers.add_parser("simulate", help="many bot-only games: outcomes with 95%% intervals, and charts")
     simulate.add_argument("--runs", type=arguments.runs, default=200, help=f"games to play (default 200, at most {arguments.MAX_RUNS:,})")
     simulate.add_argument("--seed", type=arguments.seed, default=1, help="master seed; game i's seed derives from it (default 1)")
-    simulate.add_argument("--scenario", default="spring-2016", help="scenario id (default: spring-2016)")
-    simulate.add_argument("--seats", default="all=doctrine", help="bots per seat, e.g. all=doctrine,aq=doctrine:cautious (default all=doctrine)")
+    simulate.add_argument("--scenario", type=arguments.given, default="spring-2016", help="scenario id (default: spring-2016)")
+    simulate.add_argument("--seats", type=arguments.given, default="all=doctrine",
+                          help="bots per seat, e.g. all=doctrine,aq=doctrine:cautious (default all=doctrine)")
     simulate.add_argument("--workers", type=arguments.workers, default=None, help=arguments.WORKERS_HELP)
     simulate.add_argument("--json", action="store_true", help="print the results as JSON")
     arguments.table_options(simulate)
@@ -71,8 +72,8 @@ def _add_study_parsers(subparsers: Any) -> None:
     claims.add_argument("--runs", type=arguments.runs, default=200,
                         help=f"games per arm of each experiment (default 200, at most {arguments.MAX_RUNS:,})")
     claims.add_argument("--seed", type=arguments.seed, default=1, help="master seed shared by every arm (default 1)")
-    claims.add_argument("--scenario", default="spring-2016", help="scenario id (default: spring-2016)")
-    claims.add_argument("--seats", default="all=doctrine", help="bots per seat (default all=doctrine)")
+    claims.add_argument("--scenario", type=arguments.given, default="spring-2016", help="scenario id (default: spring-2016)")
+    claims.add_argument("--seats", type=arguments.given, default="all=doctrine", help="bots per seat (default all=doctrine)")
     claims.add_argument("--workers", type=arguments.workers, default=None, help=arguments.WORKERS_HELP)
     claims.add_argument("--only", type=arguments.names, default=None, help="only these claims or experiments, e.g. C8 or C1a,C13")
     arguments.scheduler_option(claims)
@@ -82,7 +83,7 @@ def _add_study_parsers(subparsers: Any) -> None:
     claims_format.add_argument("--markdown", action="store_true", help="print a Markdown report")
 
     calibrate = subparsers.add_parser("calibrate", help="play bot games and judge the balance targets (rules/targets.toml)")
-    calibrate.add_argument("--targets", type=Path, default=None,
+    calibrate.add_argument("--targets", type=arguments.file_path, default=None,
                            help="the targets file (default: targets.toml in the rules folder)")
     calibrate.add_argument("--runs", type=arguments.runs, default=400, help=f"games per seat set (default 400, at most {arguments.MAX_RUNS:,})")
     calibrate.add_argument("--seed", type=arguments.seed, default=1, help="master seed; game i's seed derives from it (default 1)")
@@ -190,6 +191,9 @@ def _run(args: argparse.Namespace) -> int:
             return fail("check takes at most two folders: the rules and the decks")
         if args.only and not (args.deep or args.mutate):
             return fail("--only chooses among --deep's properties or --mutate's entries: give one of them too")
+        loose = deep.given_alone(args)
+        if loose:
+            return fail(f"{' and '.join(loose)} go{'es' if len(loose) == 1 else ''} with --deep or --mutate")
         if args.paths:
             rules = args.paths[0]
         if len(args.paths) == 2:

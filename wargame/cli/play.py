@@ -20,9 +20,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add the ``play`` command to ``subparsers`` (what ``add_subparsers`` returned); the parser."""
     play = subparsers.add_parser("play", help="play a game")
     play.add_argument("--headless", action="store_true", help="no terminal UI: bots play and the account is printed")
-    play.add_argument("--seats", default=None, help="who plays each cell: all=bot, or is=bot,coalition=human,... "
+    play.add_argument("--seats", type=arguments.given, default=None, help="who plays each cell: all=bot, or is=bot,coalition=human,... "
                       "(headless: all=bot; in the UI: humans in the coalition and governments seats)")
-    play.add_argument("--scenario", default=None, help="scenario id (default: exercise)")
+    play.add_argument("--scenario", type=arguments.given, default=None, help="scenario id (default: exercise)")
     play.add_argument("--seed", type=arguments.seed, default=None, help="the game's seed (default: a fresh one, printed)")
     play.add_argument("--turns", type=arguments.positive, default=None, help="stop after this many turns")
     play.add_argument("--verbose", action="store_true", help="also show rolls that failed")
@@ -39,12 +39,8 @@ def play_command(rb: Rulebook, args: argparse.Namespace) -> int:
     """``wargame play``: 0, or one line on stderr and the exit code."""
     from wargame.record.document import SaveError
 
-    if args.load is not None:
-        given = [o for o, v in (("--seed", args.seed), ("--scenario", args.scenario), ("--exercise", args.exercise or None))
-                 if v is not None]
-        if given:  # a loaded game keeps its own: said rather than silently passed over
-            return fail(f"{' and '.join(given)} start{'s' if len(given) == 1 else ''} a new game; a game continued "
-                        "with --load keeps its own")
+    if args.load is not None and arguments.kept_by_the_save(args):
+        return fail(arguments.kept_by_the_save(args))  # type: ignore[arg-type]
     args.scenario = args.scenario or "exercise"
     try:
         if not args.headless:

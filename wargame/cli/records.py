@@ -84,12 +84,21 @@ def records_command(rb: Rulebook, args: argparse.Namespace) -> int:
     refusal = None
     if command == "report":
         refusal = arguments.needs_whose(args, "a report")
-    elif command == "replay" and not args.verify:
+    elif command == "replay" and args.verify:
+        # (what --verify does not use is said, not passed over)
+        loose = [o for o, v in (("--turn", args.turn), ("--seat", args.seat), ("--facilitator", args.facilitator)) if v]
+        if args.log:
+            refusal = "--verify checks the save and --log prints it: give one of them"
+        elif loose:
+            refusal = f"{' and '.join(loose)} go{'es' if len(loose) == 1 else ''} with the log, not with --verify"
+    elif command == "replay":
         printed = args.log or not terminal.at_terminal()  # without a terminal, replay prints the log
         if printed:
             refusal = arguments.needs_whose(args, "a log")
         elif args.seat:
             refusal = "the replay viewer is the facilitator's; for what a cell may see: --log --seat CELL"
+        elif args.turn:
+            refusal = "--turn goes with --log (the replay viewer moves between turns by itself)"
     if refusal:
         return fail(refusal)
 

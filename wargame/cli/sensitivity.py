@@ -50,8 +50,8 @@ def add_parser(subparsers: Any) -> None:
                         "lower it and sharpen the indices")
     p.add_argument("--seed", type=arguments.seed, default=1,
                    help="master seed: the points, each game's seed and the bootstrap derive from it (default 1)")
-    p.add_argument("--scenario", default="spring-2016", help="scenario id (default: spring-2016)")
-    p.add_argument("--seats", default="all=doctrine", help="bots per seat (default all=doctrine)")
+    p.add_argument("--scenario", type=arguments.given, default="spring-2016", help="scenario id (default: spring-2016)")
+    p.add_argument("--seats", type=arguments.given, default="all=doctrine", help="bots per seat (default all=doctrine)")
     p.add_argument("--workers", type=arguments.workers, default=None, help=arguments.WORKERS_HELP)
     arguments.scheduler_option(p)
     arguments.engine_option(p)

@@ -29,8 +29,9 @@ from wargame.engine.rulebook import Rulebook
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     serve = subparsers.add_parser("serve", help="serve an exercise over the network: print the join codes and run")
-    serve.add_argument("--scenario", default="exercise", help="scenario id (default: exercise)")
-    serve.add_argument("--seats", default="all=human", help="who plays each cell: all=human, or is=bot,coalition=human,... (default all=human)")
+    serve.add_argument("--scenario", type=arguments.given, default=None, help="scenario id (default: exercise)")
+    serve.add_argument("--seats", type=arguments.given, default="all=human",
+                       help="who plays each cell: all=human, or is=bot,coalition=human,... (default all=human)")
     serve.add_argument("--seed", type=arguments.seed, default=None, help="the game's seed (default: a fresh one)")
     serve.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1, this machine only; 0.0.0.0: all)")
     serve.add_argument("--port", type=int, default=8765, help="the port (default 8765; 0: any free port)")
@@ -68,8 +69,18 @@ def web_command(scheme: str, host: str, port: int, cert: Any = None) -> str:
     return command
 
 
+PEM_MOST = 1024 * 1024
+"""The largest certificate or key file read (bytes): a PEM chain is a few kilobytes."""
+
+
 def tls_context(cert: Any, key: Any) -> ssl.SSLContext:
-    """A server's TLS context from a PEM certificate and key (OSError or ssl.SSLError if unusable)."""
+    """A server's TLS context from a PEM certificate and key. Raises FileProblem (one line) for
+    what is not a regular file of at most :data:`PEM_MOST` bytes (a named pipe would block the
+    reader for ever, /dev/zero never ends), OSError or ssl.SSLError if the files are unusable."""
+    from wargame.files import read_capped
+
+    for path, what in ((cert, "certificate"), (key, "private key")):
+        read_capped(path, PEM_MOST, what)  # (checked first: OpenSSL reads whatever it is given)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     context.load_cert_chain(cert, key)
@@ -77,7 +88,7 @@ def tls_context(cert: Any, key: Any) -> ssl.SSLContext:
 
 
 def serve_command(rb: Rulebook, args: argparse.Namespace) -> int:
-    from wargame.files import refusal
+    from wargame.files import FileProblem, refusal
     from wargame.net.server import ExerciseServer
     from wargame.net.settings import KIND, SettingsError, read_settings, settings_path
     from wargame.record.document import SaveError
@@ -87,6 +98,9 @@ def serve_command(rb: Rulebook, args: argparse.Namespace) -> int:
         return fail(f"--port {args.port}: a port is 0..65535")
     if not 0 <= args.web_port <= 65535:
         return fail(f"--web-port {args.web_port}: a port is 0..65535")
+    if args.load is not None and arguments.kept_by_the_save(args):
+        return fail(arguments.kept_by_the_save(args))  # type: ignore[arg-type]
+    args.scenario = args.scenario or "exercise"
     if args.new_codes and args.load is None:
         return fail("--new-codes goes with --load: a new exercise's codes are new anyway")
     if (args.cert is None) != (args.key is None):
@@ -95,6 +109,8 @@ def serve_command(rb: Rulebook, args: argparse.Namespace) -> int:
     if args.cert is not None:
         try:
             context = tls_context(args.cert, args.key)
+        except FileProblem as e:
+            return fail(str(e))
         except (OSError, ssl.SSLError) as e:
             return fail(f"--cert {args.cert} --key {args.key}: {e}")
     save = args.save

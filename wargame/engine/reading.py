@@ -112,7 +112,7 @@ def read_toml_into(path: Path, problems: Problems) -> dict[str, Any] | None:
     # Only a regular file, and never more than the cap read, whatever its size claims: a pipe,
     # a device or a file that grows while read cannot hang or flood the loader.
     try:
-        data = read_capped(path, MAX_FILE_BYTES, "regular file")
+        data = read_capped(path, MAX_FILE_BYTES, "data file")
     except FileProblem as e:
         text = str(e)
         problems.add(str(path), text[len(str(path)) + 2:] if text.startswith(f"{path}: ") else text)
