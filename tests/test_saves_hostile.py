@@ -143,3 +143,23 @@ def test_a_rulebook_text_that_would_command_a_terminal_is_refused_when_loaded(tm
     # a new line or a tab in a text is fine (a long explanation written over several lines)
     path.write_text(text[:first_title] + "\\t" + text[first_title:], encoding="utf-8")
     assert in_process(["check", rules, ROOT / "decks"]).code == 0
+
+
+def test_a_save_is_replayed_and_reported_with_its_own_rules_while_todays_do_not_load(tmp_path) -> None:
+    """A designer's edit half done (today's rules broken) stops no debrief: a save carries its
+    rules, and replay and report read it with them, saying so; what needs today's rules (a fork,
+    --rules current) is refused in one line naming the problem."""
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    with (rules / "parameters.toml").open("a", encoding="utf-8") as f:
+        f.write("\nx = = 1\n")
+    for argv in (["replay", EXAMPLE, "--verify"], ["replay", EXAMPLE, "--log", "--facilitator"],
+                 ["report", EXAMPLE, "--facilitator", "--odds", "0", "--out", "-"]):
+        done = in_process(["--rules", rules, *argv])
+        assert done.code == 0 and done.out, done.err
+        assert "today's rules do not load" in done.err and "parameters.toml" in done.err
+    assert "verified" in in_process(["--rules", rules, "replay", EXAMPLE, "--verify"]).out
+    for argv in (["fork", EXAMPLE, "--turn", "1", "--out", tmp_path / "f.json"],
+                 ["replay", EXAMPLE, "--verify", "--rules", "current"]):
+        assert "parameters.toml" in _one_line(in_process(["--rules", rules, *argv]))
+    assert not (tmp_path / "f.json").exists()

@@ -204,7 +204,17 @@ def _run(args: argparse.Namespace) -> int:
         if args.deep or args.mutate:
             return deep.deep_command(rb, args)
         return 0
-    rb = _load(args.rules, args.decks)
+    if command in ("replay", "report") and getattr(args, "replay_rules", "saved") == "saved":
+        try:
+            rb = _load(args.rules, args.decks)
+        except RulebookError as e:  # a save carries its own rules: it is replayed and reported with them
+            from wargame.record.load import TodayBroken
+
+            rb = TodayBroken(tuple(e.problems))  # type: ignore[assignment]
+            print(f"wargame: note: today's rules do not load ({e.problems[0] if e.problems else ''}); "
+                  "the save is read with the rules it carries", file=sys.stderr)
+    else:
+        rb = _load(args.rules, args.decks)
     if command == "names":
         for name, meaning in describe_names(rb):
             print(f"{name:28} {meaning}")

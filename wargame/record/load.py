@@ -109,9 +109,39 @@ class Verification:
 RULES_CHOICES = ("saved", "current")
 
 
+@frozen
+class TodayBroken:
+    """Today's rules and decks, when they do not load (a designer's edit half done): a save is
+    then replayed and reported with the rules it carries; ``problems`` are the loader's lines."""
+
+    problems: tuple[str, ...]
+    digest: None = None
+
+    @property
+    def first(self) -> str:
+        return self.problems[0] if self.problems else "they do not load"
+
+
 def rules_for(doc: SaveDocument, rulebook, rules: str = "saved", where: str = "save"):
     """The rulebook to replay ``doc`` with, and which it is in words: the rules saved in it
-    (``saved``), unless it has none or they no longer load; today's with ``current``."""
+    (``saved``), unless it has none or they no longer load; today's with ``current``.
+    ``rulebook`` may be :class:`TodayBroken`: then only the saved rules will do (SaveError if
+    the save holds none that load, or ``current`` is asked for)."""
+    if isinstance(rulebook, TodayBroken):
+        if rules == "current":
+            raise SaveError(f"today's rules do not load: {shown(rulebook.first, 160)}")
+        if doc.rulebook_files is None:
+            raise SaveError(f"{where}: holds no copy of its rules (a save from before schema 2), and today's do "
+                            f"not load: {shown(rulebook.first, 120)}")
+        try:
+            return (rulebook_from(doc.rulebook_files, doc.rulebook),
+                    f"the rules and decks saved in it (today's do not load: {shown(rulebook.first, 80)})")
+        except BundleError as e:
+            raise SaveError(f"{where}: damaged or edited save: {e}") from None
+        except RulebookError as e:
+            first = e.problems[0] if getattr(e, "problems", None) else str(e)
+            raise SaveError(f"{where}: neither the rules saved in it ({shown(first, 60)}) nor today's "
+                            f"({shown(rulebook.first, 60)}) load") from None
     same = doc.rulebook == rulebook.digest
     if rules == "current":
         return rulebook, "today's rules (--rules current)" + (", the same it was played with" if same else "")
