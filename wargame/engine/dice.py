@@ -75,12 +75,14 @@ def name(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
 
 
+@lru_cache(maxsize=1024)
 def derive(secret: int, purpose: str) -> int:
     """A 64-bit key for ``purpose`` (e.g. ``"bot"``, ``"view"``) derived one-way from the game's
     secret: it keys generators of their own and cannot be used to predict the game's dice."""
     return name(f"{purpose}:{secret}")
 
 
+@lru_cache(maxsize=1024)  # (a game's dice, its views' and its bots' ask it a dozen times a turn)
 def game_key(secret: int) -> int:
     return name(f"game:{secret}")
 
