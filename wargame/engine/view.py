@@ -243,8 +243,13 @@ def _seen_bounds(state: State, seat: str) -> tuple[dict[str, int], dict[str, int
             step = width + 1
             offset = int((rolled >> 11) * _UNIT * step)  # unit(the roll), as Dice.roll gives it
             lo = (flat[n] - offset) // step * step + offset
-            lo = max(lo_bound, min(lo, hi_bound - width))
-            lows[n], highs[n] = lo, lo + width
+            top = hi_bound - width  # (max(lo_bound, min(lo, top)), without two calls a range)
+            if lo > top:
+                lo = top
+            if lo < lo_bound:
+                lo = lo_bound
+            lows[n] = lo
+            highs[n] = lo + width
     if seat not in ("is", "aq", "white") and state.relation.stage == 1 and not state.relation.known:
         # Secret talks look, from outside, like whatever came before them.
         public = 4 if state.tally.second_splits else 0
