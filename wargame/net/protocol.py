@@ -20,6 +20,7 @@ from attrs import field, frozen
 from cattrs.gen import make_dict_structure_fn
 
 from wargame.engine.adjudication import Adjudication
+from wargame.engine.reading import CONTROL
 from wargame.engine.view import View
 
 if TYPE_CHECKING:
@@ -139,8 +140,18 @@ CLIENT_TYPES: dict[str, type] = {
 
 
 def _strict_str(value: Any, _type: Any) -> str:
+    """A text field: a string that the save can keep and a terminal can show. A lone surrogate
+    (valid JSON, not Unicode) could not be written to the save, and a control character (an
+    escape sequence) would make it one the loader refuses: both are refused here, before the
+    message reaches the game (a tab and a new line are fine)."""
     if not isinstance(value, str):
         raise TypeError(f"expected a string, not {type(value).__name__}")
+    if CONTROL.search(value):
+        raise TypeError("a text with a control character in it")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise TypeError("a text that is not Unicode (a lone surrogate)") from None
     return value
 
 
@@ -184,13 +195,16 @@ def decode(text: str | bytes) -> ClientMessage:
         raise ProtocolError("not JSON") from None
     if not isinstance(data, dict):
         raise ProtocolError("a message is a JSON object")
-    if data.get("v") != VERSION:
+    if type(data.get("v")) is not int or data.get("v") != VERSION:  # (true and 1.0 equal 1 in Python, not in the protocol)
         raise ProtocolError(f"unsupported protocol version {data.get('v')!r} (this server speaks {VERSION})")
     kind = data.get("type")
     cls = CLIENT_TYPES.get(kind) if isinstance(kind, str) else None
     if cls is None:
         raise ProtocolError(f"unknown message type {kind!r} (known: {', '.join(CLIENT_TYPES)})")
     body = {k: v for k, v in data.items() if k not in ("v", "type")}
+    bad = _unkeepable(body)
+    if bad:
+        raise ProtocolError(f"malformed {kind}: {bad}")
     if cls is GiveOrders and not isinstance(body.get("orders"), list):
         raise ProtocolError("malformed give_orders: orders is a list of {kind, theatre}")
     try:
@@ -207,6 +221,27 @@ def decode(text: str | bytes) -> ClientMessage:
     if isinstance(message, SetTimeLimit) and message.seconds is not None and not 0 <= message.seconds <= MAX_TIME_LIMIT:
         raise ProtocolError(f"a time limit is 0 to {MAX_TIME_LIMIT:g} seconds (0 or null: none)")
     return message
+
+
+def _unkeepable(body: dict[str, Any]) -> str | None:
+    """What in a message's fields the game could not keep (see :func:`_strict_str`), said for the
+    sender ("text holds a control character"), or None. Messages are small and shallow (orders
+    are the deepest: a list of objects), and their size is capped before this."""
+    stack: list[tuple[str, Any]] = list(body.items())
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, str):
+            if CONTROL.search(value):
+                return f"{where} holds a control character"
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return f"{where} is not Unicode text (a lone surrogate)"
+        elif isinstance(value, dict):
+            stack.extend((f"{where}.{k}", v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((f"{where}[{i}]", v) for i, v in enumerate(value))
+    return None
 
 
 def _reason(e: Exception) -> str:
