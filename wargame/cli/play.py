@@ -13,6 +13,7 @@ from typing import Any
 
 from wargame.cli import arguments, terminal
 from wargame.cli.exits import EXIT_BAD_DATA, EXIT_USAGE, fail
+from wargame.engine.dice import fresh_seed
 from wargame.engine.rulebook import Rulebook
 
 
@@ -80,7 +81,7 @@ def _play_tui(rb: Rulebook, args: argparse.Namespace) -> int:
             seats = parse_seats(args.seats or "", DEFAULT_SEATS)
         except ValueError as e:
             return fail(str(e))
-        seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(3), "big")
+        seed = args.seed if args.seed is not None else fresh_seed()
         # Named by the time it began, never by the secret (the table's screens show the file name).
         save = args.save or free_path(SAVES / f"{args.scenario}-{time.strftime('%Y%m%d-%H%M')}.json")
         game_id = new_game_id()
@@ -156,7 +157,7 @@ def _play_headless(rb: Rulebook, args: argparse.Namespace) -> int:
             seats = _seats(args.seats)
             if seats is None:
                 return EXIT_USAGE
-            seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "big")
+            seed = args.seed if args.seed is not None else fresh_seed()
             header = Header(args.scenario, seed, seats, args.exercise, new_game_id())
             game = Game(rb, header)
             if args.save:

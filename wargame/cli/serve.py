@@ -23,6 +23,7 @@ from typing import Any
 
 from wargame.cli import arguments
 from wargame.cli.exits import EXIT_BAD_DATA, fail
+from wargame.engine.dice import fresh_seed
 from wargame.engine.model import CELLS
 from wargame.engine.rulebook import Rulebook
 
@@ -128,7 +129,7 @@ def serve_command(rb: Rulebook, args: argparse.Namespace) -> int:
             if args.scenario not in rb.scenarios:
                 return fail(f"no scenario {args.scenario!r} (scenarios: {', '.join(rb.scenarios)})")
             seats = parse_seats(args.seats, {})
-            seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "big")
+            seed = args.seed if args.seed is not None else fresh_seed()
             session = Session.new(rb, args.scenario, seed, seats, args.exercise, save=save)
     except (SaveError, SettingsError) as e:
         return fail(str(e), EXIT_BAD_DATA)

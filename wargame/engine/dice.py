@@ -29,6 +29,7 @@ such a key tells nothing about the game's dice.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import MutableSequence
 from functools import lru_cache
 
@@ -73,6 +74,13 @@ def unit2(key: int, b: int, c: int) -> float:
 def name(text: str) -> int:
     """A name (a phase, rule id, order kind, theatre, offshoot id) as a 64-bit integer."""
     return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
+
+
+def fresh_seed() -> int:
+    """A new game's secret, from the system's randomness: 63 bits (a save keeps 0..2**63-1), far
+    too many to search. Every roll a seat is shown is a function of the secret, so a small one
+    (24 bits took a minute to find from one roll) would give every die away."""
+    return int.from_bytes(os.urandom(8), "big") >> 1
 
 
 @lru_cache(maxsize=1024)
