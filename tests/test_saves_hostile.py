@@ -163,3 +163,28 @@ def test_a_save_is_replayed_and_reported_with_its_own_rules_while_todays_do_not_
                  ["replay", EXAMPLE, "--verify", "--rules", "current"]):
         assert "parameters.toml" in _one_line(in_process(["--rules", rules, *argv]))
     assert not (tmp_path / "f.json").exists()
+
+
+@pytest.mark.parametrize("text", ["pasted \x1b[31mred", "bell\x07", "\ud800"])
+def test_a_text_the_save_could_not_keep_never_enters_the_game(tmp_path, text) -> None:
+    """A note, a justification or a message with an escape or a lone surrogate in it (pasted at
+    the table, say) is refused as a command is, and the game and its save are as they were."""
+    from wargame.engine.model import CELLS
+    from wargame.engine.rulebook import load_rulebook
+    from wargame.record.commands import CommandError
+    from wargame.record.game import Game, Header
+    from wargame.record.load import load
+    from wargame.record.save import Autosave
+
+    rulebook = load_rulebook()
+    save = tmp_path / "g.json"
+    game = Game(rulebook, Header("exercise", 3, dict.fromkeys(CELLS, "human"), "t", "g-text"))
+    game.on_change = Autosave(save, "2026-01-01T00:00:00Z")
+    game.note("a plain note, two\nlines")
+    for attempt in (lambda: game.note(text), lambda: game.set_track("coalition_will", 8, text),
+                    lambda: game.inject("tl-mosul", note=text), lambda: game.say("is-white", "is", text)):
+        with pytest.raises(CommandError, match="control character|not Unicode"):
+            attempt()
+    assert len(game.commands) == 1
+    _, again, check = load(save, rulebook)
+    assert check.verified and len(again.commands) == 1

@@ -19,6 +19,7 @@ from wargame.engine.adjudication import Adjudication
 from wargame.engine.facilitator import FacilitatorError, inject_card, set_track
 from wargame.engine.legality import check_orders
 from wargame.engine.model import CELLS, Order, State, digest
+from wargame.engine.reading import CONTROL
 from wargame.engine.resolver import Forced
 from wargame.engine.turn import Step, begin_turn, new_game, resolve_turn
 from wargame.record.commands import (
@@ -141,6 +142,9 @@ class Game:
 
     def apply(self, command: Command) -> StepRecord:
         """Apply one command; raise :class:`CommandError` (the game unchanged) if it cannot be."""
+        bad = _unkeepable(command)
+        if bad:  # (a note pasted with an escape in it would make the save one the loader refuses)
+            raise CommandError(bad)
         try:
             step = self._apply(command)
         except FacilitatorError as e:
@@ -407,3 +411,18 @@ def play_bots(game: Game, choose: Mapping[str, Callable[[State], Sequence[Order]
             game.give_orders(cell, choose[cell](game.state))
         game.resolve()
         played += 1
+
+
+def _unkeepable(command: Command) -> str | None:
+    """Why a command's text could not be kept in a save (a control character, a lone surrogate),
+    or None: the save's loader refuses both (:mod:`wargame.record.document`)."""
+    for a in attrs.fields(type(command)):
+        value = getattr(command, a.name)
+        if isinstance(value, str):
+            if CONTROL.search(value):
+                return f"the {a.name} holds a control character: write it without"
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return f"the {a.name} is not Unicode text"
+    return None
