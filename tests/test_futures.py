@@ -71,3 +71,17 @@ def test_the_placing_of_a_game_is_counted_from_the_futures():
     assert "did not come to terms" in words and "it never collapsed" in words
     share = among.share(lambda o: o.terms_turn is not None)
     assert f"they do in {share:.0%}" in words
+
+
+def test_ties_are_said_in_the_words_of_what_is_compared():
+    """How long IS held out ties "as long as"; ground and points tie "as much as"; never both at once."""
+    start = new_game(RULEBOOK, "exercise", 9)
+    among = futures(RULEBOOK, start, runs=20)
+    level = among.outcomes[0]  # one of the games itself: it ties at least with itself on everything
+    lines = placing(level, among)
+    held = next(line for line in lines if line.startswith("IS held out"))
+    assert ", as long as in " in held and "as much" not in held
+    for line in lines:
+        if "scored more than" in line or "more ground than" in line:
+            assert ", as much as in " in line and "as long" not in line
+    assert not any("as long or as much" in line for line in lines)

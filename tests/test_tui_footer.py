@@ -87,7 +87,7 @@ def test_the_orders_screen_at_60_columns_keeps_objectives_in_the_footer(tmp_path
             await until(pilot, lambda: "objectives" in shown(app), "the footer's keys")
             keys = shown(app)
             assert keys["give"] == "Give orders…" and keys["objectives"] == ""
-            assert footer_line(app).rstrip().endswith("▏o")
+            assert footer_line(app).rstrip().endswith("▏c o")
             assert "Objectives" in listed(app)
             await pilot.press("o")  # it works from the footer's key alone
             await until(pilot, lambda: name(app) != "OrdersScreen", "the objectives")

@@ -153,13 +153,14 @@ def placing(actual: Outcome, among: Futures) -> list[str]:
     def held(o: Outcome) -> int:
         return o.collapse_turn if o.collapse_turn is not None else among.last_turn + 1
 
-    def compared(more: float, same: float) -> str:
-        """"more than in 40% of them, as much as in 35%": ties said, not hidden."""
-        return f"{more:.0%} of them" + (f", as long or as much as in {same:.0%}" if same >= 0.005 else "")
+    def compared(more: float, same: float, tie: str = "as much") -> str:
+        """"more than in 40% of them, as much as in 35%": ties said, not hidden ("as long" for
+        how long IS held out, "as much" for ground and points)."""
+        return f"{more:.0%} of them" + (f", {tie} as in {same:.0%}" if same >= 0.005 else "")
 
     longer = among.share(lambda o: held(actual) > held(o))
     level = among.share(lambda o: held(actual) == held(o))
-    out.append(f"IS held out longer than in {compared(longer, level)}" + (
+    out.append(f"IS held out longer than in {compared(longer, level, 'as long')}" + (
         " (it never collapsed)." if actual.collapse_turn is None else f" (it collapsed in turn {actual.collapse_turn})."))
     more = among.share(lambda o: actual.territory > o.territory)
     same = among.share(lambda o: actual.territory == o.territory)

@@ -92,6 +92,8 @@ class EndScreen(Screen[None]):
 
     BINDINGS = [
         Binding("r", "replay", "Replay this game"),
+        # as on the start screen, where it leads: a second game without restarting the program
+        Binding("ctrl+n", "new_game", "New game", tooltip="Back to the start screen, for another game"),
         Binding("escape", "stop_odds", "Stop the odds", tooltip="Stop playing the bot games (those played are kept)"),
         # q quits (as ctrl+q); Esc never does: a habitual Esc must not close the program unasked
         Binding("q", "app.quit", "Quit", show=False),
@@ -99,7 +101,7 @@ class EndScreen(Screen[None]):
     ABOUT = ("The game is over: the outcome, every cell's score (exact now), the game against the odds (where it "
              "falls among bot games played from the same start: Esc stops them early), and where the after-action "
              "report was written for the debrief. r replays the game step by step, as the White Cell saw it. "
-             "q quits the program; Esc does not.")
+             "ctrl+n goes back to the start screen for another game (this one stays saved). q quits the program; Esc does not.")
 
     def __init__(self, session: Session):
         super().__init__()
@@ -170,6 +172,15 @@ class EndScreen(Screen[None]):
             self.query_one("#report", Static).update(f"The after-action report is in {escape(str(path))}.")
         except FileProblem as e:
             self.query_one("#report", Static).update(f"Could not write the report: {escape(str(e))}")
+
+    def action_new_game(self) -> None:
+        """Back to the start screen for another game: this one is saved, and its save is let go
+        (the odds being played stop with this screen)."""
+        from wargame.tui.screens.start import StartScreen
+
+        app = self.app
+        self.session.close()
+        app.switch_to(StartScreen(app.rulebook, app.start_seed))  # type: ignore[attr-defined]
 
     def action_replay(self) -> None:
         from wargame.tui.screens.lock import unlock_then

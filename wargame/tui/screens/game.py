@@ -100,6 +100,9 @@ class GameScreen(Screen[None]):
         self.refresh_board()
         self.call_later(self.advance)
 
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.query_one(DecksPanel).fit)  # the decks' box, if it fits whole
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "continue":  # paused by the White Cell, nothing goes on until it resumes
             return not self.paused
@@ -114,7 +117,9 @@ class GameScreen(Screen[None]):
         self.sub_title = f"Turn {s.state.turn} of {s.state.last_turn}: {s.quarter()}"
         self.query_one(TheatreTable).show(v)
         self.query_one(RelationPanel).show(v)
-        self.query_one(DecksPanel).show(v, {d.id: d.title for d in s.rulebook.decks.values()})
+        decks = self.query_one(DecksPanel)
+        decks.show(v, {d.id: d.title for d in s.rulebook.decks.values()})
+        self.call_after_refresh(decks.fit)  # the relation above it may have grown
         records = s.last_turn_for("room")
         # every record of the turn that did something, the most important first (as a debrief groups them)
         done = sorted((r for r in records if r.happened), key=weight)

@@ -28,15 +28,19 @@ class OrdersScreen(Screen[list[Order] | None]):
 
     BINDINGS = [
         Binding("g", "give", "Give orders…"),
+        Binding("s", "toggle_board", "Board", tooltip="The board as your cell sees it: each theatre's ground, "
+                "pressure, grievance..."),
         Binding("x,backspace", "remove", "Remove last"),
-        Binding("tab", "focus_next", "Next list", show=False),
+        # the app's action: the screen has none of that name (Tab did nothing on this screen)
+        Binding("tab", "app.focus_next", "Next list", show=False),
         Binding("c", "charts", "Charts"),
         Binding("o", "objectives", "Objectives"),
         Binding("escape", "keep", "Keep the orders given before"),
     ]
     ABOUT = ("Pick an order (Enter), then where (Enter): only legal orders can be picked; one that cannot "
              "says why. The odds are as your cell can work them out: exact where it knows all they read, "
-             "else a band over its estimates. **g** gives your orders, after you confirm them; until the "
+             "else a band over its estimates. **s** shows the board as your cell sees it (every theatre's ground, "
+             "pressure, grievance...), to choose where. **g** gives your orders, after you confirm them; until the "
              "last cell has given its orders, you can take them back to change them (u on the handover). "
              "Nothing here is shown to the other cells.")
     HELP_TITLE = "the orders screen"
@@ -49,6 +53,7 @@ class OrdersScreen(Screen[list[Order] | None]):
         self.chosen: list[Order] = session.draft(cell)
         self.kind_id: str | None = None
         self.odds: dict[Order, str] = {}  # each order's odds as the cell sees them, from the menu
+        self.shown_state = session.state  # the board this screen was drawn from
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -56,28 +61,44 @@ class OrdersScreen(Screen[list[Order] | None]):
             yield CellPanel(id="orders-cell")
             yield Static(id="orders-budget")
         with Horizontal(id="orders-lists"):
-            with Vertical():
+            with Vertical(classes="orders-pane"):
                 yield Label("Orders (Enter to pick)", classes="list-title")
                 yield OptionList(id="kinds")
-            with Vertical():
+            with Vertical(classes="orders-pane"):
                 yield Label("Where", classes="list-title", id="targets-title")
                 yield OptionList(id="targets")
         with Horizontal(id="orders-bottom"):
             yield Static(id="chosen")
-            yield Button("Give orders… (g)", id="confirm", variant="primary")
+            # g gives the orders; Tab and shift+Tab go between the two lists only, so a stray
+            # Enter after them picks from a list and never asks to give the orders
+            give = Button("Give orders… (g)", id="confirm", variant="primary")
+            give.can_focus = False
+            yield give
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        self.title = f"{CELL_TITLES[self.cell]}: orders for {self.session.quarter()}"
-        self.sub_title = "only you can see this screen"
-        self.query_one("#orders-cell", CellPanel).show(self.session.view(self.cell), self.cell)
-        self.refresh_lists()
+        # short enough for the header of an 80-column terminal with the longest cell's title
+        self.title = f"{CELL_TITLES[self.cell]}: orders, {self.session.quarter()}"
+        self.sub_title = "for your eyes only"
+        self.show_board()
         kinds = self.query_one("#kinds", OptionList)
         kinds.focus()
         highlight_first(kinds)
         if self.chosen:
             what = "the orders you gave, to change" if self.again else "the orders you had picked before the game was quit"
             self.notify(f"Back: {what}.", title=CELL_TITLES[self.cell], timeout=4)
+
+    def on_screen_resume(self) -> None:
+        # the White Cell (opened from this screen) may have changed the board under it, this
+        # cell's tracks or budget too: drawn again from the board as it is now
+        if self.session.state is not self.shown_state:
+            self.show_board()
+
+    def show_board(self) -> None:
+        """The cell's tracks, its budget and its orders, from the board as it is now."""
+        self.shown_state = self.session.state
+        self.query_one("#orders-cell", CellPanel).show(self.session.view(self.cell), self.cell)
+        self.refresh_lists()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "keep":
@@ -130,6 +151,10 @@ class OrdersScreen(Screen[list[Order] | None]):
             title.update("Where: pick an order first")
             return
         kind = self.session.rulebook.order_kinds[self.kind_id]
+        if kind.target != "theatre":  # the heading follows the order under the cursor
+            title.update(f"{escape(kind.title)}: no theatre")
+            targets.add_option(Option("[$text-muted]This order needs no theatre.[/]", disabled=True))
+            return
         title.update(f"Where: {escape(kind.title)}")
         menu = [m for m in self.menu() if m.order.kind == kind.id]
         legal = {m.order for m in menu if m.available}
@@ -196,7 +221,7 @@ class OrdersScreen(Screen[list[Order] | None]):
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option_list.id == "kinds" and event.option is not None:
             kind = self.session.rulebook.order_kinds[event.option.id]
-            if kind.target == "theatre" and kind.id != self.kind_id:
+            if kind.id != self.kind_id:
                 self.kind_id = kind.id
                 self.refresh_targets()
 
@@ -233,6 +258,12 @@ class OrdersScreen(Screen[list[Order] | None]):
 
         self.app.push_screen(ConfirmOrdersScreen(CELL_TITLES[self.cell], self.order_lines(),
                                                  self.session.is_last(self.cell)), confirmed)
+
+    def action_toggle_board(self) -> None:
+        """The board as this cell sees it (its own view: never another cell's secrets)."""
+        from wargame.tui.screens.seat_board import SeatBoardScreen
+
+        self.app.push_screen(SeatBoardScreen(self.session, self.cell))
 
     def action_charts(self) -> None:
         from wargame.tui.screens.charts import ChartsScreen

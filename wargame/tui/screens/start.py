@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Checkbox, Header, Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
+from wargame.engine.dice import fresh_seed
 from wargame.engine.model import CELL_TITLES, CELLS
 from wargame.engine.rulebook import ROOT, Rulebook
 from wargame.files import SAVE_CAP, SAVE_FORMAT, FileProblem, loads_json, read_capped
@@ -136,7 +136,7 @@ class StartScreen(Screen[None]):
     def __init__(self, rulebook: Rulebook, seed: int | None = None):
         super().__init__()
         self.rulebook = rulebook
-        self.seed = int.from_bytes(os.urandom(3), "big") if seed is None else seed
+        self.seed = fresh_seed() if seed is None else seed
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -166,8 +166,8 @@ class StartScreen(Screen[None]):
             # with people at the table, the facilitator locks the White Cell (not for bots only)
             with Horizontal(id="start-lock-row"):
                 yield Label("White Cell passphrase")
-                yield Input(password=True, placeholder="facilitator's", id="lock-pass", compact=True)
-                yield Input(password=True, placeholder="again", id="lock-again", compact=True)
+                yield Input(password=True, placeholder="facilitator only", id="lock-pass", compact=True)
+                yield Input(password=True, placeholder="the same again", id="lock-again", compact=True)
             yield Tick(SOLO, id="lock-solo", compact=True)
             with Horizontal(id="start-buttons"):
                 yield Button("New game (ctrl+n)", id="new", variant="primary")

@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from rich.table import Table
 from textual.markup import escape
+from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
 from wargame.engine.adjudication import Adjudication
@@ -200,8 +201,26 @@ def theatre_rows(view: View) -> list[tuple[str, ...]]:
 
 
 class DecksPanel(Static):
+    """The decks, in a box. Under the others of a column that does not scroll (the board between
+    turns), on a short terminal (80x24) there may be no room left for it: :meth:`fit` has it stand
+    aside then, rather than show its top border cut off."""
+
     def show(self, view: View, titles: dict[str, str]) -> None:
         self.update("\n".join(deck_lines(view, titles)))
+
+    def fit(self) -> None:
+        """Shown only where its whole box fits below the widgets above it in its column (call it
+        once the column is laid out; never in a column that scrolls, where it is scrolled to)."""
+        column = self.parent
+        if not isinstance(column, Widget) or not self.is_mounted or column.styles.layout.name != "vertical":
+            return  # side by side with others (a row), it takes no room from below them
+        taken = sum(w.outer_size.height for w in column.children if w is not self and w.display)
+        room = column.content_size
+        edges = self.styles.gutter + self.styles.margin
+        # its lines as they wrap at the column's width (a deck's line may take two)
+        lines = self.get_content_height(room, self.app.size, max(1, room.width - edges.width))
+        needed = lines + edges.height
+        self.display = column.content_size.height - taken >= needed
 
 
 def record_markup(r: Adjudication, rulebook: Rulebook | None = None, ref: bool = False) -> str:
