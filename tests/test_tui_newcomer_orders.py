@@ -150,3 +150,19 @@ async def test_tab_goes_between_the_lists_and_the_focused_ones_heading_is_lit(tm
         await pilot.press("shift+tab", "down", "down", "enter")  # the newcomer's keys: a pick, not "give"
         await pilot.pause()
         assert name(app) == "OrdersScreen"
+
+
+def test_an_order_kind_that_cannot_be_given_says_the_reason_most_of_its_theatres_give() -> None:
+    """Air campaign ordered in one theatre, and too little money left for any other: its line says
+    the money, not "already ordered this turn" (the one theatre's reason)."""
+    from types import SimpleNamespace as Entry
+
+    from wargame.engine.model import Order
+    from wargame.tui.screens.orders import _kind_reason
+
+    menu = [Entry(order=Order("coalition", "coalition.air", "iraq"), available=False, reason="already ordered this turn")]
+    menu += [Entry(order=Order("coalition", "coalition.air", t), available=False, reason="costs 3 budget, and only 1 is left")
+             for t in ("syria", "libya", "yemen")]
+    menu += [Entry(order=Order("coalition", "coalition.intel", None), available=True, reason=None)]
+    assert _kind_reason(menu, "coalition.air") == "costs 3 budget, and only 1 is left"
+    assert _kind_reason(menu, "coalition.intel") == "not available"

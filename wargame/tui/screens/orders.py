@@ -5,6 +5,8 @@ band over its estimates."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -122,7 +124,7 @@ class OrdersScreen(Screen[list[Order] | None]):
             if kind.cell != self.cell:
                 continue
             ok = [m.order for m in menu if m.order.kind == kind.id and m.available]
-            why = next((m.reason for m in menu if m.order.kind == kind.id and not m.available), "not available")
+            why = _kind_reason(menu, kind.id)
             where = f" in {len(ok)} theatres" if kind.target == "theatre" and ok else ""
             if ok:
                 odds = "" if kind.target == "theatre" else f", {self._odds(ok[0])}"
@@ -204,7 +206,7 @@ class OrdersScreen(Screen[list[Order] | None]):
         if event.option_list.id == "kinds":
             kind = s.rulebook.order_kinds[event.option.id]
             if not any(m.available for m in self.menu() if m.order.kind == kind.id):
-                why = next((m.reason for m in self.menu() if m.order.kind == kind.id), None) or "not available"
+                why = _kind_reason(self.menu(), kind.id)
                 self.notify(why, title=f"{kind.title}: not available", severity="warning", markup=False)
                 return
             if kind.target == "theatre":
@@ -285,3 +287,10 @@ class OrdersScreen(Screen[list[Order] | None]):
         private to it and stays with this screen."""
         self.app.clear_notifications()
         self.dismiss(orders)
+
+
+def _kind_reason(menu, kind: str) -> str:
+    """Why no order of ``kind`` can be given, for its line in the list: the reason most of its
+    theatres give ("costs 3, and only 1 is left" over the one theatre "already ordered this turn")."""
+    reasons = Counter(m.reason for m in menu if m.order.kind == kind and not m.available and m.reason)
+    return reasons.most_common(1)[0][0] if reasons else "not available"
