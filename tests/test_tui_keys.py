@@ -606,7 +606,7 @@ async def test_the_walkthrough_and_the_replay_say_why_a_bot_gave_each_order(tmp_
             given = [o for o in session.game._resolved_orders[r.cell]]
             want = order_reasons(RULEBOOK, base, session.game.header.seats, 4, r.cell, given, "public")
             text = walk.markup(r)
-            assert "Why, as the room can see it:" in text or "Why the bot gave it" in text
+            assert "Why, on the board when it chose, as the room can see it:" in text or "Why the bot gave it, when it chose" in text
             assert any(w is not None and w.text.split(":")[0] in text for w in want)
         assert any("¶" in walk.markup(r).split("Why")[-1] for r in orders)
         # the room's text says whose estimates they are

@@ -176,7 +176,10 @@ def reason_markup(reason: Reason | None, seat: str) -> str:
     if reason is None:
         return ""
     room = seat in ("room", "public")
-    label = "Why the bot gave it" if reason.own else "Why, as the room can see it" if room else "Why, as you can see it"
+    # (the reason reads the board as it was when the orders were given, before this turn's results)
+    label = ("Why the bot gave it, when it chose" if reason.own else
+             "Why, on the board when it chose, as the room can see it" if room else
+             "Why, on the board when it chose, as you can see it")
     return f"\n   [b $accent]{label}:[/] {escape(reason.text)}"
 
 
