@@ -272,14 +272,19 @@ def _render_text(record: Adjudication, pic: Picture, band: tuple[float, float] |
     return render_template(record.template, lookup)
 
 
-def talks_hidden_flags(before: State, records: Sequence[Adjudication]) -> list[bool]:
+def talks_hidden_flags(before: State, records: Sequence[Adjudication], came_to_light: bool = False) -> list[bool]:
     """For each record of a phase that began on ``before``: does it fall while AQ-IS talks are
     secret from outsiders? True when the talks are secret after it, or were before it and it
     ends them without their coming to light (the coalition learning of them, or an alliance or
-    a merger): talks that end in secret leave no trace."""
+    a merger): talks that end in secret leave no trace.
+
+    ``came_to_light`` (a debrief, :func:`wargame.record.fog.talks_hidden`): the talks still secret
+    after the last of these records came to light later, so their records are no longer hidden;
+    the records of talks that ended here in secret stay hidden all the same."""
     stage, known = before.relation.stage, before.relation.known
     out = []
-    for r in records:
+    ended = 0  # the records before this one belong to talks that ended in secret
+    for k, r in enumerate(records):
         secret_before = stage == 1 and not known
         for n, _, b in r.changes:
             if n == "relation_stage":
@@ -287,7 +292,14 @@ def talks_hidden_flags(before: State, records: Sequence[Adjudication]) -> list[b
             elif n == "relation_known":
                 known = b
         secret_after = stage == 1 and not known
-        out.append(secret_after or (secret_before and not (known or stage in (2, 3))))
+        lit = bool(known) or stage in (2, 3)
+        out.append(secret_after or (secret_before and not lit))
+        if secret_before and not secret_after and not lit:
+            ended = k + 1
+    if came_to_light:
+        # Only the talks open at the end came to light: a later revelation must not lift the
+        # secrecy of earlier talks, in the same phase, that had already ended unseen.
+        out[ended:] = [False] * (len(out) - ended)
     return out
 
 

@@ -115,7 +115,9 @@ def _sees_set(game: Game, i: int, seat: str, changed: bool = True) -> bool:
 def talks_hidden(game: Game) -> list[bool]:
     """For each step, whether secret AQ-IS talks hide its talk records from outsiders in a
     debrief: they were secret after the step, and did not come to light later (the coalition
-    learning of them, or an alliance or a merger, which the room sees)."""
+    learning of them, or an alliance or a merger, which the room sees). False for a step after
+    which no talks are secret; if it ended talks in secret, their records stay hidden all the
+    same (:func:`wargame.engine.shown.talks_hidden_flags`, as :func:`step_records` applies it)."""
     hidden = [False] * len(game.steps)
     pending: list[int] = []
     for i, step in enumerate(game.steps):
@@ -142,11 +144,12 @@ def step_records(game: Game, i: int, seat: str, hidden: Sequence[bool] | None = 
     if isinstance(c, (InjectCard, SetTrack)) and c.secret and seat not in told(game, i):
         return ()
     # Rendered as the seat saw them at the time (its estimates from before the step), by the one
-    # function every screen uses; talks that came to light later are no longer hidden in a debrief.
+    # function every screen uses.
     before = state_before(game, i)
-    flags = talks_hidden_flags(before, step.records)
-    if hidden is not None and not hidden[i]:
-        flags = [False] * len(flags)
+    # Talks that came to light later are no longer hidden in a debrief, but only those: the
+    # records of talks that ended in this step without coming to light stay hidden (the step
+    # itself is not secret afterwards, so ``hidden`` says nothing of them).
+    flags = talks_hidden_flags(before, step.records, came_to_light=hidden is not None and not hidden[i])
     pic = picture(game.rulebook, view(before, seat))
     out = []
     for r, secret in zip(step.records, flags):
