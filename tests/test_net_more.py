@@ -153,8 +153,11 @@ def test_the_objectives_screen_shows_a_cell_the_rows_the_table_shows_that_seat(r
                 # then, secretly, that AQ and IS have begun talks: the coalition cannot know, and is not shown it
                 seen = client.view
                 await white.send(message("set_track", target="relation_stage", value=1, justification="talks", secret=True))
-                await until(pilot, lambda: client.view is not seen and screen._view is client.view, "the secret ruling's view")
+                # it is not told of the ruling, so it is sent nothing for it; the White Cell's next word shows that
+                await white.send(message("say", channel="coalition-white", text="carry on"))
+                await until(pilot, lambda: any(m["text"] == "carry on" for m in client.said), "the White Cell's word after the ruling")
                 await pilot.pause()
+                assert client.view is seen and screen._view is client.view
                 assert objectives_rows(server.session, "coalition") != objectives_rows(server.session, WHITE)
                 assert shown(table.content) == table_for("coalition") != table_for(WHITE)
                 assert objectives_rows(screen.session, "coalition") == objectives_rows(server.session, "coalition")

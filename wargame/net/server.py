@@ -17,8 +17,8 @@ and resumes the game (while paused, orders are refused), sets a time limit per o
 is played by its bot and the turn resolves), ends one cell's orders phase now, revokes a seat's
 code (the old code is refused from then on, the seat's connection closed; the new code goes to
 the White Cell), approves a second connection's takeover of a seat, and injects cards, sets
-tracks and overrides results through the game's own commands (each seat is sent the records as
-the fog lets it see them).
+tracks and overrides results through the game's own commands (each seat told of it is sent the
+records as the fog lets it see them; a seat not told of a secret one is sent nothing for it).
 
 What only the server knows (the pause, the time limit and the phase's clock, waiting takeovers,
 the codes' digests: a join is checked against the digest) is kept beside the save whenever it
@@ -27,6 +27,10 @@ changes and restored by :meth:`restore` (:mod:`wargame.net.settings`): a restart
 Channels: each pair of cells, and each cell with the White Cell (``"aq-is"``, ``"coalition-white"``:
 the two seats in the order of :data:`CHANNEL_SEATS`); every message is kept with its turn and
 phase, and reaches the two seats of its channel and the White Cell.
+
+Limits (:mod:`wargame.net.limits`): a connection that gives no right code in time is closed, an
+address holds a bounded number of connections open, and a seat's messages are rate limited and a
+channel's kept messages capped per turn.
 """
 
 from __future__ import annotations
@@ -36,8 +40,8 @@ import hmac
 import secrets
 import ssl
 import time
-from collections import deque
-from collections.abc import Callable
+from collections import Counter, deque
+from collections.abc import Callable, Collection
 from typing import Any
 
 from websockets.asyncio.server import Server, ServerConnection, serve
@@ -45,8 +49,9 @@ from websockets.exceptions import ConnectionClosed
 
 from wargame.bots.bot import Bot
 from wargame.engine.model import CELLS, Order
-from wargame.net.channels import CHANNEL_SEATS, WHITE, Said, channel_name
+from wargame.net.channels import CHANNEL_SEATS, WHITE, ChannelTalk, Said, channel_name  # noqa: F401 (the screens import channel_name from here)
 from wargame.net.extras import charts_message
+from wargame.net.limits import ConnectionLimits, RateLimit, address_of
 from wargame.net.protocol import (
     MAX_MESSAGE,
     MIN_TIME_LIMIT,
@@ -73,7 +78,7 @@ FAILURE_WINDOW = 60.0
 FRAME_LIMIT = 4 * MAX_MESSAGE  # the websocket layer closes (1009) on a larger frame; up to it, an error reply
 
 
-class ExerciseServer(WhiteCellPowers):
+class ExerciseServer(WhiteCellPowers, ConnectionLimits, ChannelTalk):
     """One exercise served over websockets. Use :meth:`start` (then :attr:`port`), :meth:`close`."""
 
     def __init__(self, session: Session, host: str = "127.0.0.1", port: int = 0,
@@ -108,6 +113,9 @@ class ExerciseServer(WhiteCellPowers):
         self._closing = False
         self.connections: dict[str, ServerConnection] = {}
         self.failures: dict[str, deque[float]] = {}
+        self.open_from: Counter[str] = Counter()  # address -> connections open from it (wargame.net.limits)
+        self._unjoined: dict[ServerConnection, asyncio.TimerHandle] = {}  # connections yet to give a right code
+        self._says = RateLimit()  # channel messages per seat, on self.clock
         self.finished = asyncio.Event()
         self._server: Server | None = None
 
@@ -216,6 +224,8 @@ class ExerciseServer(WhiteCellPowers):
         await self._send(ws, server_message("error", reason=reason))
 
     async def _handle(self, ws: ServerConnection) -> None:
+        if not await self._admit(ws):
+            return
         try:
             async for raw in ws:
                 try:
@@ -245,6 +255,7 @@ class ExerciseServer(WhiteCellPowers):
         except ConnectionClosed:
             pass
         finally:
+            self._release(ws)
             dropped = [seat for seat, conn in self.connections.items() if conn is ws]
             for seat in dropped:
                 del self.connections[seat]
@@ -263,7 +274,7 @@ class ExerciseServer(WhiteCellPowers):
         return next((seat for seat, conn in self.connections.items() if conn is ws), None)
 
     async def _join(self, ws: ServerConnection, message: Join) -> str | None:
-        address = str(ws.remote_address[0]) if ws.remote_address else "?"
+        address = address_of(ws)
         now = self.clock()
         recent = self.failures.setdefault(address, deque())
         while recent and now - recent[0] > FAILURE_WINDOW:
@@ -280,6 +291,7 @@ class ExerciseServer(WhiteCellPowers):
             await self._error(ws, "wrong code")
             await ws.close(1008, "wrong code")
             return None
+        self._joined_in_time(ws)  # a right code: seated, or waiting for its seat, for as long as that takes
         if seat in self.connections or seat in self.contested:
             return await self._wait_for_seat(ws, seat)
         await self._seat(ws, seat)
@@ -348,8 +360,9 @@ class ExerciseServer(WhiteCellPowers):
             await self._send(ws, server_message("given", orders=[{"kind": o.kind, "theatre": o.theatre} for o in orders]))
         await self._broadcast(start)
 
-    async def _broadcast(self, start: int, always: bool = False) -> None:
-        """Tell every connection what changed from step ``start`` on, as its seat may see it."""
+    async def _broadcast(self, start: int, always: bool = False, only: Collection[str] | None = None) -> None:
+        """Tell every connection what changed from step ``start`` on, as its seat may see it
+        (``only``: only the connections of those seats; the others are sent nothing)."""
         s = self.session
         end = len(s.game.steps)
         awaiting = server_message("awaiting", cells=self.awaiting())
@@ -362,6 +375,8 @@ class ExerciseServer(WhiteCellPowers):
         for seat, ws in list(self.connections.items()):
             if deadline is not None:
                 await self._send(ws, deadline)
+            if only is not None and seat not in only:
+                continue
             if resolved:
                 await self._send(ws, server_message("results", records=self._records(seat, start, end)))
                 await self._send(ws, server_message("view", **self._view_message(seat)))
@@ -372,20 +387,3 @@ class ExerciseServer(WhiteCellPowers):
         if s.state.over:
             self._cancel_timer()
             self.finished.set()
-
-    async def _say(self, ws: ServerConnection, seat: str, message: Say) -> None:
-        try:
-            channel, members = channel_name(message.channel)
-        except ValueError as e:
-            return await self._error(ws, str(e))
-        if seat not in members:
-            return await self._error(ws, f"{seat} may not speak on {channel}")
-        try:  # into the game's record, with its turn and phase, and so into the autosave
-            self.session.game.say(channel, seat, message.text)
-        except CommandError as e:
-            return await self._error(ws, f"message refused: {e}")
-        said = self.transcript[-1]
-        text = server_message("said", **said.payload())
-        for other, conn in list(self.connections.items()):
-            if other in members or other == WHITE:
-                await self._send(conn, text)

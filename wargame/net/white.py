@@ -41,6 +41,7 @@ from wargame.net.protocol import (
     server_message,
 )
 from wargame.net.settings import Clock, Settings, code_digest, write_settings
+from wargame.record import fog
 from wargame.record.commands import WHITE, CommandError
 
 CODE_BYTES = 16  # 128 bits per join code
@@ -169,7 +170,10 @@ class WhiteCellPowers:
 
     async def _ruling(self, ws: ServerConnection, message: Inject | SetTrack | Override) -> None:
         """An inject, a track set or a result overridden: a command of the game (autosaved), and
-        each seat is sent its records as the fog lets it see them."""
+        each seat told of it (:func:`wargame.record.fog.told`; the White Cell always) is sent its
+        records as the fog lets it see them, its view and charts. A seat not told of a secret ruling
+        is sent nothing now: a fresh view, even without a record, would tell it that a ruling was
+        made and roughly what it changed. Its view catches up when the game moves on."""
         game = self.session.game
         start = len(game.steps)
         try:
@@ -185,7 +189,8 @@ class WhiteCellPowers:
                 game.override(message.ref, message.where, message.happened, message.justification, message.secret)
         except (CommandError, ValueError, KeyError) as e:
             return await self._error(ws, f"refused: {e}")
-        await self._broadcast(start, always=True)
+        who = fog.told(game, start)
+        await self._broadcast(start, always=True, only={seat for seat in self.connections if seat == WHITE or seat in who})
 
     # what is kept beside the save (wargame.net.settings)
 
