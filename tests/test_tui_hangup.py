@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import pty
+import select
 import signal
 import subprocess
 import sys
@@ -26,13 +27,17 @@ def test_a_terminal_is_hung_up_once_its_other_end_closes() -> None:
         os.close(slave)
 
 
-def _wait(predicate, seconds: float) -> bool:
+def _wait_for_output(master: int, seen: bytearray, wanted: bytes, seconds: float) -> bool:
+    """Read what the game draws until ``wanted`` is among it (True), or ``seconds`` pass (False)."""
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)  # (a poll of the child's state, not a wait for a fixed time)
-    return predicate()
+    while wanted not in seen and time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], 0.5)  # woken by output, not a fixed wait
+        if ready:
+            try:
+                seen.extend(os.read(master, 65536))
+            except OSError:
+                return False
+    return wanted in seen
 
 
 def test_a_game_whose_terminal_closes_ends_and_keeps_its_save(tmp_path: Path) -> None:
@@ -48,17 +53,14 @@ def test_a_game_whose_terminal_closes_ends_and_keeps_its_save(tmp_path: Path) ->
     os.close(slave)
     seen = bytearray()
     try:
-        def drawn() -> bool:
-            try:
-                seen.extend(os.read(master, 65536))
-            except OSError:
-                return True
-            return b"Result" in seen or b"Turn" in seen
-        assert _wait(drawn, 60), seen[-400:]
-        assert _wait(save.exists, 30) and (tmp_path / ".game.json.lock").exists()
+        assert _wait_for_output(master, seen, b"Result", 60), seen[-400:]  # the first results are on screen
+        assert save.exists() and (tmp_path / ".game.json.lock").exists()  # (saved before they are shown)
         os.close(master)  # the window is closed
         master = -1
-        assert _wait(lambda: child.poll() is not None, 20), "still running with its terminal gone"
+        try:
+            child.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            raise AssertionError("still running with its terminal gone") from None
         assert save.exists() and not (tmp_path / ".game.json.lock").exists()
     finally:
         if master >= 0:

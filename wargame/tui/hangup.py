@@ -61,7 +61,8 @@ def watch_terminal(app: Any) -> None:
             gone()
 
     app.set_interval(CHECK_EVERY, look, name="terminal watch")
-    with contextlib.suppress(NotImplementedError, RuntimeError, ValueError, AttributeError):
-        import asyncio
+    if sys.platform != "win32" and hasattr(signal, "SIGHUP"):  # (Windows' event loop takes no signal handlers)
+        with contextlib.suppress(RuntimeError, ValueError):  # not the main thread, or no running loop
+            import asyncio
 
-        asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, gone)
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, gone)
