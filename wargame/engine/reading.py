@@ -75,6 +75,19 @@ return it may): ESC and the like would reach a terminal as commands (a title tha
 window's name or clears the screen), from a rules folder or from the rules a save carries."""
 
 
+def text_problem(text: str) -> str | None:
+    """What makes ``text`` one a save could not keep, as the end of a sentence ("holds a control
+    character", "is not Unicode text (a lone surrogate)"), or None. The one rule for texts that
+    come from outside (a seat's message, a note typed at the table)."""
+    if CONTROL.search(text):
+        return "holds a control character"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "is not Unicode text (a lone surrogate)"
+    return None
+
+
 def _shape_problem(data: Any) -> str | None:
     """What is wrong with the shape of a parsed file: tables and arrays nested more than
     :data:`MAX_NESTING` deep, more than :data:`MAX_VALUES` values, or a text or key holding a

@@ -20,7 +20,7 @@ from attrs import field, frozen
 from cattrs.gen import make_dict_structure_fn
 
 from wargame.engine.adjudication import Adjudication
-from wargame.engine.reading import CONTROL
+from wargame.engine.reading import text_problem
 from wargame.engine.view import View
 
 if TYPE_CHECKING:
@@ -146,12 +146,9 @@ def _strict_str(value: Any, _type: Any) -> str:
     message reaches the game (a tab and a new line are fine)."""
     if not isinstance(value, str):
         raise TypeError(f"expected a string, not {type(value).__name__}")
-    if CONTROL.search(value):
-        raise TypeError("a text with a control character in it")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise TypeError("a text that is not Unicode (a lone surrogate)") from None
+    problem = text_problem(value)
+    if problem:
+        raise TypeError(f"a text that {problem}")
     return value
 
 
@@ -231,12 +228,9 @@ def _unkeepable(body: dict[str, Any]) -> str | None:
     while stack:
         where, value = stack.pop()
         if isinstance(value, str):
-            if CONTROL.search(value):
-                return f"{where} holds a control character"
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError:
-                return f"{where} is not Unicode text (a lone surrogate)"
+            problem = text_problem(value)
+            if problem:
+                return f"{where} {problem}"
         elif isinstance(value, dict):
             stack.extend((f"{where}.{k}", v) for k, v in value.items())
         elif isinstance(value, list):

@@ -19,7 +19,7 @@ from wargame.engine.adjudication import Adjudication
 from wargame.engine.facilitator import FacilitatorError, inject_card, set_track
 from wargame.engine.legality import check_orders
 from wargame.engine.model import CELLS, Order, State, digest
-from wargame.engine.reading import CONTROL
+from wargame.engine.reading import text_problem
 from wargame.engine.resolver import Forced
 from wargame.engine.turn import Step, begin_turn, new_game, resolve_turn
 from wargame.record.commands import (
@@ -418,11 +418,7 @@ def _unkeepable(command: Command) -> str | None:
     or None: the save's loader refuses both (:mod:`wargame.record.document`)."""
     for a in attrs.fields(type(command)):
         value = getattr(command, a.name)
-        if isinstance(value, str):
-            if CONTROL.search(value):
-                return f"the {a.name} holds a control character: write it without"
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError:
-                return f"the {a.name} is not Unicode text"
+        problem = text_problem(value) if isinstance(value, str) else None
+        if problem:
+            return f"the {a.name} {problem}: write it without"
     return None
