@@ -119,3 +119,40 @@ async def test_the_board_a_cell_opens_from_its_orders_is_whole_on_a_small_screen
         await until(pilot, lambda: isinstance(app.screen, SeatBoardScreen), "the cell's board")
         await look.at(pilot, "the cell's board")
         assert look.problems == []
+
+
+def test_a_game_loaded_between_its_events_and_its_orders_shows_the_room_its_events_first() -> None:
+    """Saved just after a turn's events (the room had seen one of them), then loaded: the room is
+    shown this turn's events again, as it may see them, before the first handover; a game loaded
+    in its events phase is not (tested elsewhere: it runs them)."""
+    import asyncio
+
+    from wargame.engine.model import CELLS
+    from wargame.engine.rulebook import load_rulebook
+    from wargame.table.session import HUMAN, Session
+    from wargame.tui.app import WargameApp
+
+    rulebook = load_rulebook()
+    for seed in range(50):  # the first game whose first turn has events the room sees
+        played = Session.new(rulebook, "exercise", seed, dict.fromkeys(CELLS, HUMAN))
+        played.run_events()
+        want = [r for r in played.events_of_this_turn("room") if r.kind != "budget"]
+        if want:
+            break
+    assert want
+    loaded = Session(rulebook, played.game, None)  # as a save read back gives it
+    loaded.resumed = True
+    assert loaded.state.phase == "orders"
+    app = WargameApp(rulebook, session=loaded)
+
+    async def run() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            for _ in range(50):
+                if type(app.screen).__name__ in ("WalkthroughScreen", "HandoverScreen"):
+                    break
+                await pilot.pause()
+            screen = app.screen
+            assert type(screen).__name__ == "WalkthroughScreen", type(screen).__name__
+            assert screen.records == want and screen.heading.endswith(": events")
+
+    asyncio.run(run())

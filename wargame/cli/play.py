@@ -72,6 +72,7 @@ def _play_tui(rb: Rulebook, args: argparse.Namespace) -> int:
             if why:
                 raise SaveError(why)
             session = Session(game.rulebook, game, save=save, created=doc.created, force=args.force)
+            session.resumed = True
         finally:
             held.release()  # the session holds its own lock now
     else:

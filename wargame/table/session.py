@@ -55,6 +55,9 @@ class Session:
         self.last_turn_base: State | None = None
         self.reasons: dict[str, tuple[str, ...]] = {}
         self._views: dict[str, tuple[State, View]] = {}  # the last view of each seat, and its state
+        # read back from a save to go on (not a fork): a game saved between its events and its
+        # orders shows the room this turn's events again first (events_of_this_turn)
+        self.resumed = False
 
     @classmethod
     def new(cls, rulebook: Rulebook, scenario: str, seed: int, seats: Mapping[str, str], exercise: str = "",
@@ -222,6 +225,21 @@ class Session:
         return scores(self.rulebook, self.state, cell)
 
     # acting
+
+    def events_of_this_turn(self, seat: str = "room") -> list[Adjudication]:
+        """This turn's events as ``seat`` is shown them, where the game stands in its orders phase
+        (a game saved, then loaded, between its events and its orders: the room sees them again
+        before the orders); [] otherwise. Worked out on the state the events began on."""
+        if self.state.phase != "orders":
+            return []
+        steps = self.game.steps
+        for i in range(len(steps) - 1, -1, -1):
+            c = steps[i].command
+            if isinstance(c, RunEvents):
+                if c.turn != self.state.turn:
+                    return []
+                return render_records(self.rulebook, steps[i].records, fog.state_before(self.game, i), seat)
+        return []
 
     def run_events(self) -> list[Adjudication]:
         if self.state.phase != "events":

@@ -1,3 +1,4 @@
+# Over 400 lines, kept whole: the flow of a turn at one terminal is this one screen's (advance).
 """The game screen: the board as the room may see it, and the flow of a turn at one terminal."""
 
 from __future__ import annotations
@@ -75,6 +76,7 @@ class GameScreen(Screen[None]):
         # for the next one
         steps = len(session.game.steps)
         self.waiting = steps > 0 and session.state.phase == "events" and not session.state.over
+        self.events_again = session.resumed and session.state.phase == "orders"  # saved after its events
         # The White Cell's actions are announced: to the room in its next walkthrough, and to a
         # cell on its own (a secret told to it alone, its own exact values) after its handover.
         # Steps of the log before these were told before (a game loaded from a save).
@@ -276,6 +278,12 @@ class GameScreen(Screen[None]):
             self.busy = True
             title = f"Turn {s.state.turn}, {s.quarter()}: events"
             self.push(WalkthroughScreen(rb, title, records, announcements=news), self._done)
+            return
+        records = [r for r in s.events_of_this_turn("room") if r.kind != "budget"] if self.events_again else []
+        self.events_again = False
+        if records:  # a game loaded between its events and its orders: the room sees the events first
+            self.busy = True
+            self.push(WalkthroughScreen(rb, f"Turn {s.state.turn}, {s.quarter()}: events", records), self._done)
             return
         cell = s.next_cell()
         if cell is None:

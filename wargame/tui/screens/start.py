@@ -289,6 +289,7 @@ class StartScreen(Screen[None]):
                 if why:
                     raise SaveError(why)
                 session = Session(game.rulebook, game, save=path, created=doc.created)
+                session.resumed = True
             except SaveError as e:
                 self.notify(str(e), title="Cannot open the save", severity="error", timeout=10, markup=False)
                 return
