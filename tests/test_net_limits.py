@@ -36,14 +36,36 @@ async def _closed(ws) -> ConnectionClosed:
         return e
 
 
-async def _until(test, what: str) -> None:
-    """Wait until ``test()`` holds (the server's handlers run between checks); AssertionError after TIMEOUT."""
-    loop = asyncio.get_running_loop()
-    end = loop.time() + TIMEOUT
+def _watch(server: ExerciseServer) -> asyncio.Event:
+    """An event set each time the server counts a connection in or out (its own ``_admit`` and
+    ``_release``, wrapped), for :func:`_until` to wait on; call it inside the running loop."""
+    changed = asyncio.Event()
+    admit, release = server._admit, server._release
+
+    async def admitted(ws) -> bool:
+        try:
+            return await admit(ws)
+        finally:
+            changed.set()
+
+    def released(ws) -> None:
+        release(ws)
+        changed.set()
+
+    server._admit, server._release = admitted, released  # type: ignore[method-assign]
+    return changed
+
+
+async def _until(changed: asyncio.Event, test, what: str) -> None:
+    """Wait until ``test()`` holds, woken each time the server's count changes; AssertionError after TIMEOUT."""
     while not test():
-        if loop.time() > end:
-            raise AssertionError(f"never: {what}")
-        await asyncio.sleep(0.01)
+        changed.clear()
+        if test():
+            return
+        try:
+            await asyncio.wait_for(changed.wait(), TIMEOUT)
+        except TimeoutError:
+            raise AssertionError(f"never: {what}") from None
 
 
 def test_a_connection_that_never_joins_is_closed_and_joined_or_waiting_ones_are_not(rulebook, monkeypatch):
@@ -82,11 +104,12 @@ def test_an_address_holds_a_capped_number_of_connections_and_a_seat_joins_once_o
     server = _server(rulebook)
 
     async def main() -> None:
+        changed = _watch(server)
         await server.start()
         try:
             white, _ = await joined(server.port, server.codes[WHITE])
             idle = [await connect(f"ws://127.0.0.1:{server.port}") for _ in range(2)]
-            await _until(lambda: sum(server.open_from.values()) == 3, "three connections open")
+            await _until(changed, lambda: sum(server.open_from.values()) == 3, "three connections open")
             over = await connect(f"ws://127.0.0.1:{server.port}")
             closed = await _closed(over)  # refused at once, whatever it sends
             assert closed.rcvd is not None and closed.rcvd.code == limits.CLOSE_TOO_MANY
@@ -97,12 +120,12 @@ def test_an_address_holds_a_capped_number_of_connections_and_a_seat_joins_once_o
                 await client.join()
             assert not isinstance(refused.value, JoinRefused) and "too many connections" in str(refused.value)
             await idle[0].close()
-            await _until(lambda: sum(server.open_from.values()) == 2, "the closed connection no longer counted")
+            await _until(changed, lambda: sum(server.open_from.values()) == 2, "the closed connection no longer counted")
             assert (await client.join())["type"] == "welcome" and client.seat == "is"
             await client.stop()
             for ws in (white, *idle):
                 await ws.close()
-            await _until(lambda: not server.open_from, "every connection closed and no longer counted")
+            await _until(changed, lambda: not server.open_from, "every connection closed and no longer counted")
         finally:
             await server.close()
 
