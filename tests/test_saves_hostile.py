@@ -188,3 +188,14 @@ def test_a_text_the_save_could_not_keep_never_enters_the_game(tmp_path, text) ->
     assert len(game.commands) == 1
     _, again, check = load(save, rulebook)
     assert check.verified and len(again.commands) == 1
+
+
+@pytest.mark.parametrize("text", ["raw c1 \x9b31m", "raw del \x7f"])
+def test_a_control_character_written_raw_rather_than_escaped_is_refused_too(tmp_path, text) -> None:
+    doc = _doc()
+    doc["turns"][0]["records"][0]["title"] = text
+    doc.pop("signature", None)
+    doc["checksum"] = checksum_of(content_of(doc))
+    path = tmp_path / "raw.json"
+    path.write_text(json.dumps(doc, indent=1, ensure_ascii=False), encoding="utf-8")
+    assert "control character" in _one_line(in_process(["replay", path, "--verify"]))

@@ -146,10 +146,7 @@ class Tracks(Mapping[str, Estimate]):
     def _tracks(self) -> dict[str, Estimate]:
         seen = self._seen
         if seen is None:
-            lows, highs = self._bounds_of()
-            seen = self._seen = dict(zip(lows, map(_EXACT.__getitem__, lows.values())))
-            for n, hi in highs.items():
-                seen[n] = _range(lows[n], hi)
+            seen = self._seen = _estimates(*self._bounds_of())
         return seen
 
     def _bounds_of(self) -> tuple[dict[str, int], dict[str, int]]:
@@ -208,13 +205,14 @@ class Tracks(Mapping[str, Estimate]):
 
 def _seen_tracks(state: State, seat: str) -> dict[str, Estimate]:
     """Every global track ``seat`` may know of in ``state``, exact or as a range (see :func:`view`)."""
-    lows, highs = _seen_bounds(state, seat)
+    return _estimates(*_seen_bounds(state, seat))
+
+
+def _estimates(lows: dict[str, int], highs: dict[str, int]) -> dict[str, Estimate]:
+    """:func:`_seen_bounds`' numbers as Estimates, in the same order (each one object per range)."""
     tracks: dict[str, Estimate] = dict(zip(lows, map(_EXACT.__getitem__, lows.values())))
-    ranges = _RANGES
     for n, hi in highs.items():
-        lo = lows[n]
-        est = ranges.get((lo, hi))
-        tracks[n] = est if est is not None else _range(lo, hi)
+        tracks[n] = _range(lows[n], hi)
     return tracks
 
 

@@ -140,15 +140,9 @@ CLIENT_TYPES: dict[str, type] = {
 
 
 def _strict_str(value: Any, _type: Any) -> str:
-    """A text field: a string that the save can keep and a terminal can show. A lone surrogate
-    (valid JSON, not Unicode) could not be written to the save, and a control character (an
-    escape sequence) would make it one the loader refuses: both are refused here, before the
-    message reaches the game (a tab and a new line are fine)."""
+    """A text field (that the save can keep it, :func:`decode` has asked of every text already)."""
     if not isinstance(value, str):
         raise TypeError(f"expected a string, not {type(value).__name__}")
-    problem = text_problem(value)
-    if problem:
-        raise TypeError(f"a text that {problem}")
     return value
 
 
@@ -221,8 +215,10 @@ def decode(text: str | bytes) -> ClientMessage:
 
 
 def _unkeepable(body: dict[str, Any]) -> str | None:
-    """What in a message's fields the game could not keep (see :func:`_strict_str`), said for the
-    sender ("text holds a control character"), or None. Messages are small and shallow (orders
+    """What in a message's fields the game could not keep, said for the sender ("text holds a
+    control character", :func:`~wargame.engine.reading.text_problem`), or None: a lone surrogate
+    (valid JSON, not Unicode) could not be written to the save, and a control character would make
+    it one the loader refuses. Messages are small and shallow (orders
     are the deepest: a list of objects), and their size is capped before this."""
     stack: list[tuple[str, Any]] = list(body.items())
     while stack:

@@ -199,9 +199,6 @@ def _parse(raw: Any, where: str) -> SaveDocument:
         if isinstance(value, str) and any(unicodedata.category(ch) == "Cc" for ch in value):
             # (a terminal would obey an escape sequence in a report's title)
             raise SaveError(f"{where}: damaged or edited save: its {name} holds control characters")
-    found = _control_text(raw)
-    if found:  # (a record's or a note's text reaches a terminal, a report, a handout)
-        raise SaveError(f"{where}: damaged or edited save: {found} holds a control character")
     commands = raw.get("commands")
     if isinstance(commands, list):
         for i, c in enumerate(commands):
@@ -235,7 +232,7 @@ def _parse(raw: Any, where: str) -> SaveDocument:
         raise SaveError(f"{where}: damaged or edited save: {shown(first, 160)}{more}") from None
 
 
-def _control_text(raw: Any) -> str | None:
+def control_text(raw: Any) -> str | None:
     """Where the first text (or key) of a save's document holding a :data:`CONTROL` character
     is, or None: such a character would reach a terminal as a command (the rules' own texts
     are refused by the same rule when they are loaded). Walked without recursion."""

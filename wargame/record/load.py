@@ -18,18 +18,22 @@ from attrs import frozen
 from wargame import __version__
 from wargame.engine.adjudication import Adjudication
 from wargame.engine.model import digest
+from wargame.engine.reading import CONTROL
 from wargame.files import SAVE_CAP, FileProblem, loads_json, read_capped
 from wargame.record import signing
 from wargame.record.bundle import BundleError, RulebookError, rulebook_from
 from wargame.record.commands import CommandError
-from wargame.record.document import RecordDoc, SaveDocument, SaveError, parse_document, shown
+from wargame.record.document import RecordDoc, SaveDocument, SaveError, control_text, parse_document, shown
 from wargame.record.game import Game, ReplayError, replay
 from wargame.record.seal import Seal, seal_of
 
 MAX_BYTES = SAVE_CAP
 MAX_ENTRIES = 1_000_000
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 """The most JSON objects and lists a save may hold (bounds the memory a save takes to read)."""
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_CONTROL_ESCAPE = re.compile(r"\\[bf]|\\u00[01][0-9a-fA-F]|\\u00[79][0-9a-fA-F]|\\u008[0-9a-fA-F]")
+"""The JSON escapes that can write a control character (\\u0070-\\u007e match too: a false alarm
+only costs the walk over the texts)."""
 
 
 def _lone_surrogate(value: object) -> bool:
@@ -77,6 +81,10 @@ def read_save(path: Path | str) -> tuple[SaveDocument, Seal]:
     if _SURROGATE_ESCAPE.search(text) and _lone_surrogate(raw):  # (only JSON's \\uD800-\\uDFFF can write one)
         raise SaveError(f"{path}: not a save (it holds text that is not Unicode: a lone surrogate)")
     doc = parse_document(raw, str(path))
+    # A control character in a decoded text was written raw (DEL, C1) or as an escape: only then
+    # is every text walked (a long game's save holds thousands; the walk would double its reading)
+    if (CONTROL.search(text) or _CONTROL_ESCAPE.search(text)) and (found := control_text(raw)):
+        raise SaveError(f"{path}: damaged or edited save: {found} holds a control character")
     try:
         seal = seal_of(raw)
     except (ValueError, RecursionError):
