@@ -162,7 +162,7 @@ class Judge:
         self._chances, self._costs, self._static = plan.kinds(picture.rulebook)
         # per order kind, all :meth:`scored` needs of it, gathered once per seat and turn
         self._ready: dict[str, tuple | None] = {}
-        self._scratch: dict[str, dict[str, Any]] = {}  # per order kind, for :meth:`ranked`
+        self._written: dict[str, tuple[Fn, dict[str, Any], tuple] | None] = {}  # per order kind: :meth:`written`
 
     def _prepare(self, kind: str) -> tuple | None:
         found = self._static.get(kind)
@@ -219,21 +219,34 @@ class Judge:
 
     def ranked(self, order: Order) -> tuple[float, Case, dict[str, Any] | None] | None:
         """:meth:`scored`'s score and case, names None, where the kind's entry is written out in one
-        function: one dict per kind, not a copy of ``base`` per order (sound: every order of a kind
-        runs the same function, which writes each name worked out per order before reading it)."""
-        ready = self._ready.get(order.kind, _UNSEEN)
+        function (:meth:`written`); else :meth:`scored` itself."""
+        written = self._written.get(order.kind, _UNSEEN)
+        if written is _UNSEEN:
+            written = self.written(order.kind)
+        if written is None:
+            return self.scored(order)
+        code, scratch, cases = written
+        found = code(self.picture.g, self.picture.theatres[order.theatre] if order.theatre else _NO_SCOPE, scratch)
+        return None if found is None else (found[0], cases[found[1]][2], None)
+
+    def written(self, kind: str) -> tuple[Fn, dict[str, Any], tuple] | None:
+        """For ``kind``, where its entry is written out in one function (:meth:`_Plan._code`): that
+        function, the one dict it is given for every order of the kind, and the kind's cases (the
+        function gives (score, the case's place) or None). None where it is not written out, or
+        the kind has no entry: ask :meth:`scored`. One dict per kind, not a copy of ``base`` per
+        order, is sound: every order of a kind runs the same function, which writes each name
+        worked out per order before reading it."""
+        ready = self._ready.get(kind, _UNSEEN)
         if ready is _UNSEEN:
-            ready = self._prepare(order.kind)
+            ready = self._prepare(kind)
         if ready is None or ready[10] is None:
-            return None if ready is None else self.scored(order)
-        code = ready[10]
-        scratch = self._scratch.get(order.kind)
-        if scratch is None:
-            scratch = self._scratch[order.kind] = dict(ready[0])
+            written = None
+        else:
+            scratch = dict(ready[0])
             scratch["cost"] = ready[1]
-        p = self.picture
-        found = code(p.g, p.theatres[order.theatre] if order.theatre else {}, scratch)
-        return None if found is None else (found[0], ready[5][found[1]][2], None)
+            written = (ready[10], scratch, ready[5])
+        self._written[kind] = written
+        return written
 
     def names(self, order: Order, names: dict[str, Any]) -> Names:
         """What :meth:`scored` read for ``order``, as the lazy mapping a reason reads more of."""
@@ -291,27 +304,43 @@ class DoctrineBot:
         # could still win with the most noise it could draw (the penalties only take off), so an
         # order that could not is never given, rolled for or not.
         dice = Dice(derive(self.seed, "bot"), view.turn, view.seat)
-        judged: dict[tuple[str, str | None], list | None] = {}  # [score, Judge.scored's, score with noise or None, cost]
+        # per (kind, theatre): None where the doctrine would not give it, else [score, how it was
+        # judged (see below), score with noise or None, cost]
+        judged: dict[tuple[str, str | None], list | None] = {}
         chosen_kinds: dict[str, int] = {}
         orders: list[Order] = []
         reasons: list[Callable[[], str]] = []
         left = picture.budget
+        # Each kind's entry written out in one function is called here, not through Judge.ranked
+        # (the same call, without one of Python's calls per order: a bot judges forty a turn); what
+        # it gives is kept as (its case's place, the kind's cases), the case looked up only for
+        # the orders given. A kind not written out is judged by Judge.scored: (score, case, names).
+        written = judge_order._written
+        G, theatres = picture.g, picture.theatres
         while len(orders) < max_orders:
             # the best order so far and the score to beat: the threshold, then the best's score
-            best: tuple[Order, tuple] | None = None
+            best: tuple[Order, list] | None = None
             bar = threshold
             for order in legal(orders):
-                key = (order.kind, order.theatre)
+                kind = order.kind
+                key = (kind, order.theatre)
                 scored = judged.get(key, _UNSEEN)
                 if scored is None:  # (most often, after the first round: tested first)
                     continue
                 if scored is _UNSEEN:
-                    found = judge_order.ranked(order)  # names and a Judged only for the orders given
+                    way = written.get(kind, _UNSEEN)
+                    if way is _UNSEEN:
+                        way = judge_order.written(kind)
+                    if way is None:
+                        found = judge_order.scored(order)
+                    else:
+                        found = way[0](G, theatres[order.theatre] if order.theatre else _NO_SCOPE, way[1])
+                        if found is not None:
+                            found = (found[0], (found[1], way[2]))
                     if found is None or not found[0] + noise > threshold:
                         judged[key] = None
                         continue
-                    scored = judged[key] = [found[0], found, None, costs[order.kind]]
-                kind = order.kind
+                    scored = judged[key] = [found[0], found, None, costs[kind]]
                 repeats = chosen_kinds.get(kind) if chosen_kinds else None
                 short = left - scored[3] < reserve  # a cautious cell keeps money back for what must be paid next turn
                 score = scored[2]
@@ -329,20 +358,29 @@ class DoctrineBot:
                 if short:
                     score -= reserve_penalty
                 if score > bar:
-                    bar, best = score, (order, scored[1])
+                    bar, best = score, (order, scored)
             if best is None:
                 break
-            self._give(best, orders, reasons, chosen_kinds, judge_order, picture)
-            left -= costs[best[0].kind]
+            order, scored = best
+            orders.append(order)
+            reasons.append(_Reason(judge_order, order, scored[1]))
+            chosen_kinds[order.kind] = chosen_kinds.get(order.kind, 0) + 1
+            left -= scored[3]
         return Choice(tuple(orders), Reasons(reasons))
 
-    @staticmethod
-    def _give(best: tuple[Order, tuple], orders: list[Order], reasons: list[Callable[[], str]],
-              chosen_kinds: dict[str, int], judge_order: Judge, picture: Picture) -> None:
-        order, (score, case, names) = best
-        if names is None:  # ranked without them: worked out again, the same score and case
-            score, case, names = judge_order.scored(order)  # type: ignore[misc]
-        orders.append(order)
-        # the sentence is written when someone reads it (bot.Reasons): the Judged keeps what it needs
-        reasons.append(Judged(score, case, judge_order.names(order, names), picture, order).reason)
-        chosen_kinds[order.kind] = chosen_kinds.get(order.kind, 0) + 1
+
+class _Reason:
+    """The sentence of an order a doctrine bot gave, written when someone reads it (bot.Reasons):
+    a study plays many thousand games and reads none. Where the order was judged without the
+    names it read (written out in one function), they are worked out again then, by
+    :meth:`Judge.scored`: the same expressions on the same picture, so the same score and case."""
+
+    __slots__ = ("judge", "order", "found")
+
+    def __init__(self, judge: Judge, order: Order, found: tuple):
+        self.judge, self.order, self.found = judge, order, found
+
+    def __call__(self) -> str:
+        judge, order = self.judge, self.order
+        score, case, names = self.found if len(self.found) == 3 else judge.scored(order)  # type: ignore[misc]
+        return Judged(score, case, judge.names(order, names), judge.picture, order).reason()
