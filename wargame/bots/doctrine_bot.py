@@ -155,8 +155,12 @@ class Judge:
     """A doctrine worked out on one seat's picture of the board: ``judge(order)`` is the order's
     :class:`Judged`, or None where the doctrine would not give it (no entry, or no case holds)."""
 
-    def __init__(self, book: DoctrineBook, picture: Picture, doctrine: Doctrine):
+    def __init__(self, book: DoctrineBook, picture: Picture, doctrine: Doctrine,
+                 bases: dict[tuple[str, int], dict[str, Any]] | None = None):
         self.book, self.picture, self.doctrine = book, picture, doctrine
+        # book.base(cell, doctrine, budget) by (cell, budget), kept by whoever judges with this
+        # book and doctrine turn after turn (a bot): copied here, as this judge adds to its own
+        self._bases = bases
         self._base: dict[str, dict[str, Any]] = {}
         self._plan = plan = _plan(book)
         self._chances, self._costs, self._static = plan.kinds(picture.rulebook)
@@ -173,7 +177,15 @@ class Judge:
             p = self.picture
             base = self._base.get(cell)
             if base is None:
-                base = self._base[cell] = self.book.base(cell, self.doctrine, p.budget)
+                bases = self._bases
+                if bases is None:
+                    base = self.book.base(cell, self.doctrine, p.budget)
+                else:
+                    kept = bases.get((cell, p.budget))
+                    if kept is None:
+                        kept = bases[(cell, p.budget)] = self.book.base(cell, self.doctrine, p.budget)
+                    base = dict(kept)
+                self._base[cell] = base
             # What an order of this kind reads is worked out before it is read, not on a miss of a
             # lazy mapping: a let that is the same for every order once a seat and turn, in ``base``
             # (a let reads only lets written before it), the rest for each order, in the order written.
@@ -280,6 +292,8 @@ class DoctrineBot:
         self.seed = seed
         self.doctrine = doctrine if doctrine is not None else Doctrine(posture=posture, **knobs)
         self._rulebook = rulebook
+        self._bases: dict[tuple[str, int], dict[str, Any]] = {}  # see Judge: for this bot's doctrine
+        self._book: tuple[Rulebook, Doctrine, DoctrineBook] | None = None  # what _bases were worked out for
 
     @property
     def rulebook(self) -> Rulebook:
@@ -290,9 +304,12 @@ class DoctrineBot:
     def choose(self, view: View, legal: Legal, max_orders: int) -> Choice:
         d = self.doctrine
         rulebook = self.rulebook
-        book = doctrine_book(rulebook)
+        if self._book is None or self._book[0] is not rulebook or self._book[1] is not d:
+            self._book = (rulebook, d, doctrine_book(rulebook))
+            self._bases.clear()
+        book = self._book[2]
         picture = Picture(view, rulebook)
-        judge_order = Judge(book, picture, d)
+        judge_order = Judge(book, picture, d, self._bases)
         cell = book.cells.get(view.seat)
         reserve = cell.reserve[d.boldness] if cell is not None else 0
         threshold = book.threshold[d.boldness]
