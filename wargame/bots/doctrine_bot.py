@@ -330,8 +330,9 @@ class DoctrineBot:
         left = picture.budget
         # Each kind's entry written out in one function is called here, not through Judge.ranked
         # (the same call, without one of Python's calls per order: a bot judges forty a turn); what
-        # it gives is kept as (its case's place, the kind's cases), the case looked up only for
-        # the orders given. A kind not written out is judged by Judge.scored: (score, case, names).
+        # it gives, (score, its case's place), is kept as it is: the case and the names are worked
+        # out again only for an order whose reason is read (_Reason). A kind not written out is
+        # judged by Judge.scored: (score, case, names).
         written = judge_order._written
         G, theatres = picture.g, picture.theatres
         while len(orders) < max_orders:
@@ -352,8 +353,6 @@ class DoctrineBot:
                         found = judge_order.scored(order)
                     else:
                         found = way[0](G, theatres[order.theatre] if order.theatre else _NO_SCOPE, way[1])
-                        if found is not None:
-                            found = (found[0], (found[1], way[2]))
                     if found is None or not found[0] + noise > threshold:
                         judged[key] = None
                         continue
