@@ -349,35 +349,6 @@ def test_a_pictures_middles_are_the_views_estimates_middles() -> None:
     assert compared > 100
 
 
-def test_ranking_an_order_without_its_names_gives_its_score_and_case_in_any_order() -> None:
-    """Judge.ranked shares one dict per order kind between orders (the names come later, for the
-    orders given): each order's score and case are scored's, whichever orders were ranked before
-    it, forwards, backwards and each twice over."""
-    from wargame.bots import doctrine_bot
-    from wargame.bots.doctrine import POSTURES, Doctrine
-    from wargame.bots.doctrine_data import doctrine_book
-    from wargame.bots.picture import Picture
-    from wargame.engine.legality import legal_orders
-    from wargame.engine.model import CELLS
-
-    book = doctrine_book(RULEBOOK)
-    compared = 0
-    for state in _positions(12):
-        for cell in CELLS:
-            picture = Picture(view(state, cell), RULEBOOK)
-            for doctrine in [Doctrine(posture=p) for p in POSTURES] + [Doctrine(reform="crackdown", welcome=False)]:
-                legal = legal_orders(RULEBOOK, state, cell)
-                want = {o: doctrine_bot.Judge(book, picture, doctrine).scored(o) for o in legal}
-                ranking = doctrine_bot.Judge(book, picture, doctrine)
-                for order in legal + legal[::-1] + legal:
-                    got, full = ranking.ranked(order), want[order]
-                    assert (got is None) == (full is None), order
-                    if got is not None:
-                        assert got[:2] == full[:2] and type(got[0]) is type(full[0]), order
-                        compared += 1
-    assert compared > 1000
-
-
 def test_a_builder_sets_slots_by_their_own_setters_and_other_fields_as_attrs_does() -> None:
     """A record (every field a slot) and a class of plain attributes are built with the values
     given, each field the very object, as their constructors build them."""

@@ -335,17 +335,18 @@ class DoctrineBot:
         # judged by Judge.scored: (score, case, names).
         written = judge_order._written
         G, theatres = picture.g, picture.theatres
+        first = True
         while len(orders) < max_orders:
             # the best order so far and the score to beat: the threshold, then the best's score
             best: tuple[Order, list] | None = None
             bar = threshold
-            for order in legal(orders):
-                kind = order.kind
-                key = (kind, order.theatre)
-                scored = judged.get(key, _UNSEEN)
-                if scored is None:  # (most often, after the first round: tested first)
-                    continue
-                if scored is _UNSEEN:
+            if first:
+                # The first round, written apart from the others: every order is judged in it, none
+                # has been given yet (so no kind repeats), nothing has been judged before it. The
+                # same steps as the later rounds' loop below takes for an order not judged yet.
+                first = False
+                for order in legal(orders):
+                    kind = order.kind
                     way = written.get(kind, _UNSEEN)
                     if way is _UNSEEN:
                         way = judge_order.written(kind)
@@ -354,27 +355,52 @@ class DoctrineBot:
                     else:
                         found = way[0](G, theatres[order.theatre] if order.theatre else _NO_SCOPE, way[1])
                     if found is None or not found[0] + noise > threshold:
-                        judged[key] = None
+                        judged[(kind, order.theatre)] = None
                         continue
-                    scored = judged[key] = [found[0], found, None, costs[kind]]
-                repeats = chosen_kinds.get(kind) if chosen_kinds else None
-                short = left - scored[3] < reserve  # a cautious cell keeps money back for what must be paid next turn
-                score = scored[2]
-                if score is None:
-                    most = scored[0] + noise
-                    if repeats:
-                        most -= repeat_penalty * repeats
+                    cost = costs[kind]
+                    scored = judged[(kind, order.theatre)] = [found[0], found, None, cost]
+                    short = left - cost < reserve  # a cautious cell keeps money back for what must be paid next turn
+                    most = found[0] + noise
                     if short:
                         most -= reserve_penalty
                     if not most > bar:
                         continue
-                    score = scored[2] = scored[0] + dice.roll("doctrine.noise", f"{kind}|{order.theatre or ''}") * noise
-                if repeats:
-                    score -= repeat_penalty * repeats
-                if short:
-                    score -= reserve_penalty
-                if score > bar:
-                    bar, best = score, (order, scored)
+                    score = scored[2] = found[0] + dice.roll("doctrine.noise", f"{kind}|{order.theatre or ''}") * noise
+                    if short:
+                        score -= reserve_penalty
+                    if score > bar:
+                        bar, best = score, (order, scored)
+            else:
+                for order in legal(orders):
+                    kind = order.kind
+                    key = (kind, order.theatre)
+                    scored = judged.get(key, _UNSEEN)
+                    if scored is None:  # (most often: tested first)
+                        continue
+                    if scored is _UNSEEN:  # (an order the first round was not offered)
+                        found = _judgement(judge_order, order)
+                        if found is None or not found[0] + noise > threshold:
+                            judged[key] = None
+                            continue
+                        scored = judged[key] = [found[0], found, None, costs[kind]]
+                    repeats = chosen_kinds.get(kind)
+                    short = left - scored[3] < reserve
+                    score = scored[2]
+                    if score is None:
+                        most = scored[0] + noise
+                        if repeats:
+                            most -= repeat_penalty * repeats
+                        if short:
+                            most -= reserve_penalty
+                        if not most > bar:
+                            continue
+                        score = scored[2] = scored[0] + dice.roll("doctrine.noise", f"{kind}|{order.theatre or ''}") * noise
+                    if repeats:
+                        score -= repeat_penalty * repeats
+                    if short:
+                        score -= reserve_penalty
+                    if score > bar:
+                        bar, best = score, (order, scored)
             if best is None:
                 break
             order, scored = best
@@ -383,6 +409,18 @@ class DoctrineBot:
             chosen_kinds[order.kind] = chosen_kinds.get(order.kind, 0) + 1
             left -= scored[3]
         return Choice(tuple(orders), Reasons(reasons))
+
+
+def _judgement(judge: Judge, order: Order) -> tuple | None:
+    """``order`` judged as :meth:`DoctrineBot.choose`'s first round judges it (written out there):
+    (score, its case's place) from a kind written out in one function, else :meth:`Judge.scored`'s
+    (score, case, names), or None."""
+    way = judge._written.get(order.kind, _UNSEEN)
+    if way is _UNSEEN:
+        way = judge.written(order.kind)
+    if way is None:
+        return judge.scored(order)
+    return way[0](judge.picture.g, judge.picture.theatres[order.theatre] if order.theatre else _NO_SCOPE, way[1])
 
 
 class _Reason:
