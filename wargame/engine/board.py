@@ -303,7 +303,7 @@ class Board:
         if changed is None:
             for name, expr in self.formulas:
                 g[name] = expr.fn(g, _EMPTY, _EMPTY)
-        elif changed:
+        elif changed and not _formulas_read(self.formulas).isdisjoint(changed):  # (most changes: a track no formula reads)
             for name, expr in self.formulas:
                 if not expr.names.isdisjoint(changed):
                     value = expr.fn(g, _EMPTY, _EMPTY)
@@ -451,6 +451,16 @@ _TOTAL_VALUES = operator.itemgetter(*_TOTALS)
 
 _UNSET = object()
 _INT = {int}
+_READ_BY: list[Any] = [None, frozenset()]  # [formulas, every name they read]: the rulebook's, the same each board
+
+
+def _formulas_read(formulas: tuple) -> frozenset[str]:
+    """Every name one of ``formulas`` (pairs of name and expression) reads."""
+    kept, names = _READ_BY  # one read: another thread may write it
+    if kept is not formulas:
+        names = frozenset().union(*(expr.names for _, expr in formulas))
+        _READ_BY[:] = [formulas, names]
+    return names
 
 
 def _same_offshoot(values: tuple, was: Offshoot) -> bool:
