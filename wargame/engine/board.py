@@ -437,7 +437,7 @@ class Board:
         kept = {n: getattr(template, n) for n in _STATE_REST}
         kept.update(changes)
         new = State(theatres=tuple(theatres), offshoots=tuple(offshoots), decks=tuple(decks), **parts, **kept)
-        _keep_flat(new, dict(zip(GLOBAL_TRACKS, tracks, strict=True)))
+        _keep_flat(new, dict(zip(_TRACK_NAMES, tracks)))  # (_TRACK_VALUES gives one value a name)
         return new
 
 
@@ -500,5 +500,6 @@ if tuple(a.name for a in attrs.fields(Leader)) != ("name",) + tuple(n for n, _, 
     raise RuntimeError("Leader: its name, then its tracks, are its fields in order")
 _BUILD_THEATRE = builder(Theatre)  # from the values of _THEATRE_FIELDS in order
 _BUILD_LEADER = builder(Leader)
+_TRACK_NAMES = tuple(GLOBAL_TRACKS)
 _TRACK_VALUES = operator.itemgetter(*GLOBAL_TRACKS)  # every global track's value off a board or a flat dict, in order
 _THEATRE_VALUES = operator.itemgetter(*_THEATRE_FIELDS)
