@@ -136,6 +136,7 @@ def test_the_requirements_written_out_allow_what_the_loop_allows(monkeypatch) ->
 
 def test_the_doctrine_written_out_judges_as_its_expressions_one_by_one(monkeypatch) -> None:
     import wargame.bots.doctrine_bot as doctrine_bot
+    import wargame.bots.doctrine_plan as doctrine_plan
     from wargame.bots.doctrine import POSTURES, Doctrine
     from wargame.bots.doctrine_data import doctrine_book
     from wargame.bots.picture import Picture
@@ -143,10 +144,10 @@ def test_the_doctrine_written_out_judges_as_its_expressions_one_by_one(monkeypat
     from wargame.engine.model import CELLS
 
     book = doctrine_book(RULEBOOK)
-    written = doctrine_bot._Plan(book)
+    written = doctrine_plan.Plan(book)
     with monkeypatch.context() as m:
-        m.setattr(doctrine_bot._Plan, "_code", lambda *_: None)
-        plain = doctrine_bot._Plan(book)
+        m.setattr(doctrine_plan.Plan, "_code", lambda *_: None)
+        plain = doctrine_plan.Plan(book)
         plain.kinds(RULEBOOK)
     assert all(r[2][-1] is not None for r in written.kinds(RULEBOOK)[2].values())
     compared = 0
@@ -156,7 +157,7 @@ def test_the_doctrine_written_out_judges_as_its_expressions_one_by_one(monkeypat
             for doctrine in [Doctrine(posture=p) for p in POSTURES] + [Doctrine(reform="crackdown", welcome=False)]:
                 judges = []
                 for plan in (written, plain):
-                    monkeypatch.setattr(doctrine_bot, "_plan", lambda _, plan=plan: plan)
+                    monkeypatch.setattr(doctrine_plan, "plan", lambda _, plan=plan: plan)
                     judges.append(doctrine_bot.Judge(book, picture, doctrine))
                 for order in legal_orders(RULEBOOK, state, cell):
                     a, b = (j.scored(order) for j in judges)

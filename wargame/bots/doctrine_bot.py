@@ -8,18 +8,18 @@ can afford, each with its sentence.
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
+from wargame.bots import doctrine_plan
 from wargame.bots.bot import Choice, Legal, Reasons
 from wargame.bots.doctrine import Doctrine
 from wargame.bots.doctrine_data import Case, DoctrineBook, doctrine_book
+from wargame.bots.doctrine_plan import Fn
 from wargame.bots.judged import Judged, Names
 from wargame.bots.picture import Picture
 from wargame.engine.dice import Dice, derive
-from wargame.engine.expressions import Expression, compile_written
 from wargame.engine.model import Order
 from wargame.engine.rulebook import Rulebook
 from wargame.engine.view import View
@@ -30,122 +30,6 @@ def _default_rulebook() -> Rulebook:
     from wargame.engine.rulebook import load_rulebook
 
     return load_rulebook()
-
-
-Fn = Callable[[Any, Any, Any], Any]
-
-
-class _Plan:
-    """A book's entries made ready to judge with: for each order kind, its cell, the cell's lets,
-    its ``when`` and its cases, each as the compiled function itself (no wrapper to call through),
-    and what they read that is worked out per order (:meth:`_needs`). Built once per book (:func:`_plan`)."""
-
-    __slots__ = ("book", "entries", "chances", "reads", "needs")
-
-    def __init__(self, book: DoctrineBook):
-        self.book = book
-        self.entries: dict[str, tuple[str, dict[str, Fn], Fn | None, tuple[tuple[Fn | None, Fn, Case], ...]]] = {}
-        self.chances: dict[int, tuple[Rulebook, dict[str, Fn | None], dict[str, int], dict[str, tuple]]] = {}
-        # each let's names, and those of the lets it reads, all the way down
-        self.reads: dict[str, dict[str, frozenset[str]]] = {}
-        for c, cell in book.cells.items():
-            deep: dict[str, frozenset[str]] = {}
-            for n, e in cell.lets.items():  # a let reads only the lets written before it
-                deep[n] = e.names.union(*(deep[m] for m in e.names if m in deep))
-            self.reads[c] = deep
-        lets: dict[str, dict[str, Fn]] = {c: {n: e.fn for n, e in cell.lets.items()} for c, cell in book.cells.items()}
-        for kind, entry in book.entries.items():
-            self.entries[kind] = (entry.cell, lets.get(entry.cell, {}), None if entry.when is None else entry.when.fn,
-                                  tuple((None if c.when is None else c.when.fn, c.score.fn, c) for c in entry.cases))
-        self.needs = {kind: self._needs(kind) for kind in book.entries}
-
-    def _deep(self, cell: str, names: frozenset[str]) -> frozenset[str]:
-        deep = self.reads.get(cell, {})
-        return names.union(*(deep[n] for n in names if n in deep))
-
-    def _needs(self, kind: str) -> tuple[bool, tuple[str, ...], bool, tuple[str, ...]]:
-        """What ``kind``'s entry reads of the names worked out per order, even through a let: does
-        its ``when`` read the ``chance``, which lets (in the order written); then what its cases
-        read besides."""
-        entry = self.book.entries[kind]
-        order = tuple(self.book.cells[entry.cell].lets) if entry.cell in self.book.cells else ()
-        when = self._deep(entry.cell, entry.when.names) if entry.when is not None else frozenset()
-        cases = frozenset().union(*(self._deep(entry.cell, e.names)
-                                    for c in entry.cases for e in (c.when, c.score) if e is not None)) - when
-        return ("chance" in when, tuple(n for n in order if n in when),
-                "chance" in cases, tuple(n for n in order if n in cases))
-
-    def kinds(self, rulebook: Rulebook) -> tuple[dict[str, Fn | None], dict[str, int], dict[str, tuple]]:
-        """Each order kind's chance formula (None: it has none) and cost, in ``rulebook``; and per
-        kind with an entry, what :meth:`Judge.scored` needs of it that is the same on every picture:
-        its cell, the lets it reads that are the same for every order (they read no theatre's name,
-        nor the order's chance or cost, even through another let), and the rest (:meth:`Judge._prepare`)."""
-        found = self.chances.get(id(rulebook))
-        if found is None or found[0] is not rulebook:
-            kinds = rulebook.order_kinds
-            chances = {k: None if o.chance is None else o.chance.fn for k, o in kinds.items()}
-            costs = {k: o.cost for k, o in kinds.items()}
-            per_order = set(rulebook.scope("theatre").theatre) | {"chance", "cost"}
-            shared = {c: frozenset(n for n, names in deep.items() if per_order.isdisjoint(names))
-                      for c, deep in self.reads.items()}
-            ready: dict[str, tuple] = {}
-            for kind, (cell, lets, when, cases) in self.entries.items():
-                when_chance, when_lets, cases_chance, cases_lets = self.needs[kind]
-                same = shared.get(cell, frozenset())
-                when_own = tuple(n for n in when_lets if n not in same)
-                cases_own = tuple(n for n in cases_lets if n not in same)
-                code = self._code(rulebook, kind, when_chance, when_own, cases_chance and not when_chance, cases_own)
-                ready[kind] = (cell, tuple((n, lets[n]) for n in when_lets + cases_lets if n in same), (
-                    costs[kind], lets, chances[kind], when, cases,
-                    when_chance, tuple((n, lets[n]) for n in when_own),
-                    cases_chance and not when_chance, tuple((n, lets[n]) for n in cases_own), code))
-            found = self.chances[id(rulebook)] = (rulebook, chances, costs, ready)
-        return found[1], found[2], found[3]
-
-
-    def _code(self, rulebook: Rulebook, kind: str, when_chance: bool, when_lets: tuple[str, ...], cases_chance: bool,
-              cases_lets: tuple[str, ...]) -> Fn | None:
-        """What :meth:`Judge.scored` works out for an order of ``kind`` (after its names are copied from
-        ``base``), written out as one function of (G, T, names): the chance and the lets where they
-        are first needed, then the ``when``, then the cases; it gives (score, the case's place) or
-        None. The same expressions in the same order, without a call for each. None where an
-        expression keeps no tree to write out (:attr:`~wargame.engine.expressions.Expression.body`)."""
-        entry = self.book.entries[kind]
-        lets = self.book.cells[entry.cell].lets if entry.cell in self.book.cells else {}
-        chance = rulebook.order_kinds[kind].chance
-        exprs = [lets[n] for n in when_lets + cases_lets] + [e for c in entry.cases for e in (c.when, c.score) if e]
-        if any(e.body is None for e in exprs + [e for e in (entry.when, chance) if e is not None]):
-            return None
-
-        def text(e: Expression) -> str:
-            return f"({ast.unparse(e.body)})"  # type: ignore[arg-type]
-
-        worked = "1.0" if chance is None else f"float{text(chance)}"
-        lines = ["def judge(G, T, O):"]
-        if when_chance:
-            lines.append(f"    O['chance'] = {worked}")
-        lines += [f"    O[{n!r}] = {text(lets[n])}" for n in when_lets]
-        if entry.when is not None:
-            lines += [f"    if not {text(entry.when)}:", "        return None"]
-        if cases_chance:
-            lines.append(f"    O['chance'] = {worked}")
-        lines += [f"    O[{n!r}] = {text(lets[n])}" for n in cases_lets]
-        for i, case in enumerate(entry.cases):
-            lines += [f"    if {'True' if case.when is None else text(case.when)}:", f"        return {text(case.score)}, {i}"]
-        lines.append("    return None")
-        return compile_written(lines, "judge", f"<doctrine of {kind}>")
-
-
-_plans: dict[int, _Plan] = {}
-
-
-def _plan(book: DoctrineBook) -> _Plan:
-    plan = _plans.get(id(book))
-    if plan is None or plan.book is not book:
-        if len(_plans) >= 16:
-            _plans.clear()
-        plan = _plans[id(book)] = _Plan(book)
-    return plan
 
 
 _NO_SCOPE: dict = {}  # no theatre, for a chance to read (never written to)
@@ -162,7 +46,7 @@ class Judge:
         # book and doctrine turn after turn (a bot): copied here, as this judge adds to its own
         self._bases = bases
         self._base: dict[str, dict[str, Any]] = {}
-        self._plan = plan = _plan(book)
+        self._plan = plan = doctrine_plan.plan(book)
         self._chances, self._costs, self._static = plan.kinds(picture.rulebook)
         # per order kind, all :meth:`scored` needs of it, gathered once per seat and turn
         self._ready: dict[str, tuple | None] = {}
@@ -210,7 +94,7 @@ class Judge:
         names["cost"] = cost
         G = p.g
         T = p.theatres[order.theatre] if order.theatre else {}
-        if code is not None:  # all of the below, written out in one function (_Plan._code)
+        if code is not None:  # all of the below, written out in one function (Plan._code)
             found = code(G, T, names)
             return None if found is None else (found[0], cases[found[1]][2], names)
         if when is not None:
@@ -242,7 +126,7 @@ class Judge:
         return None if found is None else (found[0], cases[found[1]][2], None)
 
     def written(self, kind: str) -> tuple[Fn, dict[str, Any], tuple] | None:
-        """For ``kind``, where its entry is written out in one function (:meth:`_Plan._code`): that
+        """For ``kind``, where its entry is written out in one function (:meth:`~wargame.bots.doctrine_plan.Plan._code`): that
         function, the one dict it is given for every order of the kind, and the kind's cases (the
         function gives (score, the case's place) or None). None where it is not written out, or
         the kind has no entry: ask :meth:`scored`. One dict per kind, not a copy of ``base`` per
@@ -350,10 +234,8 @@ class DoctrineBot:
                     way = written.get(kind, _UNSEEN)
                     if way is _UNSEEN:
                         way = judge_order.written(kind)
-                    if way is None:
-                        found = judge_order.scored(order)
-                    else:
-                        found = way[0](G, theatres[order.theatre] if order.theatre else _NO_SCOPE, way[1])
+                    found = (judge_order.scored(order) if way is None
+                             else way[0](G, theatres[order.theatre] if order.theatre else _NO_SCOPE, way[1]))
                     if found is None or not found[0] + noise > threshold:
                         judged[(kind, order.theatre)] = None
                         continue
