@@ -88,6 +88,14 @@ def bots_game(seed: int = 4) -> WargameApp:
     return WargameApp(RULEBOOK, session=Session.new(RULEBOOK, "exercise", seed, {c: "doctrine" for c in CELLS}))
 
 
+async def without_toasts(pilot) -> None:
+    """Take the toasts away before the picture: a turn's toast ("no events this quarter") lasts a
+    few seconds, so on a loaded machine it had gone by the time the picture was taken and on an
+    idle one not. The picture is of the screen (a test of its own holds the toast)."""
+    pilot.app.clear_notifications()
+    await pilot.pause()
+
+
 async def skip_to(pilot, wanted) -> None:
     """Skip walkthroughs until ``wanted()`` (bots choose in threads meanwhile)."""
     for _ in range(600):
@@ -116,7 +124,7 @@ def test_the_adjudication_says_why_each_bot_gave_its_order(snap_compare, size) -
         screen = pilot.app.screen
         screen.index = next(i for i, r in enumerate(screen.records) if r.kind == "order")
         screen.refresh_record()
-        await pilot.pause()
+        await without_toasts(pilot)
 
     assert snap_compare(bots_game(), terminal_size=size, run_before=ready)
 
@@ -127,7 +135,7 @@ def test_the_board_between_turns(snap_compare, size) -> None:
         await skip_to(pilot, lambda: type(pilot.app.screen).__name__ == "SummaryScreen")
         await pilot.press("escape")
         await wait_for(pilot, "GameScreen")
-        await pilot.pause()
+        await without_toasts(pilot)
 
     assert snap_compare(bots_game(), terminal_size=size, run_before=ready)
 
@@ -140,6 +148,7 @@ def test_the_help_of_the_board(snap_compare, size) -> None:
         await wait_for(pilot, "GameScreen")
         await pilot.press("f1")
         await wait_for(pilot, "HelpScreen")
+        await without_toasts(pilot)
 
     assert snap_compare(bots_game(), terminal_size=size, run_before=ready)
 
@@ -188,10 +197,7 @@ def test_the_white_cell_between_turns(snap_compare, size) -> None:
         # scheduled callback: wait for both, or the picture depends on the machine's speed
         await pilot.app.workers.wait_for_complete()
         await pilot.wait_for_scheduled_animations()
-        # the turn's toast ("no events this quarter") lasts a few seconds: on a loaded machine it
-        # was gone by now, on an idle one not; the picture is of the screen, without it
-        pilot.app.clear_notifications()
-        await pilot.pause()
+        await without_toasts(pilot)
         await pilot.pause()
 
     assert snap_compare(bots_game(), terminal_size=size, run_before=ready)
@@ -294,3 +300,20 @@ def test_the_charts(snap_compare, size) -> None:
         await pilot.press("down", "down")  # IS funds: hidden from the room, so the third the room may see
 
     assert snap_compare(WargameApp(RULEBOOK, session=session), terminal_size=size, run_before=ready)
+
+
+def test_a_quarter_without_events_says_so_in_a_toast(monkeypatch) -> None:
+    """The toast the pictures above are taken without: a turn whose events phase brought nothing
+    says so for a few seconds, and the game goes on to the orders."""
+    import asyncio
+
+    told: list[str] = []
+    notify = WargameApp.notify
+    monkeypatch.setattr(WargameApp, "notify", lambda self, message, *a, **k: told.append(str(message)) or notify(self, message, *a, **k))
+
+    async def scenario() -> None:
+        app = bots_game()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await skip_to(pilot, lambda: "Turn 1: no events this quarter." in told)
+
+    asyncio.run(scenario())
