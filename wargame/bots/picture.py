@@ -30,11 +30,11 @@ class Picture:
         self.whose = whose
         # the seat's estimates: the middle of each range (0 for what it cannot see at all, e.g.
         # how long secret talks have lasted)
-        tracks: dict[str, float] = dict.fromkeys(GLOBAL_TRACKS, 0)
         seen = view.tracks
         if isinstance(seen, Tracks):  # the engine's own view: the middles without an Estimate each
-            tracks.update(seen.mids())
+            tracks: dict[str, float] = seen.mids(hidden=0)
         else:
+            tracks = dict.fromkeys(GLOBAL_TRACKS, 0)
             for name, est in seen.items():
                 if name in tracks:
                     tracks[name] = est.mid
