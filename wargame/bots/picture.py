@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from wargame.bots.doctrine import Doctrine
-from wargame.engine.board import GLOBAL_TRACKS, Board
+from wargame.engine.board import GLOBAL_TRACKS, OWNER, Board
 from wargame.engine.model import Order
 from wargame.engine.rulebook import Rulebook
 from wargame.engine.view import Tracks, View
@@ -48,7 +48,10 @@ class Picture:
         self.theatres = {t["name"]: t for t in board.theatres}
         self._titles: dict[str, str] | None = None
         budget = rulebook.budgets.get(view.seat)
-        self.budget = (int(seen.low(budget)) if isinstance(seen, Tracks) else int(seen[budget].lo)) if budget else 0  # a cell knows its own exactly
+        if budget and OWNER.get(budget) == view.seat and isinstance(seen, Tracks):
+            self.budget = int(tracks[budget])  # a cell knows its own exactly: its middle is its value
+        else:
+            self.budget = (int(seen.low(budget)) if isinstance(seen, Tracks) else int(seen[budget].lo)) if budget else 0
 
     def chance(self, order: Order) -> float:
         """The chance the public rules give an order, on this seat's picture of the board."""

@@ -27,17 +27,7 @@ import attrs
 from attrs import frozen
 
 from wargame.engine.adjudication import Adjudication
-from wargame.engine.board import (  # noqa: F401 (INNER, OWNER... are read from here too)
-    GLOBAL_TRACKS,
-    INNER,
-    OWNER,
-    PARTIES,
-    PARTIES_ONLY,
-    TALK_FIELDS,
-    _flat,
-    flat_tracks,
-    hidden_from,
-)
+from wargame.engine.board import GLOBAL_TRACKS, INNER, OWNER, PARTIES, PARTIES_ONLY, TALK_FIELDS, _flat, flat_tracks, hidden_from  # noqa: F401 (read from here)
 from wargame.engine.dice import _GAMMA, _M1, _M2, _UNIT, MASK, derive, game_key, mix, name
 from wargame.engine.model import CELL_TITLES, CELLS, DeckPiles, Offshoot, State, Theatre
 
@@ -158,31 +148,26 @@ class Tracks(Mapping[str, Estimate]):
     def mids(self, hidden: float | None = None) -> dict[str, float]:
         """Each track's :attr:`Estimate.mid` by name, in the same order, worked out without
         making the Estimates (a doctrine bot reads sixty of them four times a turn). A new dict.
-        With ``hidden``, every global track in the board's order, a track the seat may not see
-        at all as ``hidden`` (as a doctrine bot's picture reads them)."""
+        With ``hidden``, every global track, one the seat may not see at all as ``hidden``."""
         state, seat = self._state, self._seat
         flat = _flat(state)
-        # every track as if seen exactly ((v + v) / 2 is float(v), exactly), copied from the
-        # state's, which the four views of a state share; then the ranges in place
-        mids = _floats(flat).copy()
-        unseen = _UNSEEN[seat]
-        if hidden is None:
-            for n in unseen:
+        last, mids = _floats  # every track as if seen exactly ((v + v) / 2 is float(v), exactly) ...
+        if last is not flat:
+            mids = dict(zip(flat, map(float, flat.values())))
+            _floats[:] = [flat, mids]  # (... made once for the four views of a state)
+        mids = mids.copy()
+        for n in _UNSEEN[seat]:
+            mids[n] = hidden  # (in its place)
+            if hidden is None:
                 del mids[n]
-        else:
-            for n in unseen:
-                mids[n] = hidden
-        table, los = _placed(state, seat, flat)
-        if los:
-            mids.update(zip(table[0], map(operator.add, los, table[4])))  # lo + width / 2 is (lo + hi) / 2, exactly
+        table, los = _placed(state, seat, flat)  # ... then its ranges in place (lo + width / 2 is (lo + hi) / 2)
+        mids.update(zip(table[0], map(operator.add, los, table[4])))
         if seat in _OUTSIDERS and state.relation.stage == 1 and not state.relation.known:
             mids.update(zip(TALK_FIELDS, (4.0 if state.tally.second_splits else 0.0, 0.0, 0.0)))
         return mids
 
     def low(self, name: str) -> int:
         """:attr:`Estimate.lo` of track ``name`` (KeyError where the seat may not see it)."""
-        if self._bounds is None and name in _PLAIN[self._seat]:
-            return _flat(self._state)[name]  # seen exactly, always: no range need be placed
         return self._bounds_of()[0][name]
 
     def __getitem__(self, name: str) -> Estimate:
@@ -239,53 +224,37 @@ def _seen_bounds(state: State, seat: str) -> tuple[dict[str, int], dict[str, int
     seen only as a range. :func:`_seen_tracks` makes them Estimates; a doctrine bot's picture
     reads the middles (:meth:`Tracks.mids`) without making any."""
     flat = _flat(state)
-    names, _ = _PLANS[seat]
     # every track it may see, in the board's order, first as if exactly; then its ranges in place
     # (read with one itemgetter and zipped: C loops, not a comprehension's, for sixty tracks)
-    lows: dict[str, int] = dict(zip(names, _READ[seat](flat)))
-    highs: dict[str, int] = {}
+    lows: dict[str, int] = dict(zip(_PLANS[seat][0], _READ[seat](flat)))
     table, los = _placed(state, seat, flat)
-    if los:
-        lows.update(zip(table[0], los))
-        highs = dict(zip(table[0], map(operator.add, los, table[3])))
+    lows.update(zip(table[0], los))
+    highs: dict[str, int] = dict(zip(table[0], map(operator.add, los, table[3])))
     if seat in _OUTSIDERS and state.relation.stage == 1 and not state.relation.known:
-        # Secret talks look, from outside, like whatever came before them.
-        public = 4 if state.tally.second_splits else 0
-        for n, v in zip(TALK_FIELDS, (public, 0, 0)):
-            lows[n] = v
-            highs.pop(n, None)
+        # Secret talks look, from outside, like whatever came before them (public tracks: never ranges)
+        lows.update(zip(TALK_FIELDS, (4 if state.tally.second_splits else 0, 0, 0)))
     return lows, highs
 
 
 def _placed(state: State, seat: str, flat: Mapping[str, int]) -> tuple[tuple, list[int]]:
-    """Where ``seat``'s ranges of ``state`` sit: its table of ranges (see ``_TABLES``) and each
-    range's low end, in the table's order (none where it sees every track exactly)."""
-    # as wide as the coalition's intelligence leaves them: a table for each width
-    widest = _width(seat, "", state.coalition.intel) if seat == "coalition" else 0
-    tables = _TABLES[seat]
-    table = tables.get(widest)
-    if table is None:
-        table = tables[widest] = _table(_PLANS[seat][1], widest)
-    codes = table[0]
-    if not codes:
+    """``seat``'s ranges in ``state``: its table (see ``_table``) and each range's low end, in order."""
+    widest = _width(seat, "", state.coalition.intel) if seat == "coalition" else 0  # (its intelligence)
+    table = _TABLES[seat].get(widest) or _table(_PLANS[seat][1], widest)
+    if not table[0]:
         return table, []
-    # Where each range sits around the truth: dice of the view's own, keyed one-way from the
-    # secret, never the game's dice and nothing a seat could work out (Dice(derive(secret,
-    # "view"), turn, seat).roll(name), its key chain worked out here: see wargame.engine.dice).
-    turn = state.turn
-    secret, at, first = _turn_key
-    if at != turn or secret != state.seed:
-        first = mix(game_key(derive(state.seed, "view")) ^ (turn & MASK))
-        _turn_key[:] = [state.seed, turn, first]  # the four views of a turn share the first step
-    rolls = _rolls(mix(first ^ _SEAT_NAMES[seat]), table[2], len(codes), 11)
-    # _estimate, written out (a view places a dozen ranges, four views a turn): the range of
-    # step values that starts at an offset from the roll and holds the value, shifted inside
-    # the track; (v - offset) // step * step + offset is v - (v - offset) % step, and a roll's
-    # unit times step is its top 53 bits times step * 2**-53, the same product rounded the same
-    # way (a power of two scales exactly)
+    # Where each range sits around the truth: dice of the view's own, keyed one-way from the secret, never
+    # the game's dice: Dice(derive(secret, "view"), turn, seat).roll(name), its key chain worked out here
+    # (see wargame.engine.dice), its first step once for the four views of a turn.
+    secret, turn, first = _turn_key
+    if turn != state.turn or secret != state.seed:
+        first = mix(game_key(derive(state.seed, "view")) ^ (state.turn & MASK))
+        _turn_key[:] = [state.seed, state.turn, first]
+    rolls = _rolls(mix(first ^ _SEAT_NAMES[seat]), table[2], len(table[0]), 11)
+    # _estimate, written out: (v - offset) // step * step + offset is v - (v - offset) % step, and
+    # unit(roll) * step is roll's top 53 bits * (step * 2**-53), the same product rounded alike
     return table, [
         top if (lo := v - (v - int(rolled * scaled)) % step) > top else bottom if lo < bottom else lo
-        for (step, scaled, top, bottom), rolled, v in zip(table[1], rolls, table[5](flat))
+        for (step, scaled, top, bottom), rolled, v in zip(table[1], rolls, map(flat.__getitem__, table[0]))
     ]
 
 
@@ -332,25 +301,17 @@ def _rolls(key: int, lanes: tuple[int, int, int, int, int], n: int, drop: int = 
     """The 64-bit results of the ``n`` rolls of a view keyed by ``key`` (see above), in the order
     of its ranges, each shifted right by ``drop`` bits (11: the 53 a unit reads)."""
     rep, lm, g, scope, codes = lanes
-    z = (key * rep ^ codes) + g & lm  # mix(key ^ name(track)) ...
-    z = (z ^ z >> 30) & lm
-    z = z * _M1 & lm
-    z = (z ^ z >> 27) & lm
-    z = z * _M2 & lm
-    z = ((z ^ z >> 31) & lm ^ scope) + g & lm  # ... ^ name("")), mixed ...
-    z = (z ^ z >> 30) & lm
-    z = z * _M1 & lm
-    z = (z ^ z >> 27) & lm
-    z = z * _M2 & lm
-    z = (z ^ z >> 31) & lm  # ... ^ 0 (the index), mixed
-    z = z + g & lm
-    z = (z ^ z >> 30) & lm
-    z = z * _M1 & lm
-    z = (z ^ z >> 27) & lm
-    z = z * _M2 & lm
-    z = z ^ z >> 31  # (the lane above's bits land above each lane's low 64, which alone are read)
-    if drop:
-        z >>= drop  # (a lane's bits 64 to 96 are clear: a drop of up to 33 brings in no other lane's)
+    z = key * rep ^ codes  # mix(key ^ name(track)), then ^ name("") and mixed, then ^ 0 (the index) and mixed
+    for then in (scope, 0, None):
+        z = z + g & lm
+        z = (z ^ z >> 30) & lm
+        z = z * _M1 & lm
+        z = (z ^ z >> 27) & lm
+        z = z * _M2 & lm
+        z = z ^ z >> 31  # (the lane above's bits land above each lane's low 64: masked off before a next step)
+        if then is not None:
+            z = z & lm ^ then if then else z & lm
+    z >>= drop  # (a lane's bits 64 to 96 are clear: a drop of up to 33 brings in no other lane's)
     if _LITTLE:
         return memoryview(z.to_bytes(16 * n, "little")).cast("Q")[::2].tolist()
     return [z >> (128 * i) & MASK for i in range(n)]
@@ -363,38 +324,19 @@ _RANGES: dict[tuple[int, int], Estimate] = {}
 
 
 def _table(ranged: tuple[tuple[str, int, int, int, int], ...], widest: int) -> tuple:
-    """A view's ranges laid out for placing them (see :func:`_placed`), each as wide as the plan
-    says or, where it follows the coalition's intelligence, as ``widest`` allows: (their names;
-    for each (width + 1, (width + 1) * 2**-53, the highest low end, the lowest); their lanes; each
-    width; each half width; an itemgetter of their values, as a tuple). A range of width 0 is
-    no range: the track is seen exactly."""
-    kept = [(n, min(widest, hi - lo) if width < 0 else width, lo, hi, code) for n, width, lo, hi, code in ranged]
-    kept = [r for r in kept if r[1] > 0]
-    names = tuple(n for n, *_ in kept)
-    read = operator.itemgetter(*names) if len(names) > 1 else (lambda flat: tuple(flat[n] for n in names))
-    return (names, tuple((w + 1, (w + 1) * _UNIT, hi - w, lo) for _, w, lo, hi, _ in kept),
-            _lanes(tuple(code for *_, code in kept)), tuple(w for _, w, *_ in kept),
-            tuple(w / 2 for _, w, *_ in kept), read)
+    """A plan's ranges for :func:`_placed`, as wide as ``widest`` where they follow the coalition's intelligence: (names; each
+    (step, step * 2**-53, highest low end, lowest); lanes; widths; half widths). Width 0 is no range: the track is seen exactly."""
+    kept = [(n, w, lo, hi, code) for n, width, lo, hi, code in ranged if (w := min(widest, hi - lo) if width < 0 else width) > 0]
+    return (tuple(r[0] for r in kept), tuple((w + 1, (w + 1) * _UNIT, hi - w, lo) for _, w, lo, hi, _ in kept), _lanes(tuple(r[4] for r in kept)),
+            tuple(r[1] for r in kept), tuple(r[1] / 2 for r in kept))
 
 
-# each seat's table, or for the coalition one for each width its intelligence leaves (made when first met)
-_TABLES: dict[str, dict[int, tuple]] = {seat: {} for seat in _PLANS}
+_TABLES = {seat: {w: _table(ranged, w) for w in range(_width("coalition", "", 0) + 1)} for seat, (_, ranged) in _PLANS.items()}
 _SEAT_NAMES = {seat: name(seat) for seat in SEATS}
 _turn_key: list[Any] = [None, None, 0]  # [secret, turn, the first step of the key chain of that turn's views]
+_floats: list[Any] = [None, {}]  # [a state's tracks, them as floats]
 _OUTSIDERS = frozenset(SEATS) - {"is", "aq", "white"}  # who secret talks are hidden from
 _UNSEEN = {seat: tuple(n for n in GLOBAL_TRACKS if n not in names) for seat, (names, _) in _PLANS.items()}
-# the tracks each seat sees exactly whatever the state (what secret talks hide aside)
-_PLAIN = {seat: frozenset(names) - {n for n, *_ in ranged} - set(TALK_FIELDS) for seat, (names, ranged) in _PLANS.items()}
-_floats_seen: list[Any] = [None, {}]  # [a state's tracks, them as floats]: four views of a state share them
-
-
-def _floats(flat: dict[str, int]) -> dict[str, float]:
-    """Every track of ``flat`` as a float, in its order (shared: the caller copies it)."""
-    last, floats = _floats_seen
-    if last is not flat:
-        floats = dict(zip(flat, map(float, flat.values())))
-        _floats_seen[:] = [flat, floats]
-    return floats
 
 
 def _range(lo: int, hi: int) -> Estimate:
