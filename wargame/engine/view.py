@@ -28,6 +28,7 @@ from attrs import frozen
 
 from wargame.engine.adjudication import Adjudication
 from wargame.engine.board import GLOBAL_TRACKS, INNER, OWNER, PARTIES, PARTIES_ONLY, TALK_FIELDS, _flat, flat_tracks, hidden_from  # noqa: F401 (read from here)
+from wargame.engine.builders import builder
 from wargame.engine.dice import _GAMMA, _M1, _M2, _UNIT, MASK, derive, game_key, mix, name
 from wargame.engine.model import CELL_TITLES, CELLS, DeckPiles, Offshoot, State, Theatre
 
@@ -92,6 +93,7 @@ def _width(seat: str, owner: str, intel: int) -> int:
 
 
 _EXACT = {v: Estimate(v, v) for v in range(-1, 10000)}
+_new_view = builder(View)  # View(...) of its fields in order, built as attrs would (four views a turn)
 
 
 def _estimate(value: int, width: int, lo_bound: int, hi_bound: int, roll: float) -> Estimate:
@@ -114,11 +116,8 @@ def view(state: State, seat: str) -> View:
     """What ``seat`` (a cell, or ``white`` for the facilitator) may see of ``state``."""
     if seat not in _PLANS:
         raise ValueError(f"no seat {seat!r} (seats: {', '.join(SEATS)})")
-    return View(
-        seat=seat, scenario=state.scenario, turn=state.turn, last_turn=state.last_turn,
-        phase=state.phase, theatres=state.theatres, offshoots=state.offshoots, tracks=Tracks(state, seat),
-        decks=_deck_summaries(state.decks),
-    )
+    return _new_view(seat, state.scenario, state.turn, state.last_turn, state.phase, state.theatres, state.offshoots,
+                     Tracks(state, seat), _deck_summaries(state.decks))  # (View's fields in order, set as attrs would)
 
 
 class Tracks(Mapping[str, Estimate]):
