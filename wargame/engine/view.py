@@ -249,12 +249,8 @@ def _placed(state: State, seat: str, flat: Mapping[str, int]) -> tuple[tuple, li
         first = mix(game_key(derive(state.seed, "view")) ^ (state.turn & MASK))
         _turn_key[:] = [state.seed, state.turn, first]
     rolls = _rolls(mix(first ^ _SEAT_NAMES[seat]), table[2], len(table[0]), 11)
-    # _estimate, written out: (v - offset) // step * step + offset is v - (v - offset) % step, and
-    # unit(roll) * step is roll's top 53 bits * (step * 2**-53), the same product rounded alike
-    return table, [
-        top if (lo := v - (v - int(rolled * scaled)) % step) > top else bottom if lo < bottom else lo
-        for (step, scaled, top, bottom), rolled, v in zip(table[1], rolls, map(flat.__getitem__, table[0]))
-    ]
+    # _estimate, looked up: unit(roll) * step is roll's top 53 bits * (step * 2**-53), the same product rounded alike
+    return table, [lows[int(rolled * scaled)][v] for (scaled, lows), rolled, v in zip(table[1], rolls, map(flat.__getitem__, table[0]))]
 
 
 _NO_SCOPE = name("")
@@ -324,10 +320,11 @@ _RANGES: dict[tuple[int, int], Estimate] = {}
 
 def _table(ranged: tuple[tuple[str, int, int, int, int], ...], widest: int) -> tuple:
     """A plan's ranges for :func:`_placed`, as wide as ``widest`` where they follow the coalition's intelligence: (names; each
-    (step, step * 2**-53, highest low end, lowest); lanes; widths; half widths). Width 0 is no range: the track is seen exactly."""
+    (step * 2**-53, for each offset its low end for each value: _estimate's); lanes; widths; half widths). Width 0 is no range."""
     kept = [(n, w, lo, hi, code) for n, width, lo, hi, code in ranged if (w := min(widest, hi - lo) if width < 0 else width) > 0]
-    return (tuple(r[0] for r in kept), tuple((w + 1, (w + 1) * _UNIT, hi - w, lo) for _, w, lo, hi, _ in kept), _lanes(tuple(r[4] for r in kept)),
-            tuple(r[1] for r in kept), tuple(r[1] / 2 for r in kept))
+    return (tuple(r[0] for r in kept), tuple(((w + 1) * _UNIT, tuple({v: max(lo, min((v - off) // (w + 1) * (w + 1) + off, hi - w))
+            for v in range(lo, hi + 1)} for off in range(w + 2))) for _, w, lo, hi, _ in kept),  # (an offset may round up to the step)
+            _lanes(tuple(r[4] for r in kept)), tuple(r[1] for r in kept), tuple(r[1] / 2 for r in kept))
 
 
 _TABLES = {seat: {w: _table(ranged, w) for w in range(_width("coalition", "", 0) + 1)} for seat, (_, ranged) in _PLANS.items()}
