@@ -25,7 +25,7 @@ from wargame.engine.numbers import d100, percent
 from wargame.engine.orders import OrderKind
 from wargame.engine.rulebook import Rulebook
 from wargame.engine.rules import Rule
-from wargame.engine.sweep import theatre_sweep
+from wargame.engine.sweep import phase_rules
 from wargame.engine.templates import template_fields
 
 RESOLUTION_ORDER = ("coalition", "governments", "is", "aq")
@@ -94,21 +94,23 @@ class Resolver:
         G = board.g
         changes: list[tuple[str, int, int]] = []
         for e in effects:
-            if e.where:
-                m = G if e.where == "G" else T if e.where == "T" else O
-                lo, hi = _TRACK_BOUNDS[e.where][e.target]
+            where = e.where
+            if where:
+                target = e.target
+                m = G if where == "G" else T if where == "T" else O
+                lo, hi = _TRACK_BOUNDS[where][target]
                 v = e.args[0].fn(G, T, O)
-                old = m[e.target]
-                new = v if e.op == "=" else old + v if e.op == "+=" else old - v
-                new = rounded(new)
+                old = m[target]
+                op = e.op
+                new = math.floor((v if op == "=" else old + v if op == "+=" else old - v) + 0.5)  # rounded(), written out
                 new = lo if new < lo else hi if new > hi else new
                 if new != old:
-                    m[e.target] = new
+                    m[target] = new
                     if m is G:
-                        board.note(e.target)
+                        board.note(target)
                     else:
                         board.dirty = board.moved = True  # a theatre's or an offshoot's totals follow (Board.update)
-                    label = e.target if e.where == "G" else f"{T['name'] if e.where == 'T' else O['id']}.{e.target}"
+                    label = target if where == "G" else f"{T['name'] if where == 'T' else O['id']}.{target}"
                     changes.append((label, old, new))
             elif e.op == "spawn_offshoot":
                 changes.extend(self._spawn(e, T, O))
@@ -166,7 +168,8 @@ class Resolver:
         capturing the values its template's fields show now."""
         G = self.board.g
         values = []
-        for f in template_fields(template):
+        # (a cell's orders, new each turn and with no field, would only miss template_fields' cache)
+        for f in template_fields(template) if "{" in template else ():
             if f in O:
                 v = O[f]
             elif f in T:
@@ -186,11 +189,14 @@ class Resolver:
             else:
                 continue
             values.append((f, v))
-        self.records.insert(
-            len(self.records) if at is None else at,
-            build_record(self.turn, self.phase, kind, ref, title, cites, cell, T.get("name"), O.get("id"), chance, roll, happened,
-                    tuple(changes), template, tuple(values), original, justification, None, ())
-        )
+        records = self.records
+        made = build_record(self.turn, self.phase, kind, ref, title, cites, cell, T.get("name") if T else None,
+                            O.get("id") if O else None, chance, roll, happened, tuple(changes), template,
+                            tuple(values), original, justification, None, ())
+        if at is None or at == len(records):  # (a rule's own slot is last unless its effects drew a card)
+            records.append(made)
+        else:
+            records.insert(at, made)
 
     # rules
 
@@ -198,31 +204,30 @@ class Resolver:
         """Try each rule in order: once, in each theatre or for each offshoot, as its scope says."""
         board = self.board
         G = board.g
-        for rule in rules:
+        apply = self._apply_rule
+        for rule, scope, reads_computed, when, sweep in phase_rules(rules):
             # Totals and formulas are read as they stood when the rule began its sweep over the
             # theatres or offshoots; tracks are always read as they are.
-            if board.dirty and rule.reads_computed:
+            if board.dirty and reads_computed:
                 board.update()
             # (try_rule, its condition tried here: most rules do not apply in most places)
-            when = None if rule.when is None else rule.when.fn
-            if rule.scope == "global":
+            if scope == "global":
                 if when is None or when(G, _NONE, _NONE):
-                    self._apply_rule(rule, {}, {})
-            elif rule.scope == "theatre":
-                sweep = theatre_sweep(rule)  # the loop below, the condition written out in it
-                if sweep is not None:
-                    sweep(G, board.theatres, _NONE, self._apply_rule, rule)
+                    apply(rule, {}, {})
+            elif scope == "theatre":
+                if sweep is not None:  # the loop below, the condition written out in it
+                    sweep(G, board.theatres, _NONE, apply, rule)
                     continue
                 for T in board.theatres:
                     if when is None or when(G, T, _NONE):
-                        self._apply_rule(rule, T, {})
+                        apply(rule, T, {})
             else:
                 by_name = {t["name"]: t for t in board.theatres}
                 for O in list(board.offshoots):
                     if O in board.offshoots:
                         T = by_name[O["theatre"]]
                         if when is None or when(G, T, O):
-                            self._apply_rule(rule, T, O)
+                            apply(rule, T, O)
 
     def try_rule(self, rule: Rule, T: dict, O: dict) -> None:
         """Try one rule in theatre ``T`` and offshoot ``O``: its condition, its roll, its effects."""
@@ -232,14 +237,13 @@ class Resolver:
 
     def _apply_rule(self, rule: Rule, T: dict, O: dict) -> None:
         """A rule whose condition holds: its roll, then its effects and its record."""
-        G = self.board.g
         chance = roll = None
         happened = True
         if rule.chance is not None:
-            chance = float(rule.chance.fn(G, T, O))
+            chance = float(rule.chance.fn(self.board.g, T, O))
             if chance <= 0.0:
                 return  # a rule that cannot fire is not news (nor is its roll: no roll moves another)
-            roll = self.rng.roll(rule.id, O.get("id") or T.get("name") or "")
+            roll = self.rng.roll(rule.id, O and O.get("id") or T and T.get("name") or "")  # (not asking {} for them)
             happened = roll < chance
         original: bool | None = None
         why = ""
@@ -248,13 +252,13 @@ class Resolver:
         if not happened:
             if rule.explain_fail or original is not None:
                 self.record("rule", rule.id, rule.title, rule.cites, rule.explain_fail or f"{literal(rule.title)}: not this time.",
-                            T, O, [], chance, roll, False, original=original, justification=why)
+                            T, O, [], chance, roll, False, None, None, original, why)
             return
         # The rule's record goes before those of any cards its effects draw.
         slot = len(self.records)
         changes = self.apply(rule.effects, T, O, rule.id)
-        self.record("rule", rule.id, rule.title, rule.cites, rule.explain, T, O, changes, chance, roll, True, at=slot,
-                    original=original, justification=why)
+        self.record("rule", rule.id, rule.title, rule.cites, rule.explain, T, O, changes, chance, roll, True, None, slot,
+                    original, why)
         if O and O["strength"] == 0:
             self._remove_offshoot(O, absorbed=False)
 

@@ -11,7 +11,7 @@ the theatres before it.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from wargame.engine.expressions import compile_written
@@ -37,3 +37,23 @@ def theatre_sweep(rule: Rule) -> Callable | None:
         _sweeps.clear()
     _sweeps[id(rule)] = (rule, sweep)  # the rule kept beside it: its id() stays its own
     return sweep
+
+
+_phases: dict[int, tuple[tuple[Rule, ...], list]] = {}
+
+
+def phase_rules(rules: Iterable[Rule]) -> list[tuple[Rule, str, bool, Callable | None, Callable | None]]:
+    """``(rule, scope, reads_computed, condition, sweep)`` for each rule, as
+    :meth:`~wargame.engine.resolver.Resolver.run_rules` reads them: the condition's function (None
+    for none) and, for a theatre rule, its :func:`theatre_sweep`. Worked out once for a tuple of
+    rules (a phase's, which a game runs every turn), else each time."""
+    found = _phases.get(id(rules)) if type(rules) is tuple else None
+    if found is not None and found[0] is rules:
+        return found[1]
+    run = [(r, r.scope, r.reads_computed, None if r.when is None else r.when.fn,
+            theatre_sweep(r) if r.scope == "theatre" else None) for r in rules]
+    if type(rules) is tuple:
+        if len(_phases) > 64:
+            _phases.clear()
+        _phases[id(rules)] = (rules, run)  # the rules kept beside it: their id() stays theirs
+    return run
