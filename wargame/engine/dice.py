@@ -79,6 +79,7 @@ def name(text: str) -> int:
 # Scopes' names as Dice.roll reads them: a plain dict is quicker to ask than name's cache. (Its few
 # hundred scopes, theatres, offshoot ids and a bot's order kinds, stay; emptied past 4096.)
 _scopes: dict[str, int] = {}
+_turns: dict[tuple[type, int, int], int] = {}  # (its type, secret, turn): mix(game_key(secret) ^ turn), for Dice
 
 
 def fresh_seed() -> int:
@@ -121,7 +122,16 @@ class Dice:
         self.secret = secret
         self.turn = turn
         self.phase = phase
-        self.key = mix(mix(game_key(secret) ^ (turn & MASK)) ^ name(phase))
+        # the chain's turn step, mix(game ^ turn), is the same for every phase and seat of a turn
+        # (four of each a turn), so kept for the last turns asked about (by the secret's type too:
+        # True == 1, but their games' keys differ, as game_key's cache tells them apart)
+        kept = (type(secret), secret, turn)
+        step = _turns.get(kept)
+        if step is None:
+            if len(_turns) >= 256:
+                _turns.clear()
+            step = _turns[kept] = mix(game_key(secret) ^ (turn & MASK))
+        self.key = mix(step ^ name(phase))
         # each source's step of the key chain, mix(key ^ name(source)), kept: a rule rolls for
         # every theatre, a bot for every order, each time from the same source
         self._sources: dict[str, int] = {}
