@@ -408,14 +408,18 @@ class Board:
         n = len(before)
         for i, t in enumerate(self.theatres):
             values = _THEATRE_VALUES(t)
-            # the same values as the Theatre it came from: that Theatre (3.0 is not 3: whole numbers
-            # only, as the model takes them; name and title are text)
-            if i < n and values == _theatre(before[i])[1] and set(map(type, values[2:])) <= _INT:
-                theatres.append(before[i])
-            else:
-                built = _BUILD_THEATRE(*values)
-                theatres.append(built)
-                _keep_theatre(built, None, values)  # its values are at hand: the next freeze compares them
+            if i < n:
+                was = before[i]
+                hit = _THEATRE_DICTS.get(id(was))  # (_theatre's own look-up, written out: nine a freeze)
+                # the same values as the Theatre it came from: that Theatre (3.0 is not 3: whole numbers
+                # only, as the model takes them; name and title are text)
+                if (values == (hit[2] if hit is not None and hit[0] is was else _theatre(was)[1])
+                        and set(map(type, values[2:])) <= _INT):
+                    theatres.append(was)
+                    continue
+            built = _BUILD_THEATRE(*values)
+            theatres.append(built)
+            _keep_theatre(built, None, values)  # its values are at hand: the next freeze compares them
         groups = {o.id: o for o in template.offshoots}
         offshoots = []
         for o in self.offshoots:
@@ -424,7 +428,7 @@ class Board:
             if was is not None and _same_offshoot(values, was):
                 offshoots.append(was)
             else:
-                offshoots.append(Offshoot(**dict(zip(_OFFSHOOT_FIELDS, values))))
+                offshoots.append(_BUILD_OFFSHOOT(*values))
         piles = {p.deck: p for p in template.decks}
         decks = []
         for d, (draw, discard, aside) in self.piles.items():
@@ -435,8 +439,12 @@ class Board:
                 decks.append(DeckPiles(deck=d, draw=tuple(draw), discard=tuple(discard), aside=tuple(aside)))
         # (attrs.evolve, its fields named here: a State's one check is its phase)
         kept = {n: getattr(template, n) for n in _STATE_REST}
-        kept.update(changes)
-        new = State(theatres=tuple(theatres), offshoots=tuple(offshoots), decks=tuple(decks), **parts, **kept)
+        if changes.keys() <= _STATE_REST_NAMES:
+            kept.update(changes)
+            new = _BUILD_STATE(theatres=tuple(theatres), offshoots=tuple(offshoots), decks=tuple(decks), **parts, **kept)
+        else:  # (a name State has not, or one freeze gives: State's own constructor says so)
+            kept.update(changes)
+            new = State(theatres=tuple(theatres), offshoots=tuple(offshoots), decks=tuple(decks), **parts, **kept)
         _keep_flat(new, dict(zip(_TRACK_NAMES, tracks)))  # (_TRACK_VALUES gives one value a name)
         return new
 
@@ -500,6 +508,9 @@ if tuple(a.name for a in attrs.fields(Leader)) != ("name",) + tuple(n for n, _, 
     raise RuntimeError("Leader: its name, then its tracks, are its fields in order")
 _BUILD_THEATRE = builder(Theatre)  # from the values of _THEATRE_FIELDS in order
 _BUILD_LEADER = builder(Leader)
+_BUILD_OFFSHOOT = builder(Offshoot)  # from the values of _OFFSHOOT_FIELDS in order
+_BUILD_STATE = builder(State)  # called with the fields by name, as State is
+_STATE_REST_NAMES = frozenset(_STATE_REST)
 _TRACK_NAMES = tuple(GLOBAL_TRACKS)
 _TRACK_VALUES = operator.itemgetter(*GLOBAL_TRACKS)  # every global track's value off a board or a flat dict, in order
 _THEATRE_VALUES = operator.itemgetter(*_THEATRE_FIELDS)
