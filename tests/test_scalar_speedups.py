@@ -350,9 +350,9 @@ def test_a_pictures_middles_are_the_views_estimates_middles() -> None:
     assert compared > 100
 
 
-def test_a_builder_sets_slots_by_their_own_setters_and_other_fields_as_attrs_does() -> None:
-    """A record (every field a slot) and a class of plain attributes are built with the values
-    given, each field the very object, as their constructors build them."""
+def test_a_record_and_a_class_of_plain_attributes_are_built_as_their_constructors_build_them() -> None:
+    """A record (built as a draft, every field a slot) and a class of plain attributes (set as attrs
+    sets them) are built with the values given, each field the very object, as their constructors build them."""
     import attrs
 
     from wargame.engine.adjudication import Adjudication, build_record
