@@ -439,12 +439,10 @@ class Board:
                 decks.append(DeckPiles(deck=d, draw=tuple(draw), discard=tuple(discard), aside=tuple(aside)))
         # (attrs.evolve, its fields named here: a State's one check is its phase)
         kept = {n: getattr(template, n) for n in _STATE_REST}
-        if changes.keys() <= _STATE_REST_NAMES:
-            kept.update(changes)
-            new = _BUILD_STATE(theatres=tuple(theatres), offshoots=tuple(offshoots), decks=tuple(decks), **parts, **kept)
-        else:  # (a name State has not, or one freeze gives: State's own constructor says so)
-            kept.update(changes)
-            new = State(theatres=tuple(theatres), offshoots=tuple(offshoots), decks=tuple(decks), **parts, **kept)
+        kept.update(changes)
+        # (a name State has not, or one freeze gives itself: State's own constructor says so)
+        build = _BUILD_STATE if changes.keys() <= _STATE_REST_NAMES else State
+        new = build(theatres=tuple(theatres), offshoots=tuple(offshoots), decks=tuple(decks), **parts, **kept)
         _keep_flat(new, dict(zip(_TRACK_NAMES, tracks)))  # (_TRACK_VALUES gives one value a name)
         return new
 
