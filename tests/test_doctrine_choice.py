@@ -85,8 +85,8 @@ def _legal_ways(state, cell):
 def test_a_doctrine_bot_gives_the_orders_its_doctrine_ranks_best_round_by_round(seed: int, monkeypatch) -> None:
     compared = 0
     late: list = []  # orders first judged after the first round (held back from it)
-    judgement = doctrine_bot._judgement
-    monkeypatch.setattr(doctrine_bot, "_judgement", lambda judge, order: late.append(order) or judgement(judge, order))
+    ranked = doctrine_bot.Judge.ranked
+    monkeypatch.setattr(doctrine_bot.Judge, "ranked", lambda judge, order: late.append(order) or ranked(judge, order))
     for state in _positions(seed):
         for cell in CELLS:
             seen = view(state, cell)

@@ -260,7 +260,7 @@ class DoctrineBot:
                     if scored is None:  # (most often: tested first)
                         continue
                     if scored is _UNSEEN:  # (an order the first round was not offered)
-                        found = _judgement(judge_order, order)
+                        found = judge_order.ranked(order)
                         if found is None or not found[0] + noise > threshold:
                             judged[key] = None
                             continue
@@ -293,18 +293,6 @@ class DoctrineBot:
         return Choice(tuple(orders), Reasons(reasons))
 
 
-def _judgement(judge: Judge, order: Order) -> tuple | None:
-    """``order`` judged as :meth:`DoctrineBot.choose`'s first round judges it (written out there):
-    (score, its case's place) from a kind written out in one function, else :meth:`Judge.scored`'s
-    (score, case, names), or None."""
-    way = judge._written.get(order.kind, _UNSEEN)
-    if way is _UNSEEN:
-        way = judge.written(order.kind)
-    if way is None:
-        return judge.scored(order)
-    return way[0](judge.picture.g, judge.picture.theatres[order.theatre] if order.theatre else _NO_SCOPE, way[1])
-
-
 class _Reason:
     """The sentence of an order a doctrine bot gave, written when someone reads it (bot.Reasons):
     a study plays many thousand games and reads none. Where the order was judged without the
@@ -318,5 +306,6 @@ class _Reason:
 
     def __call__(self) -> str:
         judge, order = self.judge, self.order
-        score, case, names = self.found if len(self.found) == 3 else judge.scored(order)  # type: ignore[misc]
+        found = self.found  # (score, case, names), or without the names: (score, case, None) or (score, its case's place)
+        score, case, names = found if len(found) == 3 and found[2] is not None else judge.scored(order)  # type: ignore[misc]
         return Judged(score, case, judge.names(order, names), judge.picture, order).reason()

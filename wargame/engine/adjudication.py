@@ -14,6 +14,7 @@ from typing import Any, Protocol
 import attrs
 from attrs import frozen
 
+from wargame.engine.builders import builder
 from wargame.engine.numbers import D100, d100, percent, percent_band
 from wargame.engine.templates import MISSING, format_number, render_template
 from wargame.engine.titles import placed
@@ -198,56 +199,11 @@ class Adjudication:
         return f"{mark}{head}:{' ' if body else ''}{body}{tail}{f' [{label}]' if label else ''}{override}"
 
 
-class _Draft(Adjudication):
-    """A record being written (:func:`build_record`): its fields are set one plain attribute store
-    each, where the frozen class takes a call per field (half a record's cost), then it becomes an
-    Adjudication. It adds no field and no slot, so its layout is the record's own: Python lets an
-    object change between the two classes, and the record is then of the very class and values
-    the constructor gives."""
-
-    __slots__ = ()
-    # object's own setters, both (with only one Python would look the other up on each store)
-    __setattr__ = object.__setattr__
-    __delattr__ = object.__delattr__
-
-
-def build_record(turn: int, phase: str, kind: str, ref: str, title: str, cites: tuple[int, ...], cell: str | None,
-                 theatre: str | None, offshoot: str | None, chance: float | None, roll: float | None, happened: bool,
-                 changes: tuple[tuple[str, int, int], ...], template: str, values: tuple[tuple[str, Any], ...],
-                 original: bool | None, justification: str, band: tuple[float, float] | None,
-                 estimates: tuple[tuple[str, str], ...]) -> Adjudication:
-    """``Adjudication(turn, ..., estimates)`` from its fields in order, every field the object given:
-    a turn writes some thirty records (Resolver.record), and this is four times quicker than the
-    constructor. (The class checks no field: see below.)"""
-    r = _new(_Draft)
-    r.turn = turn
-    r.phase = phase
-    r.kind = kind
-    r.ref = ref
-    r.title = title
-    r.cites = cites
-    r.cell = cell
-    r.theatre = theatre
-    r.offshoot = offshoot
-    r.chance = chance
-    r.roll = roll
-    r.happened = happened
-    r.changes = changes
-    r.template = template
-    r.values = values
-    r.original = original
-    r.justification = justification
-    r.band = band
-    r.estimates = estimates
-    r.__class__ = Adjudication  # type: ignore[assignment]
-    return r
-
-
-_new = object.__new__
+# Adjudication(turn=..., ..., estimates=()) from its fields in order: a turn writes some thirty
+# records (Resolver.record), and the model's quick constructor builds the same record (as a draft,
+# one plain store a field: wargame.engine.builders) four times quicker than attrs' __init__.
+build_record = builder(Adjudication)
 if tuple(a.name for a in attrs.fields(Adjudication)) != (
         "turn", "phase", "kind", "ref", "title", "cites", "cell", "theatre", "offshoot", "chance", "roll", "happened",
         "changes", "template", "values", "original", "justification", "band", "estimates"):
     raise RuntimeError("Resolver.record gives an Adjudication's fields in the order they are declared")
-if any(a.validator is not None or a.converter is not None for a in attrs.fields(Adjudication)) or hasattr(
-        Adjudication, "__attrs_post_init__"):
-    raise RuntimeError("build_record sets an Adjudication's fields as given: a check or conversion would be skipped")

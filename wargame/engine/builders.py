@@ -79,12 +79,11 @@ def builder(cls: type) -> Any:
 
 
 def _draft(cls: type) -> type | None:
-    """A class to write ``cls`` out as (as :func:`wargame.engine.adjudication.build_record` does a
-    record), or None if it cannot be one. It adds no field and no slot, so its layout is ``cls``'s
-    own and Python lets an object change from one to the other: the object is then of the very
-    class, and holds the very values, the constructor gives. It keeps object's own setters, both
-    (with only one Python would look the other up on each store), so a field is set by a plain
-    store where the frozen class takes a call."""
+    """A class to write ``cls`` out as (a record, a theatre, a view), or None if it cannot be one.
+    It adds no field and no slot, so its layout is ``cls``'s own and Python lets an object change
+    from one to the other: the object is then of the very class, and holds the very values, the
+    constructor gives. It keeps object's own setters, both (with only one Python would look the
+    other up on each store), so a field is set by a plain store where the frozen class takes a call."""
     fields = attrs.fields(cls)
     if "__slots__" not in vars(cls) or any(a.name.startswith("__") for a in fields):
         return None
